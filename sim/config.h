@@ -1,0 +1,123 @@
+/*
+ * sim/config.h - scenario files: YAML in, a validated flat configuration out.
+ *
+ * Owns: reading YAML with libyaml, following `extends:`, flattening nested
+ * mappings into dotted keys ("costs.wage_per_hour", "groups.autism.narrow"),
+ * checking every key against a caller-supplied key table (type, range,
+ * default, description), and reporting errors with file, line, column and the
+ * nearest valid key.  Knows nothing of the market: the key table lives in
+ * models/params.c and is passed in.
+ *
+ * Must not: print to stdout/stderr (errors go into cfg_error), exit, or keep
+ * global state.
+ *
+ * Key patterns: a table key may contain `*` as one whole segment, matching any
+ * name at that position ("groups.*.narrow").  Under `variants.NAME.` any
+ * table key may appear again; such entries are overrides for variant NAME.
+ */
+#ifndef SIM_CONFIG_H
+#define SIM_CONFIG_H
+
+#include <stddef.h>
+
+typedef enum {
+    CFG_REAL,       /* a number */
+    CFG_INT,        /* a whole number */
+    CFG_BOOL,       /* true / false */
+    CFG_ENUM,       /* one of the '|'-separated words in cfg_key.choices */
+    CFG_STRING,     /* any scalar text (file names, labels) */
+    CFG_REAL_LIST   /* a YAML sequence of numbers, flow or block style */
+} cfg_type;
+
+typedef struct cfg_key {
+    const char *path;     /* dotted key, may hold '*' segments */
+    cfg_type    type;
+    double      def;      /* default for REAL/INT/BOOL (0/1) */
+    const char *def_text; /* default for ENUM/STRING/REAL_LIST ("[1, 2, 3]") */
+    double      min, max; /* inclusive range for REAL/INT and for each list item */
+    const char *choices;  /* ENUM: "a|b|c" */
+    const char *unit;     /* "DKK/year", "share", "days", ... */
+    const char *tag;      /* source tag: "R", "D" or "A" */
+    const char *doc;      /* one line */
+} cfg_key;
+
+#define CFG_LIST_MAX 32   /* longest REAL_LIST accepted */
+#define CFG_TEXT_MAX 1024
+
+typedef struct cfg_error {
+    char file[512];
+    int  line, column;    /* 1-based; 0 when not known */
+    char key[256];        /* the offending key, "" when not about a key */
+    char message[1024];   /* full sentence: "file:line:col: key 'x': ..." */
+} cfg_error;
+
+typedef struct cfg cfg;   /* opaque: the flattened, validated scenario */
+
+/*
+ * Load PATH, following `extends:` (relative to the file that names it; cycles
+ * are an error), and validate every key against TABLE[0..n_table).  Keys
+ * given in a file override the same keys of the file it extends.  Returns
+ * NULL and fills ERR on: unreadable file, YAML syntax error, unknown key
+ * (message suggests the nearest table key), wrong type, value out of range,
+ * bad enum word, duplicate key within one file.
+ */
+cfg *cfg_load(const char *path, const cfg_key *table, size_t n_table,
+              cfg_error *err);
+void cfg_free(cfg *c);
+
+/*
+ * Typed getters.  KEY is a concrete dotted key (no '*'); its table pattern
+ * supplies the default when the scenario does not set it.  Getting a key that
+ * no table pattern matches is a programming error: they return the zero value
+ * and the call is reported by cfg_get_unknown_count() (tests check it is 0).
+ */
+double      cfg_real(const cfg *c, const char *key);
+long        cfg_int(const cfg *c, const char *key);
+int         cfg_bool(const cfg *c, const char *key);
+const char *cfg_text(const cfg *c, const char *key);   /* ENUM or STRING */
+/* REAL_LIST: copies up to MAX items into OUT, returns the item count. */
+int         cfg_list(const cfg *c, const char *key, double *out, int max);
+size_t      cfg_get_unknown_count(const cfg *c);
+
+/*
+ * Where a key was set, for errors found later by the model (e.g. a list of
+ * the wrong length).  Fills ERR with FILE:LINE:COL of the setting, or of the
+ * top-level scenario file with line 0 when the key took its default, and
+ * MESSAGE formatted from FMT.  Returns 0 so callers can `return cfg_fail(...)`.
+ */
+int cfg_fail(const cfg *c, const char *key, cfg_error *err,
+             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * Names in use at one '*' position, in order of first appearance across the
+ * extends chain: cfg_names(c, "groups", out, 64) gives {"developmental",
+ * "autism", ...} when keys "groups.developmental.x" etc. are present.
+ * Returns the count.  Pointers stay valid until cfg_free.
+ */
+int cfg_names(const cfg *c, const char *prefix, const char **out, int max);
+
+/*
+ * Variants: `variants: {NAME: {key: value, ...}, ...}` in the scenario.
+ * cfg_variant_count() is 0 when the scenario defines none.
+ * cfg_variant() returns a new cfg: the base with that variant's overrides
+ * applied (already validated at load time), with no `variants.` keys left.
+ */
+int         cfg_variant_count(const cfg *c);
+const char *cfg_variant_name(const cfg *c, int i);
+cfg        *cfg_variant(const cfg *c, int i);
+
+/* Directory of the top-level scenario file, for resolving data paths. */
+const char *cfg_dir(const cfg *c);
+/* Resolve REL against the directory of the file that set KEY. */
+void cfg_path(const cfg *c, const char *key, char *out, size_t n);
+
+/*
+ * The fully resolved configuration (every table key that applies, defaults
+ * filled in, '*' patterns expanded for every name in use) as YAML text,
+ * sorted by key.  Caller frees.  Written into every result file.
+ */
+char *cfg_resolved_yaml(const cfg *c, const cfg_key *table, size_t n_table);
+/* The concatenated source text of the scenario and every file it extends. */
+const char *cfg_source_text(const cfg *c);
+
+#endif
