@@ -1,0 +1,387 @@
+/*
+ * analysis/placesim.c - the command-line tool.
+ *
+ * The outermost layer: it turns a scenario file into a run plan, runs the
+ * plan on threads, prints what a reader needs on the terminal and hands the
+ * result set to the HDF5 writer.  Exit status: 0 success, 1 a run failed,
+ * 2 bad usage or bad input (nothing written).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "analysis/results.h"
+#include "analysis/report.h"
+#include "models/kpi.h"
+#include "models/market.h"
+#include "models/params.h"
+#include "sim/plan.h"
+
+#ifndef PLACESIM_VERSION
+#define PLACESIM_VERSION "0.0.0"
+#endif
+#ifndef PLACESIM_GIT_COMMIT
+#define PLACESIM_GIT_COMMIT "unknown"
+#endif
+
+enum { EXIT_RUN_FAILED = 1, EXIT_BAD_INPUT = 2 };
+
+static const char usage_text[] =
+"usage: placesim COMMAND [OPTIONS]\n"
+"\n"
+"Simulates the Danish inter-municipal market for places in social care\n"
+"(botilbud) under a financing regime, over many replicates.\n"
+"\n"
+"commands:\n"
+"  run SCENARIO      run every variant of SCENARIO and write one HDF5 file\n"
+"  check SCENARIO    validate SCENARIO and its data; write nothing\n"
+"  reference         print the scenario key reference (Markdown)\n"
+"  outputs           print the output (KPI) reference (Markdown)\n"
+"\n"
+"options for run:\n"
+"  -r, --replicates N   replicates per variant (default: run.replicates)\n"
+"  -s, --seed S         master seed (default: run.seed)\n"
+"  -t, --threads N      threads (default: OMP_NUM_THREADS, else all cores)\n"
+"  -y, --years N        simulated years (default: run.years)\n"
+"  -o, --output FILE    result file (default: results/SCENARIO-SEED.h5)\n"
+"  -f, --force          replace an existing result file\n"
+"  -q, --quiet          no summary table\n"
+"  -h, --help           this text\n"
+"  -V, --version        program version\n";
+
+typedef struct options {
+    long replicates, threads, years;
+    long long seed;
+    int  has_seed, force, quiet;
+    const char *output;
+} options;
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "placesim: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'placesim --help'.\n");
+    return EXIT_BAD_INPUT;
+}
+
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || *end || end == s || v < lo || v > hi) return -1;
+    *out = (long)v;
+    return 0;
+}
+
+static int parse_options(int argc, char **argv, options *o)
+{
+    static const struct option longopts[] = {
+        { "replicates", required_argument, 0, 'r' },
+        { "seed", required_argument, 0, 's' },
+        { "threads", required_argument, 0, 't' },
+        { "years", required_argument, 0, 'y' },
+        { "output", required_argument, 0, 'o' },
+        { "force", no_argument, 0, 'f' },
+        { "quiet", no_argument, 0, 'q' },
+        { 0, 0, 0, 0 }
+    };
+    int ch;
+    long v;
+    while ((ch = getopt_long(argc, argv, "r:s:t:y:o:fq", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'r':
+            if (parse_long(optarg, 1, 1000000, &v)) return bad_usage("--replicates wants a whole number from 1 to 1000000, got '%s'", optarg);
+            o->replicates = v; break;
+        case 's':
+            if (parse_long(optarg, 0, 9007199254740991L, &v)) return bad_usage("--seed wants a whole number from 0 to 2^53-1, got '%s'", optarg);
+            o->seed = v; o->has_seed = 1; break;
+        case 't':
+            if (parse_long(optarg, 1, 4096, &v)) return bad_usage("--threads wants a whole number from 1 to 4096, got '%s'", optarg);
+            o->threads = v; break;
+        case 'y':
+            if (parse_long(optarg, 1, 100, &v)) return bad_usage("--years wants a whole number from 1 to 100, got '%s'", optarg);
+            o->years = v; break;
+        case 'o': o->output = optarg; break;
+        case 'f': o->force = 1; break;
+        case 'q': o->quiet = 1; break;
+        default: return EXIT_BAD_INPUT;
+        }
+    }
+    return 0;
+}
+
+/* ---- the run ----------------------------------------------------------- */
+
+typedef struct run_ctx {
+    params     *variant;      /* n_variants params */
+    muni_table *munis;        /* n_variants tables */
+    res_set    *res;
+    double     *events;       /* per job: summed after, in job order */
+} run_ctx;
+
+static int run_job(void *vctx, int v, int r)
+{
+    run_ctx *ctx = vctx;
+    const params *p = &ctx->variant[v];
+    int job = v * ctx->res->n_replicates + r;
+    int rc = market_run(p, &ctx->munis[v], ctx->res->master_seed, v, r,
+                        ctx->res, &ctx->events[job]);
+    if (rc == 0) ctx->res->job_done[job] = 1;
+    return rc;
+}
+
+static char *dup_text(const char *s) { return strdup(s ? s : ""); }
+
+static char *join_args(int argc, char **argv)
+{
+    size_t n = 1;
+    for (int i = 0; i < argc; i++) n += strlen(argv[i]) + 1;
+    char *s = calloc(n, 1);
+    if (!s) return NULL;
+    for (int i = 0; i < argc; i++) {
+        if (i) strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    return s;
+}
+
+static void default_output(const char *scenario, unsigned long long seed,
+                           char *out, size_t n)
+{
+    const char *base = strrchr(scenario, '/');
+    base = base ? base + 1 : scenario;
+    size_t len = strcspn(base, ".");
+    snprintf(out, n, "results/%.*s-%llu.h5", (int)len, base, seed);
+}
+
+static int output_ok(const char *path, int force)
+{
+    struct stat st;
+    if (!force && stat(path, &st) == 0) {
+        fprintf(stderr, "placesim: %s exists; use --force to replace it\n", path);
+        return 0;
+    }
+    char dir[1024];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash) *slash = 0; else snprintf(dir, sizeof dir, ".");
+    if (access(dir, W_OK) != 0) {
+        fprintf(stderr, "placesim: cannot write to directory '%s': %s\n", dir,
+                strerror(errno));
+        return 0;
+    }
+    return 1;
+}
+
+/* Load the scenario into one params per variant; prints errors. */
+static int load_scenario(const char *path, const options *o, cfg **out_cfg,
+                         params **out_p, muni_table **out_mt, char ***names,
+                         int *n_variants)
+{
+    cfg_error err = { 0 };
+    cfg *c = cfg_load(path, params_table, params_table_len, &err);
+    if (!c) {
+        fprintf(stderr, "placesim: %s\n", err.message);
+        return EXIT_BAD_INPUT;
+    }
+    int nv = cfg_variant_count(c);
+    int n = nv ? nv : 1;
+    params *p = calloc((size_t)n, sizeof *p);
+    muni_table *mt = calloc((size_t)n, sizeof *mt);
+    char **nm = calloc((size_t)n, sizeof *nm);
+    if (!p || !mt || !nm) { fprintf(stderr, "placesim: out of memory\n"); exit(EXIT_RUN_FAILED); }
+    for (int v = 0; v < n; v++) {
+        cfg *vc = nv ? cfg_variant(c, v) : c;
+        int rc = vc ? params_load(vc, &p[v], &err) : -1;
+        if (rc == 0) rc = muni_table_load(p[v].municipalities_file, &mt[v], &err);
+        if (rc == 0 && p[v].regime[0] == 0) rc = -1;
+        nm[v] = strdup(nv ? cfg_variant_name(c, v) : p[v].regime);
+        if (nv && vc) cfg_free(vc);
+        if (rc) {
+            fprintf(stderr, "placesim: %s\n", err.message);
+            for (int i = 0; i <= v; i++) free(nm[i]);
+            free(nm); free(p); free(mt); cfg_free(c);
+            return EXIT_BAD_INPUT;
+        }
+        if (o->replicates) p[v].replicates = (int)o->replicates;
+        if (o->has_seed) p[v].seed = (uint64_t)o->seed;
+        if (o->years) p[v].years = (int)o->years;
+    }
+    *out_cfg = c; *out_p = p; *out_mt = mt; *names = nm; *n_variants = n;
+    return 0;
+}
+
+static void label_axes(res_set *res, const params *p, const muni_table *mt)
+{
+    for (int y = 0; y < res->n_years; y++) res->years[y] = p->start_year + y;
+    res->axis_labels[RES_AXIS_MUNICIPALITY] = calloc((size_t)mt->n, sizeof(char *));
+    res->municipality_codes = calloc((size_t)mt->n, sizeof(int));
+    res->axis_labels[RES_AXIS_GROUP] = calloc((size_t)p->n_groups, sizeof(char *));
+    res->axis_labels[RES_AXIS_OFFER_TYPE] = calloc(N_OFFER_TYPES, sizeof(char *));
+    for (int i = 0; i < mt->n; i++) {
+        res->axis_labels[RES_AXIS_MUNICIPALITY][i] = strdup(mt->m[i].name);
+        res->municipality_codes[i] = mt->m[i].code;
+    }
+    for (int g = 0; g < p->n_groups; g++)
+        res->axis_labels[RES_AXIS_GROUP][g] = strdup(p->group[g].name);
+    for (int t = 0; t < N_OFFER_TYPES; t++)
+        res->axis_labels[RES_AXIS_OFFER_TYPE][t] = strdup(offer_type_name[t]);
+}
+
+static char *resolved_all(const cfg *c, char **names, int n)
+{
+    if (cfg_variant_count(c) == 0)
+        return cfg_resolved_yaml(c, params_table, params_table_len);
+    size_t len = 1;
+    char **parts = calloc((size_t)n, sizeof *parts);
+    for (int v = 0; v < n; v++) {
+        cfg *vc = cfg_variant(c, v);
+        parts[v] = vc ? cfg_resolved_yaml(vc, params_table, params_table_len) : NULL;
+        if (vc) cfg_free(vc);
+        len += (parts[v] ? strlen(parts[v]) : 0) + strlen(names[v]) + 32;
+    }
+    char *s = calloc(len, 1);
+    for (int v = 0; v < n; v++) {
+        strcat(s, "# --- variant ");
+        strcat(s, names[v]);
+        strcat(s, " ---\n");
+        if (parts[v]) strcat(s, parts[v]);
+        free(parts[v]);
+    }
+    free(parts);
+    return s;
+}
+
+static int cmd_run(const char *scenario, const options *o, int argc, char **argv)
+{
+    cfg *c;
+    params *p;
+    muni_table *mt;
+    char **names;
+    int nv;
+    int rc = load_scenario(scenario, o, &c, &p, &mt, &names, &nv);
+    if (rc) return rc;
+    for (int v = 1; v < nv; v++)
+        if (p[v].years != p[0].years || p[v].replicates != p[0].replicates ||
+            p[v].seed != p[0].seed || mt[v].n != mt[0].n || p[v].n_groups != p[0].n_groups) {
+            fprintf(stderr, "placesim: %s: variant '%s' changes run.years, "
+                    "run.replicates, run.seed, the municipalities or the groups; "
+                    "variants must share them to be compared\n", scenario, names[v]);
+            return EXIT_BAD_INPUT;
+        }
+    char path[1024];
+    if (o->output) snprintf(path, sizeof path, "%s", o->output);
+    else default_output(scenario, (unsigned long long)p[0].seed, path, sizeof path);
+    if (!output_ok(path, o->force)) return EXIT_BAD_INPUT;
+
+    int axis_len[RES_AXIS_COUNT] = { 1, mt[0].n, p[0].n_groups, N_OFFER_TYPES };
+    res_set *res = res_create(nv, p[0].replicates, p[0].years, axis_len,
+                              kpi_table, N_KPI);
+    double *events = calloc((size_t)nv * (size_t)p[0].replicates, sizeof *events);
+    if (!res || !events) { fprintf(stderr, "placesim: out of memory\n"); return EXIT_RUN_FAILED; }
+    res->variant_names = names;
+    res->years = calloc((size_t)p[0].years, sizeof(int));
+    label_axes(res, &p[0], &mt[0]);
+    res->master_seed = p[0].seed;
+    res->threads = sim_plan_threads((int)o->threads);
+    res->program_version = dup_text(PLACESIM_VERSION);
+    res->git_commit = dup_text(PLACESIM_GIT_COMMIT);
+    res->command_line = join_args(argc, argv);
+    time_t now = time(NULL);
+    char stamp[64];
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    res->created = dup_text(stamp);
+    res->scenario_path = dup_text(scenario);
+    res->scenario_source = dup_text(cfg_source_text(c));
+    res->resolved_config = resolved_all(c, names, nv);
+
+    sim_plan plan = { nv, p[0].replicates, 0, nv * p[0].replicates };
+    run_ctx ctx = { p, mt, res, events };
+    if (!o->quiet)
+        fprintf(stderr, "placesim: %s: %d variant(s) x %d replicates x %d years on %d threads\n",
+                scenario, nv, p[0].replicates, p[0].years, res->threads);
+    sim_exec_stats st;
+    int failed = sim_plan_run(&plan, run_job, &ctx, (int)o->threads,
+                              isatty(2) && !o->quiet, &st);
+    res->seconds = st.seconds;
+    for (int j = 0; j < plan.n_jobs; j++) res->events += events[j];
+
+    if (!o->quiet) report_summary(stdout, res);
+    char err[512];
+    if (res_write_h5(res, path, o->force, err, sizeof err)) {
+        fprintf(stderr, "placesim: %s\n", err);
+        rc = EXIT_RUN_FAILED;
+    } else {
+        fprintf(stderr, "placesim: %d jobs in %.2f s (%.3g events/s); wrote %s\n",
+                st.jobs_done, st.seconds, res->events / (st.seconds > 0 ? st.seconds : 1), path);
+    }
+    if (failed) {
+        fprintf(stderr, "placesim: %d of %d jobs failed; their slots are marked not done\n",
+                failed, plan.n_jobs);
+        rc = EXIT_RUN_FAILED;
+    }
+    res_free(res);
+    free(events);
+    free(p);
+    free(mt);
+    cfg_free(c);
+    return rc;
+}
+
+static int cmd_check(const char *scenario, const options *o)
+{
+    cfg *c;
+    params *p;
+    muni_table *mt;
+    char **names;
+    int nv;
+    int rc = load_scenario(scenario, o, &c, &p, &mt, &names, &nv);
+    if (rc) return rc;
+    printf("%s: valid; %d variant(s), %d municipalities in %d regions, "
+           "%d target groups, regime %s\n", scenario, nv, mt[0].n,
+           mt[0].n_regions, p[0].n_groups, p[0].regime);
+    for (int v = 0; v < nv; v++) free(names[v]);
+    free(names);
+    free(p);
+    free(mt);
+    cfg_free(c);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) { fputs(usage_text, stderr); return EXIT_BAD_INPUT; }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+        printf("placesim %s (%s)\n", PLACESIM_VERSION, PLACESIM_GIT_COMMIT);
+        return 0;
+    }
+    if (!strcmp(cmd, "reference")) { params_reference(stdout); return 0; }
+    if (!strcmp(cmd, "outputs")) { report_kpi_reference(stdout, kpi_table, N_KPI); return 0; }
+    if (strcmp(cmd, "run") && strcmp(cmd, "check"))
+        return bad_usage("unknown command '%s'", cmd);
+
+    options o = { 0 };
+    for (int i = 2; i < argc; i++)
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(usage_text, stdout);
+            return 0;
+        }
+    optind = 2;
+    int rc = parse_options(argc, argv, &o);
+    if (rc) return rc;
+    if (optind != argc - 1)
+        return bad_usage("%s wants exactly one scenario file", cmd);
+    const char *scenario = argv[optind];
+    return !strcmp(cmd, "run") ? cmd_run(scenario, &o, argc, argv)
+                               : cmd_check(scenario, &o);
+}

@@ -1,0 +1,556 @@
+/*
+ * analysis/results_h5.c - the result set as one HDF5 file.
+ *
+ * Layout (schema_version 1):
+ *   /                      attributes program, version, git_commit,
+ *                          command_line, created, scenario_path, master_seed,
+ *                          threads, replicates, variants, years, schema_version
+ *   /scenario/source, /scenario/resolved          string datasets
+ *   /axes/year, /axes/variant, /axes/municipality, /axes/municipality_code,
+ *   /axes/group, /axes/offer_type                 (axes in use only)
+ *   /kpi/{national,municipal,group,offer_type}/NAME
+ *        float64 [variant][replicate][year] (national) or
+ *        [variant][replicate][year][item]; attributes unit, doc, axis, dims
+ *   /summary/<same>/NAME/{n,mean,sd,ci_lo,ci_hi,p025,p975}
+ *        [variant][year] (national) or [variant][year][item]
+ *   /summary_diff/<same>/NAME/...   paired difference against variant 0
+ *   /run                   attributes seconds, events, jobs_done
+ *
+ * The file is written under PATH.tmp-<pid> and renamed onto PATH only once
+ * HDF5 has closed it cleanly, so a reader never sees a half-written file and
+ * a failed run never destroys an older result.  Objects are created without
+ * modification times so that the same result set gives the same bytes.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <hdf5.h>
+#include "results.h"
+
+#define SCHEMA_VERSION 1
+#define DEFLATE_LEVEL  4
+
+/* Group under /kpi, /summary and /summary_diff, and the value of the "axis"
+ * attribute, per axis. */
+static const char *const kpi_dir[RES_AXIS_COUNT] = {
+    "national", "municipal", "group", "offer_type"
+};
+static const char *const axis_name[RES_AXIS_COUNT] = {
+    "national", "municipality", "group", "offer_type"
+};
+
+/* State of one write; handles shared by every object in the file. */
+typedef struct h5w {
+    const res_set *s;
+    hid_t str;      /* variable-length UTF-8 string type */
+    hid_t gcpl;     /* group creation: no timestamps */
+    hid_t dcpl;     /* contiguous dataset creation: no timestamps */
+    char *err;
+    size_t errlen;
+    int failed;
+} h5w;
+
+static void vset_err(char *errbuf, size_t errlen, const char *fmt, va_list ap)
+{
+    if (errbuf && errlen) vsnprintf(errbuf, errlen, fmt, ap);
+}
+
+static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vset_err(errbuf, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/* Record the first failure only: it is the cause, the rest are echoes. */
+static int fail(h5w *w, const char *fmt, ...)
+{
+    if (!w->failed) {
+        va_list ap;
+        va_start(ap, fmt);
+        vset_err(w->err, w->errlen, fmt, ap);
+        va_end(ap);
+    }
+    w->failed = 1;
+    return -1;
+}
+
+/* "PARENT/NAME" for messages, so an error names the object in the file. */
+static const char *where(hid_t loc, const char *name, char *buf, size_t len)
+{
+    char parent[256] = "";
+    if (H5Iget_name(loc, parent, sizeof parent) < 0) parent[0] = '\0';
+    snprintf(buf, len, "%s%s%s", parent,
+             parent[0] && parent[strlen(parent) - 1] != '/' ? "/" : "", name);
+    return buf;
+}
+
+/* ---- attributes ---------------------------------------------------------- */
+
+static int attr_write(h5w *w, hid_t loc, const char *name, hid_t ftype,
+                      hid_t mtype, const void *val)
+{
+    hid_t sp = H5Screate(H5S_SCALAR);
+    hid_t at = sp < 0 ? -1
+                      : H5Acreate2(loc, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT);
+    herr_t rc = at < 0 ? -1 : H5Awrite(at, mtype, val);
+    if (at >= 0) H5Aclose(at);
+    if (sp >= 0) H5Sclose(sp);
+    char at_path[320];
+    return rc < 0 ? fail(w, "HDF5: cannot write attribute %s",
+                         where(loc, name, at_path, sizeof at_path))
+                  : 0;
+}
+
+static int attr_str(h5w *w, hid_t loc, const char *name, const char *val)
+{
+    const char *p = val ? val : "";
+    return attr_write(w, loc, name, w->str, w->str, &p);
+}
+
+static int attr_int(h5w *w, hid_t loc, const char *name, int val)
+{
+    return attr_write(w, loc, name, H5T_STD_I32LE, H5T_NATIVE_INT, &val);
+}
+
+static int attr_f64(h5w *w, hid_t loc, const char *name, double val)
+{
+    return attr_write(w, loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &val);
+}
+
+static int attr_u64(h5w *w, hid_t loc, const char *name, unsigned long long val)
+{
+    return attr_write(w, loc, name, H5T_STD_U64LE, H5T_NATIVE_ULLONG, &val);
+}
+
+/* ---- groups and datasets ------------------------------------------------- */
+
+/* Open NAME under LOC, creating it if absent (several KPIs share a group). */
+static hid_t group_open(h5w *w, hid_t loc, const char *name)
+{
+    htri_t ex = H5Lexists(loc, name, H5P_DEFAULT);
+    hid_t g = ex > 0    ? H5Gopen2(loc, name, H5P_DEFAULT)
+              : ex == 0 ? H5Gcreate2(loc, name, H5P_DEFAULT, w->gcpl, H5P_DEFAULT)
+                        : -1;
+    char g_path[320];
+    if (g < 0)
+        fail(w, "HDF5: cannot create group %s", where(loc, name, g_path, sizeof g_path));
+    return g;
+}
+
+/* Create and fill dataset NAME; returns it open (for attributes) or < 0. */
+static hid_t dset_put(h5w *w, hid_t loc, const char *name, int rank,
+                      const hsize_t *dims, hid_t ftype, hid_t mtype, hid_t dcpl,
+                      const void *buf)
+{
+    hid_t sp = rank == 0 ? H5Screate(H5S_SCALAR)
+                         : H5Screate_simple(rank, dims, NULL);
+    hid_t ds = sp < 0 ? -1
+                      : H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, dcpl,
+                                   H5P_DEFAULT);
+    if (sp >= 0) H5Sclose(sp);
+    if (ds >= 0 && H5Dwrite(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+        H5Dclose(ds);
+        ds = -1;
+    }
+    char ds_path[320];
+    if (ds < 0)
+        fail(w, "HDF5: cannot write dataset %s", where(loc, name, ds_path, sizeof ds_path));
+    return ds;
+}
+
+static int dset_write(h5w *w, hid_t loc, const char *name, int rank,
+                      const hsize_t *dims, hid_t ftype, hid_t mtype,
+                      const void *buf)
+{
+    hid_t ds = dset_put(w, loc, name, rank, dims, ftype, mtype, w->dcpl, buf);
+    if (ds < 0) return -1;
+    H5Dclose(ds);
+    return 0;
+}
+
+static int dset_str(h5w *w, hid_t loc, const char *name, const char *val)
+{
+    const char *p = val ? val : "";
+    return dset_write(w, loc, name, 0, NULL, w->str, w->str, &p);
+}
+
+/* N strings from V (V or any entry may be NULL: written as ""). */
+static int dset_strs(h5w *w, hid_t loc, const char *name, char *const *v, int n)
+{
+    const char **p = malloc((size_t)n * sizeof *p);
+    if (!p) return fail(w, "out of memory writing %s", name);
+    for (int i = 0; i < n; i++) p[i] = v && v[i] ? v[i] : "";
+    hsize_t dim = (hsize_t)n;
+    int rc = dset_write(w, loc, name, 1, &dim, w->str, w->str, p);
+    free(p);
+    return rc;
+}
+
+static int dset_ints(h5w *w, hid_t loc, const char *name, const int *v, int n)
+{
+    hsize_t dim = (hsize_t)n;
+    return dset_write(w, loc, name, 1, &dim, H5T_STD_I32LE, H5T_NATIVE_INT, v);
+}
+
+/* ---- root, scenario, axes, run ------------------------------------------- */
+
+static int jobs_done(const res_set *s)
+{
+    int n = 0;
+    for (size_t j = 0; j < (size_t)s->n_variants * (size_t)s->n_replicates; j++)
+        n += s->job_done[j] != 0;
+    return n;
+}
+
+static int write_root(h5w *w, hid_t file)
+{
+    const res_set *s = w->s;
+    if (attr_str(w, file, "program", "placesim") ||
+        attr_str(w, file, "version", s->program_version) ||
+        attr_str(w, file, "git_commit", s->git_commit) ||
+        attr_str(w, file, "command_line", s->command_line) ||
+        attr_str(w, file, "created", s->created) ||
+        attr_str(w, file, "scenario_path", s->scenario_path) ||
+        attr_u64(w, file, "master_seed", s->master_seed) ||
+        attr_int(w, file, "threads", s->threads) ||
+        attr_int(w, file, "replicates", s->n_replicates) ||
+        attr_int(w, file, "variants", s->n_variants) ||
+        attr_int(w, file, "years", s->n_years))
+        return -1;
+    return attr_int(w, file, "schema_version", SCHEMA_VERSION);
+}
+
+static int write_scenario(h5w *w, hid_t file)
+{
+    hid_t g = group_open(w, file, "scenario");
+    if (g < 0) return -1;
+    int rc = dset_str(w, g, "source", w->s->scenario_source) ||
+             dset_str(w, g, "resolved", w->s->resolved_config);
+    H5Gclose(g);
+    return rc ? -1 : 0;
+}
+
+/* An axis is worth describing when it has several items or named ones. */
+static int axis_used(const res_set *s, int a)
+{
+    return s->axis_len[a] > 1 || s->axis_labels[a] != NULL;
+}
+
+static int write_axis_items(h5w *w, hid_t g)
+{
+    const res_set *s = w->s;
+    for (int a = 1; a < RES_AXIS_COUNT; a++) {
+        if (!axis_used(s, a)) continue;
+        if (dset_strs(w, g, axis_name[a], s->axis_labels[a], s->axis_len[a]))
+            return -1;
+        if (a == RES_AXIS_MUNICIPALITY && s->municipality_codes &&
+            dset_ints(w, g, "municipality_code", s->municipality_codes,
+                      s->axis_len[a]))
+            return -1;
+    }
+    return 0;
+}
+
+static int write_axes(h5w *w, hid_t file)
+{
+    const res_set *s = w->s;
+    hid_t g = group_open(w, file, "axes");
+    if (g < 0) return -1;
+    int rc = (s->years && dset_ints(w, g, "year", s->years, s->n_years)) ||
+             dset_strs(w, g, "variant", s->variant_names, s->n_variants) ||
+             write_axis_items(w, g);
+    H5Gclose(g);
+    return rc ? -1 : 0;
+}
+
+static int write_run(h5w *w, hid_t file)
+{
+    hid_t g = group_open(w, file, "run");
+    if (g < 0) return -1;
+    int rc = attr_f64(w, g, "seconds", w->s->seconds) ||
+             attr_f64(w, g, "events", w->s->events) ||
+             attr_int(w, g, "jobs_done", jobs_done(w->s));
+    H5Gclose(g);
+    return rc ? -1 : 0;
+}
+
+/* ---- KPI data ------------------------------------------------------------ */
+
+/* Attributes that let a reader interpret a KPI dataset or summary group. */
+static int kpi_attrs(h5w *w, hid_t loc, const res_kpi *kpi, const char *dims)
+{
+    if (attr_str(w, loc, "unit", kpi->unit) || attr_str(w, loc, "doc", kpi->doc) ||
+        attr_str(w, loc, "axis", axis_name[kpi->axis]))
+        return -1;
+    return attr_str(w, loc, "dims", dims);
+}
+
+/* One chunk per job's [year][axis] block: what a job wrote is what a reader
+ * of one replicate fetches, and the shuffle helps deflate on doubles. */
+static hid_t chunked_dcpl(int rank, const hsize_t *chunk)
+{
+    hid_t p = H5Pcreate(H5P_DATASET_CREATE);
+    if (p < 0) return -1;
+    if (H5Pset_obj_track_times(p, 0) < 0 || H5Pset_chunk(p, rank, chunk) < 0 ||
+        H5Pset_shuffle(p) < 0 || H5Pset_deflate(p, DEFLATE_LEVEL) < 0) {
+        H5Pclose(p);
+        return -1;
+    }
+    return p;
+}
+
+/* Dimension names for a KPI's raw data (WITH_REP) or its summaries. */
+static const char *dims_text(res_axis a, int with_rep)
+{
+    static const char *const raw[RES_AXIS_COUNT] = {
+        "variant,replicate,year", "variant,replicate,year,municipality",
+        "variant,replicate,year,group", "variant,replicate,year,offer_type"
+    };
+    static const char *const sum[RES_AXIS_COUNT] = {
+        "variant,year", "variant,year,municipality", "variant,year,group",
+        "variant,year,offer_type"
+    };
+    return with_rep ? raw[a] : sum[a];
+}
+
+static int write_kpi(h5w *w, hid_t dir, size_t k)
+{
+    const res_set *s = w->s;
+    const res_kpi *kpi = &s->kpi[k];
+    hsize_t dims[4] = { (hsize_t)s->n_variants, (hsize_t)s->n_replicates,
+                        (hsize_t)s->n_years, (hsize_t)s->axis_len[kpi->axis] };
+    hsize_t chunk[4] = { 1, 1, dims[2], dims[3] };
+    int rank = kpi->axis == RES_AXIS_NONE ? 3 : 4;
+    hid_t dcpl = chunked_dcpl(rank, chunk);
+    if (dcpl < 0) return fail(w, "HDF5: cannot set up compression for %s", kpi->name);
+    hid_t ds = dset_put(w, dir, kpi->name, rank, dims, H5T_IEEE_F64LE,
+                        H5T_NATIVE_DOUBLE, dcpl, s->data[k]);
+    H5Pclose(dcpl);
+    if (ds < 0) return -1;
+    int rc = kpi_attrs(w, ds, kpi, dims_text(kpi->axis, 1));
+    H5Dclose(ds);
+    return rc;
+}
+
+/* Run FN(w, subgroup, k) for every KPI inside TOP/<axis group>. */
+typedef int (*kpi_fn)(h5w *w, hid_t dir, size_t k);
+
+static int each_kpi(h5w *w, hid_t file, const char *top, kpi_fn fn)
+{
+    hid_t g = group_open(w, file, top);
+    if (g < 0) return -1;
+    int rc = 0;
+    for (size_t k = 0; k < w->s->n_kpi && rc == 0; k++) {
+        const res_kpi *kpi = &w->s->kpi[k];
+        if (!kpi->name || !kpi->name[0]) {
+            rc = fail(w, "KPI %zu has no name", k);
+            break;
+        }
+        hid_t dir = group_open(w, g, kpi_dir[kpi->axis]);
+        if (dir < 0) {
+            rc = -1;
+            break;
+        }
+        rc = fn(w, dir, k);
+        H5Gclose(dir);
+    }
+    H5Gclose(g);
+    return rc;
+}
+
+/* ---- summaries ----------------------------------------------------------- */
+
+static const struct {
+    const char *name;
+    size_t off;
+} stat_fields[] = {
+    { "mean", offsetof(res_stat, mean) },   { "sd", offsetof(res_stat, sd) },
+    { "ci_lo", offsetof(res_stat, ci_lo) }, { "ci_hi", offsetof(res_stat, ci_hi) },
+    { "p025", offsetof(res_stat, p025) },   { "p975", offsetof(res_stat, p975) },
+};
+
+/* Lay the array of summaries out as one dataset per field. */
+static int write_stat_fields(h5w *w, hid_t g, const res_stat *st, size_t count,
+                             int rank, const hsize_t *dims)
+{
+    double *x = malloc(count * sizeof *x);
+    int *n = malloc(count * sizeof *n);
+    int rc = (x && n) ? 0 : fail(w, "out of memory writing summaries");
+    for (size_t i = 0; i < count && rc == 0; i++) n[i] = st[i].n;
+    if (rc == 0)
+        rc = dset_write(w, g, "n", rank, dims, H5T_STD_I32LE, H5T_NATIVE_INT, n);
+    for (size_t f = 0; f < sizeof stat_fields / sizeof *stat_fields && rc == 0; f++) {
+        for (size_t i = 0; i < count; i++)
+            memcpy(&x[i], (const char *)&st[i] + stat_fields[f].off, sizeof *x);
+        rc = dset_write(w, g, stat_fields[f].name, rank, dims, H5T_IEEE_F64LE,
+                        H5T_NATIVE_DOUBLE, x);
+    }
+    free(x);
+    free(n);
+    return rc;
+}
+
+/* Summaries of KPI K for every [variant][year][item].  With DIFF, the paired
+ * difference against variant 0; the row of variant 0 itself stays all zero
+ * with n = 0, so that variant indices mean the same in every dataset. */
+static res_stat *compute_stats(const res_set *s, size_t k, int diff, size_t count)
+{
+    res_stat *st = calloc(count, sizeof *st);
+    if (!st) return NULL;
+    int len = s->axis_len[s->kpi[k].axis];
+    for (int v = diff ? 1 : 0; v < s->n_variants; v++)
+        for (int y = 0; y < s->n_years; y++)
+            for (int a = 0; a < len; a++) {
+                res_stat *o = &st[((size_t)v * (size_t)s->n_years + (size_t)y) *
+                                      (size_t)len + (size_t)a];
+                if (diff)
+                    res_stat_diff(s, k, v, 0, y, a, o);
+                else
+                    res_stat_of(s, k, v, y, a, o);
+            }
+    return st;
+}
+
+static int write_summary(h5w *w, hid_t dir, size_t k, int diff)
+{
+    const res_set *s = w->s;
+    const res_kpi *kpi = &s->kpi[k];
+    hsize_t dims[3] = { (hsize_t)s->n_variants, (hsize_t)s->n_years,
+                        (hsize_t)s->axis_len[kpi->axis] };
+    int rank = kpi->axis == RES_AXIS_NONE ? 2 : 3;
+    size_t count = (size_t)dims[0] * (size_t)dims[1] * (size_t)dims[2];
+    res_stat *st = compute_stats(s, k, diff, count);
+    if (!st) return fail(w, "out of memory summarising %s", kpi->name);
+    hid_t g = group_open(w, dir, kpi->name);
+    int rc = g < 0 ? -1
+                   : (kpi_attrs(w, g, kpi, dims_text(kpi->axis, 0)) ||
+                      write_stat_fields(w, g, st, count, rank, dims)) ? -1 : 0;
+    if (g >= 0) H5Gclose(g);
+    free(st);
+    return rc;
+}
+
+static int write_summary_of(h5w *w, hid_t dir, size_t k)
+{
+    return write_summary(w, dir, k, 0);
+}
+
+static int write_summary_diff(h5w *w, hid_t dir, size_t k)
+{
+    return write_summary(w, dir, k, 1);
+}
+
+static int write_diffs(h5w *w, hid_t file)
+{
+    if (w->s->n_variants < 2) return 0;
+    if (each_kpi(w, file, "summary_diff", write_summary_diff)) return -1;
+    hid_t g = group_open(w, file, "summary_diff");
+    if (g < 0) return -1;
+    int rc = attr_int(w, g, "reference_variant", 0);
+    H5Gclose(g);
+    return rc;
+}
+
+/* ---- the file ------------------------------------------------------------ */
+
+static int write_body(h5w *w, hid_t file)
+{
+    if (write_root(w, file) || write_scenario(w, file) || write_axes(w, file) ||
+        each_kpi(w, file, "kpi", write_kpi) ||
+        each_kpi(w, file, "summary", write_summary_of) || write_diffs(w, file))
+        return -1;
+    return write_run(w, file);
+}
+
+/* Property lists and string type shared by the whole write. */
+static int open_shared(h5w *w)
+{
+    w->str = H5Tcopy(H5T_C_S1);
+    w->gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    w->dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (w->str < 0 || w->gcpl < 0 || w->dcpl < 0 ||
+        H5Tset_size(w->str, H5T_VARIABLE) < 0 ||
+        H5Tset_cset(w->str, H5T_CSET_UTF8) < 0 ||
+        H5Pset_obj_track_times(w->gcpl, 0) < 0 ||
+        H5Pset_obj_track_times(w->dcpl, 0) < 0)
+        return fail(w, "HDF5: cannot set up types and property lists");
+    return 0;
+}
+
+static void close_shared(h5w *w)
+{
+    if (w->str >= 0) H5Tclose(w->str);
+    if (w->gcpl >= 0) H5Pclose(w->gcpl);
+    if (w->dcpl >= 0) H5Pclose(w->dcpl);
+}
+
+static hid_t create_file(h5w *w, const char *tmp)
+{
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+    /* The root group is created with the file: no timestamp there either. */
+    hid_t file = (fcpl < 0 || H5Pset_obj_track_times(fcpl, 0) < 0)
+                     ? -1
+                     : H5Fcreate(tmp, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+    if (fcpl >= 0) H5Pclose(fcpl);
+    if (file < 0) fail(w, "cannot create %s (is the directory writable?)", tmp);
+    return file;
+}
+
+/* Write everything to TMP; 0 only if HDF5 also closed the file cleanly. */
+static int write_file(h5w *w, const char *tmp)
+{
+    int rc = open_shared(w);
+    hid_t file = rc ? -1 : create_file(w, tmp);
+    if (file < 0) rc = -1;
+    if (rc == 0) rc = write_body(w, file);
+    if (file >= 0 && H5Fclose(file) < 0 && rc == 0)
+        rc = fail(w, "HDF5: cannot finish %s", tmp);
+    close_shared(w);
+    return rc;
+}
+
+int res_write_h5(const res_set *s, const char *path, int force, char *errbuf,
+                 size_t errlen)
+{
+    struct stat st;
+    if (!s || !path || !path[0]) {
+        set_err(errbuf, errlen, "no result set or path");
+        return -1;
+    }
+    /* Checked up front so a refusal costs no work.  (Another process could
+     * still create PATH before the rename; this guards the user, not races.) */
+    if (!force && lstat(path, &st) == 0) {
+        set_err(errbuf, errlen, "%s exists; use --force to replace it", path);
+        return -1;
+    }
+    size_t tlen = strlen(path) + 32;
+    char *tmp = malloc(tlen);
+    if (!tmp) {
+        set_err(errbuf, errlen, "out of memory");
+        return -1;
+    }
+    snprintf(tmp, tlen, "%s.tmp-%ld", path, (long)getpid());
+
+    h5w w = { s, H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID, errbuf,
+              errlen, 0 };
+    /* Our messages say what failed; HDF5's stack dump would only bury them. */
+    H5E_auto2_t old_fn;
+    void *old_data;
+    H5Eget_auto2(H5E_DEFAULT, &old_fn, &old_data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    int rc = write_file(&w, tmp);
+    H5Eset_auto2(H5E_DEFAULT, old_fn, old_data);
+
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = fail(&w, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
+    if (rc != 0) unlink(tmp);
+    free(tmp);
+    return rc;
+}

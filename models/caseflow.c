@@ -1,0 +1,175 @@
+/*
+ * models/caseflow.c - the life of a case after visitation.
+ *
+ * At each follow-up the need may have moved (progression, more likely in
+ * temporary stays; deterioration), the buyer reassesses, and where the
+ * regime negotiates case by case the provider - who knows the citizen better
+ * [R] - contests a lower grade or asks for an add-on, and the buyer's rigor
+ * decides.  Residents are not moved because of price [R].  Stays end by
+ * duration or death, or by progression to home support.
+ */
+#include <math.h>
+#include <gsl/gsl_randist.h>
+#include "flow.h"
+#include "regime.h"
+
+double caseflow_stay_days(market *m, citizen *c, int rung, int length_biased)
+{
+    const params *p = m->p;
+    gsl_rng r = sim_rng_view(&c->rng);
+    if (rung == RUNG_HOME)   /* exponential: the residual law is the same */
+        return gsl_ran_exponential(&r, p->home_mean_years) * DAYS_PER_YEAR;
+    double k = p->type[rung].stay_shape, mean = p->type[rung].mean_stay_years;
+    /* a stay in progress is drawn length-biased: gamma(k) becomes gamma(k+1) */
+    return gsl_ran_gamma(&r, k + (length_biased ? 1 : 0), mean / k) * DAYS_PER_YEAR;
+}
+
+/* Hours an offer staffs for a resident: the priced need plus add-ons. */
+static double staffed_hours(const market *m, const citizen *c, const offer *o)
+{
+    return market_hours(m, o->type, o->group, c->priced_level) *
+           (1 + c->addons * m->p->addon_size);
+}
+
+/* Move the true need one level at most since the last look. */
+static void need_change(market *m, citizen *c, gsl_rng *r)
+{
+    const params *p = m->p;
+    const group_params *g = &p->group[c->group];
+    double years = (m->now - c->last_change) / DAYS_PER_YEAR;
+    c->last_change = m->now;
+    double factor = c->rung < N_OFFER_TYPES ? p->type[c->rung].progression_factor : 1;
+    double down = 1 - exp(-g->progression_rate * factor * years);
+    double up = 1 - exp(-g->deterioration_rate * years);
+    double u = gsl_rng_uniform(r);
+    if (u < down && c->true_level > 0) c->true_level--;
+    else if (u >= down && u < down + up && c->true_level < p->levels - 1)
+        c->true_level++;
+}
+
+static void leave_to_home(market *m, citizen *c)
+{
+    placement_discharge(m, c);
+    home_enter(m, c);
+    c->exit_time = m->now + caseflow_stay_days(m, c, RUNG_HOME, 0);
+    int id = (int)(c - m->cit);
+    market_schedule(m, c->exit_time, EV_EXIT, id, c->gen);
+    market_schedule(m, m->now + m->p->type[OT_HOUSING].followup_days,
+                    EV_FOLLOWUP, id, c->gen);
+}
+
+/*
+ * The grade after reassessment: a higher assessment is granted; a lower one
+ * stands only if the provider does not contest it or the buyer insists.
+ */
+static int regrade(market *m, citizen *c, int assessed, gsl_rng *r)
+{
+    const params *p = m->p;
+    if (assessed >= c->priced_level) return assessed;
+    if (!m->regime->negotiates) return assessed;
+    if (gsl_rng_uniform(r) >= p->regrade_ask_prob) return assessed;
+    m->ya.negotiations++;
+    m->muni[c->home].acct.admin_cost += p->admin_cost_negotiation;
+    m->ya.admin_cost += p->admin_cost_negotiation;
+    return gsl_rng_uniform(r) < m->muni[c->home].rigor ? assessed : c->priced_level;
+}
+
+static int negotiate_addons(market *m, citizen *c, const offer *o, gsl_rng *r)
+{
+    const params *p = m->p;
+    int addons = c->addons;
+    double ask = p->addon_ask_prob *
+                 (o->owner_kind == OWNER_PRIVATE ? p->addon_private_factor : 1);
+    int asked = gsl_rng_uniform(r) < fmin(1, ask);
+    int pushed = gsl_rng_uniform(r) < p->push_prob;
+    double rigor = m->muni[c->home].rigor;
+    if (asked && addons < p->max_addons && gsl_rng_uniform(r) >= rigor) addons++;
+    if (pushed && addons > 0) addons--;   /* buyers push prices down [R] */
+    int talks = asked + (pushed && c->addons > 0);
+    m->ya.negotiations += talks;
+    m->muni[c->home].acct.admin_cost += talks * p->admin_cost_negotiation;
+    m->ya.admin_cost += talks * p->admin_cost_negotiation;
+    return addons;
+}
+
+static void followup_placed(market *m, citizen *c, double assessed, gsl_rng *r)
+{
+    const params *p = m->p;
+    offer *o = &m->offers[c->offer];
+    if (demand_assess_rung(m, c, assessed) == RUNG_HOME) {
+        leave_to_home(m, c);       /* progression to a lower rung */
+        return;
+    }
+    int level = regrade(m, c, demand_clamp_level(m, assessed), r);
+    int addons = m->regime->negotiates ? negotiate_addons(m, c, o, r) : 0;
+
+    market_pay(m, c);              /* old price up to now */
+    offer_accrue(m, o);
+    o->need_hours -= staffed_hours(m, c, o);
+    c->priced_level = (int8_t)level;
+    c->addons = (int8_t)addons;
+    o->need_hours += staffed_hours(m, c, o);
+    c->price_day = placement_price(m, c, o);
+    market_schedule(m, m->now + p->type[o->type].followup_days, EV_FOLLOWUP,
+                    (int)(c - m->cit), c->gen);
+}
+
+/* A home-support case is looked at again when its need has grown: then the
+ * ladder is climbed if home support no longer meets the assessed need. */
+static void followup_home(market *m, citizen *c, double assessed, int grew)
+{
+    const params *p = m->p;
+    const municipality *mu = &m->muni[c->home];
+    int id = (int)(c - m->cit);
+    double a = assessed - mu->strictness - mu->pressure;
+    if (grew && a > p->home_max_level + 0.5) {
+        /* deterioration: home support no longer meets the need */
+        home_leave(m, c);
+        c->gen++;
+        c->rung = OT_HOUSING;
+        c->priced_level = (int8_t)demand_clamp_level(m, assessed);
+        c->exit_time = m->now + caseflow_stay_days(m, c, OT_HOUSING, 0);
+        c->wait_start = m->now;
+        c->state = CIT_PENDING;
+        placement_try(m, c, 0);
+        if (c->state == CIT_WAITING)
+            market_schedule(m, m->now + m->p->wait_tolerance_days, EV_WAIT_CHECK,
+                            id, c->gen);
+        return;
+    }
+    market_schedule(m, m->now + m->p->type[OT_HOUSING].followup_days,
+                    EV_FOLLOWUP, id, c->gen);
+}
+
+void caseflow_followup(market *m, citizen *c)
+{
+    if (c->state != CIT_PLACED && c->state != CIT_HOME) return;
+    const params *p = m->p;
+    gsl_rng r = sim_rng_view(&c->rng);
+    if (c->state == CIT_PLACED) {
+        /* days so far are paid and costed at the old level */
+        market_pay(m, c);
+        offer_accrue(m, &m->offers[c->offer]);
+    }
+    int before = c->true_level;
+    need_change(m, c, &r);
+    if (c->state == CIT_PLACED && c->true_level != before) {
+        offer *o = &m->offers[c->offer];
+        o->true_hours += market_hours(m, o->type, o->group, c->true_level) -
+                         market_hours(m, o->type, o->group, before);
+    }
+    m->ya.followups++;
+    m->muni[c->home].acct.admin_cost += p->admin_cost_followup;
+    m->ya.admin_cost += p->admin_cost_followup;
+    double assessed = demand_assess(m, c);
+    if (c->state == CIT_PLACED) followup_placed(m, c, assessed, &r);
+    else followup_home(m, c, assessed, c->true_level > before);
+}
+
+void caseflow_exit(market *m, citizen *c)
+{
+    if (c->state == CIT_PLACED) placement_discharge(m, c);
+    else if (c->state == CIT_HOME) home_leave(m, c);
+    else return;
+    citizen_release(m, c);
+}

@@ -1,0 +1,324 @@
+/*
+ * models/demand.c - needs arise, are assessed, and meet the intervention
+ * ladder.
+ *
+ * Common random numbers: everything about a need's onset (time, group,
+ * character, true level) comes from the municipality's arrival stream with a
+ * fixed number of draws per arrival, so replicate r of every variant sees the
+ * same needs.  What happens to the citizen afterwards draws from the
+ * citizen's own stream, keyed by (municipality, arrival number).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+#include "flow.h"
+
+#define STOCK_KEY_BASE (1ULL << 40)   /* stock citizens' keys sit above arrivals */
+
+/* P(level) at onset for a group in a rung: the group's distribution moved by
+ * the rung's shift; a fractional shift moves that share one level further. */
+static void shifted_dist(const market *m, int g, double shift, double *out)
+{
+    const params *p = m->p;
+    int L = p->levels, whole = (int)floor(shift);
+    double frac = shift - whole;
+    memset(out, 0, sizeof(double) * MAX_LEVELS);
+    for (int l = 0; l < L; l++) {
+        double q = p->group[g].need_dist[l];
+        int a = demand_clamp_level(m, l + whole), b = demand_clamp_level(m, l + whole + 1);
+        out[a] += q * (1 - frac);
+        out[b] += q * frac;
+    }
+}
+
+static double rung_shift(const params *p, int rung)
+{
+    return rung == RUNG_HOME ? p->home_level_shift : p->type[rung].level_shift;
+}
+
+void demand_prepare(market *m)
+{
+    const params *p = m->p;
+    double cum = 0;
+    for (int g = 0; g < p->n_groups; g++)
+        for (int k = 0; k < N_RUNGS; k++) {
+            shifted_dist(m, g, rung_shift(p, k), m->level_p[k][g]);
+            double w = 0;
+            for (int l = 0; l < p->levels; l++)
+                w += m->level_p[k][g][l] * p->hours_per_week[l];
+            m->mean_weight[k][g] = w;
+            cum += p->group[g].incidence[k];
+            m->onset_cum[g * N_RUNGS + k] = cum;
+        }
+    m->onset_total = cum;
+}
+
+int demand_clamp_level(const market *m, double x)
+{
+    int l = (int)lround(x);
+    return l < 0 ? 0 : l >= m->p->levels ? m->p->levels - 1 : l;
+}
+
+/* ---- citizens ------------------------------------------------------------ */
+
+citizen *citizen_new(market *m, int muni, uint64_t key)
+{
+    int32_t id = m->free_cit;
+    if (id >= 0) {
+        m->free_cit = m->cit[id].wnext;
+    } else {
+        if (m->n_cit == m->cap_cit) {
+            int cap = m->cap_cit ? m->cap_cit * 2 : 1 << 16;
+            citizen *nc = realloc(m->cit, (size_t)cap * sizeof *nc);
+            if (!nc) { market_fail(m, "out of memory for citizens"); return NULL; }
+            m->cit = nc;
+            m->cap_cit = cap;
+        }
+        id = m->n_cit++;
+        m->cit[id].gen = 0;
+    }
+    citizen *c = &m->cit[id];
+    uint32_t gen = c->gen + 1;
+    memset(c, 0, sizeof *c);
+    c->gen = gen;
+    c->home = muni;
+    c->offer = c->wprev = c->wnext = -1;
+    c->state = CIT_PENDING;
+    c->exit_time = -1;
+    c->last_change = m->now;
+    sim_rng_state_init(&c->rng, sim_rng_key(m->seed, (uint32_t)m->replicate,
+                                            RNG_CITIZEN, key));
+    return c;
+}
+
+void citizen_release(market *m, citizen *c)
+{
+    c->state = CIT_FREE;
+    c->gen++;                        /* cancels every pending event */
+    c->wnext = m->free_cit;
+    m->free_cit = (int32_t)(c - m->cit);
+}
+
+/* ---- home support (untraded, paid by the municipality itself) ---------- */
+
+void home_accrue(market *m, int muni)
+{
+    municipality *mu = &m->muni[muni];
+    double dt = m->now - mu->home_until;
+    mu->home_until = m->now;
+    if (dt <= 0 || mu->home_users == 0) return;
+    /* home support is staff time: it grows with the wage index */
+    double cost = mu->home_users * m->p->home_cost_per_year *
+                  (m->wage / m->p->wage_per_hour) * dt / DAYS_PER_YEAR;
+    mu->acct.home_cost += cost;
+    m->ya.home_cost += cost;
+    m->ya.home_days += mu->home_users * dt;
+}
+
+void home_enter(market *m, citizen *c)
+{
+    home_accrue(m, c->home);
+    m->muni[c->home].home_users++;
+    c->state = CIT_HOME;
+    c->rung = RUNG_HOME;
+    c->since = m->now;
+}
+
+void home_leave(market *m, citizen *c)
+{
+    home_accrue(m, c->home);
+    m->muni[c->home].home_users--;
+}
+
+/* ---- onset ------------------------------------------------------------- */
+
+static double next_gap_days(market *m, int muni)
+{
+    double rate = m->muni[muni].adults * m->onset_total / 1e4 / DAYS_PER_YEAR;
+    return rate > 0 ? gsl_ran_exponential(&m->muni[muni].arrivals.rng, 1 / rate)
+                    : INFINITY;
+}
+
+void demand_start(market *m)
+{
+    for (int i = 0; i < m->mt->n; i++) {
+        double t = next_gap_days(m, i);
+        if (isfinite(t)) market_schedule(m, t, EV_ARRIVAL, i, 0);
+    }
+}
+
+/* Group and character of an onset, from one uniform draw. */
+static int pick_onset(const market *m, double u)
+{
+    double x = u * m->onset_total;
+    int n = m->p->n_groups * N_RUNGS;
+    for (int i = 0; i < n; i++)
+        if (x < m->onset_cum[i]) return i;
+    return n - 1;
+}
+
+static int draw_level(const market *m, gsl_rng *r, int g, int k)
+{
+    double u = gsl_rng_uniform(r), c = 0;
+    for (int l = 0; l < m->p->levels; l++) {
+        c += m->level_p[k][g][l];
+        if (u < c) return l;
+    }
+    return m->p->levels - 1;
+}
+
+/* A committee decides at its next meeting (weekly, fortnightly, monthly). */
+static double next_meeting(const market *m, int muni)
+{
+    double d = m->muni[muni].committee_days;
+    return ceil(m->now / d + 1e-9) * d;
+}
+
+void demand_arrival(market *m, int muni)
+{
+    municipality *mu = &m->muni[muni];
+    gsl_rng *r = &mu->arrivals.rng;
+    int onset = pick_onset(m, gsl_rng_uniform(r));
+    int g = onset / N_RUNGS, k = onset % N_RUNGS;
+    int level = draw_level(m, r, g, k);
+    uint64_t key = mu->n_arrivals++;
+    market_schedule(m, m->now + next_gap_days(m, muni), EV_ARRIVAL, muni, 0);
+
+    citizen *c = citizen_new(m, muni, ((uint64_t)muni << 48) | key);
+    if (!c) return;
+    c->group = (int8_t)g;
+    c->character = (int8_t)k;
+    c->true_level = (int8_t)level;
+    market_schedule(m, next_meeting(m, muni), EV_DECISION, (int)(c - m->cit), c->gen);
+}
+
+/* ---- visitation ---------------------------------------------------------- */
+
+double demand_assess(market *m, citizen *c)
+{
+    gsl_rng r = sim_rng_view(&c->rng);
+    return c->true_level + gsl_ran_gaussian(&r, m->p->assessment_noise_sd);
+}
+
+/*
+ * The least intrusive step that meets the assessed need [R]: home support,
+ * then housing, then the temporary or longterm offer the need calls for.
+ * A need of home-support character starts there; it climbs the ladder only
+ * when it deteriorates (caseflow.c).  Strictness (and last year's
+ * overspending) raises both thresholds.
+ */
+int demand_assess_rung(const market *m, const citizen *c, double assessed)
+{
+    const params *p = m->p;
+    const municipality *mu = &m->muni[c->home];
+    double a = assessed - mu->strictness - mu->pressure;
+    if (c->character == RUNG_HOME || a <= p->home_max_level + 0.5) return RUNG_HOME;
+    if (c->character == OT_HOUSING || a <= p->housing_max_level + 0.5) return OT_HOUSING;
+    return c->character;
+}
+
+void demand_decide(market *m, citizen *c)
+{
+    double assessed = demand_assess(m, c);
+    int rung = demand_assess_rung(m, c, assessed);
+    c->priced_level = (int8_t)demand_clamp_level(m, assessed);
+    c->rung = (int8_t)rung;
+    c->exit_time = m->now + caseflow_stay_days(m, c, rung, 0);
+    if (rung == RUNG_HOME) {
+        home_enter(m, c);
+        market_schedule(m, c->exit_time, EV_EXIT, (int)(c - m->cit), c->gen);
+        market_schedule(m, m->now + m->p->type[OT_HOUSING].followup_days,
+                        EV_FOLLOWUP, (int)(c - m->cit), c->gen);
+        return;
+    }
+    c->wait_start = m->now;
+    placement_try(m, c, 0);
+    if (c->state == CIT_WAITING)
+        market_schedule(m, m->now + m->p->wait_tolerance_days, EV_WAIT_CHECK,
+                        (int)(c - m->cit), c->gen);
+}
+
+/* ---- the stock at the start --------------------------------------------- */
+
+/*
+ * The base year starts with the citizens already in care.  For each
+ * municipality, group and character, candidates arrive as a Poisson number
+ * with mean rate x longest stay; each is assessed and kept with probability
+ * (stay of the rung it lands in) / (longest stay), which gives the
+ * stationary stock of every rung.  Kept citizens are placed by the ordinary
+ * placement rules in random order, so the starting allocation is the model's
+ * own, not an assumption.  Remaining stays follow the residual-life
+ * (length-biased) distribution.
+ */
+void demand_initial_stock(market *m)
+{
+    const params *p = m->p;
+    double longest = p->home_mean_years;
+    for (int t = 0; t < N_OFFER_TYPES; t++)
+        longest = fmax(longest, p->type[t].mean_stay_years);
+    int start = m->n_cit;
+
+    for (int i = 0; i < m->mt->n && !m->error[0]; i++) {
+        sim_rng s;
+        sim_rng_init(&s, m->seed, (uint32_t)m->replicate, RNG_STOCK, (uint64_t)i);
+        uint64_t key = STOCK_KEY_BASE;
+        for (int g = 0; g < p->n_groups; g++)
+            for (int k = 0; k < N_RUNGS; k++) {
+                double mean = m->muni[i].adults * p->group[g].incidence[k] / 1e4 * longest;
+                unsigned n = gsl_ran_poisson(&s.rng, mean);
+                for (unsigned j = 0; j < n; j++) {
+                    citizen *c = citizen_new(m, i, ((uint64_t)i << 48) | key++);
+                    if (!c) return;
+                    c->group = (int8_t)g;
+                    c->character = (int8_t)k;
+                    c->true_level = (int8_t)draw_level(m, &s.rng, g, k);
+                    double assessed = demand_assess(m, c);
+                    int rung = demand_assess_rung(m, c, assessed);
+                    double stay = rung == RUNG_HOME ? p->home_mean_years
+                                                    : p->type[rung].mean_stay_years;
+                    if (gsl_rng_uniform(&s.rng) >= stay / longest) {
+                        citizen_release(m, c);
+                        continue;
+                    }
+                    c->priced_level = (int8_t)demand_clamp_level(m, assessed);
+                    c->rung = (int8_t)rung;
+                }
+            }
+    }
+    /* Shuffle placement order (Fisher-Yates on indices) with the market stream. */
+    int n = m->n_cit - start;
+    int *order = malloc((size_t)(n > 0 ? n : 1) * sizeof *order);
+    if (!order) { market_fail(m, "out of memory for the initial stock"); return; }
+    int k = 0;
+    for (int i = start; i < m->n_cit; i++)
+        if (m->cit[i].state == CIT_PENDING) order[k++] = i;
+    for (int i = k - 1; i > 0; i--) {
+        int j = (int)gsl_rng_uniform_int(&m->market_rng.rng, (unsigned long)i + 1);
+        int t = order[i]; order[i] = order[j]; order[j] = t;
+    }
+    for (int i = 0; i < k; i++) {
+        citizen *c = &m->cit[order[i]];
+        gsl_rng r = sim_rng_view(&c->rng);
+        int rung = c->rung;
+        /* residual stay: full stay from the length-biased law, minus a
+         * uniform share already served */
+        double remaining = caseflow_stay_days(m, c, rung, 1) * gsl_rng_uniform_pos(&r);
+        c->exit_time = remaining;
+        int id = order[i];
+        if (rung == RUNG_HOME) {
+            home_enter(m, c);
+            market_schedule(m, c->exit_time, EV_EXIT, id, c->gen);
+            market_schedule(m, gsl_rng_uniform(&r) * p->type[OT_HOUSING].followup_days,
+                            EV_FOLLOWUP, id, c->gen);
+            continue;
+        }
+        c->wait_start = 0;
+        placement_try(m, c, 1);
+        if (c->state == CIT_WAITING)
+            market_schedule(m, p->wait_tolerance_days, EV_WAIT_CHECK, id, c->gen);
+    }
+    free(order);
+    /* the start's waits are not waits of the base year */
+    memset(&m->ya, 0, sizeof m->ya);
+}

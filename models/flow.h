@@ -1,0 +1,67 @@
+/*
+ * models/flow.h - the citizen's path through the market, module by module.
+ *
+ * demand.c     needs arising, visitation and the intervention ladder
+ * placement.c  make or buy: choosing an offer, acceptance, waiting lists
+ * caseflow.c   follow-ups, need change, add-ons and re-grading, exits
+ * offers.c     building the offers, staff, capacity, entry and bankruptcy
+ * kpi.c        turning a year's accounts into outputs
+ *
+ * Internal to models/: the CLI and tests use market.h and regime.h.
+ */
+#ifndef MODELS_FLOW_H
+#define MODELS_FLOW_H
+
+#include "market.h"
+
+/* Event kinds; a = citizen or municipality index, tag = citizen generation. */
+enum { EV_ARRIVAL, EV_DECISION, EV_FOLLOWUP, EV_EXIT, EV_WAIT_CHECK,
+       EV_QUARTER, EV_YEAR_END, N_EVENT_KINDS };
+
+/* Random-stream purposes (sim_rng_key's third part). */
+enum { RNG_ARRIVALS = 1, RNG_CITIZEN, RNG_POLICY, RNG_STOCK, RNG_MARKET };
+
+#define DAYS_PER_YEAR 365.0
+
+/* demand.c */
+void     demand_prepare(market *m);               /* onset tables */
+void     demand_start(market *m);                 /* first arrivals */
+void     demand_arrival(market *m, int muni);
+void     demand_decide(market *m, citizen *c);    /* visitation */
+void     demand_initial_stock(market *m);
+int      demand_assess_rung(const market *m, const citizen *c, double assessed);
+double   demand_assess(market *m, citizen *c);    /* continuous assessed level */
+int      demand_clamp_level(const market *m, double x);
+citizen *citizen_new(market *m, int muni, uint64_t key);
+void     citizen_release(market *m, citizen *c);
+void     home_accrue(market *m, int muni);
+void     home_enter(market *m, citizen *c);
+void     home_leave(market *m, citizen *c);
+
+/* placement.c */
+int    placement_try(market *m, citizen *c, int allow_mismatch);
+void   placement_discharge(market *m, citizen *c);
+void   placement_serve_waiting(market *m, int type, int group);
+void   placement_serve_all(market *m);     /* after capacity changes */
+void   wait_push(market *m, citizen *c, int front);
+void   wait_remove(market *m, citizen *c);
+void   placement_reprice(market *m, citizen *c);
+double placement_price(const market *m, const citizen *c, const offer *o);
+double offer_expected_cost_day(const market *m, const offer *o, int level);
+
+/* caseflow.c */
+void   caseflow_followup(market *m, citizen *c);
+void   caseflow_exit(market *m, citizen *c);
+/* Length of a stay in RUNG; LENGTH_BIASED for a stay in progress at the start. */
+double caseflow_stay_days(market *m, citizen *c, int rung, int length_biased);
+
+/* offers.c */
+int    offers_build(market *m);
+void   offers_staff_quarter(market *m);
+void   offers_close_accounts(market *m);
+void   offers_year_end(market *m);
+int    offers_add(market *m, int type, int group, int owner_kind, int owner,
+                  int region, int capacity);
+double offers_fixed_per_place(const market *m, int type, int group);
+
+#endif

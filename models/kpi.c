@@ -1,0 +1,219 @@
+/*
+ * models/kpi.c - a year's accounts become the outputs of domain section 7.
+ *
+ * Price drift is measured at a fixed case mix: the price paid per day for a
+ * citizen of true need level l, weighted by the base year's resident days
+ * at each level, so that heavier citizens do not show up as drift while
+ * re-grading, add-ons, carry-over and markups do.
+ */
+#include <math.h>
+#include <string.h>
+#include "kpi.h"
+#include "flow.h"
+
+#define KPI_ROW(name, unit, axis, head, doc) { #name, unit, axis, head, doc },
+const res_kpi kpi_table[N_KPI] = { KPI_LIST(KPI_ROW) };
+#undef KPI_ROW
+
+static double ratio(double a, double b) { return b != 0 ? a / b : NAN; }
+
+/* Fixed-mix price per place-year from revenue and days by level, with the
+ * base weights W (renormalised over levels that had residents). */
+static double fixed_mix(const double *rev, const double *days, const double *w,
+                        int levels)
+{
+    double sum = 0, wsum = 0;
+    for (int l = 0; l < levels; l++)
+        if (days[l] > 0 && w[l] > 0) {
+            sum += w[l] * rev[l] / days[l];
+            wsum += w[l];
+        }
+    return wsum > 0 ? sum / wsum * DAYS_PER_YEAR : NAN;
+}
+
+static void normalise(double *dst, const double *days, int levels)
+{
+    double s = 0;
+    for (int l = 0; l < levels; l++) s += days[l];
+    for (int l = 0; l < levels; l++) dst[l] = s > 0 ? days[l] / s : 0;
+}
+
+static double drift(double now, double last, const market *m)
+{
+    if (m->year == 0 || !(last > 0) || !(now > 0)) return NAN;
+    return (now / last) / (m->cost_index / m->cost_index_last) - 1;
+}
+
+typedef struct writer {
+    res_set *res;
+    int v, r, y;
+} writer;
+
+static void put(const writer *w, int k, int item, double x)
+{
+    const res_set *s = w->res;
+    int len = s->axis_len[s->kpi[k].axis];
+    res_slot(w->res, (size_t)k, w->v, w->r)[w->y * len + item] = x;
+}
+
+static void record_prices(market *m, const writer *w)
+{
+    const params *p = m->p;
+    year_acct *ya = &m->ya;
+    int L = p->levels;
+    if (m->year == 0) {
+        for (int t = 0; t < N_OFFER_TYPES; t++) {
+            normalise(m->base_mix_tl[t], ya->days_tl[t], L);
+            m->base_days_type[t] = ya->days_type[t];
+        }
+        for (int g = 0; g < p->n_groups; g++)
+            normalise(m->base_mix_gl[g], ya->days_gl[g], L);
+    }
+    /* the all-types price weights each type by its base-year resident days */
+    double all = 0, all_w = 0;
+    for (int t = 0; t < N_OFFER_TYPES; t++) {
+        double fm = fixed_mix(ya->rev_tl[t], ya->days_tl[t], m->base_mix_tl[t], L);
+        put(w, K_fixed_mix_price_by_type, t, fm);
+        put(w, K_price_drift_by_type, t, drift(fm, m->last_fixed_price_type[t], m));
+        m->last_fixed_price_type[t] = fm;
+        put(w, K_unit_price_by_type, t,
+            ratio(ya->spend_type[t], ya->days_type[t] / DAYS_PER_YEAR));
+        if (!isnan(fm)) {
+            all += fm * m->base_days_type[t];
+            all_w += m->base_days_type[t];
+        }
+    }
+    double fm_all = all_w > 0 ? all / all_w : NAN;
+    put(w, K_fixed_mix_price, 0, fm_all);
+    put(w, K_price_drift, 0, drift(fm_all, m->last_fixed_price_all, m));
+    m->last_fixed_price_all = fm_all;
+    for (int g = 0; g < p->n_groups; g++) {
+        double fm = fixed_mix(ya->rev_gl[g], ya->days_gl[g], m->base_mix_gl[g], L);
+        put(w, K_price_drift_by_group, g, drift(fm, m->last_fixed_price_group[g], m));
+        m->last_fixed_price_group[g] = fm;
+        put(w, K_unit_price_by_group, g,
+            ratio(ya->spend_group[g], ya->days_group[g] / DAYS_PER_YEAR));
+    }
+}
+
+static void record_spending(market *m, const writer *w)
+{
+    year_acct *ya = &m->ya;
+    double total = 0, adults = 0;
+    for (int t = 0; t < N_OFFER_TYPES; t++) {
+        total += ya->spend_type[t];
+        put(w, K_expenditure_by_type, t, ya->spend_type[t]);
+    }
+    for (int i = 0; i < m->mt->n; i++) adults += m->muni[i].adults;
+    put(w, K_expenditure, 0, total);
+    put(w, K_expenditure_per_adult, 0, total / adults);
+    put(w, K_expenditure_own, 0, ya->spend_seller[SELLER_OWN]);
+    put(w, K_expenditure_other_municipality, 0, ya->spend_seller[SELLER_OTHER_MUNICIPALITY]);
+    put(w, K_expenditure_region, 0, ya->spend_seller[SELLER_REGION]);
+    put(w, K_expenditure_private, 0, ya->spend_seller[SELLER_PRIVATE]);
+    put(w, K_external_share, 0, ratio(total - ya->spend_seller[SELLER_OWN], total));
+    put(w, K_home_support_cost, 0, ya->home_cost);
+    double days = 0;
+    for (int t = 0; t < N_OFFER_TYPES; t++) days += ya->days_type[t];
+    put(w, K_unit_price, 0, ratio(total, days / DAYS_PER_YEAR));
+    put(w, K_cost_index, 0, m->cost_index);
+    put(w, K_admin_cost, 0, ya->admin_cost);
+    for (int t = 0; t < N_OFFER_TYPES; t++)
+        put(w, K_users_per_10k_by_type, t, ya->days_type[t] / DAYS_PER_YEAR / adults * 1e4);
+    put(w, K_home_support_per_10k, 0, ya->home_days / DAYS_PER_YEAR / adults * 1e4);
+}
+
+static void record_offers(market *m, const writer *w)
+{
+    double place_days[N_OFFER_TYPES] = { 0 }, res_days[N_OFFER_TYPES] = { 0 };
+    double places[N_OFFER_TYPES] = { 0 }, by_owner[N_OWNERS] = { 0 };
+    double delivered = 0, needed = 0, result = 0, cost = 0;
+    int open = 0, pub = 0, beyond = 0;
+    for (int i = 0; i < m->n_offers; i++) {
+        const offer *o = &m->offers[i];
+        if (o->status != OFFER_CLOSED)
+            place_days[o->type] += o->capacity * DAYS_PER_YEAR;
+        res_days[o->type] += o->resident_days;
+        delivered += o->delivered_h;
+        needed += o->needed_h;
+        result += o->last_result;
+        cost += o->last_cost;
+        if (o->owner_kind != OWNER_PRIVATE && o->last_cost > 0) {
+            pub++;
+            beyond += fabs(o->last_result) > m->p->carry_band * o->last_cost;
+        }
+        if (o->status == OFFER_CLOSED) continue;
+        open++;
+        places[o->type] += o->capacity;
+        by_owner[o->owner_kind] += o->capacity;
+    }
+    for (int t = 0; t < N_OFFER_TYPES; t++) {
+        put(w, K_occupancy_by_type, t, ratio(res_days[t], place_days[t]));
+        put(w, K_places_by_type, t, places[t]);
+    }
+    put(w, K_places_municipal, 0, by_owner[OWNER_MUNICIPAL]);
+    put(w, K_places_regional, 0, by_owner[OWNER_REGIONAL]);
+    put(w, K_places_private, 0, by_owner[OWNER_PRIVATE]);
+    put(w, K_offers_open, 0, open);
+    put(w, K_offers_beyond_band_share, 0, ratio(beyond, pub));
+    put(w, K_offer_result_share, 0, ratio(result, cost));
+    put(w, K_delivered_to_needed_hours, 0, ratio(delivered, needed));
+}
+
+static void record_flow(market *m, const writer *w)
+{
+    const params *p = m->p;
+    year_acct *ya = &m->ya;
+    int waiting = 0, waiting_narrow = 0;
+    for (int g = 0; g < p->n_groups; g++) {
+        int n = 0;
+        for (int t = 0; t < N_OFFER_TYPES; t++) n += m->wait[t][g].count;
+        waiting += n;
+        if (p->group[g].narrow) waiting_narrow += n;
+        put(w, K_waiting_by_group, g, n);
+        put(w, K_mean_wait_by_group, g,
+            ratio(ya->wait_days_group[g], ya->placements_group[g]));
+    }
+    put(w, K_waiting, 0, waiting);
+    put(w, K_waiting_narrow, 0, waiting_narrow);
+    put(w, K_mean_wait_days, 0, ratio(ya->wait_days_sum[0], ya->placements[0]));
+    put(w, K_mean_wait_narrow_days, 0, ratio(ya->wait_days_sum[1], ya->placements[1]));
+    put(w, K_mismatch_share, 0,
+        ratio(ya->mismatched, ya->placements[0] + ya->placements[1]));
+    put(w, K_declined_high_need, 0, ya->declined_high);
+    put(w, K_offer_entries, 0, ya->entries);
+    put(w, K_offer_exits, 0, ya->exits);
+    put(w, K_bankruptcies, 0, ya->bankruptcies);
+}
+
+static void record_municipalities(market *m, const writer *w)
+{
+    double dev = 0, budget = 0;
+    for (int i = 0; i < m->mt->n; i++) {
+        const municipality *mu = &m->muni[i];
+        double spend = 0;
+        for (int t = 0; t < N_OFFER_TYPES; t++) spend += mu->acct.spend_type[t];
+        double external = spend - mu->acct.spend_seller[SELLER_OWN];
+        double deviation = mu->spend_last - mu->budget;
+        put(w, K_muni_expenditure, i, spend);
+        put(w, K_muni_expenditure_per_adult, i, spend / mu->adults);
+        put(w, K_muni_external_share, i, ratio(external, spend));
+        put(w, K_muni_net_position, i, mu->acct.sales - external);
+        put(w, K_muni_budget_deviation, i, deviation);
+        put(w, K_muni_waiting, i, mu->waiting);
+        dev += deviation;
+        budget += mu->budget;
+    }
+    put(w, K_budget_deviation, 0, dev);
+    put(w, K_budget_deviation_share, 0, ratio(dev, budget));
+}
+
+void kpi_record(market *m, res_set *res, int v, int r, int y)
+{
+    writer w = { res, v, r, y };
+    record_prices(m, &w);
+    record_spending(m, &w);
+    record_offers(m, &w);
+    record_flow(m, &w);
+    record_municipalities(m, &w);
+}

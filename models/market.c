@@ -1,0 +1,376 @@
+/*
+ * models/market.c - one replicate: set-up, the two accrual primitives, the
+ * event loop and the year end.
+ *
+ * Time is in days from 1 January of the base year; a year is 365 days.
+ * Money accrues between events (price x days); there are no daily events.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+#include "flow.h"
+#include "kpi.h"
+#include "regime.h"
+
+void market_fail(market *m, const char *fmt, ...)
+{
+    if (m->error[0]) return;            /* keep the first failure */
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m->error, sizeof m->error, fmt, ap);
+    va_end(ap);
+}
+
+int market_schedule(market *m, double t, int kind, int a, uint32_t tag)
+{
+    if (sim_queue_push(&m->q, t, kind, a, 0, tag)) {
+        market_fail(m, "out of memory growing the event queue");
+        return -1;
+    }
+    return 0;
+}
+
+double market_hours(const market *m, int type, int group, int level)
+{
+    const params *p = m->p;
+    return m->hours_scale[type] * p->group[group].cost_multiplier *
+           p->hours_per_week[level] / p->direct_share;
+}
+
+int market_seller(const market *m, const citizen *c, const offer *o)
+{
+    (void)m;
+    switch (o->owner_kind) {
+    case OWNER_MUNICIPAL:
+        return o->owner == c->home ? SELLER_OWN : SELLER_OTHER_MUNICIPALITY;
+    case OWNER_REGIONAL: return SELLER_REGION;
+    default:             return SELLER_PRIVATE;
+    }
+}
+
+void market_pay(market *m, citizen *c)
+{
+    double dt = m->now - c->paid_until;
+    if (dt <= 0 || c->offer < 0) { c->paid_until = m->now; return; }
+    offer *o = &m->offers[c->offer];
+    double amount = c->price_day * dt;
+    int seller = market_seller(m, c, o);
+    municipality *buyer = &m->muni[c->home];
+    year_acct *ya = &m->ya;
+
+    buyer->acct.spend_type[o->type] += amount;
+    buyer->acct.spend_seller[seller] += amount;
+    o->income += amount;
+    if (o->owner_kind == OWNER_MUNICIPAL && seller != SELLER_OWN)
+        m->muni[o->owner].acct.sales += amount;
+
+    ya->spend_type[o->type] += amount;
+    ya->spend_seller[seller] += amount;
+    ya->days_type[o->type] += dt;
+    ya->rev_tl[o->type][c->true_level] += amount;
+    ya->days_tl[o->type][c->true_level] += dt;
+    ya->rev_gl[c->group][c->true_level] += amount;
+    ya->days_gl[c->group][c->true_level] += dt;
+    ya->spend_group[c->group] += amount;
+    ya->days_group[c->group] += dt;
+    c->paid_until = m->now;
+}
+
+void offer_accrue(market *m, offer *o)
+{
+    double dt = m->now - o->accrued_until;
+    o->accrued_until = m->now;
+    if (dt <= 0 || o->status == OFFER_CLOSED) return;
+    const params *p = m->p;
+    double fixed_day = o->fixed_per_place * o->capacity * m->fixed_index /
+                       DAYS_PER_YEAR;
+    double staff_day = o->staff_hours * m->wage / 7.0;
+    o->cost += (fixed_day + staff_day) * dt;
+    o->resident_days += o->occupied * dt;
+    o->delivered_h += o->staff_hours * p->direct_share * dt / 7.0;
+    o->needed_h += o->true_hours * p->direct_share * dt / 7.0;
+}
+
+/* ---- set-up ----------------------------------------------------------- */
+
+static void municipalities_init(market *m)
+{
+    const params *p = m->p;
+    for (int i = 0; i < m->mt->n; i++) {
+        municipality *mu = &m->muni[i];
+        const muni_info *mi = &m->mt->m[i];
+        memset(mu, 0, sizeof *mu);
+        mu->adults = mi->population * p->adult_share;
+        sim_rng_init(&mu->arrivals, m->seed, (uint32_t)m->replicate,
+                     RNG_ARRIVALS, (uint64_t)i);
+        sim_rng_init(&mu->policy, m->seed, (uint32_t)m->replicate,
+                     RNG_POLICY, (uint64_t)i);
+        /* Municipalities differ in rigor and cost sensitivity; draw the
+         * difference once per replicate so it is part of the uncertainty. */
+        gsl_rng *r = &mu->policy.rng;
+        double s = p->policy_spread;
+        mu->rigor = fmin(1.0, p->rigor * exp(gsl_ran_gaussian(r, s)));
+        mu->cost_sensitivity = p->cost_sensitivity * exp(gsl_ran_gaussian(r, s));
+        mu->strictness = p->strictness + gsl_ran_gaussian(r, s);
+        int size = mi->population >= p->large_population ? 2
+                 : mi->population >= p->small_population ? 1 : 0;
+        mu->committee_days = p->committee_days[size];
+    }
+}
+
+/*
+ * Variable cost per place-year is (1 - fixed share) of the type's full cost.
+ * The need-hour table gives only the shape across levels; this scale makes
+ * the demand-weighted average of a type cost what the reports say it costs.
+ */
+static void hours_scale_init(market *m)
+{
+    const params *p = m->p;
+    for (int t = 0; t < N_OFFER_TYPES; t++) {
+        double w = 0, sum = 0;
+        for (int g = 0; g < p->n_groups; g++) {
+            double inc = p->group[g].incidence[t];
+            w += inc;
+            sum += inc * p->group[g].cost_multiplier * m->mean_weight[t][g];
+        }
+        double mean_weight = w > 0 ? sum / w : 1;
+        double direct_h_year = (1 - p->fixed_share) * p->type[t].full_cost /
+                               (p->wage_per_hour / p->direct_share);
+        m->hours_scale[t] = direct_h_year / (DAYS_PER_YEAR / 7.0) /
+                            (mean_weight > 0 ? mean_weight : 1);
+    }
+}
+
+int market_init(market *m, const params *p, const muni_table *mt,
+                uint64_t seed, int replicate)
+{
+    memset(m, 0, sizeof *m);
+    m->p = p;
+    m->mt = mt;
+    m->seed = seed;
+    m->replicate = replicate;
+    m->regime = regime_find(p->regime);
+    m->wage = p->wage_per_hour;
+    m->fixed_index = m->cost_index = m->cost_index_last = 1.0;
+    m->free_cit = -1;
+    if (!m->regime) { market_fail(m, "unknown regime '%s'", p->regime); return -1; }
+    if (sim_queue_init(&m->q, 1 << 16)) goto oom;
+    for (int t = 0; t < N_OFFER_TYPES; t++)
+        for (int g = 0; g < MAX_GROUPS; g++)
+            m->wait[t][g].head = m->wait[t][g].tail = -1;
+    sim_rng_init(&m->market_rng, seed, (uint32_t)replicate, RNG_MARKET, 0);
+
+    municipalities_init(m);
+    demand_prepare(m);
+    hours_scale_init(m);
+    if (offers_build(m)) goto oom;
+    m->regime->year_start(m, 0);
+    demand_initial_stock(m);
+    if (m->error[0]) return -1;
+    for (int i = 0; i < m->n_offers; i++)      /* staffed for who is there */
+        m->offers[i].staff_hours = m->offers[i].need_hours;
+    return 0;
+oom:
+    market_fail(m, "out of memory setting up the market");
+    return -1;
+}
+
+void market_free(market *m)
+{
+    sim_queue_free(&m->q);
+    free(m->offers);
+    free(m->cit);
+    for (int t = 0; t < N_OFFER_TYPES; t++)
+        for (int g = 0; g < MAX_GROUPS; g++) free(m->seg_offers[t][g]);
+}
+
+/* ---- year end --------------------------------------------------------- */
+
+static void accrue_everything(market *m)
+{
+    for (int i = 0; i < m->n_cit; i++)
+        if (m->cit[i].state == CIT_PLACED) market_pay(m, &m->cit[i]);
+    for (int i = 0; i < m->n_offers; i++) offer_accrue(m, &m->offers[i]);
+    for (int i = 0; i < m->mt->n; i++) home_accrue(m, i);
+}
+
+/*
+ * The invariants every run must keep: money paid equals money received,
+ * every occupied place has exactly one placed citizen, no offer is above
+ * capacity, and every waiting citizen is on exactly one waiting list.
+ */
+static void check_invariants(market *m)
+{
+    double paid = 0, received = 0;
+    for (int i = 0; i < m->mt->n; i++)
+        for (int s = 0; s < N_SELLERS; s++) paid += m->muni[i].acct.spend_seller[s];
+    for (int i = 0; i < m->n_offers; i++) received += m->offers[i].income;
+    if (fabs(paid - received) > 1e-6 * fmax(1.0, paid))
+        market_fail(m, "year %d: paid %.2f DKK but offers received %.2f",
+                    m->year, paid, received);
+    m->paid_total += paid;
+    m->received_total += received;
+
+    int *placed = calloc((size_t)m->n_offers + 1, sizeof *placed);
+    if (!placed) { market_fail(m, "out of memory in the invariant check"); return; }
+    int waiting = 0, listed = 0;
+    for (int i = 0; i < m->n_cit; i++) {
+        const citizen *c = &m->cit[i];
+        if (c->state == CIT_PLACED) placed[c->offer]++;
+        else if (c->state == CIT_WAITING) waiting++;
+        else if (c->state != CIT_FREE && c->state != CIT_PENDING &&
+                 c->state != CIT_HOME)
+            market_fail(m, "citizen %d in no known state (%d)", i, c->state);
+    }
+    for (int i = 0; i < m->n_offers; i++) {
+        const offer *o = &m->offers[i];
+        if (placed[i] != o->occupied)
+            market_fail(m, "offer %d: %d placed citizens but occupancy %d", i,
+                        placed[i], o->occupied);
+        if (o->occupied > o->capacity)
+            market_fail(m, "offer %d above capacity (%d > %d)", i, o->occupied,
+                        o->capacity);
+    }
+    for (int t = 0; t < N_OFFER_TYPES; t++)
+        for (int g = 0; g < m->p->n_groups; g++) listed += m->wait[t][g].count;
+    if (listed != waiting)
+        market_fail(m, "%d citizens waiting but %d on waiting lists", waiting, listed);
+    free(placed);
+}
+
+static void budgets_close_year(market *m)
+{
+    const params *p = m->p;
+    for (int i = 0; i < m->mt->n; i++) {
+        municipality *mu = &m->muni[i];
+        double spend = mu->acct.home_cost;
+        for (int t = 0; t < N_OFFER_TYPES; t++) spend += mu->acct.spend_type[t];
+        mu->spend_last = spend;
+        /* Financially pressed municipalities visit more strictly [A, R dir.] */
+        mu->pressure = spend > mu->budget ? p->pressure_strictness : 0;
+    }
+}
+
+static void budgets_open_year(market *m)
+{
+    for (int i = 0; i < m->mt->n; i++) {
+        municipality *mu = &m->muni[i];
+        mu->budget = mu->spend_last * (1 + m->p->budget_growth);
+        memset(&mu->acct, 0, sizeof mu->acct);
+    }
+}
+
+/* The base-year budget: this year's spending rate on day one, grown by the
+ * forecast - what a municipality knows when it budgets. */
+static void budgets_first_year(market *m)
+{
+    for (int i = 0; i < m->n_cit; i++) {
+        const citizen *c = &m->cit[i];
+        if (c->state == CIT_PLACED)
+            m->muni[c->home].spend_last += c->price_day * DAYS_PER_YEAR;
+    }
+    for (int i = 0; i < m->mt->n; i++) {
+        municipality *mu = &m->muni[i];
+        mu->spend_last += mu->home_users * m->p->home_cost_per_year;
+        mu->budget = mu->spend_last * (1 + m->p->budget_growth);
+    }
+}
+
+static void reprice_all(market *m)
+{
+    for (int i = 0; i < m->n_cit; i++)
+        if (m->cit[i].state == CIT_PLACED) placement_reprice(m, &m->cit[i]);
+}
+
+static void year_end(market *m, struct res_set *res, int v, int r)
+{
+    const params *p = m->p;
+    accrue_everything(m);
+    check_invariants(m);
+    offers_close_accounts(m);
+    m->regime->year_end(m, m->year);
+    budgets_close_year(m);
+    kpi_record(m, res, v, r, m->year);
+    offers_year_end(m);
+
+    m->year++;
+    memset(&m->ya, 0, sizeof m->ya);
+    budgets_open_year(m);
+    m->wage = p->wage_per_hour * pow(1 + p->wage_growth, m->year);
+    m->fixed_index = pow(1 + p->price_growth, m->year);
+    m->cost_index_last = m->cost_index;
+    m->cost_index = p->fixed_share * m->fixed_index +
+                    (1 - p->fixed_share) * m->wage / p->wage_per_hour;
+    if (m->year < p->years) {
+        m->regime->year_start(m, m->year);
+        reprice_all(m);
+        placement_serve_all(m);   /* new and larger offers take waiting citizens */
+        market_schedule(m, (m->year + 1) * DAYS_PER_YEAR, EV_YEAR_END, 0, 0);
+    }
+}
+
+/* ---- the loop ----------------------------------------------------------- */
+
+static citizen *live_citizen(market *m, const sim_event *e)
+{
+    citizen *c = &m->cit[e->a];
+    return c->gen == e->tag ? c : NULL;   /* stale events are skipped */
+}
+
+static void dispatch(market *m, const sim_event *e, struct res_set *res,
+                     int v, int r)
+{
+    citizen *c;
+    switch (e->kind) {
+    case EV_ARRIVAL:  demand_arrival(m, e->a); break;
+    case EV_DECISION: if ((c = live_citizen(m, e))) demand_decide(m, c); break;
+    case EV_FOLLOWUP: if ((c = live_citizen(m, e))) caseflow_followup(m, c); break;
+    case EV_EXIT:     if ((c = live_citizen(m, e))) caseflow_exit(m, c); break;
+    case EV_WAIT_CHECK:
+        if ((c = live_citizen(m, e)) && c->state == CIT_WAITING) {
+            placement_try(m, c, 1);
+            if (c->state == CIT_WAITING)
+                market_schedule(m, m->now + m->p->wait_tolerance_days,
+                                EV_WAIT_CHECK, (int)(c - m->cit), c->gen);
+        }
+        break;
+    case EV_QUARTER:
+        offers_staff_quarter(m);
+        market_schedule(m, m->now + DAYS_PER_YEAR / 4, EV_QUARTER, 0, 0);
+        break;
+    case EV_YEAR_END: year_end(m, res, v, r); break;
+    }
+}
+
+int market_run(const params *p, const muni_table *mt, uint64_t seed, int v,
+               int r, struct res_set *res, double *events)
+{
+    market *m = calloc(1, sizeof *m);
+    if (!m) return -1;
+    int rc = market_init(m, p, mt, seed, r);
+    if (rc == 0) {
+        budgets_first_year(m);
+        demand_start(m);
+        market_schedule(m, DAYS_PER_YEAR / 4, EV_QUARTER, 0, 0);
+        market_schedule(m, DAYS_PER_YEAR, EV_YEAR_END, 0, 0);
+        double horizon = p->years * DAYS_PER_YEAR;
+        sim_event e;
+        while (!m->error[0] && m->year < p->years && sim_queue_pop(&m->q, &e) == 0) {
+            if (e.time > horizon) break;
+            m->now = e.time;
+            m->events++;
+            dispatch(m, &e, res, v, r);
+        }
+    }
+    if (m->error[0]) {
+        fprintf(stderr, "placesim: variant %d replicate %d: %s\n", v, r, m->error);
+        rc = -1;
+    }
+    if (events) *events = m->events;
+    market_free(m);
+    free(m);
+    return rc;
+}

@@ -1,0 +1,194 @@
+/*
+ * models/market.h - the state of one replicate of the placement market.
+ *
+ * Owns: municipalities, regions, offers, citizens, waiting lists and the
+ * running accounts of one replicate, and the function that runs it from the
+ * base year to the horizon.  Everything here is private to one job: jobs on
+ * other threads have their own market, and share only the read-only params
+ * and municipality table.
+ *
+ * Money flows in exactly one place (market_pay): every krone a municipality
+ * pays for a place is received by an offer in the same call, so the
+ * accounts balance by construction and tests check that they do.
+ */
+#ifndef MODELS_MARKET_H
+#define MODELS_MARKET_H
+
+#include <stdint.h>
+#include "params.h"
+#include "sim/queue.h"
+#include "sim/rng.h"
+
+/* Read-only municipality table, loaded once from the CSV. */
+typedef struct muni_info {
+    int    code;
+    char   name[48];
+    int    region;
+    double population;
+} muni_info;
+
+typedef struct muni_table {
+    int       n, n_regions;
+    muni_info m[MAX_MUNIS];
+    char      region_name[MAX_REGIONS][48];
+} muni_table;
+
+/* Load the CSV; on error fill ERR (file, line, column name) and return -1. */
+int muni_table_load(const char *path, muni_table *t, cfg_error *err);
+
+/* Who sells a place, from the buyer's point of view. */
+enum { SELLER_OWN, SELLER_OTHER_MUNICIPALITY, SELLER_REGION, SELLER_PRIVATE,
+       N_SELLERS };
+
+typedef enum { CIT_FREE, CIT_PENDING, CIT_WAITING, CIT_PLACED, CIT_HOME,
+               CIT_EXITED } citizen_state;
+
+typedef struct citizen {
+    int32_t  home;          /* municipality index */
+    int32_t  offer;         /* -1 unless placed */
+    int32_t  wprev, wnext;  /* waiting-list links, -1 at the ends */
+    uint32_t gen;           /* bumped to cancel scheduled events */
+    int8_t   state, group, character, rung;
+    int8_t   true_level, priced_level, addons, mismatched;
+    double   since;         /* start of the current state */
+    double   wait_start;
+    double   paid_until;    /* payments accrued up to here */
+    double   price_day;     /* DKK per day paid for this placement */
+    double   last_change;   /* last need-change evaluation */
+    double   exit_time;     /* end of the stay, drawn at visitation */
+    sim_rng_state rng;      /* the citizen's own stream */
+} citizen;
+
+typedef enum { OFFER_OPEN, OFFER_CLOSING, OFFER_CLOSED } offer_status;
+
+typedef struct offer {
+    int8_t  type, owner_kind, status, group;
+    int32_t owner;          /* municipality or region index; -1 private */
+    int32_t region;
+    int32_t capacity, occupied;
+    double  fixed_per_place;/* DKK per place-year at base prices */
+    double  staff_hours;    /* attendance hours per week paid */
+    double  need_hours;     /* residents' priced needs, attendance h/week */
+    double  true_hours;     /* residents' true needs, attendance h/week */
+    double  accrued_until;
+    /* tariff of the current year (DKK per day) */
+    double  basic_day, hour_day, average_day;
+    double  carry[MAX_LAG + 1];   /* amounts to fold into coming tariffs */
+    double  last_tariff_index;    /* reference price for the rammeaftale cap */
+    /* accounts of the current year */
+    double  income, cost, resident_days, delivered_h, needed_h;
+    double  equity;         /* private: equity; public: accumulated result */
+    double  last_result, last_cost, last_occupancy;
+    int     low_years;
+} offer;
+
+/* Yearly accounts of a municipality (reset at each year end). */
+typedef struct muni_acct {
+    double spend_type[N_OFFER_TYPES];
+    double spend_seller[N_SELLERS];
+    double sales;           /* income of its offers from other buyers */
+    double home_cost, admin_cost;
+} muni_acct;
+
+typedef struct municipality {
+    double adults;
+    double strictness, rigor, cost_sensitivity, committee_days;
+    double budget, pressure;
+    muni_acct acct;
+    sim_rng  arrivals;      /* needs arising here: keyed by municipality */
+    sim_rng  policy;        /* placement tastes of this municipality */
+    uint64_t n_arrivals;
+    int      waiting;       /* citizens waiting now */
+    int      home_users;    /* citizens in home support now */
+    double   home_until;    /* home-support cost accrued up to here */
+    double   spend_last;    /* last year's spending on places and home support */
+} municipality;
+
+/* Doubly linked FIFO of waiting citizens for one (type, group) segment. */
+typedef struct wait_list {
+    int32_t head, tail, count;
+} wait_list;
+
+/* National running totals for one year; turned into KPIs at year end. */
+typedef struct year_acct {
+    double spend_type[N_OFFER_TYPES], spend_seller[N_SELLERS];
+    double days_type[N_OFFER_TYPES];
+    double rev_tl[N_OFFER_TYPES][MAX_LEVELS], days_tl[N_OFFER_TYPES][MAX_LEVELS];
+    double rev_gl[MAX_GROUPS][MAX_LEVELS], days_gl[MAX_GROUPS][MAX_LEVELS];
+    double spend_group[MAX_GROUPS], days_group[MAX_GROUPS];
+    double home_cost, home_days, admin_cost;
+    double wait_days_sum[2]; int placements[2];   /* [broad, narrow] */
+    double wait_days_group[MAX_GROUPS]; int placements_group[MAX_GROUPS];
+    int    mismatched, declined_high, followups, negotiations;
+    int    entries, exits, bankruptcies;
+    double delivered_h, needed_h;
+} year_acct;
+
+struct regime_ops;
+struct res_set;
+
+typedef struct market {
+    const params     *p;
+    const muni_table *mt;
+    const struct regime_ops *regime;
+    uint64_t seed;
+    int      replicate;
+
+    sim_queue q;
+    double    now;
+    int       year;         /* 0-based simulated year */
+    double    wage, fixed_index, cost_index, cost_index_last;
+    double    hours_scale[N_OFFER_TYPES];  /* direct h/week per need unit */
+    /* expected need-level distribution and mean need weight by type, group */
+    double    level_p[N_RUNGS][MAX_GROUPS][MAX_LEVELS];
+    double    mean_weight[N_RUNGS][MAX_GROUPS];
+    double    onset_cum[MAX_GROUPS * N_RUNGS];   /* cumulative onset weights */
+    double    onset_total;                        /* per 10,000 adults/year */
+    double    events;
+
+    municipality muni[MAX_MUNIS];
+    offer   *offers;   int n_offers, cap_offers;
+    citizen *cit;      int n_cit, cap_cit;  int32_t free_cit;
+    wait_list wait[N_OFFER_TYPES][MAX_GROUPS];
+    int32_t  *seg_offers[N_OFFER_TYPES][MAX_GROUPS];  /* offer ids by segment */
+    int       seg_n[N_OFFER_TYPES][MAX_GROUPS], seg_cap[N_OFFER_TYPES][MAX_GROUPS];
+
+    year_acct ya;
+    double    base_mix_tl[N_OFFER_TYPES][MAX_LEVELS];  /* base-year case mix */
+    double    base_mix_gl[MAX_GROUPS][MAX_LEVELS];
+    double    base_days_type[N_OFFER_TYPES];               /* base-year weights */
+    double    last_fixed_price_type[N_OFFER_TYPES], last_fixed_price_all;
+    double    last_fixed_price_group[MAX_GROUPS];
+    sim_rng   market_rng;   /* year-end decisions: entry, tie-breaks */
+
+    /* sums over the whole run, for the balance invariant */
+    double    paid_total, received_total;
+    char      error[256];   /* set when an invariant fails */
+} market;
+
+/*
+ * Run replicate R of the market under P on municipality table MT, writing
+ * the KPIs of every year into slot (V, R) of RES.  Returns 0, or -1 with
+ * m->error set (out of memory or a broken invariant).  EVENTS receives the
+ * number of events processed.
+ */
+int market_run(const params *p, const muni_table *mt, uint64_t seed, int v,
+               int r, struct res_set *res, double *events);
+
+/* ---- shared by the model's modules ------------------------------------ */
+
+int    market_init(market *m, const params *p, const muni_table *mt,
+                   uint64_t seed, int replicate);
+void   market_free(market *m);
+/* Attendance hours per week a citizen of group G at level L needs in type T. */
+double market_hours(const market *m, int type, int group, int level);
+/* Accrue payments of a placed citizen up to now (the one place money moves). */
+void   market_pay(market *m, citizen *c);
+/* Accrue an offer's costs and resident days up to now. */
+void   offer_accrue(market *m, offer *o);
+int    market_seller(const market *m, const citizen *c, const offer *o);
+int    market_schedule(market *m, double t, int kind, int a, uint32_t tag);
+void   market_fail(market *m, const char *fmt, ...)
+           __attribute__((format(printf, 2, 3)));
+
+#endif

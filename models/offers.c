@@ -1,0 +1,325 @@
+/*
+ * models/offers.c - the supply side: building ~1,500 offers, staffing them,
+ * and the yearly decisions on capacity, closure, bankruptcy and entry.
+ *
+ * Offers are built from the base-year table of places by type and owner [R].
+ * Municipal capacity in a segment (type x group) goes only to municipalities
+ * whose own expected demand reaches the minimum efficient size; the others
+ * buy.  That is why small municipalities buy more outside, and why the
+ * allocation is not proportional to population.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+#include "flow.h"
+#include "regime.h"
+
+double offers_fixed_per_place(const market *m, int type, int group)
+{
+    const params *p = m->p;
+    return p->fixed_share * p->type[type].full_cost *
+           p->group[group].cost_multiplier * p->budgeted_occupancy;
+}
+
+static int segment_append(market *m, int type, int group, int id)
+{
+    int *n = &m->seg_n[type][group], *cap = &m->seg_cap[type][group];
+    if (*n == *cap) {
+        int nc = *cap ? *cap * 2 : 16;
+        int32_t *a = realloc(m->seg_offers[type][group], (size_t)nc * sizeof *a);
+        if (!a) return -1;
+        m->seg_offers[type][group] = a;
+        *cap = nc;
+    }
+    m->seg_offers[type][group][(*n)++] = id;
+    return 0;
+}
+
+int offers_add(market *m, int type, int group, int owner_kind, int owner,
+               int region, int capacity)
+{
+    if (m->n_offers == m->cap_offers) {
+        int nc = m->cap_offers ? m->cap_offers * 2 : 2048;
+        offer *a = realloc(m->offers, (size_t)nc * sizeof *a);
+        if (!a) return -1;
+        m->offers = a;
+        m->cap_offers = nc;
+    }
+    int id = m->n_offers;
+    if (segment_append(m, type, group, id)) return -1;
+    m->n_offers++;
+    offer *o = &m->offers[id];
+    memset(o, 0, sizeof *o);
+    o->type = (int8_t)type;
+    o->group = (int8_t)group;
+    o->owner_kind = (int8_t)owner_kind;
+    o->owner = owner;
+    o->region = region;
+    o->capacity = capacity;
+    o->status = OFFER_OPEN;
+    o->fixed_per_place = offers_fixed_per_place(m, type, group);
+    o->accrued_until = m->now;
+    if (owner_kind == OWNER_PRIVATE) {
+        double annual = m->p->type[type].full_cost * capacity *
+                        m->p->group[group].cost_multiplier * m->cost_index;
+        o->equity = m->p->private_initial_equity * annual;
+    }
+    return id;
+}
+
+/* Split CAPACITY places into offers of about the type's mean size. */
+static int add_split(market *m, int type, int group, int kind, int owner,
+                     int region, double capacity)
+{
+    int places = (int)lround(capacity);
+    if (places <= 0) return 0;
+    int n = (int)lround(places / m->p->type[type].mean_offer_size);
+    if (n < 1) n = 1;
+    for (int i = 0; i < n; i++) {
+        int size = places / n + (i < places % n ? 1 : 0);
+        if (offers_add(m, type, group, kind, owner, region, size) < 0) return -1;
+    }
+    return 0;
+}
+
+/* Expected stock of a segment in municipality I: onsets x mean stay. */
+static double expected_stock(const market *m, int i, int type, int group)
+{
+    const params *p = m->p;
+    return m->muni[i].adults * p->group[group].incidence[type] / 1e4 *
+           p->type[type].mean_stay_years;
+}
+
+static int build_municipal(market *m, int t, int g, double places)
+{
+    const params *p = m->p;
+    double eligible = 0;
+    int largest = 0;
+    for (int i = 0; i < m->mt->n; i++) {
+        double d = expected_stock(m, i, t, g);
+        if (d >= p->min_efficient_size) eligible += d;
+        if (m->mt->m[i].population > m->mt->m[largest].population) largest = i;
+    }
+    if (eligible <= 0)   /* nobody is big enough: the largest runs it */
+        return add_split(m, t, g, OWNER_MUNICIPAL, largest,
+                         m->mt->m[largest].region, places);
+    for (int i = 0; i < m->mt->n; i++) {
+        double d = expected_stock(m, i, t, g);
+        if (d < p->min_efficient_size) continue;
+        if (add_split(m, t, g, OWNER_MUNICIPAL, i, m->mt->m[i].region,
+                      places * d / eligible)) return -1;
+    }
+    return 0;
+}
+
+/* Regional and private places follow regional demand. */
+static int build_by_region(market *m, int t, int g, int kind, double places)
+{
+    double demand[MAX_REGIONS] = { 0 }, total = 0;
+    for (int i = 0; i < m->mt->n; i++) {
+        double d = expected_stock(m, i, t, g);
+        demand[m->mt->m[i].region] += d;
+        total += d;
+    }
+    if (total <= 0) return 0;
+    for (int r = 0; r < m->mt->n_regions; r++)
+        if (add_split(m, t, g, kind, kind == OWNER_REGIONAL ? r : -1, r,
+                      places * demand[r] / total)) return -1;
+    return 0;
+}
+
+int offers_build(market *m)
+{
+    const params *p = m->p;
+    for (int t = 0; t < N_OFFER_TYPES; t++) {
+        const type_params *tp = &p->type[t];
+        double w = 0, wr = 0;
+        for (int g = 0; g < p->n_groups; g++) {
+            w += p->group[g].incidence[t];
+            wr += p->group[g].incidence[t] * p->group[g].regional_weight;
+        }
+        if (w <= 0) continue;
+        double regional = tp->places * tp->share_regional;
+        double private_ = tp->places * tp->share_private;
+        double municipal = tp->places - regional - private_;
+        /* regions take the specialised groups first: their weight tilts the
+         * regional split; municipal places fill what regions leave. */
+        for (int g = 0; g < p->n_groups; g++) {
+            double share = p->group[g].incidence[t] / w;
+            double reg = wr > 0 ? regional * p->group[g].incidence[t] *
+                                  p->group[g].regional_weight / wr : 0;
+            double mun = fmax(0, (municipal + regional) * share - reg);
+            if (build_municipal(m, t, g, mun) ||
+                build_by_region(m, t, g, OWNER_REGIONAL, reg) ||
+                build_by_region(m, t, g, OWNER_PRIVATE, private_ * share))
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- staff ------------------------------------------------------------ */
+
+/* Staff follow the residents' assessed needs with a lag: the offer pays for
+ * the staff it has, not the staff it needs. */
+void offers_staff_quarter(market *m)
+{
+    double speed = m->p->staff_adjust;
+    for (int i = 0; i < m->n_offers; i++) {
+        offer *o = &m->offers[i];
+        if (o->status == OFFER_CLOSED) continue;
+        offer_accrue(m, o);
+        o->staff_hours += speed * (o->need_hours - o->staff_hours);
+    }
+}
+
+/* ---- yearly decisions ------------------------------------------------- */
+
+static void close_offer(market *m, offer *o, int bankrupt)
+{
+    offer_accrue(m, o);
+    int id = (int)(o - m->offers);
+    o->status = OFFER_CLOSED;
+    o->staff_hours = 0;
+    m->ya.exits++;
+    m->ya.bankruptcies += bankrupt;
+    if (o->occupied == 0) return;
+    /* residents of a failed offer must be placed again, first in line */
+    for (int i = 0; i < m->n_cit; i++) {
+        citizen *c = &m->cit[i];
+        if (c->state != CIT_PLACED || c->offer != id) continue;
+        placement_discharge(m, c);
+        c->wait_start = m->now;
+        wait_push(m, c, 1);
+        market_schedule(m, m->now + m->p->wait_tolerance_days, EV_WAIT_CHECK,
+                        i, c->gen);
+    }
+    for (int i = 0; i < m->n_cit; i++) {
+        citizen *c = &m->cit[i];
+        if (c->state == CIT_WAITING && c->wait_start == m->now)
+            placement_try(m, c, 1);
+    }
+}
+
+static void resize(market *m, offer *o, int capacity)
+{
+    offer_accrue(m, o);
+    o->capacity = capacity;
+}
+
+static void capacity_decision(market *m, offer *o)
+{
+    const params *p = m->p;
+    double occ = o->last_occupancy;
+    if (occ < p->cut_occupancy) o->low_years++;
+    else o->low_years = 0;
+    if (o->low_years >= p->low_years) {
+        o->low_years = 0;
+        if (occ < p->close_occupancy) {
+            o->status = OFFER_CLOSING;        /* no admissions; empties out */
+            return;
+        }
+        int cut = (int)ceil(p->cut_share * o->capacity);
+        resize(m, o, o->capacity - cut > o->occupied ? o->capacity - cut : o->occupied);
+        return;
+    }
+    int waiting = m->wait[o->type][o->group].count;
+    int pays = o->owner_kind != OWNER_PRIVATE || o->last_result >= 0;
+    if (occ > p->expand_occupancy && waiting > 0 && pays) {
+        int add = (int)lround(p->expand_share * o->capacity);
+        resize(m, o, o->capacity + (add > 0 ? add : 1));
+    }
+}
+
+/* Mean price per day the segment's open offers would charge for a resident
+ * at the group's expected need mix. */
+static double segment_price(market *m, int type, int group)
+{
+    citizen probe = { 0 };
+    probe.group = (int8_t)group;
+    probe.rung = (int8_t)type;
+    double sum = 0;
+    int n = 0;
+    for (int k = 0; k < m->seg_n[type][group]; k++) {
+        const offer *o = &m->offers[m->seg_offers[type][group][k]];
+        if (o->status != OFFER_OPEN) continue;
+        for (int l = 0; l < m->p->levels; l++) {
+            probe.priced_level = probe.true_level = (int8_t)l;
+            sum += m->level_p[type][group][l] * m->regime->daily_price(m, &probe, o);
+        }
+        n++;
+    }
+    return n ? sum / n : 0;
+}
+
+/*
+ * A new private offer enters a region's segment when citizens there wait and
+ * the going price covers the expected cost plus a risk premium [A].
+ */
+static void private_entry(market *m)
+{
+    const params *p = m->p;
+    for (int t = 0; t < N_OFFER_TYPES; t++)
+        for (int g = 0; g < p->n_groups; g++) {
+            int waiting[MAX_REGIONS] = { 0 };
+            for (int32_t id = m->wait[t][g].head; id >= 0; id = m->cit[id].wnext)
+                waiting[m->mt->m[m->cit[id].home].region]++;
+            double price = segment_price(m, t, g);
+            double cost = 0;
+            for (int l = 0; l < p->levels; l++) {
+                offer probe = { 0 };
+                probe.type = (int8_t)t;
+                probe.group = (int8_t)g;
+                probe.fixed_per_place = offers_fixed_per_place(m, t, g);
+                cost += m->level_p[t][g][l] * offer_expected_cost_day(m, &probe, l);
+            }
+            for (int r = 0; r < m->mt->n_regions; r++) {
+                if (waiting[r] < p->entry_min_waiting) continue;
+                if (price < cost * (1 + p->entry_risk_premium)) continue;
+                int size = (int)fmax(p->min_efficient_size,
+                                     fmin(waiting[r], p->type[t].mean_offer_size));
+                if (offers_add(m, t, g, OWNER_PRIVATE, -1, r, size) < 0) {
+                    market_fail(m, "out of memory adding an offer");
+                    return;
+                }
+                m->ya.entries++;
+            }
+        }
+}
+
+void offers_year_end(market *m)
+{
+    int n = m->n_offers;   /* entries below are not judged this year */
+    for (int i = 0; i < n; i++) {
+        offer *o = &m->offers[i];
+        if (o->status == OFFER_CLOSED) continue;
+        if (o->owner_kind == OWNER_PRIVATE && o->equity < 0) {
+            close_offer(m, o, 1);
+            continue;
+        }
+        if (o->status == OFFER_CLOSING) {
+            if (o->occupied == 0) close_offer(m, o, 0);
+            continue;
+        }
+        capacity_decision(m, o);
+    }
+    private_entry(m);
+    for (int i = 0; i < m->n_offers; i++) {
+        offer *o = &m->offers[i];
+        o->income = o->cost = o->resident_days = o->delivered_h = o->needed_h = 0;
+    }
+}
+
+/* Close the year's books of every offer: occupancy, cost and result are
+ * kept for the regime's settlement, the KPIs and next year's decisions. */
+void offers_close_accounts(market *m)
+{
+    for (int i = 0; i < m->n_offers; i++) {
+        offer *o = &m->offers[i];
+        double place_days = o->capacity * DAYS_PER_YEAR;
+        o->last_occupancy = place_days > 0 ? o->resident_days / place_days : 0;
+        o->last_cost = o->cost;
+        o->last_result = o->income - o->cost;
+    }
+}

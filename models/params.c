@@ -1,0 +1,353 @@
+/*
+ * models/params.c - the key table and its loader.
+ *
+ * Source tags follow the reference model: R stated in the public reports,
+ * D derived from stated facts, A an assumption to calibrate.  Defaults here
+ * are the baseline; scenarios/denmark.yaml repeats the ones a reader should
+ * see (groups, places) so the scenario file documents the market on its own.
+ */
+#include <math.h>
+#include <string.h>
+#include "params.h"
+
+const char *const offer_type_name[N_OFFER_TYPES] = {
+    "temporary", "longterm", "housing"
+};
+const char *const rung_name[N_RUNGS] = {
+    "temporary", "longterm", "housing", "home"
+};
+
+#define R(p, d, lo, hi, u, t, doc) { p, CFG_REAL, d, NULL, lo, hi, NULL, u, t, doc }
+#define I(p, d, lo, hi, u, t, doc) { p, CFG_INT, d, NULL, lo, hi, NULL, u, t, doc }
+#define B(p, d, t, doc)            { p, CFG_BOOL, d, NULL, 0, 1, NULL, "flag", t, doc }
+#define E(p, d, ch, t, doc)        { p, CFG_ENUM, 0, d, 0, 0, ch, "word", t, doc }
+#define S(p, d, t, doc)            { p, CFG_STRING, 0, d, 0, 0, NULL, "text", t, doc }
+#define L(p, d, lo, hi, u, t, doc) { p, CFG_REAL_LIST, 0, d, lo, hi, NULL, u, t, doc }
+
+/* One block of keys per offer type; the defaults reproduce the 2020 table of
+ * places by type and owner [R] and the cost per place-year [D]. */
+#define TYPE_KEYS(T, places, sreg, spriv, cost, stay, shape, size, shift, fu, prog) \
+    R("offer_types." T ".places", places, 0, 1e6, "places", "R", "places of this type in the base year"), \
+    R("offer_types." T ".share_regional", sreg, 0, 1, "share", "D", "share of places owned by regions"), \
+    R("offer_types." T ".share_private", spriv, 0, 1, "share", "R", "share of places owned by private or self-owning providers"), \
+    R("offer_types." T ".full_cost", cost, 1e4, 1e8, "DKK/place-year", "D", "full cost per place-year at budgeted occupancy, base year"), \
+    R("offer_types." T ".mean_stay_years", stay, 0.05, 80, "years", "A", "mean length of a stay"), \
+    R("offer_types." T ".stay_shape", shape, 0.2, 20, "gamma shape", "A", "shape of the stay-length distribution (1 = exponential)"), \
+    R("offer_types." T ".mean_offer_size", size, 1, 500, "places", "R", "mean places per offer (about 19 over all types)"), \
+    R("offer_types." T ".level_shift", shift, -10, 10, "levels", "A", "need level at onset relative to the group's distribution"), \
+    R("offer_types." T ".followup_days", fu, 30, 1500, "days", "R", "interval between follow-ups after the first (6-24 months)"), \
+    R("offer_types." T ".progression_factor", prog, 0, 10, "factor", "A", "multiplies the group's progression rate in this type")
+
+const cfg_key params_table[] = {
+    I("run.start_year", 2021, 1990, 2100, "year", "R", "first simulated calendar year (base year)"),
+    I("run.years", 10, 1, 100, "years", "A", "simulated horizon"),
+    I("run.replicates", 100, 1, 1000000, "count", "A", "replicates per variant (--replicates overrides)"),
+    I("run.seed", 20211, 0, 9007199254740991.0, "seed", "A", "master seed (--seed overrides)"),
+    S("run.municipalities", "data/municipalities.csv", "R", "CSV of municipalities: code,name,region,population"),
+    R("run.adult_share", 0.60, 0.1, 1, "share", "D", "adults aged 18-64 as a share of population"),
+
+    I("need.levels", 5, 2, MAX_LEVELS, "levels", "R", "number of need levels (VUM grades 0-4; tariff systems use 6, 12 or 27)"),
+    L("need.hours_per_week", "[2, 5, 10, 18, 30]", 0, 168, "direct hours/week", "A", "relative direct support hours by need level (rescaled to full_cost)"),
+    R("need.assessment_noise_sd", 0.5, 0, 5, "levels", "A", "caseworkers' disagreement: sd of assessed minus true level"),
+
+    R("visitation.home_max_level", 0, -1, MAX_LEVELS, "level", "A", "highest assessed level that home support (SEL 85) meets"),
+    R("visitation.housing_max_level", 0, -1, MAX_LEVELS, "level", "A", "highest assessed level that housing meets for a temporary or longterm need"),
+    R("visitation.strictness", 0, -3, 3, "levels", "A", "added to both thresholds: stricter visitation sends more citizens down the ladder"),
+    R("visitation.pressure_strictness", 0.3, 0, 3, "levels", "A", "extra strictness in a year after the municipality overspent"),
+    R("visitation.committee_days_small", 28, 1, 365, "days", "R", "decision interval in small municipalities (monthly committee)"),
+    R("visitation.committee_days_medium", 14, 1, 365, "days", "R", "decision interval in medium municipalities (fortnightly)"),
+    R("visitation.committee_days_large", 7, 1, 365, "days", "R", "decision interval in large municipalities (weekly)"),
+    R("visitation.small_population", 40000, 0, 1e7, "persons", "A", "below this a municipality is small"),
+    R("visitation.large_population", 100000, 0, 1e7, "persons", "A", "at or above this a municipality is large"),
+    R("visitation.followup_first_days", 90, 7, 730, "days", "R", "first follow-up after a placement (3 months)"),
+
+    R("home_support.cost_per_year", 90000, 0, 1e7, "DKK/user-year", "A", "cost of SEL 85 support in the citizen's own home, base year"),
+    R("home_support.mean_years", 2.5, 0.05, 80, "years", "A", "mean duration of home support"),
+    R("home_support.level_shift", -3, -10, 10, "levels", "A", "need level at onset of a home-support need relative to the group's"),
+
+    B("groups.*.narrow", 0, "A", "narrow, highly specialised group: needs a specialised offer"),
+    R("groups.*.incidence_temporary", 0, 0, 1e4, "per 10,000 adults/year", "A", "new needs of temporary (SEL 107) character"),
+    R("groups.*.incidence_longterm", 0, 0, 1e4, "per 10,000 adults/year", "A", "new needs of longterm (SEL 108) character"),
+    R("groups.*.incidence_housing", 0, 0, 1e4, "per 10,000 adults/year", "A", "new needs of housing (SEL 85 in ABL 105) character"),
+    R("groups.*.incidence_home", 0, 0, 1e4, "per 10,000 adults/year", "A", "new needs of home-support character"),
+    L("groups.*.need_dist", "[0.10, 0.20, 0.35, 0.25, 0.10]", 0, 1, "probability", "A", "true need level at onset, one entry per level, sums to 1"),
+    R("groups.*.cost_multiplier", 1.0, 0.1, 10, "factor", "A", "support hours relative to the type's average (narrow groups 1.5-2.0)"),
+    R("groups.*.progression_rate", 0.10, 0, 5, "per year", "A", "rate of moving one level down (rehabilitation)"),
+    R("groups.*.deterioration_rate", 0.08, 0, 5, "per year", "A", "rate of moving one level up"),
+    R("groups.*.regional_weight", 1.0, 0, 100, "factor", "A", "relative pull of regional capacity to this group (regions run the most specialised offers)"),
+
+    TYPE_KEYS("temporary", 7600, 0.092, 0.60, 850000, 1.5, 2.0, 16, 0, 180, 2.0),
+    TYPE_KEYS("longterm", 5300, 0.168, 0.309, 1000000, 15, 1.0, 14, 1, 730, 0.5),
+    TYPE_KEYS("housing", 15100, 0.0205, 0.0795, 600000, 8, 1.0, 24, -1, 365, 1.0),
+
+    R("costs.wage_per_hour", 450, 1, 1e5, "DKK/attendance hour", "A", "wage per staff attendance hour, base year"),
+    R("costs.wage_growth", 0.025, -0.2, 0.5, "per year", "A", "growth of the wage index"),
+    R("costs.price_growth", 0.02, -0.2, 0.5, "per year", "A", "growth of the index for fixed costs (buildings, administration)"),
+    R("costs.direct_share", 0.6, 0.05, 1, "share", "A", "direct (face-to-face) share of staff attendance time"),
+    R("costs.fixed_share", 0.30, 0, 0.95, "share", "A", "fixed share of full cost at budgeted occupancy"),
+    R("costs.staff_adjust_per_quarter", 0.5, 0, 1, "share of gap", "A", "how far staff moves toward what residents' assessed needs require each quarter"),
+
+    R("placement.penalty_region_municipal", 0.05, 0, 10, "price share", "A", "dislike of another municipality's offer in the region, as a share of price"),
+    R("placement.penalty_regional", 0.10, 0, 10, "price share", "A", "dislike of a regional offer"),
+    R("placement.penalty_private", 0.15, 0, 10, "price share", "A", "dislike of a private offer"),
+    R("placement.penalty_outside_region", 0.20, 0, 10, "price share", "A", "extra dislike of an offer outside the home region"),
+    R("placement.cost_sensitivity", 1.0, 0, 10, "factor", "A", "weight of price against fit when choosing an offer"),
+    R("placement.preference_noise", 0.10, 0, 5, "price share", "A", "case-specific taste for an offer (sd)"),
+    R("placement.wait_tolerance_days", 90, 0, 3650, "days", "A", "waiting after which a mismatched place is bought"),
+    R("placement.mismatch_premium", 0.15, 0, 5, "share", "A", "price premium paid for a mismatched place"),
+    R("placement.buffer_share", 0.05, 0, 1, "share", "R", "share of an own offer's places kept free for the owner's own citizens"),
+    R("placement.min_efficient_size", 10, 1, 200, "places", "A", "a municipality runs its own offer for a group only with at least this much demand"),
+    R("placement.decline_margin", 0.05, 0, 5, "share", "A", "an offer declines when expected cost exceeds price by more than this"),
+    R("placement.decline_prob", 0.8, 0, 1, "probability", "A", "probability that a private or regional offer declines such a citizen"),
+    I("placement.high_need_level", 3, 0, MAX_LEVELS, "level", "A", "assessed level from which a citizen counts as high-need"),
+
+    R("negotiation.regrade_ask_prob", 0.5, 0, 1, "probability", "A", "provider contests a lower assessment at a follow-up"),
+    R("negotiation.addon_ask_prob", 0.08, 0, 1, "probability", "A", "provider asks for an add-on at a follow-up (public offers)"),
+    R("negotiation.addon_private_factor", 1.5, 0, 10, "factor", "A", "private providers ask this much more often"),
+    R("negotiation.addon_size", 0.15, 0, 5, "share of service tariff", "A", "size of one add-on"),
+    I("negotiation.max_addons", 3, 0, 20, "count", "A", "add-ons one placement can carry"),
+    R("negotiation.rigor", 0.6, 0, 1, "probability", "R", "buyer refuses an unjustified request (R direction, A size)"),
+    R("negotiation.push_prob", 0.10, 0, 1, "probability", "R", "buyer pushes the price down at a follow-up (removes an add-on)"),
+    R("negotiation.admin_cost_followup", 4000, 0, 1e6, "DKK", "A", "administrative cost of one follow-up"),
+    R("negotiation.admin_cost_negotiation", 6000, 0, 1e6, "DKK", "A", "administrative cost of one price negotiation"),
+
+    R("offers.carry_band", 0.05, 0, 1, "share of cost", "R", "public offers carry results beyond this band into tariffs"),
+    I("offers.carry_lag", 2, 1, MAX_LAG, "years", "R", "years until a result is carried into tariffs"),
+    E("offers.carry_mode", "whole", "whole|excess", "A", "carry the whole result (whole) or only the part beyond the band (excess)"),
+    R("offers.expand_occupancy", 0.97, 0, 2, "share", "A", "occupancy above which an offer with a waiting list adds places"),
+    R("offers.expand_share", 0.10, 0, 2, "share", "A", "places added in one expansion, share of capacity"),
+    R("offers.cut_occupancy", 0.80, 0, 1, "share", "A", "occupancy below which (for low_years) an offer cuts places"),
+    R("offers.cut_share", 0.10, 0, 1, "share", "A", "places cut in one step, share of capacity"),
+    R("offers.close_occupancy", 0.50, 0, 1, "share", "A", "occupancy below which (for low_years) an offer closes"),
+    I("offers.low_years", 2, 1, 10, "years", "A", "years of low occupancy before a cut or closure"),
+    R("offers.entry_min_waiting", 5, 0, 1e5, "citizens", "A", "waiting citizens in a region and segment that draw a new private offer"),
+    R("offers.entry_risk_premium", 0.08, 0, 5, "share", "A", "return over cost a new private offer requires"),
+    R("offers.private_initial_equity", 0.15, 0, 10, "share of annual cost", "A", "equity of a private offer at start"),
+
+    E("regime.name", "takst", "takst", "R", "financing regime"),
+    E("takst.tariff", "differentiated", "differentiated|average", "R", "service tariff by need level, or one average tariff per offer"),
+    R("takst.budgeted_occupancy", 0.95, 0.5, 1, "share", "R", "occupancy assumed when tariffs are set (95-98 % in practice)"),
+    R("takst.cap", 0.0, -0.1, 0.1, "per year", "A", "rammeaftale: public tariff growth at most index growth plus this"),
+    R("takst.private_markup", 0.05, 0, 2, "share", "A", "private offers' markup on cost-based tariffs"),
+
+    R("budget.growth_forecast", 0.025, -0.5, 0.5, "per year", "R", "a municipality budgets last year's spending times one plus this"),
+    R("policy.spread", 0.10, 0, 1, "sd", "A", "spread of municipal policy (rigor, cost sensitivity) between municipalities"),
+};
+const size_t params_table_len = sizeof params_table / sizeof params_table[0];
+
+/* ---- loading ---------------------------------------------------------- */
+
+static void key_of(char *buf, size_t n, const char *a, const char *b,
+                   const char *c)
+{
+    snprintf(buf, n, "%s.%s.%s", a, b, c);
+}
+
+static int list_of_levels(const cfg *c, const char *key, int levels,
+                          double *out, int must_sum_to_one, cfg_error *err)
+{
+    int n = cfg_list(c, key, out, MAX_LEVELS);
+    if (n != levels)
+        return cfg_fail(c, key, err, "has %d entries; need.levels is %d", n,
+                        levels) - 1;
+    if (must_sum_to_one) {
+        double s = 0;
+        for (int i = 0; i < n; i++) s += out[i];
+        if (fabs(s - 1) > 1e-6)
+            return cfg_fail(c, key, err, "entries sum to %.6g, not 1", s) - 1;
+    }
+    return 0;
+}
+
+static int load_groups(const cfg *c, params *p, cfg_error *err)
+{
+    const char *names[MAX_GROUPS + 1];
+    p->n_groups = cfg_names(c, "groups", names, MAX_GROUPS + 1);
+    if (p->n_groups < 1)
+        return cfg_fail(c, "groups", err, "at least one target group is needed") - 1;
+    if (p->n_groups > MAX_GROUPS)
+        return cfg_fail(c, "groups", err, "at most %d target groups", MAX_GROUPS) - 1;
+    for (int g = 0; g < p->n_groups; g++) {
+        group_params *gp = &p->group[g];
+        char k[256];
+        snprintf(gp->name, sizeof gp->name, "%s", names[g]);
+#define GET(field, suffix) key_of(k, sizeof k, "groups", names[g], suffix); field = cfg_real(c, k)
+        key_of(k, sizeof k, "groups", names[g], "narrow");
+        gp->narrow = cfg_bool(c, k);
+        GET(gp->incidence[OT_TEMPORARY], "incidence_temporary");
+        GET(gp->incidence[OT_LONGTERM], "incidence_longterm");
+        GET(gp->incidence[OT_HOUSING], "incidence_housing");
+        GET(gp->incidence[RUNG_HOME], "incidence_home");
+        GET(gp->cost_multiplier, "cost_multiplier");
+        GET(gp->progression_rate, "progression_rate");
+        GET(gp->deterioration_rate, "deterioration_rate");
+        GET(gp->regional_weight, "regional_weight");
+#undef GET
+        key_of(k, sizeof k, "groups", names[g], "need_dist");
+        if (list_of_levels(c, k, p->levels, gp->need_dist, 1, err)) return -1;
+    }
+    return 0;
+}
+
+static int load_types(const cfg *c, params *p, cfg_error *err)
+{
+    for (int t = 0; t < N_OFFER_TYPES; t++) {
+        type_params *tp = &p->type[t];
+        char k[256];
+#define GET(field, suffix) key_of(k, sizeof k, "offer_types", offer_type_name[t], suffix); field = cfg_real(c, k)
+        GET(tp->places, "places");
+        GET(tp->share_regional, "share_regional");
+        GET(tp->share_private, "share_private");
+        GET(tp->full_cost, "full_cost");
+        GET(tp->mean_stay_years, "mean_stay_years");
+        GET(tp->stay_shape, "stay_shape");
+        GET(tp->mean_offer_size, "mean_offer_size");
+        GET(tp->level_shift, "level_shift");
+        GET(tp->followup_days, "followup_days");
+        GET(tp->progression_factor, "progression_factor");
+#undef GET
+        if (tp->share_regional + tp->share_private > 1 + 1e-9)
+            return cfg_fail(c, k, err, "share_regional + share_private of %s exceed 1",
+                            offer_type_name[t]) - 1;
+    }
+    return 0;
+}
+
+int params_load(const cfg *c, params *p, cfg_error *err)
+{
+    memset(p, 0, sizeof *p);
+    p->start_year = (int)cfg_int(c, "run.start_year");
+    p->years = (int)cfg_int(c, "run.years");
+    p->replicates = (int)cfg_int(c, "run.replicates");
+    p->seed = (uint64_t)cfg_int(c, "run.seed");
+    cfg_path(c, "run.municipalities", p->municipalities_file,
+             sizeof p->municipalities_file);
+    p->adult_share = cfg_real(c, "run.adult_share");
+
+    p->levels = (int)cfg_int(c, "need.levels");
+    if (list_of_levels(c, "need.hours_per_week", p->levels, p->hours_per_week,
+                       0, err)) return -1;
+    p->assessment_noise_sd = cfg_real(c, "need.assessment_noise_sd");
+
+    p->home_max_level = cfg_real(c, "visitation.home_max_level");
+    p->housing_max_level = cfg_real(c, "visitation.housing_max_level");
+    p->strictness = cfg_real(c, "visitation.strictness");
+    p->pressure_strictness = cfg_real(c, "visitation.pressure_strictness");
+    p->committee_days[0] = cfg_real(c, "visitation.committee_days_small");
+    p->committee_days[1] = cfg_real(c, "visitation.committee_days_medium");
+    p->committee_days[2] = cfg_real(c, "visitation.committee_days_large");
+    p->small_population = cfg_real(c, "visitation.small_population");
+    p->large_population = cfg_real(c, "visitation.large_population");
+    if (p->small_population > p->large_population)
+        return cfg_fail(c, "visitation.small_population", err,
+                        "exceeds visitation.large_population") - 1;
+    p->followup_first_days = cfg_real(c, "visitation.followup_first_days");
+
+    p->home_cost_per_year = cfg_real(c, "home_support.cost_per_year");
+    p->home_mean_years = cfg_real(c, "home_support.mean_years");
+    p->home_level_shift = cfg_real(c, "home_support.level_shift");
+
+    if (load_groups(c, p, err) || load_types(c, p, err)) return -1;
+
+    p->wage_per_hour = cfg_real(c, "costs.wage_per_hour");
+    p->wage_growth = cfg_real(c, "costs.wage_growth");
+    p->price_growth = cfg_real(c, "costs.price_growth");
+    p->direct_share = cfg_real(c, "costs.direct_share");
+    p->fixed_share = cfg_real(c, "costs.fixed_share");
+    p->staff_adjust = cfg_real(c, "costs.staff_adjust_per_quarter");
+
+    p->tier_penalty[0] = 0;
+    p->tier_penalty[1] = cfg_real(c, "placement.penalty_region_municipal");
+    p->tier_penalty[2] = cfg_real(c, "placement.penalty_regional");
+    p->tier_penalty[3] = cfg_real(c, "placement.penalty_private");
+    p->tier_penalty[4] = cfg_real(c, "placement.penalty_outside_region");
+    p->cost_sensitivity = cfg_real(c, "placement.cost_sensitivity");
+    p->preference_noise = cfg_real(c, "placement.preference_noise");
+    p->wait_tolerance_days = cfg_real(c, "placement.wait_tolerance_days");
+    p->mismatch_premium = cfg_real(c, "placement.mismatch_premium");
+    p->buffer_share = cfg_real(c, "placement.buffer_share");
+    p->min_efficient_size = cfg_real(c, "placement.min_efficient_size");
+    p->decline_margin = cfg_real(c, "placement.decline_margin");
+    p->decline_prob = cfg_real(c, "placement.decline_prob");
+    p->high_need_level = (int)cfg_int(c, "placement.high_need_level");
+
+    p->regrade_ask_prob = cfg_real(c, "negotiation.regrade_ask_prob");
+    p->addon_ask_prob = cfg_real(c, "negotiation.addon_ask_prob");
+    p->addon_private_factor = cfg_real(c, "negotiation.addon_private_factor");
+    p->addon_size = cfg_real(c, "negotiation.addon_size");
+    p->max_addons = (int)cfg_int(c, "negotiation.max_addons");
+    p->rigor = cfg_real(c, "negotiation.rigor");
+    p->push_prob = cfg_real(c, "negotiation.push_prob");
+    p->admin_cost_followup = cfg_real(c, "negotiation.admin_cost_followup");
+    p->admin_cost_negotiation = cfg_real(c, "negotiation.admin_cost_negotiation");
+
+    p->carry_band = cfg_real(c, "offers.carry_band");
+    p->carry_lag = (int)cfg_int(c, "offers.carry_lag");
+    p->carry = strcmp(cfg_text(c, "offers.carry_mode"), "excess") == 0
+                   ? CARRY_EXCESS : CARRY_WHOLE;
+    p->expand_occupancy = cfg_real(c, "offers.expand_occupancy");
+    p->expand_share = cfg_real(c, "offers.expand_share");
+    p->cut_occupancy = cfg_real(c, "offers.cut_occupancy");
+    p->cut_share = cfg_real(c, "offers.cut_share");
+    p->close_occupancy = cfg_real(c, "offers.close_occupancy");
+    p->low_years = (int)cfg_int(c, "offers.low_years");
+    p->entry_min_waiting = cfg_real(c, "offers.entry_min_waiting");
+    p->entry_risk_premium = cfg_real(c, "offers.entry_risk_premium");
+    p->private_initial_equity = cfg_real(c, "offers.private_initial_equity");
+
+    snprintf(p->regime, sizeof p->regime, "%s", cfg_text(c, "regime.name"));
+    p->tariff = strcmp(cfg_text(c, "takst.tariff"), "average") == 0
+                    ? TARIFF_AVERAGE : TARIFF_DIFFERENTIATED;
+    p->budgeted_occupancy = cfg_real(c, "takst.budgeted_occupancy");
+    p->rammeaftale_cap = cfg_real(c, "takst.cap");
+    p->private_markup = cfg_real(c, "takst.private_markup");
+
+    p->budget_growth = cfg_real(c, "budget.growth_forecast");
+    p->policy_spread = cfg_real(c, "policy.spread");
+    return 0;
+}
+
+/* ---- reference ---------------------------------------------------------- */
+
+static const char *type_word(cfg_type t)
+{
+    switch (t) {
+    case CFG_REAL: return "number";
+    case CFG_INT: return "integer";
+    case CFG_BOOL: return "true/false";
+    case CFG_ENUM: return "word";
+    case CFG_STRING: return "text";
+    case CFG_REAL_LIST: return "list";
+    }
+    return "?";
+}
+
+void params_reference(FILE *out)
+{
+    fprintf(out, "| key | type | default | range | unit | source | meaning |\n");
+    fprintf(out, "|---|---|---|---|---|---|---|\n");
+    for (size_t i = 0; i < params_table_len; i++) {
+        const cfg_key *k = &params_table[i];
+        char def[128], range[128] = "";
+        switch (k->type) {
+        case CFG_REAL: case CFG_INT:
+            snprintf(def, sizeof def, "%.10g", k->def);
+            snprintf(range, sizeof range, "%.10g to %.10g", k->min, k->max);
+            break;
+        case CFG_BOOL:
+            snprintf(def, sizeof def, "%s", k->def ? "true" : "false");
+            break;
+        case CFG_REAL_LIST:
+            snprintf(def, sizeof def, "`%s`", k->def_text);
+            snprintf(range, sizeof range, "each %.10g to %.10g", k->min, k->max);
+            break;
+        default:
+            snprintf(def, sizeof def, "%s", k->def_text);
+            if (k->choices) snprintf(range, sizeof range, "%s", k->choices);
+        }
+        /* '|' inside a cell would split a Markdown table cell */
+        for (char *s = range; *s; s++) if (*s == '|') *s = '/';
+        fprintf(out, "| `%s` | %s | %s | %s | %s | [%s] | %s |\n", k->path,
+                type_word(k->type), def, range, k->unit, k->tag, k->doc);
+    }
+}

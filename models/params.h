@@ -1,0 +1,123 @@
+/*
+ * models/params.h - every parameter of the market, typed.
+ *
+ * Owns: the key table (one row per scenario key: type, default, range, unit,
+ * source tag, description) and the step from a validated cfg to a params
+ * struct, with the cross-key checks the table cannot express (list lengths,
+ * shares summing to one).  The same table drives validation and the scenario
+ * reference in the README (`placesim reference`).
+ *
+ * Must not: hold any state of a run.  A params struct is read-only once
+ * loaded and is shared by every job of a variant.
+ */
+#ifndef MODELS_PARAMS_H
+#define MODELS_PARAMS_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdint.h>
+#include "sim/config.h"
+
+#define MAX_GROUPS  16
+#define MAX_LEVELS  27      /* tariff systems with up to 27 steps exist [R] */
+#define MAX_REGIONS 8
+#define MAX_MUNIS   128
+#define MAX_LAG     5
+
+/* The three traded offer types, then the untraded lowest rung. */
+enum { OT_TEMPORARY, OT_LONGTERM, OT_HOUSING, N_OFFER_TYPES };
+enum { RUNG_HOME = N_OFFER_TYPES, N_RUNGS };
+
+enum { OWNER_MUNICIPAL, OWNER_REGIONAL, OWNER_PRIVATE, N_OWNERS };
+
+extern const char *const offer_type_name[N_OFFER_TYPES];  /* "temporary", ... */
+extern const char *const rung_name[N_RUNGS];
+
+typedef struct group_params {
+    char   name[48];
+    int    narrow;                    /* few providers, specialist knowledge */
+    double incidence[N_RUNGS];        /* needs per 10,000 adults per year */
+    double need_dist[MAX_LEVELS];     /* true level at onset, sums to 1 */
+    double cost_multiplier;
+    double progression_rate;          /* per year, one level down */
+    double deterioration_rate;        /* per year, one level up */
+    double regional_weight;           /* pull of regional capacity to this group */
+} group_params;
+
+typedef struct type_params {
+    double places;                    /* base-year capacity [R] */
+    double share_regional, share_private;
+    double full_cost;                 /* DKK per place-year, base year */
+    double mean_stay_years, stay_shape;
+    double mean_offer_size;
+    double level_shift;               /* onset level relative to the group's */
+    double followup_days;             /* between follow-ups after the first */
+    double progression_factor;        /* rehabilitation more likely here */
+} type_params;
+
+typedef enum { TARIFF_DIFFERENTIATED, TARIFF_AVERAGE } tariff_mode;
+typedef enum { CARRY_WHOLE, CARRY_EXCESS } carry_mode;
+
+typedef struct params {
+    /* run */
+    int      start_year, years, replicates;
+    uint64_t seed;
+    char     municipalities_file[1024];
+    double   adult_share;
+    /* need */
+    int      levels;
+    double   hours_per_week[MAX_LEVELS];  /* direct hours, shape by level */
+    double   assessment_noise_sd;
+    /* visitation */
+    double   home_max_level, housing_max_level, strictness, pressure_strictness;
+    double   committee_days[3];           /* small, medium, large */
+    double   small_population, large_population;
+    double   followup_first_days;
+    /* home support (untraded) */
+    double   home_cost_per_year, home_mean_years, home_level_shift;
+    /* entities */
+    int          n_groups;
+    group_params group[MAX_GROUPS];
+    type_params  type[N_OFFER_TYPES];
+    /* costs */
+    double   wage_per_hour, wage_growth, price_growth, direct_share,
+             fixed_share, staff_adjust;
+    /* placement */
+    double   tier_penalty[5];             /* own, region municipal, regional,
+                                             private, outside the region */
+    double   cost_sensitivity, preference_noise, wait_tolerance_days,
+             mismatch_premium, buffer_share, min_efficient_size,
+             decline_margin, decline_prob;
+    int      high_need_level;
+    /* negotiation at follow-ups */
+    double   regrade_ask_prob, addon_ask_prob, addon_private_factor,
+             addon_size, rigor, push_prob, admin_cost_followup,
+             admin_cost_negotiation;
+    int      max_addons;
+    /* offers' economics */
+    double   carry_band;
+    int      carry_lag;
+    carry_mode carry;
+    double   expand_occupancy, expand_share, cut_occupancy, cut_share,
+             close_occupancy, entry_min_waiting, entry_risk_premium,
+             private_initial_equity;
+    int      low_years;
+    /* regime */
+    char     regime[32];
+    tariff_mode tariff;
+    double   budgeted_occupancy, rammeaftale_cap, private_markup;
+    /* budgets and municipal heterogeneity */
+    double   budget_growth, policy_spread;
+} params;
+
+/* The key table, for cfg_load and the reference generator. */
+extern const cfg_key params_table[];
+extern const size_t params_table_len;
+
+/* Fill P from C; 0 on success, else ERR names the key.  */
+int params_load(const cfg *c, params *p, cfg_error *err);
+
+/* Markdown table of every key: for the README's scenario reference. */
+void params_reference(FILE *out);
+
+#endif

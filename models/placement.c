@@ -1,0 +1,240 @@
+/*
+ * models/placement.c - make or buy.
+ *
+ * A municipality fills its own offers first (it must, and it keeps buffer
+ * places for its own citizens), then weighs price against fit among other
+ * public offers in the region, regional offers and private offers; offers
+ * outside the region cost extra in fit.  Private and regional offers may
+ * decline a citizen whose expected cost exceeds the price they would get.
+ * With no suitable place the citizen waits; after the municipality's
+ * tolerance it buys a mismatched place at a premium.
+ */
+#include <math.h>
+#include <gsl/gsl_randist.h>
+#include "flow.h"
+#include "regime.h"
+
+/* ---- waiting lists -------------------------------------------------- */
+
+void wait_push(market *m, citizen *c, int front)
+{
+    wait_list *w = &m->wait[c->rung][c->group];
+    int32_t id = (int32_t)(c - m->cit);
+    c->state = CIT_WAITING;
+    if (front) {
+        c->wprev = -1;
+        c->wnext = w->head;
+        if (w->head >= 0) m->cit[w->head].wprev = id; else w->tail = id;
+        w->head = id;
+    } else {
+        c->wnext = -1;
+        c->wprev = w->tail;
+        if (w->tail >= 0) m->cit[w->tail].wnext = id; else w->head = id;
+        w->tail = id;
+    }
+    w->count++;
+    m->muni[c->home].waiting++;
+}
+
+void wait_remove(market *m, citizen *c)
+{
+    wait_list *w = &m->wait[c->rung][c->group];
+    if (c->wprev >= 0) m->cit[c->wprev].wnext = c->wnext; else w->head = c->wnext;
+    if (c->wnext >= 0) m->cit[c->wnext].wprev = c->wprev; else w->tail = c->wprev;
+    c->wprev = c->wnext = -1;
+    w->count--;
+    m->muni[c->home].waiting--;
+}
+
+/* ---- prices and costs ------------------------------------------------- */
+
+double placement_price(const market *m, const citizen *c, const offer *o)
+{
+    double price = m->regime->daily_price(m, c, o);
+    return c->mismatched ? price * (1 + m->p->mismatch_premium) : price;
+}
+
+/* What a resident at LEVEL costs the offer per day: staff for the need plus
+ * the fixed cost per place at budgeted occupancy. */
+double offer_expected_cost_day(const market *m, const offer *o, int level)
+{
+    double fixed = o->fixed_per_place * m->fixed_index /
+                   (DAYS_PER_YEAR * m->p->budgeted_occupancy);
+    return fixed + market_hours(m, o->type, o->group, level) * m->wage / 7.0;
+}
+
+void placement_reprice(market *m, citizen *c)
+{
+    market_pay(m, c);
+    c->price_day = placement_price(m, c, &m->offers[c->offer]);
+}
+
+/* ---- choice --------------------------------------------------------------- */
+
+enum { TIER_OWN, TIER_REGION_MUNICIPAL, TIER_REGIONAL, TIER_PRIVATE };
+
+static int tier_of(const market *m, const citizen *c, const offer *o)
+{
+    (void)m;
+    if (o->owner_kind == OWNER_MUNICIPAL)
+        return o->owner == c->home ? TIER_OWN : TIER_REGION_MUNICIPAL;
+    return o->owner_kind == OWNER_REGIONAL ? TIER_REGIONAL : TIER_PRIVATE;
+}
+
+static int has_room_for(const market *m, const citizen *c, const offer *o)
+{
+    if (o->status != OFFER_OPEN) return 0;
+    int free_places = o->capacity - o->occupied;
+    if (o->owner_kind == OWNER_MUNICIPAL && o->owner != c->home) {
+        /* the owner keeps buffer places for its own citizens [R] */
+        int buffer = (int)floor(m->p->buffer_share * o->capacity);
+        return free_places > buffer;
+    }
+    return free_places > 0;
+}
+
+static int declines(market *m, citizen *c, const offer *o, gsl_rng *r)
+{
+    if (o->owner_kind == OWNER_MUNICIPAL) return 0;   /* public duty to take */
+    double cost = offer_expected_cost_day(m, o, c->true_level);
+    double price = placement_price(m, c, o);
+    if (cost <= price * (1 + m->p->decline_margin)) return 0;
+    if (gsl_rng_uniform(r) >= m->p->decline_prob) return 0;
+    if (c->priced_level >= m->p->high_need_level) m->ya.declined_high++;
+    return 1;
+}
+
+/*
+ * Score every offer with room in the segments allowed; pick the best that
+ * accepts.  Own offers win outright; the others trade price (relative to the
+ * type's cost) against the buyer's dislike of the seller's tier.
+ */
+static int choose(market *m, citizen *c, int mismatch, gsl_rng *r)
+{
+    const params *p = m->p;
+    const municipality *mu = &m->muni[c->home];
+    int home_region = m->mt->m[c->home].region;
+    double ref = p->type[c->rung].full_cost * m->cost_index / DAYS_PER_YEAR;
+    int tried[64], n_tried = 0;
+
+    for (int attempt = 0; attempt < 64; attempt++) {
+        int best = -1;
+        double best_u = -INFINITY;
+        for (int g = 0; g < p->n_groups; g++) {
+            if (mismatch ? g == c->group : g != c->group) continue;
+            if (mismatch && p->group[g].narrow && !p->group[c->group].narrow)
+                continue;   /* specialised places are not spent on broad needs */
+            for (int k = 0; k < m->seg_n[c->rung][g]; k++) {
+                int id = m->seg_offers[c->rung][g][k];
+                const offer *o = &m->offers[id];
+                if (!has_room_for(m, c, o)) continue;
+                int seen = 0;
+                for (int t = 0; t < n_tried; t++) seen |= tried[t] == id;
+                if (seen) continue;
+                int tier = tier_of(m, c, o);
+                double u = tier == TIER_OWN ? 1e9 : 0;
+                u -= mu->cost_sensitivity * placement_price(m, c, o) / ref;
+                u -= p->tier_penalty[tier];
+                if (o->region != home_region) u -= p->tier_penalty[4];
+                u += p->preference_noise * gsl_ran_gaussian(r, 1.0);
+                if (u > best_u) { best_u = u; best = id; }
+            }
+        }
+        if (best < 0) return -1;
+        if (!declines(m, c, &m->offers[best], r)) return best;
+        tried[n_tried++] = best;
+    }
+    return -1;
+}
+
+static void place(market *m, citizen *c, int id, int mismatch)
+{
+    const params *p = m->p;
+    offer *o = &m->offers[id];
+    gsl_rng r = sim_rng_view(&c->rng);
+    int cid = (int)(c - m->cit);
+    offer_accrue(m, o);
+    o->occupied++;
+    c->offer = id;
+    c->state = CIT_PLACED;
+    c->since = c->paid_until = c->last_change = m->now;
+    c->mismatched = (int8_t)mismatch;
+    c->addons = 0;
+    c->price_day = placement_price(m, c, o);
+    o->need_hours += market_hours(m, o->type, o->group, c->priced_level);
+    o->true_hours += market_hours(m, o->type, o->group, c->true_level);
+
+    int narrow = p->group[c->group].narrow;
+    m->ya.wait_days_sum[narrow] += m->now - c->wait_start;
+    m->ya.placements[narrow]++;
+    m->ya.wait_days_group[c->group] += m->now - c->wait_start;
+    m->ya.placements_group[c->group]++;
+    m->ya.mismatched += mismatch;
+
+    double first = p->followup_first_days;
+    if (m->now == 0)   /* the starting stock is spread over the cycle */
+        first = gsl_rng_uniform_pos(&r) * p->type[o->type].followup_days;
+    market_schedule(m, m->now + first, EV_FOLLOWUP, cid, c->gen);
+    market_schedule(m, fmax(c->exit_time, m->now), EV_EXIT, cid, c->gen);
+}
+
+int placement_try(market *m, citizen *c, int allow_mismatch)
+{
+    gsl_rng r = sim_rng_view(&c->rng);
+    int was_waiting = c->state == CIT_WAITING;
+    int id = choose(m, c, 0, &r), mismatch = 0;
+    if (id < 0 && allow_mismatch) {
+        id = choose(m, c, 1, &r);
+        mismatch = id >= 0;
+    }
+    if (id < 0) {
+        if (!was_waiting) wait_push(m, c, 0);
+        return 0;
+    }
+    if (was_waiting) wait_remove(m, c);
+    /* a wait ends: events scheduled for the waiting citizen lapse */
+    c->gen++;
+    place(m, c, id, mismatch);
+    return 1;
+}
+
+void placement_discharge(market *m, citizen *c)
+{
+    offer *o = &m->offers[c->offer];
+    market_pay(m, c);
+    offer_accrue(m, o);
+    o->occupied--;
+    o->need_hours -= market_hours(m, o->type, o->group, c->priced_level) *
+                     (1 + c->addons * m->p->addon_size);
+    o->true_hours -= market_hours(m, o->type, o->group, c->true_level);
+    if (o->occupied == 0) o->need_hours = o->true_hours = 0;  /* no drift */
+    c->offer = -1;
+    c->gen++;
+    if (o->status == OFFER_OPEN) placement_serve_waiting(m, o->type, o->group);
+}
+
+/* A place came free: the longest-waiting citizens of the segment try again.
+ * Bounded, because a citizen may not fit the freed place (buffers, refusal). */
+void placement_serve_waiting(market *m, int type, int group)
+{
+    int32_t id = m->wait[type][group].head;
+    for (int tries = 0; id >= 0 && tries < 4; tries++) {
+        int32_t next = m->cit[id].wnext;
+        citizen *c = &m->cit[id];
+        if (placement_try(m, c, 0)) return;
+        id = next;
+    }
+}
+
+void placement_serve_all(market *m)
+{
+    for (int t = 0; t < N_OFFER_TYPES; t++)
+        for (int g = 0; g < m->p->n_groups; g++) {
+            int32_t id = m->wait[t][g].head;
+            while (id >= 0) {
+                int32_t next = m->cit[id].wnext;
+                placement_try(m, &m->cit[id], 0);
+                id = next;
+            }
+        }
+}

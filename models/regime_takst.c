@@ -1,0 +1,121 @@
+/*
+ * models/regime_takst.c - today's cost-based tariffs (takst).
+ *
+ * The operator sets each offer's tariff from budgeted long-run average cost
+ * [R]: a basic tariff, fixed cost over budgeted place-days, plus a service
+ * tariff for the hours a need level requires (or one average tariff per
+ * offer).  Public offers carry results beyond +-5 % of cost into the tariffs
+ * of a later year [R] and their tariff growth is capped by the rammeaftale at
+ * index growth plus a cap [R mechanism]; private offers add a markup and
+ * stand outside the cap [R].  Negotiation and add-ons at follow-ups are on.
+ */
+#include <math.h>
+#include <string.h>
+#include "regime.h"
+#include "flow.h"
+
+double takst_basic_day(double fixed_cost_year, int places,
+                       double budgeted_occupancy)
+{
+    if (places <= 0) return 0;
+    return fixed_cost_year / (places * DAYS_PER_YEAR * budgeted_occupancy);
+}
+
+double takst_carry_amount(double result, double cost, double band,
+                          carry_mode mode)
+{
+    double limit = band * fabs(cost);
+    if (fabs(result) <= limit) return 0;
+    if (mode == CARRY_WHOLE) return result;
+    return result > 0 ? result - limit : result + limit;
+}
+
+double takst_capped(double cost_based, double last, double index_growth,
+                    double cap)
+{
+    double limit = last * (1 + index_growth + cap);
+    return last > 0 && cost_based > limit ? limit : cost_based;
+}
+
+/* Mean staffed hours per resident the operator budgets with: last year's
+ * residents if it had any, else the group's expected mix. */
+static double budget_hours(const market *m, const offer *o)
+{
+    if (o->occupied > 0) return o->need_hours / o->occupied;
+    return m->hours_scale[o->type] * m->p->group[o->group].cost_multiplier *
+           m->mean_weight[o->type][o->group] / m->p->direct_share;
+}
+
+static void set_tariff(market *m, offer *o, int year)
+{
+    const params *p = m->p;
+    double bocc = p->budgeted_occupancy;
+    double fixed_year = o->fixed_per_place * o->capacity * m->fixed_index;
+    double basic = takst_basic_day(fixed_year, o->capacity, bocc);
+    double hour = m->wage / 7.0;   /* per attendance hour-per-week, per day */
+    double carry = takst_basic_day(o->carry[0], o->capacity, bocc);
+    memmove(o->carry, o->carry + 1, sizeof o->carry - sizeof o->carry[0]);
+    o->carry[MAX_LAG] = 0;
+
+    if (o->owner_kind == OWNER_PRIVATE) {
+        basic *= 1 + p->private_markup;
+        hour *= 1 + p->private_markup;
+    } else {
+        /* the cap binds the cost-based price of a typical resident */
+        double typical = basic + hour * budget_hours(m, o);
+        double growth = m->cost_index / m->cost_index_last - 1;
+        double capped = year > 0 ? takst_capped(typical, o->last_tariff_index,
+                                                growth, p->rammeaftale_cap)
+                                 : typical;
+        if (capped < typical && typical > 0) {
+            basic *= capped / typical;
+            hour *= capped / typical;
+        }
+        o->last_tariff_index = capped;
+    }
+    o->basic_day = basic + carry;     /* carry-over stands outside the cap */
+    o->hour_day = hour;
+    o->average_day = o->basic_day + hour * budget_hours(m, o);
+}
+
+static void takst_year_start(market *m, int year)
+{
+    for (int i = 0; i < m->n_offers; i++)
+        if (m->offers[i].status != OFFER_CLOSED) set_tariff(m, &m->offers[i], year);
+}
+
+static double takst_daily_price(const market *m, const citizen *c, const offer *o)
+{
+    double service = m->p->tariff == TARIFF_AVERAGE
+        ? o->average_day - o->basic_day
+        : o->hour_day * market_hours(m, o->type, o->group, c->priced_level);
+    return o->basic_day + service * (1 + c->addons * m->p->addon_size);
+}
+
+static void takst_year_end(market *m, int year)
+{
+    const params *p = m->p;
+    (void)year;
+    for (int i = 0; i < m->n_offers; i++) {
+        offer *o = &m->offers[i];
+        if (o->last_cost <= 0 && o->income <= 0) continue;
+        o->equity += o->last_result;
+        if (o->owner_kind == OWNER_PRIVATE) continue;   /* private keeps it */
+        double carried = takst_carry_amount(o->last_result, o->last_cost,
+                                            p->carry_band, p->carry);
+        /* a deficit raises a later tariff, a surplus lowers it */
+        o->carry[p->carry_lag - 1] -= carried;
+    }
+}
+
+const regime_ops regime_takst = {
+    "takst", takst_year_start, takst_daily_price, takst_year_end, 1
+};
+
+const regime_ops *regime_find(const char *name)
+{
+    static const regime_ops *const all[] = { &regime_takst };
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (strcmp(all[i]->name, name) == 0) return all[i];
+    return NULL;
+}
