@@ -38,9 +38,11 @@ static void need_change(market *m, citizen *c, gsl_rng *r)
     const group_params *g = &p->group[c->group];
     double years = (m->now - c->last_change) / DAYS_PER_YEAR;
     c->last_change = m->now;
-    double factor = c->rung < N_OFFER_TYPES ? p->type[c->rung].progression_factor : 1;
+    int home = c->rung == RUNG_HOME;
+    double factor = home ? 1 : p->type[c->rung].progression_factor;
+    double worse = home ? p->home_deterioration_factor : 1;
     double down = 1 - exp(-g->progression_rate * factor * years);
-    double up = 1 - exp(-g->deterioration_rate * years);
+    double up = 1 - exp(-g->deterioration_rate * worse * years);
     double u = gsl_rng_uniform(r);
     if (u < down && c->true_level > 0) c->true_level--;
     else if (u >= down && u < down + up && c->true_level < p->levels - 1)
@@ -92,12 +94,15 @@ static int negotiate_addons(market *m, citizen *c, const offer *o, gsl_rng *r)
     return addons;
 }
 
-static void followup_placed(market *m, citizen *c, double assessed, gsl_rng *r)
+static void followup_placed(market *m, citizen *c, double assessed,
+                            int improved, gsl_rng *r)
 {
     const params *p = m->p;
     offer *o = &m->offers[c->offer];
-    if (demand_assess_rung(m, c, assessed) == RUNG_HOME) {
-        leave_to_home(m, c);       /* progression to a lower rung */
+    /* progression to a lower rung, when the need has really improved: a
+     * stable resident is not moved on the strength of one assessment */
+    if (improved && demand_assess_rung(m, c, assessed) == RUNG_HOME) {
+        leave_to_home(m, c);
         return;
     }
     int level = regrade(m, c, demand_clamp_level(m, assessed), r);
@@ -162,7 +167,8 @@ void caseflow_followup(market *m, citizen *c)
     m->muni[c->home].acct.admin_cost += p->admin_cost_followup;
     m->ya.admin_cost += p->admin_cost_followup;
     double assessed = demand_assess(m, c);
-    if (c->state == CIT_PLACED) followup_placed(m, c, assessed, &r);
+    if (c->state == CIT_PLACED)
+        followup_placed(m, c, assessed, c->true_level < before, &r);
     else followup_home(m, c, assessed, c->true_level > before);
 }
 

@@ -257,7 +257,6 @@ void demand_initial_stock(market *m)
     double longest = p->home_mean_years;
     for (int t = 0; t < N_OFFER_TYPES; t++)
         longest = fmax(longest, p->type[t].mean_stay_years);
-    int start = m->n_cit;
 
     for (int i = 0; i < m->mt->n && !m->error[0]; i++) {
         sim_rng s;
@@ -267,6 +266,26 @@ void demand_initial_stock(market *m)
             for (int k = 0; k < N_RUNGS; k++) {
                 double mean = m->muni[i].adults * p->group[g].incidence[k] / 1e4 * longest;
                 unsigned n = gsl_ran_poisson(&s.rng, mean);
+                /* residents who came to housing from home support: home
+                 * users x deterioration rate x housing stay, halved because
+                 * about half of deteriorations stay within what home
+                 * support meets (measured: housing is then stationary) */
+                unsigned escalated = 0;
+                if (k == RUNG_HOME) {
+                    double esc = p->group[g].deterioration_rate *
+                                 p->home_deterioration_factor;
+                    escalated = gsl_ran_poisson(&s.rng, 0.5 * mean / longest *
+                        p->home_mean_years * esc * p->type[OT_HOUSING].mean_stay_years);
+                }
+                for (unsigned j = 0; j < escalated; j++) {
+                    citizen *c = citizen_new(m, i, ((uint64_t)i << 48) | key++);
+                    if (!c) return;
+                    c->group = (int8_t)g;
+                    c->character = RUNG_HOME;
+                    c->true_level = (int8_t)draw_level(m, &s.rng, g, OT_HOUSING);
+                    c->priced_level = (int8_t)demand_clamp_level(m, demand_assess(m, c));
+                    c->rung = OT_HOUSING;
+                }
                 for (unsigned j = 0; j < n; j++) {
                     citizen *c = citizen_new(m, i, ((uint64_t)i << 48) | key++);
                     if (!c) return;
@@ -286,7 +305,14 @@ void demand_initial_stock(market *m)
                 }
             }
     }
-    /* Shuffle placement order (Fisher-Yates on indices) with the market stream. */
+}
+
+/* Place the starting stock in random order (Fisher-Yates with the market
+ * stream) by the ordinary rules; home-support users start at home. */
+void demand_place_stock(market *m)
+{
+    const params *p = m->p;
+    int start = 0;
     int n = m->n_cit - start;
     int *order = malloc((size_t)(n > 0 ? n : 1) * sizeof *order);
     if (!order) { market_fail(m, "out of memory for the initial stock"); return; }

@@ -28,7 +28,8 @@ void     demand_prepare(market *m);               /* onset tables */
 void     demand_start(market *m);                 /* first arrivals */
 void     demand_arrival(market *m, int muni);
 void     demand_decide(market *m, citizen *c);    /* visitation */
-void     demand_initial_stock(market *m);
+void     demand_initial_stock(market *m);          /* create, not place */
+void     demand_place_stock(market *m);
 int      demand_assess_rung(const market *m, const citizen *c, double assessed);
 double   demand_assess(market *m, citizen *c);    /* continuous assessed level */
 int      demand_clamp_level(const market *m, double x);

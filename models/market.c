@@ -122,25 +122,28 @@ static void municipalities_init(market *m)
 }
 
 /*
- * Variable cost per place-year is (1 - fixed share) of the type's full cost.
- * The need-hour table gives only the shape across levels; this scale makes
- * the demand-weighted average of a type cost what the reports say it costs.
+ * Variable cost per place-year is (1 - fixed share) of the type's full cost
+ * [D].  The need-hour table gives only the shape across levels; this scale
+ * makes the starting residents of each type cost what the reports say a
+ * place costs.  It is taken from the starting stock, not the onset mix,
+ * because the ladder diverts the lightest needs to home support.
  */
 static void hours_scale_init(market *m)
 {
     const params *p = m->p;
+    double w[N_OFFER_TYPES] = { 0 }, n[N_OFFER_TYPES] = { 0 };
+    for (int i = 0; i < m->n_cit; i++) {
+        const citizen *c = &m->cit[i];
+        if (c->state != CIT_PENDING || c->rung == RUNG_HOME) continue;
+        w[c->rung] += p->group[c->group].cost_multiplier *
+                      p->hours_per_week[c->priced_level];
+        n[c->rung]++;
+    }
     for (int t = 0; t < N_OFFER_TYPES; t++) {
-        double w = 0, sum = 0;
-        for (int g = 0; g < p->n_groups; g++) {
-            double inc = p->group[g].incidence[t];
-            w += inc;
-            sum += inc * p->group[g].cost_multiplier * m->mean_weight[t][g];
-        }
-        double mean_weight = w > 0 ? sum / w : 1;
+        double mean_weight = n[t] > 0 && w[t] > 0 ? w[t] / n[t] : 1;
         double direct_h_year = (1 - p->fixed_share) * p->type[t].full_cost /
                                (p->wage_per_hour / p->direct_share);
-        m->hours_scale[t] = direct_h_year / (DAYS_PER_YEAR / 7.0) /
-                            (mean_weight > 0 ? mean_weight : 1);
+        m->hours_scale[t] = direct_h_year / (DAYS_PER_YEAR / 7.0) / mean_weight;
     }
 }
 
@@ -165,10 +168,11 @@ int market_init(market *m, const params *p, const muni_table *mt,
 
     municipalities_init(m);
     demand_prepare(m);
-    hours_scale_init(m);
     if (offers_build(m)) goto oom;
-    m->regime->year_start(m, 0);
     demand_initial_stock(m);
+    hours_scale_init(m);
+    m->regime->year_start(m, 0);
+    demand_place_stock(m);
     if (m->error[0]) return -1;
     for (int i = 0; i < m->n_offers; i++)      /* staffed for who is there */
         m->offers[i].staff_hours = m->offers[i].need_hours;

@@ -63,6 +63,7 @@ const cfg_key params_table[] = {
 
     R("home_support.cost_per_year", 90000, 0, 1e7, "DKK/user-year", "A", "cost of SEL 85 support in the citizen's own home, base year"),
     R("home_support.mean_years", 2.5, 0.05, 80, "years", "A", "mean duration of home support"),
+    R("home_support.deterioration_factor", 0.25, 0, 10, "factor", "A", "multiplies the group's deterioration rate for citizens in home support"),
     R("home_support.level_shift", -3, -10, 10, "levels", "A", "need level at onset of a home-support need relative to the group's"),
 
     B("groups.*.narrow", 0, "A", "narrow, highly specialised group: needs a specialised offer"),
@@ -76,9 +77,9 @@ const cfg_key params_table[] = {
     R("groups.*.deterioration_rate", 0.08, 0, 5, "per year", "A", "rate of moving one level up"),
     R("groups.*.regional_weight", 1.0, 0, 100, "factor", "A", "relative pull of regional capacity to this group (regions run the most specialised offers)"),
 
-    TYPE_KEYS("temporary", 7600, 0.092, 0.60, 850000, 1.5, 2.0, 16, 0, 180, 2.0),
-    TYPE_KEYS("longterm", 5300, 0.168, 0.309, 1000000, 15, 1.0, 14, 1, 730, 0.5),
-    TYPE_KEYS("housing", 15100, 0.0205, 0.0795, 600000, 8, 1.0, 24, -1, 365, 1.0),
+    TYPE_KEYS("temporary", 7600, 0.092, 0.60, 850000, 1.5, 2.0, 18, 0, 180, 2.0),
+    TYPE_KEYS("longterm", 5300, 0.168, 0.309, 1000000, 15, 1.0, 16, 1, 730, 0.5),
+    TYPE_KEYS("housing", 15100, 0.0205, 0.0795, 600000, 8, 1.0, 28, -1, 365, 1.0),
 
     R("costs.wage_per_hour", 450, 1, 1e5, "DKK/attendance hour", "A", "wage per staff attendance hour, base year"),
     R("costs.wage_growth", 0.025, -0.2, 0.5, "per year", "A", "growth of the wage index"),
@@ -246,6 +247,7 @@ int params_load(const cfg *c, params *p, cfg_error *err)
     p->home_cost_per_year = cfg_real(c, "home_support.cost_per_year");
     p->home_mean_years = cfg_real(c, "home_support.mean_years");
     p->home_level_shift = cfg_real(c, "home_support.level_shift");
+    p->home_deterioration_factor = cfg_real(c, "home_support.deterioration_factor");
 
     if (load_groups(c, p, err) || load_types(c, p, err)) return -1;
 

@@ -74,7 +74,8 @@ typedef struct params {
     double   small_population, large_population;
     double   followup_first_days;
     /* home support (untraded) */
-    double   home_cost_per_year, home_mean_years, home_level_shift;
+    double   home_cost_per_year, home_mean_years, home_level_shift,
+             home_deterioration_factor;
     /* entities */
     int          n_groups;
     group_params group[MAX_GROUPS];

@@ -37,13 +37,18 @@ double takst_capped(double cost_based, double last, double index_growth,
     return last > 0 && cost_based > limit ? limit : cost_based;
 }
 
-/* Mean staffed hours per resident the operator budgets with: last year's
- * residents if it had any, else the group's expected mix. */
-static double budget_hours(const market *m, const offer *o)
+/* Attendance hours per week of a resident at the group's expected mix. */
+static double expected_hours(const market *m, const offer *o)
 {
-    if (o->occupied > 0) return o->need_hours / o->occupied;
     return m->hours_scale[o->type] * m->p->group[o->group].cost_multiplier *
            m->mean_weight[o->type][o->group] / m->p->direct_share;
+}
+
+/* Mean staffed hours per resident the operator budgets with: its current
+ * residents if it has any, else the group's expected mix. */
+static double budget_hours(const market *m, const offer *o)
+{
+    return o->occupied > 0 ? o->need_hours / o->occupied : expected_hours(m, o);
 }
 
 static void set_tariff(market *m, offer *o, int year)
@@ -61,8 +66,9 @@ static void set_tariff(market *m, offer *o, int year)
         basic *= 1 + p->private_markup;
         hour *= 1 + p->private_markup;
     } else {
-        /* the cap binds the cost-based price of a typical resident */
-        double typical = basic + hour * budget_hours(m, o);
+        /* The cap binds the price of a fixed basket (the group's expected
+         * need mix), so a heavier case mix is not read as price growth. */
+        double typical = basic + hour * expected_hours(m, o);
         double growth = m->cost_index / m->cost_index_last - 1;
         double capped = year > 0 ? takst_capped(typical, o->last_tariff_index,
                                                 growth, p->rammeaftale_cap)
