@@ -24,6 +24,22 @@ double caseflow_stay_days(market *m, citizen *c, int rung, int length_biased)
     return gsl_ran_gamma(&r, k + (length_biased ? 1 : 0), mean / k) * DAYS_PER_YEAR;
 }
 
+/*
+ * Home-support users are reviewed when their need grows: the time of the
+ * next deterioration is drawn exactly (exponential), so the untraded rung
+ * costs one event per change instead of one per yearly follow-up.
+ */
+void caseflow_schedule_home_review(market *m, citizen *c)
+{
+    const params *p = m->p;
+    double rate = p->group[c->group].deterioration_rate * p->home_deterioration_factor;
+    if (rate <= 0 || c->true_level >= p->levels - 1) return;
+    gsl_rng r = sim_rng_view(&c->rng);
+    double t = m->now + gsl_ran_exponential(&r, 1 / rate) * DAYS_PER_YEAR;
+    if (t < c->exit_time)
+        market_schedule(m, t, EV_FOLLOWUP, (int)(c - m->cit), c->gen);
+}
+
 /* Hours an offer staffs for a resident: the priced need plus add-ons. */
 static double staffed_hours(const market *m, const citizen *c, const offer *o)
 {
@@ -38,11 +54,9 @@ static void need_change(market *m, citizen *c, gsl_rng *r)
     const group_params *g = &p->group[c->group];
     double years = (m->now - c->last_change) / DAYS_PER_YEAR;
     c->last_change = m->now;
-    int home = c->rung == RUNG_HOME;
-    double factor = home ? 1 : p->type[c->rung].progression_factor;
-    double worse = home ? p->home_deterioration_factor : 1;
+    double factor = p->type[c->rung].progression_factor;
     double down = 1 - exp(-g->progression_rate * factor * years);
-    double up = 1 - exp(-g->deterioration_rate * worse * years);
+    double up = 1 - exp(-g->deterioration_rate * years);
     double u = gsl_rng_uniform(r);
     if (u < down && c->true_level > 0) c->true_level--;
     else if (u >= down && u < down + up && c->true_level < p->levels - 1)
@@ -54,10 +68,8 @@ static void leave_to_home(market *m, citizen *c)
     placement_discharge(m, c);
     home_enter(m, c);
     c->exit_time = m->now + caseflow_stay_days(m, c, RUNG_HOME, 0);
-    int id = (int)(c - m->cit);
-    market_schedule(m, c->exit_time, EV_EXIT, id, c->gen);
-    market_schedule(m, m->now + m->p->type[OT_HOUSING].followup_days,
-                    EV_FOLLOWUP, id, c->gen);
+    market_schedule(m, c->exit_time, EV_EXIT, (int)(c - m->cit), c->gen);
+    caseflow_schedule_home_review(m, c);
 }
 
 /*
@@ -119,57 +131,53 @@ static void followup_placed(market *m, citizen *c, double assessed,
                     (int)(c - m->cit), c->gen);
 }
 
-/* A home-support case is looked at again when its need has grown: then the
- * ladder is climbed if home support no longer meets the assessed need. */
-static void followup_home(market *m, citizen *c, double assessed, int grew)
+/* A home-support case is reviewed when its need has grown: the ladder is
+ * climbed if home support no longer meets the assessed need. */
+static void review_home(market *m, citizen *c)
 {
     const params *p = m->p;
     const municipality *mu = &m->muni[c->home];
     int id = (int)(c - m->cit);
-    double a = assessed - mu->strictness - mu->pressure;
-    if (grew && a > p->home_max_level + 0.5) {
-        /* deterioration: home support no longer meets the need */
-        home_leave(m, c);
-        c->gen++;
-        c->rung = OT_HOUSING;
-        c->priced_level = (int8_t)demand_clamp_level(m, assessed);
-        c->exit_time = m->now + caseflow_stay_days(m, c, OT_HOUSING, 0);
-        c->wait_start = m->now;
-        c->state = CIT_PENDING;
-        placement_try(m, c, 0);
-        if (c->state == CIT_WAITING)
-            market_schedule(m, m->now + m->p->wait_tolerance_days, EV_WAIT_CHECK,
-                            id, c->gen);
-        return;
-    }
-    market_schedule(m, m->now + m->p->type[OT_HOUSING].followup_days,
-                    EV_FOLLOWUP, id, c->gen);
-}
-
-void caseflow_followup(market *m, citizen *c)
-{
-    if (c->state != CIT_PLACED && c->state != CIT_HOME) return;
-    const params *p = m->p;
-    gsl_rng r = sim_rng_view(&c->rng);
-    if (c->state == CIT_PLACED) {
-        /* days so far are paid and costed at the old level */
-        market_pay(m, c);
-        offer_accrue(m, &m->offers[c->offer]);
-    }
-    int before = c->true_level;
-    need_change(m, c, &r);
-    if (c->state == CIT_PLACED && c->true_level != before) {
-        offer *o = &m->offers[c->offer];
-        o->true_hours += market_hours(m, o->type, o->group, c->true_level) -
-                         market_hours(m, o->type, o->group, before);
-    }
+    c->true_level++;
+    c->last_change = m->now;
     m->ya.followups++;
     m->muni[c->home].acct.admin_cost += p->admin_cost_followup;
     m->ya.admin_cost += p->admin_cost_followup;
     double assessed = demand_assess(m, c);
-    if (c->state == CIT_PLACED)
-        followup_placed(m, c, assessed, c->true_level < before, &r);
-    else followup_home(m, c, assessed, c->true_level > before);
+    if (assessed - mu->strictness - mu->pressure <= p->home_max_level + 0.5) {
+        caseflow_schedule_home_review(m, c);
+        return;
+    }
+    home_leave(m, c);
+    c->gen++;
+    c->rung = OT_HOUSING;
+    c->priced_level = (int8_t)demand_clamp_level(m, assessed);
+    c->exit_time = m->now + caseflow_stay_days(m, c, OT_HOUSING, 0);
+    c->wait_start = m->now;
+    c->state = CIT_PENDING;
+    placement_try(m, c, 0);
+    if (c->state == CIT_WAITING)
+        market_schedule(m, m->now + p->wait_tolerance_days, EV_WAIT_CHECK, id, c->gen);
+}
+
+void caseflow_followup(market *m, citizen *c)
+{
+    if (c->state == CIT_HOME) { review_home(m, c); return; }
+    if (c->state != CIT_PLACED) return;
+    const params *p = m->p;
+    gsl_rng r = sim_rng_view(&c->rng);
+    offer *o = &m->offers[c->offer];
+    /* days so far are paid and costed at the old level */
+    market_pay(m, c);
+    offer_accrue(m, o);
+    int before = c->true_level;
+    need_change(m, c, &r);
+    o->true_hours += market_hours(m, o->type, o->group, c->true_level) -
+                     market_hours(m, o->type, o->group, before);
+    m->ya.followups++;
+    m->muni[c->home].acct.admin_cost += p->admin_cost_followup;
+    m->ya.admin_cost += p->admin_cost_followup;
+    followup_placed(m, c, demand_assess(m, c), c->true_level < before, &r);
 }
 
 void caseflow_exit(market *m, citizen *c)

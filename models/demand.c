@@ -198,7 +198,7 @@ void demand_arrival(market *m, int muni)
 double demand_assess(market *m, citizen *c)
 {
     gsl_rng r = sim_rng_view(&c->rng);
-    return c->true_level + gsl_ran_gaussian(&r, m->p->assessment_noise_sd);
+    return c->true_level + gsl_ran_gaussian_ziggurat(&r, m->p->assessment_noise_sd);
 }
 
 /*
@@ -228,8 +228,7 @@ void demand_decide(market *m, citizen *c)
     if (rung == RUNG_HOME) {
         home_enter(m, c);
         market_schedule(m, c->exit_time, EV_EXIT, (int)(c - m->cit), c->gen);
-        market_schedule(m, m->now + m->p->type[OT_HOUSING].followup_days,
-                        EV_FOLLOWUP, (int)(c - m->cit), c->gen);
+        caseflow_schedule_home_review(m, c);
         return;
     }
     c->wait_start = m->now;
@@ -335,8 +334,7 @@ void demand_place_stock(market *m)
         if (rung == RUNG_HOME) {
             home_enter(m, c);
             market_schedule(m, c->exit_time, EV_EXIT, id, c->gen);
-            market_schedule(m, gsl_rng_uniform(&r) * p->type[OT_HOUSING].followup_days,
-                            EV_FOLLOWUP, id, c->gen);
+            caseflow_schedule_home_review(m, c);
             continue;
         }
         c->wait_start = 0;

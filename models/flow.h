@@ -53,6 +53,7 @@ double offer_expected_cost_day(const market *m, const offer *o, int level);
 /* caseflow.c */
 void   caseflow_followup(market *m, citizen *c);
 void   caseflow_exit(market *m, citizen *c);
+void   caseflow_schedule_home_review(market *m, citizen *c);
 /* Length of a stay in RUNG; LENGTH_BIASED for a stay in progress at the start. */
 double caseflow_stay_days(market *m, citizen *c, int rung, int length_biased);
 

@@ -112,9 +112,9 @@ static void municipalities_init(market *m)
          * difference once per replicate so it is part of the uncertainty. */
         gsl_rng *r = &mu->policy.rng;
         double s = p->policy_spread;
-        mu->rigor = fmin(1.0, p->rigor * exp(gsl_ran_gaussian(r, s)));
-        mu->cost_sensitivity = p->cost_sensitivity * exp(gsl_ran_gaussian(r, s));
-        mu->strictness = p->strictness + gsl_ran_gaussian(r, s);
+        mu->rigor = fmin(1.0, p->rigor * exp(gsl_ran_gaussian_ziggurat(r, s)));
+        mu->cost_sensitivity = p->cost_sensitivity * exp(gsl_ran_gaussian_ziggurat(r, s));
+        mu->strictness = p->strictness + gsl_ran_gaussian_ziggurat(r, s);
         int size = mi->population >= p->large_population ? 2
                  : mi->population >= p->small_population ? 1 : 0;
         mu->committee_days = p->committee_days[size];

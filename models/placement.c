@@ -136,7 +136,7 @@ static int choose(market *m, citizen *c, int mismatch, gsl_rng *r)
                 u -= mu->cost_sensitivity * placement_price(m, c, o) / ref;
                 u -= p->tier_penalty[tier];
                 if (o->region != home_region) u -= p->tier_penalty[4];
-                u += p->preference_noise * gsl_ran_gaussian(r, 1.0);
+                u += p->preference_noise * gsl_ran_gaussian_ziggurat(r, 1.0);
                 if (u > best_u) { best_u = u; best = id; }
             }
         }
