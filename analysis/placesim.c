@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -317,8 +318,12 @@ static int cmd_run(const char *scenario, const options *o, int argc, char **argv
         fprintf(stderr, "placesim: %s\n", err);
         rc = EXIT_RUN_FAILED;
     } else {
-        fprintf(stderr, "placesim: %d jobs in %.2f s (%.3g events/s); wrote %s\n",
-                st.jobs_done, st.seconds, res->events / (st.seconds > 0 ? st.seconds : 1), path);
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        double secs = st.seconds > 0 ? st.seconds : 1e-9;
+        fprintf(stderr, "placesim: %d jobs in %.2f s: %.3g events/s, %.3g replicates/s, "
+                "peak memory %.0f MiB; wrote %s\n", st.jobs_done, st.seconds,
+                res->events / secs, st.jobs_done / secs, ru.ru_maxrss / 1024.0, path);
     }
     if (failed) {
         fprintf(stderr, "placesim: %d of %d jobs failed; their slots are marked not done\n",

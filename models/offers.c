@@ -208,7 +208,13 @@ static void resize(market *m, offer *o, int capacity)
     o->capacity = capacity;
 }
 
-static void capacity_decision(market *m, offer *o)
+/*
+ * Cut or close after low occupancy for some years; expand a full offer when
+ * citizens of its region wait in its segment and the expansion pays.  The
+ * places added in a region never exceed the citizens waiting there: NEED is
+ * the waiting count still unserved, by region, for this offer's segment.
+ */
+static void capacity_decision(market *m, offer *o, int *need)
 {
     const params *p = m->p;
     double occ = o->last_occupancy;
@@ -224,12 +230,22 @@ static void capacity_decision(market *m, offer *o)
         resize(m, o, o->capacity - cut > o->occupied ? o->capacity - cut : o->occupied);
         return;
     }
-    int waiting = m->wait[o->type][o->group].count;
     int pays = o->owner_kind != OWNER_PRIVATE || o->last_result >= 0;
-    if (occ > p->expand_occupancy && waiting > 0 && pays) {
+    if (occ > p->expand_occupancy && need[o->region] > 0 && pays) {
         int add = (int)lround(p->expand_share * o->capacity);
-        resize(m, o, o->capacity + (add > 0 ? add : 1));
+        if (add < 1) add = 1;
+        if (add > need[o->region]) add = need[o->region];
+        need[o->region] -= add;
+        resize(m, o, o->capacity + add);
     }
+}
+
+/* Citizens waiting in segment (TYPE, GROUP), by home region. */
+static void waiting_by_region(const market *m, int type, int group, int *out)
+{
+    memset(out, 0, sizeof(int) * MAX_REGIONS);
+    for (int32_t id = m->wait[type][group].head; id >= 0; id = m->cit[id].wnext)
+        out[m->mt->m[m->cit[id].home].region]++;
 }
 
 /* Mean price per day the segment's open offers would charge for a resident
@@ -263,8 +279,7 @@ static void private_entry(market *m)
     for (int t = 0; t < N_OFFER_TYPES; t++)
         for (int g = 0; g < p->n_groups; g++) {
             int waiting[MAX_REGIONS] = { 0 };
-            for (int32_t id = m->wait[t][g].head; id >= 0; id = m->cit[id].wnext)
-                waiting[m->mt->m[m->cit[id].home].region]++;
+            waiting_by_region(m, t, g, waiting);
             double price = segment_price(m, t, g);
             double cost = 0;
             for (int l = 0; l < p->levels; l++) {
@@ -291,6 +306,9 @@ static void private_entry(market *m)
 void offers_year_end(market *m)
 {
     int n = m->n_offers;   /* entries below are not judged this year */
+    int need[N_OFFER_TYPES][MAX_GROUPS][MAX_REGIONS];
+    for (int t = 0; t < N_OFFER_TYPES; t++)
+        for (int g = 0; g < m->p->n_groups; g++) waiting_by_region(m, t, g, need[t][g]);
     for (int i = 0; i < n; i++) {
         offer *o = &m->offers[i];
         if (o->status == OFFER_CLOSED) continue;
@@ -302,7 +320,7 @@ void offers_year_end(market *m)
             if (o->occupied == 0) close_offer(m, o, 0);
             continue;
         }
-        capacity_decision(m, o);
+        capacity_decision(m, o, need[o->type][o->group]);
     }
     private_entry(m);
     for (int i = 0; i < m->n_offers; i++) {

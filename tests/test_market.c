@@ -1,0 +1,235 @@
+/*
+ * tests/test_market.c - the whole market on the small scenario
+ * (tests/data/small.yaml: 16 municipalities, 4 replicates, 4 years), run
+ * through the library as the CLI does.  market_run checks its invariants at
+ * every year end (money paid = money received, occupancy = placed citizens,
+ * no offer above capacity, waiting lists consistent) and returns -1 when one
+ * breaks, so "returns 0" is itself the invariant test.
+ * Run from the repository root.
+ */
+#include "tests/testutil.h"
+#include <math.h>
+#include "models/kpi.h"
+#include "models/market.h"
+#include "models/params.h"
+
+#define SCENARIO "tests/data/small.yaml"
+
+typedef struct fixture {
+    params     p;
+    muni_table mt;
+    res_set   *res;       /* the differentiated run, every replicate */
+    int        rc[64];    /* market_run's return for each replicate */
+    double     events[64];
+} fixture;
+
+static res_set *new_res(const fixture *f)
+{
+    int axis_len[RES_AXIS_COUNT] = { 1, f->mt.n, f->p.n_groups, N_OFFER_TYPES };
+    res_set *r = res_create(1, f->p.replicates, f->p.years, axis_len,
+                            kpi_table, N_KPI);
+    assert_non_null(r);
+    return r;
+}
+
+/* Run every replicate of P into RES, noting each return code. */
+static void run_all(const fixture *f, const params *p, res_set *res,
+                    int *rc, double *events)
+{
+    for (int r = 0; r < p->replicates; r++)
+        rc[r] = market_run(p, &f->mt, p->seed, 0, r, res, &events[r]);
+}
+
+/* Every replicate must run and keep the invariants of every year end. */
+static void assert_all_ran(const fixture *f, const int *rc, const double *events)
+{
+    for (int r = 0; r < f->p.replicates; r++) {
+        if (rc[r]) fail_msg("replicate %d: market_run returned %d", r, rc[r]);
+        assert_true(events[r] > 0);
+    }
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f) return -1;
+    cfg_error err = { 0 };
+    cfg *c = cfg_load(SCENARIO, params_table, params_table_len, &err);
+    if (!c) { fprintf(stderr, "%s\n", err.message); free(f); return -1; }
+    int rc = params_load(c, &f->p, &err);
+    cfg_free(c);
+    if (rc == 0) rc = muni_table_load(f->p.municipalities_file, &f->mt, &err);
+    if (rc) { fprintf(stderr, "%s\n", err.message); free(f); return -1; }
+    if (f->p.replicates > 64) { free(f); return -1; }
+    *state = f;
+    f->res = new_res(f);
+    run_all(f, &f->p, f->res, f->rc, f->events);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    res_free(f->res);
+    free(f);
+    return 0;
+}
+
+/* KPI K of replicate R, year Y, axis item A. */
+static double kpi(const res_set *res, size_t k, int r, int y, int a)
+{
+    int len = res->axis_len[res->kpi[k].axis];
+    return res_slot((res_set *)res, k, 0, r)[y * len + a];
+}
+
+/* The scenario is what the golden file and these bounds assume. */
+static void test_scenario_shape(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(f->mt.n, 16);
+    assert_int_equal(f->p.replicates, 4);
+    assert_int_equal(f->p.years, 4);
+    assert_true(f->p.seed == 7);
+}
+
+static void test_invariants_hold(void **state)
+{
+    fixture *f = *state;
+    assert_all_ran(f, f->rc, f->events);
+}
+
+static void test_expenditure_positive(void **state)
+{
+    fixture *f = *state;
+    for (int r = 0; r < f->p.replicates; r++)
+        for (int y = 0; y < f->p.years; y++)
+            assert_true(kpi(f->res, K_expenditure, r, y, 0) > 0);
+}
+
+/* Expenditure by seller must add up to the total: a krone booked in the
+ * total but not with a seller (or twice) breaks this. */
+static void test_national_money_balance(void **state)
+{
+    fixture *f = *state;
+    for (int r = 0; r < f->p.replicates; r++)
+        for (int y = 0; y < f->p.years; y++) {
+            double total = kpi(f->res, K_expenditure, r, y, 0);
+            double parts = kpi(f->res, K_expenditure_own, r, y, 0) +
+                           kpi(f->res, K_expenditure_other_municipality, r, y, 0) +
+                           kpi(f->res, K_expenditure_region, r, y, 0) +
+                           kpi(f->res, K_expenditure_private, r, y, 0);
+            if (fabs(total - parts) > 1e-6 * fabs(total))
+                fail_msg("r%d y%d: total %.2f, sum of sellers %.2f", r, y, total, parts);
+            /* the same total split by type */
+            double by_type = 0;
+            for (int t = 0; t < N_OFFER_TYPES; t++)
+                by_type += kpi(f->res, K_expenditure_by_type, r, y, t);
+            assert_true(fabs(total - by_type) <= 1e-6 * fabs(total));
+        }
+}
+
+/* Some is bought at home and some outside in a market of 16 municipalities. */
+static void test_shares_in_range(void **state)
+{
+    fixture *f = *state;
+    for (int r = 0; r < f->p.replicates; r++)
+        for (int y = 0; y < f->p.years; y++) {
+            double ext = kpi(f->res, K_external_share, r, y, 0);
+            assert_true(ext > 0 && ext < 1);
+            assert_true(kpi(f->res, K_offers_open, r, y, 0) > 0);
+            for (int t = 0; t < N_OFFER_TYPES; t++) {
+                double occ = kpi(f->res, K_occupancy_by_type, r, y, t);
+                if (!(occ > 0 && occ <= 1))
+                    fail_msg("r%d y%d %s: occupancy %g", r, y, offer_type_name[t], occ);
+            }
+        }
+}
+
+/* Drift compares with the previous year, so year 0 has none. */
+static void test_price_drift_nan_first_year(void **state)
+{
+    fixture *f = *state;
+    for (int r = 0; r < f->p.replicates; r++) {
+        assert_true(isnan(kpi(f->res, K_price_drift, r, 0, 0)));
+        for (int y = 1; y < f->p.years; y++)
+            assert_true(isfinite(kpi(f->res, K_price_drift, r, y, 0)));
+    }
+}
+
+/* A replicate is a pure function of (params, seed, replicate): running it
+ * again must reproduce every KPI bit for bit. */
+static void test_replicate_reproducible(void **state)
+{
+    fixture *f = *state;
+    res_set *again = new_res(f);
+    int r = 2;
+    assert_int_equal(market_run(&f->p, &f->mt, f->p.seed, 0, r, again, NULL), 0);
+    for (size_t k = 0; k < N_KPI; k++) {
+        size_t n = (size_t)f->p.years * (size_t)again->axis_len[kpi_table[k].axis];
+        if (memcmp(res_slot(f->res, k, 0, r), res_slot(again, k, 0, r),
+                   n * sizeof(double)))
+            fail_msg("KPI %s differs between two runs of replicate %d",
+                     kpi_table[k].name, r);
+    }
+    res_free(again);
+}
+
+/* Replicates must draw different numbers, or the intervals are fake. */
+static void test_replicates_differ(void **state)
+{
+    fixture *f = *state;
+    size_t n = (size_t)f->p.years * sizeof(double);
+    for (int r = 1; r < f->p.replicates; r++)
+        assert_memory_not_equal(res_slot(f->res, K_expenditure, 0, 0),
+                                res_slot(f->res, K_expenditure, 0, r), n);
+}
+
+static double sum_declined(const fixture *f, const res_set *res)
+{
+    double s = 0;
+    for (int r = 0; r < f->p.replicates; r++)
+        for (int y = 0; y < f->p.years; y++)
+            s += kpi(res, K_declined_high_need, r, y, 0);
+    return s;
+}
+
+/* One average tariff per offer under-pays heavy cases, so offers decline
+ * high-need citizens at least as often as under differentiated tariffs. */
+static void test_average_tariff(void **state)
+{
+    fixture *f = *state;
+    params avg = f->p;
+    avg.tariff = TARIFF_AVERAGE;
+    res_set *res = new_res(f);
+    int rc[64];
+    double events[64];
+    run_all(f, &avg, res, rc, events);
+    assert_all_ran(f, rc, events);
+    double d_diff = sum_declined(f, f->res), d_avg = sum_declined(f, res);
+    print_message("declined_high_need over years and replicates: "
+                  "differentiated %.0f, average %.0f\n", d_diff, d_avg);
+    if (!(d_avg >= d_diff))
+        fail_msg("average tariffs declined %.0f high-need citizens, "
+                 "differentiated %.0f", d_avg, d_diff);
+    /* the variant must really change something */
+    assert_memory_not_equal(res_slot(f->res, K_expenditure, 0, 0),
+                            res_slot(res, K_expenditure, 0, 0),
+                            (size_t)f->p.years * sizeof(double));
+    res_free(res);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_scenario_shape),
+        cmocka_unit_test(test_invariants_hold),
+        cmocka_unit_test(test_expenditure_positive),
+        cmocka_unit_test(test_national_money_balance),
+        cmocka_unit_test(test_shares_in_range),
+        cmocka_unit_test(test_price_drift_nan_first_year),
+        cmocka_unit_test(test_replicate_reproducible),
+        cmocka_unit_test(test_replicates_differ),
+        cmocka_unit_test(test_average_tariff),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
