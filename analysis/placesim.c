@@ -199,6 +199,9 @@ static int load_scenario(const char *path, const options *o, cfg **out_cfg,
     for (int v = 0; v < n; v++) {
         cfg *vc = nv ? cfg_variant(c, v) : c;
         int rc = vc ? params_load(vc, &p[v], &err) : -1;
+        if (rc == 0 && access(p[v].municipalities_file, R_OK) != 0)
+            rc = cfg_fail(vc, "run.municipalities", &err, "cannot read '%s': %s",
+                          p[v].municipalities_file, strerror(errno)) - 1;
         if (rc == 0) rc = muni_table_load(p[v].municipalities_file, &mt[v], &err);
         if (rc == 0 && p[v].regime[0] == 0) rc = -1;
         nm[v] = strdup(nv ? cfg_variant_name(c, v) : p[v].regime);
