@@ -73,7 +73,7 @@ bench: $(BUILD)/placesim
 	@BUILD=$(BUILD) bash tests/bench.sh
 
 asan:
-	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" test
 
 reference: $(BUILD)/placesim

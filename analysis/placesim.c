@@ -179,45 +179,94 @@ static int output_ok(const char *path, int force)
     return 1;
 }
 
+/* A scenario loaded for running: one params and municipality table per
+ * variant.  Owned here until the run hands names to the result set. */
+typedef struct loaded {
+    cfg        *c;
+    params     *p;
+    muni_table *mt;
+    char      **names;
+    int         n;
+} loaded;
+
+static void loaded_free(loaded *l)
+{
+    if (l->names)
+        for (int v = 0; v < l->n; v++) free(l->names[v]);
+    free(l->names);
+    free(l->p);
+    free(l->mt);
+    if (l->c) cfg_free(l->c);
+    memset(l, 0, sizeof *l);
+}
+
+/* Parameters of variant V, with the command line's overrides; 0 or -1. */
+static int load_variant(loaded *l, int v, const options *o, cfg_error *err)
+{
+    int nv = cfg_variant_count(l->c);
+    cfg *vc = nv ? cfg_variant(l->c, v) : l->c;
+    if (!vc) {
+        snprintf(err->message, sizeof err->message, "out of memory");
+        return -1;
+    }
+    params *p = &l->p[v];
+    int rc = params_load(vc, p, err);
+    if (rc == 0 && access(p->municipalities_file, R_OK) != 0)
+        rc = cfg_fail(vc, "run.municipalities", err, "cannot read '%s': %s",
+                      p->municipalities_file, strerror(errno)) - 1;
+    if (rc == 0) rc = muni_table_load(p->municipalities_file, &l->mt[v], err);
+    l->names[v] = strdup(nv ? cfg_variant_name(l->c, v) : p->regime);
+    if (nv) cfg_free(vc);
+    if (o->replicates) p->replicates = (int)o->replicates;
+    if (o->has_seed) p->seed = (uint64_t)o->seed;
+    if (o->years) p->years = (int)o->years;
+    return rc;
+}
+
 /* Load the scenario into one params per variant; prints errors. */
-static int load_scenario(const char *path, const options *o, cfg **out_cfg,
-                         params **out_p, muni_table **out_mt, char ***names,
-                         int *n_variants)
+static int load_scenario(const char *path, const options *o, loaded *l)
 {
     cfg_error err = { 0 };
-    cfg *c = cfg_load(path, params_table, params_table_len, &err);
-    if (!c) {
+    memset(l, 0, sizeof *l);
+    l->c = cfg_load(path, params_table, params_table_len, &err);
+    if (!l->c) {
         fprintf(stderr, "placesim: %s\n", err.message);
         return EXIT_BAD_INPUT;
     }
-    int nv = cfg_variant_count(c);
-    int n = nv ? nv : 1;
-    params *p = calloc((size_t)n, sizeof *p);
-    muni_table *mt = calloc((size_t)n, sizeof *mt);
-    char **nm = calloc((size_t)n, sizeof *nm);
-    if (!p || !mt || !nm) { fprintf(stderr, "placesim: out of memory\n"); exit(EXIT_RUN_FAILED); }
-    for (int v = 0; v < n; v++) {
-        cfg *vc = nv ? cfg_variant(c, v) : c;
-        int rc = vc ? params_load(vc, &p[v], &err) : -1;
-        if (rc == 0 && access(p[v].municipalities_file, R_OK) != 0)
-            rc = cfg_fail(vc, "run.municipalities", &err, "cannot read '%s': %s",
-                          p[v].municipalities_file, strerror(errno)) - 1;
-        if (rc == 0) rc = muni_table_load(p[v].municipalities_file, &mt[v], &err);
-        if (rc == 0 && p[v].regime[0] == 0) rc = -1;
-        nm[v] = strdup(nv ? cfg_variant_name(c, v) : p[v].regime);
-        if (nv && vc) cfg_free(vc);
-        if (rc) {
+    int nv = cfg_variant_count(l->c);
+    l->n = nv ? nv : 1;
+    l->p = calloc((size_t)l->n, sizeof *l->p);
+    l->mt = calloc((size_t)l->n, sizeof *l->mt);
+    l->names = calloc((size_t)l->n, sizeof *l->names);
+    if (!l->p || !l->mt || !l->names) {
+        fprintf(stderr, "placesim: out of memory\n");
+        loaded_free(l);
+        return EXIT_RUN_FAILED;
+    }
+    for (int v = 0; v < l->n; v++)
+        if (load_variant(l, v, o, &err)) {
             fprintf(stderr, "placesim: %s\n", err.message);
-            for (int i = 0; i <= v; i++) free(nm[i]);
-            free(nm); free(p); free(mt); cfg_free(c);
+            loaded_free(l);
             return EXIT_BAD_INPUT;
         }
-        if (o->replicates) p[v].replicates = (int)o->replicates;
-        if (o->has_seed) p[v].seed = (uint64_t)o->seed;
-        if (o->years) p[v].years = (int)o->years;
-    }
-    *out_cfg = c; *out_p = p; *out_mt = mt; *names = nm; *n_variants = n;
     return 0;
+}
+
+/* Variants are compared replicate by replicate: they must share the plan. */
+static int variants_comparable(const char *scenario, const loaded *l)
+{
+    const params *p = l->p;
+    for (int v = 1; v < l->n; v++)
+        if (p[v].years != p[0].years || p[v].replicates != p[0].replicates ||
+            p[v].seed != p[0].seed || l->mt[v].n != l->mt[0].n ||
+            p[v].n_groups != p[0].n_groups || p[v].start_year != p[0].start_year) {
+            fprintf(stderr, "placesim: %s: variant '%s' changes run.years, "
+                    "run.start_year, run.replicates, run.seed, the municipalities "
+                    "or the groups; variants must share them to be compared\n",
+                    scenario, l->names[v]);
+            return 0;
+        }
+    return 1;
 }
 
 static void label_axes(res_set *res, const params *p, const muni_table *mt)
@@ -261,37 +310,17 @@ static char *resolved_all(const cfg *c, char **names, int n)
     return s;
 }
 
-static int cmd_run(const char *scenario, const options *o, int argc, char **argv)
+static res_set *result_set(const loaded *l, const options *o, int argc,
+                           char **argv, const char *scenario)
 {
-    cfg *c;
-    params *p;
-    muni_table *mt;
-    char **names;
-    int nv;
-    int rc = load_scenario(scenario, o, &c, &p, &mt, &names, &nv);
-    if (rc) return rc;
-    for (int v = 1; v < nv; v++)
-        if (p[v].years != p[0].years || p[v].replicates != p[0].replicates ||
-            p[v].seed != p[0].seed || mt[v].n != mt[0].n || p[v].n_groups != p[0].n_groups) {
-            fprintf(stderr, "placesim: %s: variant '%s' changes run.years, "
-                    "run.replicates, run.seed, the municipalities or the groups; "
-                    "variants must share them to be compared\n", scenario, names[v]);
-            return EXIT_BAD_INPUT;
-        }
-    char path[1024];
-    if (o->output) snprintf(path, sizeof path, "%s", o->output);
-    else default_output(scenario, (unsigned long long)p[0].seed, path, sizeof path);
-    if (!output_ok(path, o->force)) return EXIT_BAD_INPUT;
-
-    int axis_len[RES_AXIS_COUNT] = { 1, mt[0].n, p[0].n_groups, N_OFFER_TYPES };
-    res_set *res = res_create(nv, p[0].replicates, p[0].years, axis_len,
+    const params *p = &l->p[0];
+    int axis_len[RES_AXIS_COUNT] = { 1, l->mt[0].n, p->n_groups, N_OFFER_TYPES };
+    res_set *res = res_create(l->n, p->replicates, p->years, axis_len,
                               kpi_table, N_KPI);
-    double *events = calloc((size_t)nv * (size_t)p[0].replicates, sizeof *events);
-    if (!res || !events) { fprintf(stderr, "placesim: out of memory\n"); return EXIT_RUN_FAILED; }
-    res->variant_names = names;
-    res->years = calloc((size_t)p[0].years, sizeof(int));
-    label_axes(res, &p[0], &mt[0]);
-    res->master_seed = p[0].seed;
+    if (!res) return NULL;
+    res->years = calloc((size_t)p->years, sizeof(int));
+    label_axes(res, p, &l->mt[0]);
+    res->master_seed = p->seed;
     res->threads = sim_plan_threads((int)o->threads);
     res->program_version = dup_text(PLACESIM_VERSION);
     res->git_commit = dup_text(PLACESIM_GIT_COMMIT);
@@ -301,14 +330,48 @@ static int cmd_run(const char *scenario, const options *o, int argc, char **argv
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
     res->created = dup_text(stamp);
     res->scenario_path = dup_text(scenario);
-    res->scenario_source = dup_text(cfg_source_text(c));
-    res->resolved_config = resolved_all(c, names, nv);
+    res->scenario_source = dup_text(cfg_source_text(l->c));
+    res->resolved_config = resolved_all(l->c, l->names, l->n);
+    return res;
+}
 
-    sim_plan plan = { nv, p[0].replicates, 0, nv * p[0].replicates };
-    run_ctx ctx = { p, mt, res, events };
+static void report_speed(const sim_exec_stats *st, const res_set *res,
+                         const char *path)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double secs = st->seconds > 0 ? st->seconds : 1e-9;
+    fprintf(stderr, "placesim: %d jobs in %.2f s: %.3g events/s, %.3g replicates/s, "
+            "peak memory %.0f MiB; wrote %s\n", st->jobs_done, st->seconds,
+            res->events / secs, st->jobs_done / secs, ru.ru_maxrss / 1024.0, path);
+}
+
+static int cmd_run(const char *scenario, const options *o, int argc, char **argv)
+{
+    loaded l;
+    int rc = load_scenario(scenario, o, &l);
+    if (rc) return rc;
+    char path[1024];
+    if (o->output) snprintf(path, sizeof path, "%s", o->output);
+    else default_output(scenario, (unsigned long long)l.p[0].seed, path, sizeof path);
+    if (!variants_comparable(scenario, &l) || !output_ok(path, o->force)) {
+        loaded_free(&l);
+        return EXIT_BAD_INPUT;
+    }
+    res_set *res = result_set(&l, o, argc, argv, scenario);
+    double *events = calloc((size_t)l.n * (size_t)l.p[0].replicates, sizeof *events);
+    if (!res || !events) {
+        fprintf(stderr, "placesim: out of memory\n");
+        exit(EXIT_RUN_FAILED);
+    }
+    res->variant_names = l.names;     /* the result set frees them now */
+    l.names = NULL;
+
+    sim_plan plan = { l.n, l.p[0].replicates, 0, l.n * l.p[0].replicates };
+    run_ctx ctx = { l.p, l.mt, res, events };
     if (!o->quiet)
         fprintf(stderr, "placesim: %s: %d variant(s) x %d replicates x %d years on %d threads\n",
-                scenario, nv, p[0].replicates, p[0].years, res->threads);
+                scenario, l.n, l.p[0].replicates, l.p[0].years, res->threads);
     sim_exec_stats st;
     int failed = sim_plan_run(&plan, run_job, &ctx, (int)o->threads,
                               isatty(2) && !o->quiet, &st);
@@ -321,12 +384,7 @@ static int cmd_run(const char *scenario, const options *o, int argc, char **argv
         fprintf(stderr, "placesim: %s\n", err);
         rc = EXIT_RUN_FAILED;
     } else {
-        struct rusage ru;
-        getrusage(RUSAGE_SELF, &ru);
-        double secs = st.seconds > 0 ? st.seconds : 1e-9;
-        fprintf(stderr, "placesim: %d jobs in %.2f s: %.3g events/s, %.3g replicates/s, "
-                "peak memory %.0f MiB; wrote %s\n", st.jobs_done, st.seconds,
-                res->events / secs, st.jobs_done / secs, ru.ru_maxrss / 1024.0, path);
+        report_speed(&st, res, path);
     }
     if (failed) {
         fprintf(stderr, "placesim: %d of %d jobs failed; their slots are marked not done\n",
@@ -335,29 +393,19 @@ static int cmd_run(const char *scenario, const options *o, int argc, char **argv
     }
     res_free(res);
     free(events);
-    free(p);
-    free(mt);
-    cfg_free(c);
+    loaded_free(&l);
     return rc;
 }
 
 static int cmd_check(const char *scenario, const options *o)
 {
-    cfg *c;
-    params *p;
-    muni_table *mt;
-    char **names;
-    int nv;
-    int rc = load_scenario(scenario, o, &c, &p, &mt, &names, &nv);
+    loaded l;
+    int rc = load_scenario(scenario, o, &l);
     if (rc) return rc;
     printf("%s: valid; %d variant(s), %d municipalities in %d regions, "
-           "%d target groups, regime %s\n", scenario, nv, mt[0].n,
-           mt[0].n_regions, p[0].n_groups, p[0].regime);
-    for (int v = 0; v < nv; v++) free(names[v]);
-    free(names);
-    free(p);
-    free(mt);
-    cfg_free(c);
+           "%d target groups, regime %s\n", scenario, l.n, l.mt[0].n,
+           l.mt[0].n_regions, l.p[0].n_groups, l.p[0].regime);
+    loaded_free(&l);
     return 0;
 }
 

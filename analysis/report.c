@@ -11,16 +11,16 @@
 typedef struct column {
     const char *kpi, *title;
     double scale;          /* value shown = value * scale */
-    const char *fmt;       /* for mean and half-width */
+    int width, decimals;   /* of the mean; the half-width is unpadded */
 } column;
 
 static const column columns[] = {
-    { "expenditure",    "expenditure bn DKK", 1e-9, "%7.3f" },
-    { "unit_price",     "DKK 1000/place-yr",  1e-3, "%7.1f" },
-    { "price_drift",    "price drift %",      1e2,  "%6.2f" },
-    { "waiting",        "waiting",            1,    "%6.0f" },
-    { "waiting_narrow", "narrow waiting",     1,    "%5.0f" },
-    { "external_share", "external share %",   1e2,  "%5.1f" },
+    { "expenditure",    "expenditure bn DKK", 1e-9, 7, 3 },
+    { "unit_price",     "DKK 1000/place-yr",  1e-3, 7, 1 },
+    { "price_drift",    "price drift %",      1e2,  6, 2 },
+    { "waiting",        "waiting",            1,    6, 0 },
+    { "waiting_narrow", "narrow waiting",     1,    5, 0 },
+    { "external_share", "external share %",   1e2,  5, 1 },
 };
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
 
@@ -34,17 +34,13 @@ static int kpi_index(const res_set *s, const char *name)
 static void cell(FILE *out, const res_set *s, int k, int v, int y,
                  const column *c)
 {
-    char a[32], b[32], buf[80];
+    char buf[80];
     if (k < 0) { fprintf(out, " | %-20s", "-"); return; }
     res_stat st;
     res_stat_of(s, (size_t)k, v, y, 0, &st);
     if (st.n == 0 || isnan(st.mean)) { fprintf(out, " | %-20s", "n/a"); return; }
-    snprintf(a, sizeof a, c->fmt, st.mean * c->scale);
-    snprintf(b, sizeof b, c->fmt, (st.ci_hi - st.mean) * c->scale);
-    /* the half-width is printed without padding */
-    char *t = b;
-    while (*t == ' ') t++;
-    snprintf(buf, sizeof buf, "%s ±%s", a, t);
+    snprintf(buf, sizeof buf, "%*.*f ±%.*f", c->width, c->decimals,
+             st.mean * c->scale, c->decimals, (st.ci_hi - st.mean) * c->scale);
     fprintf(out, " | %-20s", buf);
 }
 
