@@ -62,6 +62,7 @@ int    offers_build(market *m);
 void   offers_staff_quarter(market *m);
 void   offers_close_accounts(market *m);
 void   offers_year_end(market *m);
+void   offers_open_year(market *m);
 int    offers_add(market *m, int type, int group, int owner_kind, int owner,
                   int region, int capacity);
 double offers_fixed_per_place(const market *m, int type, int group);

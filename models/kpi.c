@@ -131,8 +131,7 @@ static void record_offers(market *m, const writer *w)
     int open = 0, pub = 0, beyond = 0;
     for (int i = 0; i < m->n_offers; i++) {
         const offer *o = &m->offers[i];
-        if (o->status != OFFER_CLOSED)
-            place_days[o->type] += o->capacity * DAYS_PER_YEAR;
+        place_days[o->type] += o->place_days;
         res_days[o->type] += o->resident_days;
         delivered += o->delivered_h;
         needed += o->needed_h;

@@ -90,6 +90,7 @@ void offer_accrue(market *m, offer *o)
     double staff_day = o->staff_hours * m->wage / 7.0;
     o->cost += (fixed_day + staff_day) * dt;
     o->resident_days += o->occupied * dt;
+    o->place_days += o->capacity * dt;
     o->delivered_h += o->staff_hours * p->direct_share * dt / 7.0;
     o->needed_h += o->true_hours * p->direct_share * dt / 7.0;
 }
@@ -297,8 +298,9 @@ static void year_end(market *m, struct res_set *res, int v, int r)
     offers_close_accounts(m);
     m->regime->year_end(m, m->year);
     budgets_close_year(m);
+    offers_year_end(m);        /* closures, capacity, entry: counted this year */
     kpi_record(m, res, v, r, m->year);
-    offers_year_end(m);
+    offers_open_year(m);
 
     m->year++;
     memset(&m->ya, 0, sizeof m->ya);

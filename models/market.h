@@ -76,7 +76,7 @@ typedef struct offer {
     double  carry[MAX_LAG + 1];   /* amounts to fold into coming tariffs */
     double  last_tariff_index;    /* reference price for the rammeaftale cap */
     /* accounts of the current year */
-    double  income, cost, resident_days, delivered_h, needed_h;
+    double  income, cost, resident_days, place_days, delivered_h, needed_h;
     double  equity;         /* private: equity; public: accumulated result */
     double  last_result, last_cost, last_occupancy;
     int     low_years;

@@ -18,8 +18,9 @@
 double offers_fixed_per_place(const market *m, int type, int group)
 {
     const params *p = m->p;
+    /* full cost is per occupied place-year at the reference occupancy */
     return p->fixed_share * p->type[type].full_cost *
-           p->group[group].cost_multiplier * p->budgeted_occupancy;
+           p->group[group].cost_multiplier * p->reference_occupancy;
 }
 
 static int segment_append(market *m, int type, int group, int id)
@@ -323,9 +324,15 @@ void offers_year_end(market *m)
         capacity_decision(m, o, need[o->type][o->group]);
     }
     private_entry(m);
+}
+
+/* A new year of accounts for every offer (after the KPIs are recorded). */
+void offers_open_year(market *m)
+{
     for (int i = 0; i < m->n_offers; i++) {
         offer *o = &m->offers[i];
-        o->income = o->cost = o->resident_days = o->delivered_h = o->needed_h = 0;
+        o->income = o->cost = o->resident_days = o->place_days = 0;
+        o->delivered_h = o->needed_h = 0;
     }
 }
 
@@ -335,8 +342,7 @@ void offers_close_accounts(market *m)
 {
     for (int i = 0; i < m->n_offers; i++) {
         offer *o = &m->offers[i];
-        double place_days = o->capacity * DAYS_PER_YEAR;
-        o->last_occupancy = place_days > 0 ? o->resident_days / place_days : 0;
+        o->last_occupancy = o->place_days > 0 ? o->resident_days / o->place_days : 0;
         o->last_cost = o->cost;
         o->last_result = o->income - o->cost;
     }

@@ -85,6 +85,7 @@ const cfg_key params_table[] = {
     R("costs.wage_growth", 0.025, -0.2, 0.5, "per year", "A", "growth of the wage index"),
     R("costs.price_growth", 0.02, -0.2, 0.5, "per year", "A", "growth of the index for fixed costs (buildings, administration)"),
     R("costs.direct_share", 0.6, 0.05, 1, "share", "A", "direct (face-to-face) share of staff attendance time"),
+    R("costs.reference_occupancy", 0.95, 0.5, 1, "share", "A", "occupancy at which the full cost per place-year holds (the cost data's basis)"),
     R("costs.fixed_share", 0.30, 0, 0.95, "share", "A", "fixed share of full cost at budgeted occupancy"),
     R("costs.staff_adjust_per_quarter", 0.5, 0, 1, "share of gap", "A", "how far staff moves toward what residents' assessed needs require each quarter"),
 
@@ -129,7 +130,7 @@ const cfg_key params_table[] = {
     E("takst.tariff", "differentiated", "differentiated|average", "R", "service tariff by need level, or one average tariff per offer"),
     R("takst.budgeted_occupancy", 0.95, 0.5, 1, "share", "R", "occupancy assumed when tariffs are set (95-98 % in practice)"),
     R("takst.cap", 0.0, -0.1, 0.1, "per year", "A", "rammeaftale: public tariff growth at most index growth plus this"),
-    R("takst.private_markup", 0.05, 0, 2, "share", "A", "private offers' markup on cost-based tariffs"),
+    R("takst.private_markup", 0.05, -0.5, 2, "share", "A", "private offers' markup on cost-based tariffs"),
 
     R("budget.growth_forecast", 0.025, -0.5, 0.5, "per year", "R", "a municipality budgets last year's spending times one plus this"),
     R("policy.spread", 0.10, 0, 1, "sd", "A", "spread of municipal policy (rigor, cost sensitivity) between municipalities"),
@@ -256,6 +257,7 @@ int params_load(const cfg *c, params *p, cfg_error *err)
     p->price_growth = cfg_real(c, "costs.price_growth");
     p->direct_share = cfg_real(c, "costs.direct_share");
     p->fixed_share = cfg_real(c, "costs.fixed_share");
+    p->reference_occupancy = cfg_real(c, "costs.reference_occupancy");
     p->staff_adjust = cfg_real(c, "costs.staff_adjust_per_quarter");
 
     p->tier_penalty[0] = 0;

@@ -82,7 +82,7 @@ typedef struct params {
     type_params  type[N_OFFER_TYPES];
     /* costs */
     double   wage_per_hour, wage_growth, price_growth, direct_share,
-             fixed_share, staff_adjust;
+             fixed_share, reference_occupancy, staff_adjust;
     /* placement */
     double   tier_penalty[5];             /* own, region municipal, regional,
                                              private, outside the region */

@@ -218,6 +218,90 @@ static void test_average_tariff(void **state)
     res_free(res);
 }
 
+/* Run a modified copy of the scenario; every replicate must keep the
+ * invariants.  Returns the result set (caller frees). */
+static res_set *run_variant(const fixture *f, const params *p)
+{
+    res_set *res = new_res(f);
+    int rc[64];
+    double events[64];
+    run_all(f, p, res, rc, events);
+    assert_all_ran(f, rc, events);
+    return res;
+}
+
+static double sum_kpi(const fixture *f, const res_set *res, size_t k)
+{
+    double s = 0;
+    for (int r = 0; r < f->p.replicates; r++)
+        for (int y = 0; y < f->p.years; y++) s += kpi(res, k, r, y, 0);
+    return s;
+}
+
+static double mean_kpi(const fixture *f, const res_set *res, size_t k, int y)
+{
+    double s = 0;
+    for (int r = 0; r < f->p.replicates; r++) s += kpi(res, k, r, y, 0);
+    return s / f->p.replicates;
+}
+
+/* Private offers priced below cost lose their equity and go bankrupt; their
+ * residents are placed again and the books still balance. */
+static void test_bankruptcy(void **state)
+{
+    fixture *f = *state;
+    params p = f->p;
+    p.private_markup = -0.3;
+    p.private_initial_equity = 0.02;
+    res_set *res = run_variant(f, &p);
+    assert_true(sum_kpi(f, res, K_bankruptcies) > sum_kpi(f, f->res, K_bankruptcies));
+    assert_true(sum_kpi(f, res, K_offer_exits) >= sum_kpi(f, res, K_bankruptcies));
+    res_free(res);
+}
+
+/* With too few temporary places, citizens wait and new private offers
+ * enter where the price covers cost. */
+static void test_private_entry(void **state)
+{
+    fixture *f = *state;
+    params p = f->p;
+    p.type[OT_TEMPORARY].places *= 0.6;
+    p.entry_min_waiting = 1;
+    p.entry_risk_premium = 0;
+    res_set *res = run_variant(f, &p);
+    assert_true(sum_kpi(f, res, K_offer_entries) > 0);
+    assert_true(mean_kpi(f, res, K_waiting, 0) > mean_kpi(f, f->res, K_waiting, 0));
+    res_free(res);
+}
+
+/* A lower assumed occupancy spreads fixed cost over fewer days: the basic
+ * tariff and so the unit price rise [R]. */
+static void test_budgeted_occupancy_raises_price(void **state)
+{
+    fixture *f = *state;
+    params p = f->p;
+    p.budgeted_occupancy = 0.85;
+    res_set *res = run_variant(f, &p);
+    assert_true(mean_kpi(f, res, K_unit_price, 0) > mean_kpi(f, f->res, K_unit_price, 0));
+    res_free(res);
+}
+
+/* A negative rammeaftale cap holds public tariffs below cost growth, so the
+ * price of a comparable place ends lower than without the cap. */
+static void test_cap_holds_prices(void **state)
+{
+    fixture *f = *state;
+    params p = f->p;
+    p.rammeaftale_cap = -0.05;
+    res_set *res = run_variant(f, &p);
+    int last = f->p.years - 1;
+    assert_true(mean_kpi(f, res, K_fixed_mix_price, last) <
+                mean_kpi(f, f->res, K_fixed_mix_price, last));
+    assert_true(mean_kpi(f, res, K_fixed_mix_price, 0) ==
+                mean_kpi(f, f->res, K_fixed_mix_price, 0));  /* no cap in year 0 */
+    res_free(res);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +314,10 @@ int main(void)
         cmocka_unit_test(test_replicate_reproducible),
         cmocka_unit_test(test_replicates_differ),
         cmocka_unit_test(test_average_tariff),
+        cmocka_unit_test(test_bankruptcy),
+        cmocka_unit_test(test_private_entry),
+        cmocka_unit_test(test_budgeted_occupancy_raises_price),
+        cmocka_unit_test(test_cap_holds_prices),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
