@@ -17,9 +17,8 @@ double caseflow_stay_days(market *m, citizen *c, int rung, int length_biased)
 {
     const params *p = m->p;
     gsl_rng r = sim_rng_view(&c->rng);
-    if (rung == RUNG_HOME)   /* exponential: the residual law is the same */
-        return gsl_ran_exponential(&r, p->home_mean_years) * DAYS_PER_YEAR;
-    double k = p->type[rung].stay_shape, mean = p->type[rung].mean_stay_years;
+    double k = rung == RUNG_HOME ? 1 : p->type[rung].stay_shape;   /* exponential */
+    double mean = rung == RUNG_HOME ? p->home_mean_years : p->type[rung].mean_stay_years;
     /* a stay in progress is drawn length-biased: gamma(k) becomes gamma(k+1) */
     return gsl_ran_gamma(&r, k + (length_biased ? 1 : 0), mean / k) * DAYS_PER_YEAR;
 }
@@ -113,7 +112,9 @@ static void followup_placed(market *m, citizen *c, double assessed,
     offer *o = &m->offers[c->offer];
     /* progression to a lower rung, when the need has really improved: a
      * stable resident is not moved on the strength of one assessment */
-    if (improved && demand_assess_rung(m, c, assessed) == RUNG_HOME) {
+    const municipality *mu = &m->muni[c->home];
+    double a = assessed - mu->strictness - mu->pressure;
+    if (improved && a <= p->home_max_level + 0.5) {
         leave_to_home(m, c);
         return;
     }
@@ -123,9 +124,11 @@ static void followup_placed(market *m, citizen *c, double assessed,
     market_pay(m, c);              /* old price up to now */
     offer_accrue(m, o);
     o->need_hours -= staffed_hours(m, c, o);
+    o->priced_hours -= market_hours(m, o->type, o->group, c->priced_level);
     c->priced_level = (int8_t)level;
     c->addons = (int8_t)addons;
     o->need_hours += staffed_hours(m, c, o);
+    o->priced_hours += market_hours(m, o->type, o->group, c->priced_level);
     c->price_day = placement_price(m, c, o);
     market_schedule(m, m->now + p->type[o->type].followup_days, EV_FOLLOWUP,
                     (int)(c - m->cit), c->gen);
@@ -137,7 +140,6 @@ static void review_home(market *m, citizen *c)
 {
     const params *p = m->p;
     const municipality *mu = &m->muni[c->home];
-    int id = (int)(c - m->cit);
     c->true_level++;
     c->last_change = m->now;
     m->ya.followups++;
@@ -156,8 +158,7 @@ static void review_home(market *m, citizen *c)
     c->wait_start = m->now;
     c->state = CIT_PENDING;
     placement_try(m, c, 0);
-    if (c->state == CIT_WAITING)
-        market_schedule(m, m->now + p->wait_tolerance_days, EV_WAIT_CHECK, id, c->gen);
+    placement_wait_events(m, c);
 }
 
 void caseflow_followup(market *m, citizen *c)
@@ -184,6 +185,7 @@ void caseflow_exit(market *m, citizen *c)
 {
     if (c->state == CIT_PLACED) placement_discharge(m, c);
     else if (c->state == CIT_HOME) home_leave(m, c);
+    else if (c->state == CIT_WAITING) wait_remove(m, c);   /* the need ended */
     else return;
     citizen_release(m, c);
 }

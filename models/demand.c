@@ -233,9 +233,7 @@ void demand_decide(market *m, citizen *c)
     }
     c->wait_start = m->now;
     placement_try(m, c, 0);
-    if (c->state == CIT_WAITING)
-        market_schedule(m, m->now + m->p->wait_tolerance_days, EV_WAIT_CHECK,
-                        (int)(c - m->cit), c->gen);
+    placement_wait_events(m, c);
 }
 
 /* ---- the stock at the start --------------------------------------------- */
@@ -310,7 +308,6 @@ void demand_initial_stock(market *m)
  * stream) by the ordinary rules; home-support users start at home. */
 void demand_place_stock(market *m)
 {
-    const params *p = m->p;
     int start = 0;
     int n = m->n_cit - start;
     int *order = malloc((size_t)(n > 0 ? n : 1) * sizeof *order);
@@ -339,8 +336,7 @@ void demand_place_stock(market *m)
         }
         c->wait_start = 0;
         placement_try(m, c, 1);
-        if (c->state == CIT_WAITING)
-            market_schedule(m, p->wait_tolerance_days, EV_WAIT_CHECK, id, c->gen);
+        placement_wait_events(m, c);
     }
     free(order);
     /* the start's waits are not waits of the base year */

@@ -44,6 +44,7 @@ int    placement_try(market *m, citizen *c, int allow_mismatch);
 void   placement_discharge(market *m, citizen *c);
 void   placement_serve_waiting(market *m, int type, int group);
 void   placement_serve_all(market *m);     /* after capacity changes */
+void   placement_wait_events(market *m, citizen *c);
 void   wait_push(market *m, citizen *c, int front);
 void   wait_remove(market *m, citizen *c);
 void   placement_reprice(market *m, citizen *c);

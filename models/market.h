@@ -68,13 +68,15 @@ typedef struct offer {
     int32_t capacity, occupied;
     double  fixed_per_place;/* DKK per place-year at base prices */
     double  staff_hours;    /* attendance hours per week paid */
-    double  need_hours;     /* residents' priced needs, attendance h/week */
+    double  need_hours;     /* residents' priced needs + add-ons, attendance h/week */
+    double  priced_hours;   /* residents' priced needs without add-ons */
     double  true_hours;     /* residents' true needs, attendance h/week */
     double  accrued_until;
     /* tariff of the current year (DKK per day) */
     double  basic_day, hour_day, average_day;
     double  carry[MAX_LAG + 1];   /* amounts to fold into coming tariffs */
-    double  last_tariff_index;    /* reference price for the rammeaftale cap */
+    double  last_tariff_index;    /* capped basket price of last year */
+    double  last_cost_basket;     /* cost-based basket price of last year */
     /* accounts of the current year */
     double  income, cost, resident_days, place_days, delivered_h, needed_h;
     double  equity;         /* private: equity; public: accumulated result */

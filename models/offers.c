@@ -193,8 +193,7 @@ static void close_offer(market *m, offer *o, int bankrupt)
         placement_discharge(m, c);
         c->wait_start = m->now;
         wait_push(m, c, 1);
-        market_schedule(m, m->now + m->p->wait_tolerance_days, EV_WAIT_CHECK,
-                        i, c->gen);
+        placement_wait_events(m, c);
     }
     for (int i = 0; i < m->n_cit; i++) {
         citizen *c = &m->cit[i];

@@ -123,7 +123,7 @@ const cfg_key params_table[] = {
     R("offers.close_occupancy", 0.50, 0, 1, "share", "A", "occupancy below which (for low_years) an offer closes"),
     I("offers.low_years", 2, 1, 10, "years", "A", "years of low occupancy before a cut or closure"),
     R("offers.entry_min_waiting", 5, 0, 1e5, "citizens", "A", "waiting citizens in a region and segment that draw a new private offer"),
-    R("offers.entry_risk_premium", 0.08, 0, 5, "share", "A", "return over cost a new private offer requires"),
+    R("offers.entry_risk_premium", 0.03, 0, 5, "share", "A", "return over cost a new private offer requires"),
     R("offers.private_initial_equity", 0.15, 0, 10, "share of annual cost", "A", "equity of a private offer at start"),
 
     E("regime.name", "takst", "takst", "R", "financing regime"),

@@ -59,7 +59,7 @@ double placement_price(const market *m, const citizen *c, const offer *o)
 double offer_expected_cost_day(const market *m, const offer *o, int level)
 {
     double fixed = o->fixed_per_place * m->fixed_index /
-                   (DAYS_PER_YEAR * m->p->budgeted_occupancy);
+                   (DAYS_PER_YEAR * m->p->reference_occupancy);
     return fixed + market_hours(m, o->type, o->group, level) * m->wage / 7.0;
 }
 
@@ -162,6 +162,7 @@ static void place(market *m, citizen *c, int id, int mismatch)
     c->addons = 0;
     c->price_day = placement_price(m, c, o);
     o->need_hours += market_hours(m, o->type, o->group, c->priced_level);
+    o->priced_hours += market_hours(m, o->type, o->group, c->priced_level);
     o->true_hours += market_hours(m, o->type, o->group, c->true_level);
 
     int narrow = p->group[c->group].narrow;
@@ -182,10 +183,13 @@ int placement_try(market *m, citizen *c, int allow_mismatch)
 {
     gsl_rng r = sim_rng_view(&c->rng);
     int was_waiting = c->state == CIT_WAITING;
+    c->mismatched = 0;
     int id = choose(m, c, 0, &r), mismatch = 0;
     if (id < 0 && allow_mismatch) {
+        c->mismatched = 1;      /* prices in the search carry the premium */
         id = choose(m, c, 1, &r);
         mismatch = id >= 0;
+        c->mismatched = (int8_t)mismatch;
     }
     if (id < 0) {
         if (!was_waiting) wait_push(m, c, 0);
@@ -198,6 +202,16 @@ int placement_try(market *m, citizen *c, int allow_mismatch)
     return 1;
 }
 
+/* A waiting citizen is looked at again after the tolerance (a mismatched
+ * place may then be bought) and leaves the queue when the need ends. */
+void placement_wait_events(market *m, citizen *c)
+{
+    if (c->state != CIT_WAITING) return;
+    int id = (int)(c - m->cit);
+    market_schedule(m, m->now + m->p->wait_tolerance_days, EV_WAIT_CHECK, id, c->gen);
+    market_schedule(m, fmax(c->exit_time, m->now), EV_EXIT, id, c->gen);
+}
+
 void placement_discharge(market *m, citizen *c)
 {
     offer *o = &m->offers[c->offer];
@@ -206,8 +220,10 @@ void placement_discharge(market *m, citizen *c)
     o->occupied--;
     o->need_hours -= market_hours(m, o->type, o->group, c->priced_level) *
                      (1 + c->addons * m->p->addon_size);
+    o->priced_hours -= market_hours(m, o->type, o->group, c->priced_level);
     o->true_hours -= market_hours(m, o->type, o->group, c->true_level);
-    if (o->occupied == 0) o->need_hours = o->true_hours = 0;  /* no drift */
+    if (o->occupied == 0)   /* no rounding drift in an empty offer */
+        o->need_hours = o->priced_hours = o->true_hours = 0;
     c->offer = -1;
     c->gen++;
     if (o->status == OFFER_OPEN) placement_serve_waiting(m, o->type, o->group);

@@ -48,7 +48,7 @@ static double expected_hours(const market *m, const offer *o)
  * residents if it has any, else the group's expected mix. */
 static double budget_hours(const market *m, const offer *o)
 {
-    return o->occupied > 0 ? o->need_hours / o->occupied : expected_hours(m, o);
+    return o->occupied > 0 ? o->priced_hours / o->occupied : expected_hours(m, o);
 }
 
 static void set_tariff(market *m, offer *o, int year)
@@ -69,10 +69,14 @@ static void set_tariff(market *m, offer *o, int year)
         /* The cap binds the price of a fixed basket (the group's expected
          * need mix), so a heavier case mix is not read as price growth. */
         double typical = basic + hour * expected_hours(m, o);
-        double growth = m->cost_index / m->cost_index_last - 1;
+        /* the index is the basket's own price and wage index: its cost-based
+         * price growth, so that a cap of 0 binds only on carry-free growth
+         * beyond costs, never on the index itself */
+        double growth = o->last_cost_basket > 0 ? typical / o->last_cost_basket - 1 : 0;
         double capped = year > 0 ? takst_capped(typical, o->last_tariff_index,
                                                 growth, p->rammeaftale_cap)
                                  : typical;
+        o->last_cost_basket = typical;
         if (capped < typical && typical > 0) {
             basic *= capped / typical;
             hour *= capped / typical;
