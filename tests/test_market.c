@@ -302,6 +302,53 @@ static void test_cap_holds_prices(void **state)
     res_free(res);
 }
 
+/* Offers are built by minimum efficient size, not in proportion to
+ * population: on the Danish data the smallest municipality runs offers in
+ * fewer segments than the largest, and no small one runs every segment. */
+static void test_small_municipalities_buy(void **state)
+{
+    (void)state;
+    cfg_error err = { 0 };
+    cfg *c = cfg_load("scenarios/denmark.yaml", params_table, params_table_len, &err);
+    assert_non_null(c);
+    params *p = calloc(1, sizeof *p);
+    muni_table *mt = calloc(1, sizeof *mt);
+    market *m = calloc(1, sizeof *m);
+    assert_true(p && mt && m);
+    assert_int_equal(params_load(c, p, &err), 0);
+    cfg_free(c);
+    assert_int_equal(muni_table_load(p->municipalities_file, mt, &err), 0);
+    assert_int_equal(market_init(m, p, mt, p->seed, 0), 0);
+
+    int small = 0, large = 0, segments[MAX_MUNIS] = { 0 };
+    for (int i = 0; i < mt->n; i++) {
+        if (mt->m[i].population < mt->m[small].population) small = i;
+        if (mt->m[i].population > mt->m[large].population) large = i;
+    }
+    for (int i = 0; i < mt->n; i++)
+        for (int t = 0; t < N_OFFER_TYPES; t++)
+            for (int g = 0; g < p->n_groups; g++) {
+                int owns = 0;
+                for (int k = 0; k < m->n_offers; k++) {
+                    const offer *o = &m->offers[k];
+                    owns |= o->owner_kind == OWNER_MUNICIPAL && o->owner == i &&
+                            o->type == t && o->group == g;
+                }
+                segments[i] += owns;
+            }
+    print_message("segments with an own offer: %s %d, %s %d (of %d)\n",
+                  mt->m[small].name, segments[small], mt->m[large].name,
+                  segments[large], N_OFFER_TYPES * p->n_groups);
+    assert_true(segments[small] < segments[large]);
+    for (int i = 0; i < mt->n; i++)
+        if (mt->m[i].population < 20000)
+            assert_true(segments[i] < N_OFFER_TYPES * p->n_groups);
+    market_free(m);
+    free(m);
+    free(mt);
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -318,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_private_entry),
         cmocka_unit_test(test_budgeted_occupancy_raises_price),
         cmocka_unit_test(test_cap_holds_prices),
+        cmocka_unit_test(test_small_municipalities_buy),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
