@@ -39,13 +39,6 @@ void caseflow_schedule_home_review(market *m, citizen *c)
         market_schedule(m, t, EV_FOLLOWUP, (int)(c - m->cit), c->gen);
 }
 
-/* Hours an offer staffs for a resident: the priced need plus add-ons. */
-static double staffed_hours(const market *m, const citizen *c, const offer *o)
-{
-    return market_hours(m, o->type, o->group, c->priced_level) *
-           (1 + c->addons * m->p->addon_size);
-}
-
 /* Move the true need one level at most since the last look. */
 static void need_change(market *m, citizen *c, gsl_rng *r)
 {
@@ -54,6 +47,9 @@ static void need_change(market *m, citizen *c, gsl_rng *r)
     double years = (m->now - c->last_change) / DAYS_PER_YEAR;
     c->last_change = m->now;
     double factor = p->type[c->rung].progression_factor;
+    const offer *o = &m->offers[c->offer];
+    if (o->owner_kind == OWNER_MUNICIPAL)   /* a frame rewards progression */
+        factor *= 1 + p->owner.progression_effect * p->owner.fixed_share;
     double down = 1 - exp(-g->progression_rate * factor * years);
     double up = 1 - exp(-g->deterioration_rate * years);
     double u = gsl_rng_uniform(r);
@@ -72,14 +68,17 @@ static void leave_to_home(market *m, citizen *c)
 }
 
 /*
- * The grade after reassessment: a higher assessment is granted; a lower one
- * stands only if the provider does not contest it or the buyer insists.
+ * The grade after reassessment.  Where prices are negotiated case by case, a
+ * higher assessment is granted and a lower one stands only if the provider
+ * does not contest it or the buyer insists; a regime may grade otherwise.
  */
-static int regrade(market *m, citizen *c, int assessed, gsl_rng *r)
+static int regrade(market *m, citizen *c, const offer *o, int assessed,
+                   gsl_rng *r)
 {
     const params *p = m->p;
-    if (assessed >= c->priced_level) return assessed;
-    if (!m->regime->negotiates) return assessed;
+    const regime_ops *reg = regime_of(m, o->type, o->group);
+    if (reg->regrade) return reg->regrade(m, c, o, assessed, r);
+    if (assessed >= c->priced_level || !reg->negotiates) return assessed;
     if (gsl_rng_uniform(r) >= p->regrade_ask_prob) return assessed;
     m->ya.negotiations++;
     m->muni[c->home].acct.admin_cost += p->admin_cost_negotiation;
@@ -118,17 +117,16 @@ static void followup_placed(market *m, citizen *c, double assessed,
         leave_to_home(m, c);
         return;
     }
-    int level = regrade(m, c, demand_clamp_level(m, assessed), r);
-    int addons = m->regime->negotiates ? negotiate_addons(m, c, o, r) : 0;
+    int level = regrade(m, c, o, demand_clamp_level(m, assessed), r);
+    int addons = regime_of(m, o->type, o->group)->negotiates
+                     ? negotiate_addons(m, c, o, r) : 0;
 
-    market_pay(m, c);              /* old price up to now */
-    offer_accrue(m, o);
-    o->need_hours -= staffed_hours(m, c, o);
+    double staffed_before = placement_staffed_hours(m, c, o);
     o->priced_hours -= market_hours(m, o->type, o->group, c->priced_level);
     c->priced_level = (int8_t)level;
     c->addons = (int8_t)addons;
-    o->need_hours += staffed_hours(m, c, o);
     o->priced_hours += market_hours(m, o->type, o->group, c->priced_level);
+    o->need_hours += placement_staffed_hours(m, c, o) - staffed_before;
     c->price_day = placement_price(m, c, o);
     market_schedule(m, m->now + p->type[o->type].followup_days, EV_FOLLOWUP,
                     (int)(c - m->cit), c->gen);
@@ -172,9 +170,11 @@ void caseflow_followup(market *m, citizen *c)
     market_pay(m, c);
     offer_accrue(m, o);
     int before = c->true_level;
+    double staffed_before = placement_staffed_hours(m, c, o);
     need_change(m, c, &r);
     o->true_hours += market_hours(m, o->type, o->group, c->true_level) -
                      market_hours(m, o->type, o->group, before);
+    o->need_hours += placement_staffed_hours(m, c, o) - staffed_before;
     m->ya.followups++;
     m->muni[c->home].acct.admin_cost += p->admin_cost_followup;
     m->ya.admin_cost += p->admin_cost_followup;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include "flow.h"
+#include "regime.h"
 
 #define STOCK_KEY_BASE (1ULL << 40)   /* stock citizens' keys sit above arrivals */
 
@@ -83,7 +84,7 @@ citizen *citizen_new(market *m, int muni, uint64_t key)
     memset(c, 0, sizeof *c);
     c->gen = gen;
     c->home = muni;
-    c->offer = c->wprev = c->wnext = -1;
+    c->offer = c->wprev = c->wnext = c->lot = -1;
     c->state = CIT_PENDING;
     c->exit_time = -1;
     c->last_change = m->now;
@@ -183,6 +184,7 @@ void demand_arrival(market *m, int muni)
     int g = onset / N_RUNGS, k = onset % N_RUNGS;
     int level = draw_level(m, r, g, k);
     uint64_t key = mu->n_arrivals++;
+    m->ya.arrivals[muni]++;
     market_schedule(m, m->now + next_gap_days(m, muni), EV_ARRIVAL, muni, 0);
 
     citizen *c = citizen_new(m, muni, ((uint64_t)muni << 48) | key);
@@ -213,6 +215,12 @@ int demand_assess_rung(const market *m, const citizen *c, double assessed)
     const params *p = m->p;
     const municipality *mu = &m->muni[c->home];
     double a = assessed - mu->strictness - mu->pressure;
+    if (c->character != RUNG_HOME) {
+        /* a regime that lowers the buyer's price loosens referral to it */
+        const regime_ops *r = regime_of(m, c->character == RUNG_HOME ? OT_HOUSING
+                                           : c->character, c->group);
+        if (r->referral_bias) a += r->referral_bias(m, c->character, c->group);
+    }
     if (c->character == RUNG_HOME || a <= p->home_max_level + 0.5) return RUNG_HOME;
     if (c->character == OT_HOUSING || a <= p->housing_max_level + 0.5) return OT_HOUSING;
     return c->character;
@@ -339,6 +347,13 @@ void demand_place_stock(market *m)
         placement_wait_events(m, c);
     }
     free(order);
-    /* the start's waits are not waits of the base year */
-    memset(&m->ya, 0, sizeof m->ya);
+    /* the start's placements are not the base year's: forget their waits
+     * (but not the payments of 1 January) */
+    year_acct *ya = &m->ya;
+    memset(ya->wait_days_sum, 0, sizeof ya->wait_days_sum);
+    memset(ya->placements, 0, sizeof ya->placements);
+    memset(ya->wait_days_group, 0, sizeof ya->wait_days_group);
+    memset(ya->placements_group, 0, sizeof ya->placements_group);
+    memset(ya->placed, 0, sizeof ya->placed);
+    ya->mismatched = ya->declined_high = ya->contracted = 0;
 }

@@ -19,9 +19,16 @@ enum { EV_ARRIVAL, EV_DECISION, EV_FOLLOWUP, EV_EXIT, EV_WAIT_CHECK,
        EV_QUARTER, EV_YEAR_END, N_EVENT_KINDS };
 
 /* Random-stream purposes (sim_rng_key's third part). */
-enum { RNG_ARRIVALS = 1, RNG_CITIZEN, RNG_POLICY, RNG_STOCK, RNG_MARKET };
+enum { RNG_ARRIVALS = 1, RNG_CITIZEN, RNG_POLICY, RNG_STOCK, RNG_MARKET,
+       RNG_QUALITY };
 
 #define DAYS_PER_YEAR 365.0
+
+/* market.c */
+void     regimes_year_start(market *m);
+double   offer_budget(const market *m, const offer *o);
+double   offer_budget_hours(const market *m, const offer *o);
+double   offer_expected_hours(const market *m, const offer *o);
 
 /* demand.c */
 void     demand_prepare(market *m);               /* onset tables */
@@ -49,6 +56,7 @@ void   wait_push(market *m, citizen *c, int front);
 void   wait_remove(market *m, citizen *c);
 void   placement_reprice(market *m, citizen *c);
 double placement_price(const market *m, const citizen *c, const offer *o);
+double placement_staffed_hours(const market *m, const citizen *c, const offer *o);
 double offer_expected_cost_day(const market *m, const offer *o, int level);
 
 /* caseflow.c */

@@ -111,6 +111,7 @@ static void record_spending(market *m, const writer *w)
     put(w, K_expenditure_other_municipality, 0, ya->spend_seller[SELLER_OTHER_MUNICIPALITY]);
     put(w, K_expenditure_region, 0, ya->spend_seller[SELLER_REGION]);
     put(w, K_expenditure_private, 0, ya->spend_seller[SELLER_PRIVATE]);
+    put(w, K_expenditure_pool, 0, ya->spend_seller[SELLER_POOL]);
     put(w, K_external_share, 0, ratio(total - ya->spend_seller[SELLER_OWN], total));
     put(w, K_home_support_cost, 0, ya->home_cost);
     double days = 0;
@@ -183,6 +184,11 @@ static void record_flow(market *m, const writer *w)
     put(w, K_offer_entries, 0, ya->entries);
     put(w, K_offer_exits, 0, ya->exits);
     put(w, K_bankruptcies, 0, ya->bankruptcies);
+    put(w, K_upcodings, 0, ya->upcodings);
+    put(w, K_lots_tendered, 0, ya->lots_tendered);
+    put(w, K_bids, 0, ya->bids);
+    put(w, K_contracted_share, 0,
+        ratio(ya->contracted, ya->placements[0] + ya->placements[1]));
 }
 
 static void record_municipalities(market *m, const writer *w)
@@ -200,6 +206,7 @@ static void record_municipalities(market *m, const writer *w)
         put(w, K_muni_net_position, i, mu->acct.sales - external);
         put(w, K_muni_budget_deviation, i, deviation);
         put(w, K_muni_waiting, i, mu->waiting);
+        put(w, K_muni_needs_arising, i, m->ya.arrivals[i]);
         dev += deviation;
         budget += mu->budget;
     }
@@ -207,9 +214,31 @@ static void record_municipalities(market *m, const writer *w)
     put(w, K_budget_deviation_share, 0, ratio(dev, budget));
 }
 
+/*
+ * Pooled contributions and owners' frames are paid as lumps, not per day; to
+ * price a comparable place they are spread over the offer's residents at
+ * year end by true need level, in proportion to their hours.
+ */
+static void spread_lumps(market *m)
+{
+    for (int i = 0; i < m->n_cit; i++) {
+        const citizen *c = &m->cit[i];
+        if (c->state != CIT_PLACED) continue;
+        const offer *o = &m->offers[c->offer];
+        double lump = o->pooled + o->frame;
+        if (lump == 0 || o->true_hours <= 0) continue;
+        double share = lump * market_hours(m, o->type, o->group, c->true_level) /
+                       o->true_hours;
+        m->ya.rev_tl[o->type][c->true_level] += share;
+        m->ya.rev_gl[c->group][c->true_level] += share;
+        m->ya.spend_group[c->group] += share;
+    }
+}
+
 void kpi_record(market *m, res_set *res, int v, int r, int y)
 {
     writer w = { res, v, r, y };
+    spread_lumps(m);
     record_prices(m, &w);
     record_spending(m, &w);
     record_offers(m, &w);

@@ -20,6 +20,7 @@
  X(expenditure_other_municipality, "DKK", RES_AXIS_NONE, 0, "spent on other municipalities' offers") \
  X(expenditure_region, "DKK", RES_AXIS_NONE, 0, "spent on regional offers") \
  X(expenditure_private, "DKK", RES_AXIS_NONE, 0, "spent on private and self-owning offers") \
+ X(expenditure_pool, "DKK", RES_AXIS_NONE, 0, "paid into objective-financing pools") \
  X(external_share, "share", RES_AXIS_NONE, 1, "share of expenditure bought outside the municipality") \
  X(home_support_cost, "DKK", RES_AXIS_NONE, 0, "cost of SEL 85 support in own home (untraded)") \
  X(unit_price, "DKK/place-year", RES_AXIS_NONE, 1, "expenditure per occupied place-year") \
@@ -50,9 +51,13 @@
  X(offers_beyond_band_share, "share", RES_AXIS_NONE, 0, "share of public offers whose result is beyond +-5 % of cost") \
  X(offer_result_share, "share", RES_AXIS_NONE, 0, "offers' total result over their total cost") \
  X(offer_entries, "count", RES_AXIS_NONE, 0, "new private offers") \
- X(offer_exits, "count", RES_AXIS_NONE, 0, "offers closed (including bankruptcies)") \
+ X(offer_exits, "count", RES_AXIS_NONE, 1, "offers closed (including bankruptcies)") \
  X(bankruptcies, "count", RES_AXIS_NONE, 0, "private offers closed with negative equity") \
- X(admin_cost, "DKK", RES_AXIS_NONE, 0, "follow-ups and negotiations") \
+ X(admin_cost, "DKK", RES_AXIS_NONE, 1, "follow-ups, negotiations and buyers' tender costs") \
+ X(upcodings, "count", RES_AXIS_NONE, 0, "group tariffs: placements moved to a higher group by negotiation") \
+ X(lots_tendered, "count", RES_AXIS_NONE, 0, "framework tenders held") \
+ X(bids, "count", RES_AXIS_NONE, 0, "bids made in framework tenders") \
+ X(contracted_share, "share", RES_AXIS_NONE, 0, "share of placements made on a framework contract") \
  X(delivered_to_needed_hours, "ratio", RES_AXIS_NONE, 0, "direct staff hours delivered over residents' true needs") \
  X(budget_deviation, "DKK", RES_AXIS_NONE, 0, "spending on places and home support minus budget") \
  X(budget_deviation_share, "share", RES_AXIS_NONE, 0, "budget deviation over budget") \
@@ -61,7 +66,8 @@
  X(muni_external_share, "share", RES_AXIS_MUNICIPALITY, 0, "share bought outside the municipality") \
  X(muni_net_position, "DKK", RES_AXIS_MUNICIPALITY, 0, "sales to other buyers minus purchases from other sellers") \
  X(muni_budget_deviation, "DKK", RES_AXIS_MUNICIPALITY, 0, "spending minus budget") \
- X(muni_waiting, "citizens", RES_AXIS_MUNICIPALITY, 0, "citizens waiting at year end")
+ X(muni_waiting, "citizens", RES_AXIS_MUNICIPALITY, 0, "citizens waiting at year end") \
+ X(muni_needs_arising, "citizens", RES_AXIS_MUNICIPALITY, 0, "new needs arising (the same in every variant: common random numbers)")
 
 #define KPI_ENUM(name, unit, axis, head, doc) K_##name,
 enum { KPI_LIST(KPI_ENUM) N_KPI };

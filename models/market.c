@@ -89,6 +89,8 @@ void offer_accrue(market *m, offer *o)
                        DAYS_PER_YEAR;
     double staff_day = o->staff_hours * m->wage / 7.0;
     o->cost += (fixed_day + staff_day) * dt;
+    o->cost_fixed += fixed_day * dt;
+    o->hour_days += o->priced_hours * dt;
     o->resident_days += o->occupied * dt;
     o->place_days += o->capacity * dt;
     o->delivered_h += o->staff_hours * p->direct_share * dt / 7.0;
@@ -156,11 +158,10 @@ int market_init(market *m, const params *p, const muni_table *mt,
     m->mt = mt;
     m->seed = seed;
     m->replicate = replicate;
-    m->regime = regime_find(p->regime);
     m->wage = p->wage_per_hour;
     m->fixed_index = m->cost_index = m->cost_index_last = 1.0;
     m->free_cit = -1;
-    if (!m->regime) { market_fail(m, "unknown regime '%s'", p->regime); return -1; }
+    if (regime_assign(m)) return -1;
     if (sim_queue_init(&m->q, 1 << 16)) goto oom;
     for (int t = 0; t < N_OFFER_TYPES; t++)
         for (int g = 0; g < MAX_GROUPS; g++)
@@ -172,7 +173,7 @@ int market_init(market *m, const params *p, const muni_table *mt,
     if (offers_build(m)) goto oom;
     demand_initial_stock(m);
     hours_scale_init(m);
-    m->regime->year_start(m, 0);
+    regimes_year_start(m);
     demand_place_stock(m);
     if (m->error[0]) return -1;
     for (int i = 0; i < m->n_offers; i++)      /* staffed for who is there */
@@ -186,6 +187,9 @@ oom:
 void market_free(market *m)
 {
     sim_queue_free(&m->q);
+    free(m->drg);
+    if (m->tender) free(m->tender->lot);
+    free(m->tender);
     free(m->offers);
     free(m->cit);
     for (int t = 0; t < N_OFFER_TYPES; t++)
@@ -284,6 +288,57 @@ static void budgets_first_year(market *m)
     }
 }
 
+/* Attendance hours per week of a resident at the group's expected mix. */
+double offer_expected_hours(const market *m, const offer *o)
+{
+    return m->hours_scale[o->type] * m->p->group[o->group].cost_multiplier *
+           m->mean_weight[o->type][o->group] / m->p->direct_share;
+}
+
+/* Staffed hours per resident an offer budgets with: its residents' mean,
+ * or the group's expected mix when it is empty. */
+double offer_budget_hours(const market *m, const offer *o)
+{
+    return o->occupied > 0 ? o->need_hours / o->occupied : offer_expected_hours(m, o);
+}
+
+/* What an offer expects to spend this year at budgeted occupancy: fixed
+ * cost, and staff for its residents' needs. */
+double offer_budget(const market *m, const offer *o)
+{
+    double residents = o->capacity * m->p->budgeted_occupancy;
+    return o->fixed_per_place * o->capacity * m->fixed_index +
+           residents * offer_budget_hours(m, o) * m->wage * DAYS_PER_YEAR / 7.0;
+}
+
+/*
+ * Owners fund their own offers (5.5): per occupied place (activity), by a
+ * frame, or both.  The frame share of the budget is paid on 1 January; the
+ * owner's own residents then pay only the rest of the price per day.
+ */
+static void owner_frames(market *m)
+{
+    double share = m->p->owner.fixed_share;
+    if (share <= 0) return;
+    for (int i = 0; i < m->n_offers; i++) {
+        offer *o = &m->offers[i];
+        if (o->owner_kind != OWNER_MUNICIPAL || o->status == OFFER_CLOSED) continue;
+        o->frame = share * offer_budget(m, o);
+        o->income += o->frame;
+        municipality *mu = &m->muni[o->owner];
+        mu->acct.spend_type[o->type] += o->frame;
+        mu->acct.spend_seller[SELLER_OWN] += o->frame;
+        m->ya.spend_type[o->type] += o->frame;
+        m->ya.spend_seller[SELLER_OWN] += o->frame;
+    }
+}
+
+void regimes_year_start(market *m)
+{
+    for (int i = 0; i < m->n_regimes; i++) m->regimes[i]->year_start(m, m->year);
+    owner_frames(m);
+}
+
 static void reprice_all(market *m)
 {
     for (int i = 0; i < m->n_cit; i++)
@@ -296,7 +351,7 @@ static void year_end(market *m, struct res_set *res, int v, int r)
     accrue_everything(m);
     check_invariants(m);
     offers_close_accounts(m);
-    m->regime->year_end(m, m->year);
+    for (int i = 0; i < m->n_regimes; i++) m->regimes[i]->year_end(m, m->year);
     budgets_close_year(m);
     offers_year_end(m);        /* closures, capacity, entry: counted this year */
     kpi_record(m, res, v, r, m->year);
@@ -311,7 +366,7 @@ static void year_end(market *m, struct res_set *res, int v, int r)
     m->cost_index = p->fixed_share * m->fixed_index +
                     (1 - p->fixed_share) * m->wage / p->wage_per_hour;
     if (m->year < p->years) {
-        m->regime->year_start(m, m->year);
+        regimes_year_start(m);
         reprice_all(m);
         placement_serve_all(m);   /* new and larger offers take waiting citizens */
         market_schedule(m, (m->year + 1) * DAYS_PER_YEAR, EV_YEAR_END, 0, 0);

@@ -38,6 +38,7 @@ int muni_table_load(const char *path, muni_table *t, cfg_error *err);
 
 /* Who sells a place, from the buyer's point of view. */
 enum { SELLER_OWN, SELLER_OTHER_MUNICIPALITY, SELLER_REGION, SELLER_PRIVATE,
+       SELLER_POOL,            /* objective financing: the shared pool */
        N_SELLERS };
 
 typedef enum { CIT_FREE, CIT_PENDING, CIT_WAITING, CIT_PLACED, CIT_HOME,
@@ -50,6 +51,8 @@ typedef struct citizen {
     uint32_t gen;           /* bumped to cancel scheduled events */
     int8_t   state, group, character, rung;
     int8_t   true_level, priced_level, addons, mismatched;
+    int32_t  lot;           /* tender: contract lot of this placement, or -1 */
+    int8_t   lot_slot;      /* tender: which winner of the lot */
     double   since;         /* start of the current state */
     double   wait_start;
     double   paid_until;    /* payments accrued up to here */
@@ -75,10 +78,17 @@ typedef struct offer {
     /* tariff of the current year (DKK per day) */
     double  basic_day, hour_day, average_day;
     double  carry[MAX_LAG + 1];   /* amounts to fold into coming tariffs */
+    double  quality;        /* 0..1, what buyers weigh against price in tenders */
+    double  pooled;         /* objective financing: this year's pooled amount */
+    double  pool_carry;     /* objective: result to settle in next contributions */
+    double  pool_settled;   /* objective: settlement taken from this year's */
+    double  frame;          /* owner's frame payment this year (5.5) */
+    double  cost_fixed, hour_days;  /* this year: fixed cost; staffed hour-days */
     double  last_tariff_index;    /* capped basket price of last year */
     double  last_cost_basket;     /* cost-based basket price of last year */
     /* accounts of the current year */
     double  income, cost, resident_days, place_days, delivered_h, needed_h;
+    double  last_cost_fixed, last_hour_days, last_resident_days;
     double  equity;         /* private: equity; public: accumulated result */
     double  last_result, last_cost, last_occupancy;
     int     low_years;
@@ -123,16 +133,49 @@ typedef struct year_acct {
     double wait_days_group[MAX_GROUPS]; int placements_group[MAX_GROUPS];
     int    mismatched, declined_high, followups, negotiations;
     int    entries, exits, bankruptcies;
+    int    upcodings, lots_tendered, bids, contracted;
+    int    arrivals[MAX_MUNIS];            /* needs arising, by municipality */
+    int    placed[N_OFFER_TYPES][MAX_GROUPS][MAX_MUNIS];  /* by buyer */
     double delivered_h, needed_h;
 } year_acct;
 
 struct regime_ops;
 struct res_set;
 
+/* drg: cost data by (region, type, group, level) of past years and the
+ * group tariffs of this year (per day).  Region 0 holds national figures. */
+typedef struct drg_state {
+    double tariff[MAX_REGIONS][N_OFFER_TYPES][MAX_GROUPS][MAX_LEVELS];
+    double cost[MAX_LAG][MAX_REGIONS][N_OFFER_TYPES][MAX_GROUPS][MAX_LEVELS];
+    double days[MAX_LAG][MAX_REGIONS][N_OFFER_TYPES][MAX_GROUPS][MAX_LEVELS];
+    double index[MAX_LAG];    /* cost index of each year of data */
+    int    years_of_data;     /* [0] is the latest year */
+} drg_state;
+
+/* tender: one lot of one round, with its winners and their prices. */
+#define MAX_WINNERS 8
+typedef struct tender_lot {
+    int8_t  type, group;
+    int16_t area;             /* municipality, region or 0, by buyer level */
+    int     round, n_win;
+    int32_t winner[MAX_WINNERS];
+    double  price[MAX_WINNERS];  /* per day, indexed each year */
+} tender_lot;
+
+typedef struct tender_state {
+    tender_lot *lot;  int n_lots, cap_lots;
+    int32_t current[N_OFFER_TYPES][MAX_GROUPS][MAX_MUNIS]; /* lot of this round, -1 */
+    int     placements[N_OFFER_TYPES][MAX_GROUPS][MAX_MUNIS]; /* last year, by buyer */
+} tender_state;
+
 typedef struct market {
     const params     *p;
     const muni_table *mt;
-    const struct regime_ops *regime;
+    const struct regime_ops *seg_regime[N_OFFER_TYPES][MAX_GROUPS];
+    const struct regime_ops *regimes[4];   /* in use, in the order named */
+    int       n_regimes;
+    drg_state    *drg;      /* allocated only when the regime is in use */
+    tender_state *tender;
     uint64_t seed;
     int      replicate;
 

@@ -61,6 +61,11 @@ int offers_add(market *m, int type, int group, int owner_kind, int owner,
     o->status = OFFER_OPEN;
     o->fixed_per_place = offers_fixed_per_place(m, type, group);
     o->accrued_until = m->now;
+    /* quality is the offer's own: keyed by its id, the same in every variant */
+    sim_rng q;
+    sim_rng_init(&q, m->seed, (uint32_t)m->replicate, RNG_QUALITY, (uint64_t)id);
+    double z = 0.5 + m->p->tender.quality_sd * gsl_ran_gaussian_ziggurat(&q.rng, 1.0);
+    o->quality = z < 0 ? 0 : z > 1 ? 1 : z;
     if (owner_kind == OWNER_PRIVATE) {
         double annual = m->p->type[type].full_cost * capacity *
                         m->p->group[group].cost_multiplier * m->cost_index;
@@ -262,7 +267,8 @@ static double segment_price(market *m, int type, int group)
         if (o->status != OFFER_OPEN) continue;
         for (int l = 0; l < m->p->levels; l++) {
             probe.priced_level = probe.true_level = (int8_t)l;
-            sum += m->level_p[type][group][l] * m->regime->daily_price(m, &probe, o);
+            sum += m->level_p[type][group][l] *
+                   regime_of(m, type, group)->daily_price(m, &probe, o);
         }
         n++;
     }
@@ -331,7 +337,7 @@ void offers_open_year(market *m)
     for (int i = 0; i < m->n_offers; i++) {
         offer *o = &m->offers[i];
         o->income = o->cost = o->resident_days = o->place_days = 0;
-        o->delivered_h = o->needed_h = 0;
+        o->delivered_h = o->needed_h = o->cost_fixed = o->hour_days = 0;
     }
 }
 
@@ -344,5 +350,8 @@ void offers_close_accounts(market *m)
         o->last_occupancy = o->place_days > 0 ? o->resident_days / o->place_days : 0;
         o->last_cost = o->cost;
         o->last_result = o->income - o->cost;
+        o->last_cost_fixed = o->cost_fixed;
+        o->last_hour_days = o->hour_days;
+        o->last_resident_days = o->resident_days;
     }
 }

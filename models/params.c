@@ -126,11 +126,54 @@ const cfg_key params_table[] = {
     R("offers.entry_risk_premium", 0.03, 0, 5, "share", "A", "return over cost a new private offer requires"),
     R("offers.private_initial_equity", 0.15, 0, 10, "share of annual cost", "A", "equity of a private offer at start"),
 
-    E("regime.name", "takst", "takst", "R", "financing regime"),
+    S("regime.name", "takst", "R", "regimes in use, joined by '+' (takst, drg, tender, objective); each takes its own segments, the first named wins an overlap, the rest stay on takst"),
     E("takst.tariff", "differentiated", "differentiated|average", "R", "service tariff by need level, or one average tariff per offer"),
     R("takst.budgeted_occupancy", 0.95, 0.5, 1, "share", "R", "occupancy assumed when tariffs are set (95-98 % in practice)"),
     R("takst.cap", 0.0, -0.1, 0.1, "per year", "A", "rammeaftale: public tariff growth at most index growth plus this"),
     R("takst.private_markup", 0.05, -0.5, 2, "share", "A", "private offers' markup on cost-based tariffs"),
+
+    E("drg.groups", "broad", "broad|narrow|all", "R", "target groups paid by group tariffs (narrow groups stay on takst by default)"),
+    S("drg.types", "temporary,longterm,housing", "A", "offer types paid by group tariffs, comma-separated"),
+    E("drg.scope", "national", "national|regional", "R", "one national tariff table or one per region"),
+    I("drg.data_lag", 2, 1, MAX_LAG, "years", "R", "age of the cost data the group tariffs are computed from (1-2 years)"),
+    B("drg.budget_neutral", 1, "R", "rescale the tariffs so last year's residents would cost what they cost"),
+    E("drg.assignment", "automatic", "automatic|negotiated", "R", "grouping by objective criteria, or negotiated with the provider (upcoding)"),
+    R("drg.upcode_prob", 0.3, 0, 1, "probability", "A", "negotiated grouping: provider asks for the next group at a follow-up"),
+    B("drg.minimum_entitlement", 0, "R", "delivered service may not fall below the group standard"),
+
+    E("tender.groups", "broad", "broad|narrow|all", "R", "target groups whose lots are tendered"),
+    S("tender.types", "temporary,housing", "R", "offer types whose lots are tendered, comma-separated"),
+    E("tender.buyer", "region", "municipality|region|national", "R", "who tenders: each municipality, a regional consortium, or one national buyer"),
+    I("tender.contract_years", 4, 1, 20, "years", "A", "contract period; tenders run in the first year of each period"),
+    E("tender.scope", "new", "new|all", "R", "contract prices for new placements only, or for every resident of a winner"),
+    B("tender.exclusive", 0, "R", "buyers must use a winner while one has a free place"),
+    I("tender.winners", 3, 1, 50, "offers", "A", "framework winners per lot"),
+    R("tender.price_weight", 0.6, 0, 1, "share", "A", "weight of price against quality in the award"),
+    R("tender.markup", 0.04, -0.5, 2, "share", "A", "bidders' markup on expected cost"),
+    R("tender.risk_premium", 0.02, 0, 2, "share", "R", "risk premium of a large lot"),
+    R("tender.small_lot_premium", 0.10, 0, 2, "share", "R", "extra risk premium as lot volume falls: times reference/(volume + reference)"),
+    R("tender.reference_volume", 50, 1, 1e6, "placements", "A", "lot volume at which the extra premium is half its size"),
+    R("tender.min_volume", 10, 0, 1e6, "placements", "A", "lots expecting fewer placements in a period are not tendered"),
+    R("tender.bid_cost", 150000, 0, 1e8, "DKK", "A", "a bidder's cost of one bid"),
+    R("tender.buyer_cost", 500000, 0, 1e9, "DKK", "A", "the buyer's cost of one lot's tender"),
+    R("tender.framework_preference", 0.5, 0, 10, "price share", "A", "how much a buyer prefers a framework winner, as a share of price"),
+    R("tender.quality_sd", 0.15, 0, 1, "score", "A", "spread of offers' quality scores (mean 0.5)"),
+
+    E("objective.groups", "narrow", "broad|narrow|all", "R", "target groups under objective financing"),
+    S("objective.types", "temporary,longterm,housing", "A", "offer types under objective financing, comma-separated"),
+    E("objective.pool", "region", "region|national", "R", "municipalities that share the objective part"),
+    E("objective.mode", "share", "share|threshold", "R", "share: phi of the budget pooled; threshold: buyer pays a share of the tariff and of the amount above a threshold"),
+    R("objective.share", 0.6, 0, 1, "share", "R", "phi: pooled share of an offer's budget (1 = full objective financing; 60/40 in practice)"),
+    R("objective.buyer_share", 0.10, 0, 1, "share", "R", "threshold mode: share of the tariff the buyer pays per use"),
+    R("objective.above_share", 0.25, 0, 1, "share", "R", "threshold mode: share of a case's yearly amount above the threshold the buyer pays"),
+    R("objective.threshold", 1000000, 0, 1e8, "DKK/year", "R", "threshold mode: yearly amount per case above which the buyer pays above_share"),
+    R("objective.elasticity", 0.5, 0, 10, "levels", "A", "visitation becomes less strict by this many levels as the buyer's price falls to zero"),
+    B("objective.coordinator", 1, "R", "a coordinator plans capacity of eligible offers toward the target wait"),
+    R("objective.target_wait_days", 30, 0, 3650, "days", "R", "the coordinator's target mean wait"),
+
+    E("owner_budget.model", "activity", "activity|frame|mixed", "R", "how an owner funds its own offers: per occupied place, a frame, or both"),
+    R("owner_budget.fixed_share", 0.2, 0, 1, "share", "R", "mixed: fixed share of the budget paid as a frame (20 % in an example)"),
+    R("owner_budget.progression_effect", 0.3, 0, 10, "factor", "A", "under a frame, own offers promote progression: rate times 1 + this times the frame share"),
 
     R("budget.growth_forecast", 0.025, -0.5, 0.5, "per year", "R", "a municipality budgets last year's spending times one plus this"),
     R("policy.spread", 0.10, 0, 1, "sd", "A", "spread of municipal policy (rigor, cost sensitivity) between municipalities"),
@@ -212,6 +255,113 @@ static int load_types(const cfg *c, params *p, cfg_error *err)
             return cfg_fail(c, k, err, "share_regional + share_private of %s exceed 1",
                             offer_type_name[t]) - 1;
     }
+    return 0;
+}
+
+/* "temporary,housing" or "all" into one flag per offer type. */
+static int load_types_list(const cfg *c, const char *key, int *out, cfg_error *err)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", cfg_text(c, key));
+    memset(out, 0, sizeof(int) * N_OFFER_TYPES);
+    for (char *save = NULL, *w = strtok_r(buf, ", ", &save); w;
+         w = strtok_r(NULL, ", ", &save)) {
+        int found = 0;
+        for (int t = 0; t < N_OFFER_TYPES; t++)
+            if (!strcmp(w, offer_type_name[t]) || !strcmp(w, "all"))
+                out[t] = found = 1;
+        if (!found)
+            return cfg_fail(c, key, err, "'%s' is not an offer type "
+                            "(temporary, longterm, housing or all)", w) - 1;
+    }
+    return 0;
+}
+
+static int load_segments(const cfg *c, const char *prefix, segment_set *s,
+                         cfg_error *err)
+{
+    char k[64];
+    snprintf(k, sizeof k, "%s.groups", prefix);
+    const char *g = cfg_text(c, k);
+    s->groups = !strcmp(g, "narrow") ? GROUPS_NARROW
+              : !strcmp(g, "all") ? GROUPS_ALL : GROUPS_BROAD;
+    snprintf(k, sizeof k, "%s.types", prefix);
+    return load_types_list(c, k, s->types, err);
+}
+
+/* Regime names joined by '+', each known and named once. */
+static int check_regimes(const cfg *c, const char *names, cfg_error *err)
+{
+    static const char *const known[] = { "takst", "drg", "tender", "objective" };
+    char buf[64], seen[8] = { 0 };
+    if (strlen(names) >= sizeof buf)
+        return cfg_fail(c, "regime.name", err, "too long") - 1;
+    snprintf(buf, sizeof buf, "%s", names);
+    for (char *save = NULL, *w = strtok_r(buf, "+", &save); w;
+         w = strtok_r(NULL, "+", &save)) {
+        int k = -1;
+        for (int i = 0; i < 4; i++) if (!strcmp(w, known[i])) k = i;
+        if (k < 0)
+            return cfg_fail(c, "regime.name", err, "'%s' is not a regime "
+                            "(takst, drg, tender, objective, joined by '+')", w) - 1;
+        if (seen[k]++)
+            return cfg_fail(c, "regime.name", err, "'%s' is named twice", w) - 1;
+    }
+    return 0;
+}
+
+static int load_regimes(const cfg *c, params *p, cfg_error *err)
+{
+    snprintf(p->regime, sizeof p->regime, "%s", cfg_text(c, "regime.name"));
+    if (check_regimes(c, p->regime, err)) return -1;
+    drg_params *d = &p->drg;
+    if (load_segments(c, "drg", &d->seg, err)) return -1;
+    d->regional = !strcmp(cfg_text(c, "drg.scope"), "regional");
+    d->data_lag = (int)cfg_int(c, "drg.data_lag");
+    d->budget_neutral = cfg_bool(c, "drg.budget_neutral");
+    d->negotiated = !strcmp(cfg_text(c, "drg.assignment"), "negotiated");
+    d->upcode_prob = cfg_real(c, "drg.upcode_prob");
+    d->minimum_entitlement = cfg_bool(c, "drg.minimum_entitlement");
+
+    tender_params *t = &p->tender;
+    if (load_segments(c, "tender", &t->seg, err)) return -1;
+    const char *b = cfg_text(c, "tender.buyer");
+    t->buyer = !strcmp(b, "municipality") ? BUYER_MUNICIPALITY
+             : !strcmp(b, "national") ? BUYER_NATIONAL : BUYER_REGION;
+    t->contract_years = (int)cfg_int(c, "tender.contract_years");
+    t->scope_all = !strcmp(cfg_text(c, "tender.scope"), "all");
+    t->exclusive = cfg_bool(c, "tender.exclusive");
+    t->winners = (int)cfg_int(c, "tender.winners");
+    t->price_weight = cfg_real(c, "tender.price_weight");
+    t->markup = cfg_real(c, "tender.markup");
+    t->risk_premium = cfg_real(c, "tender.risk_premium");
+    t->small_lot_premium = cfg_real(c, "tender.small_lot_premium");
+    t->reference_volume = cfg_real(c, "tender.reference_volume");
+    t->min_volume = cfg_real(c, "tender.min_volume");
+    t->bid_cost = cfg_real(c, "tender.bid_cost");
+    t->buyer_cost = cfg_real(c, "tender.buyer_cost");
+    t->quality_sd = cfg_real(c, "tender.quality_sd");
+    t->framework_preference = cfg_real(c, "tender.framework_preference");
+
+    objective_params *o = &p->objective;
+    if (load_segments(c, "objective", &o->seg, err)) return -1;
+    o->national = !strcmp(cfg_text(c, "objective.pool"), "national");
+    o->threshold_mode = !strcmp(cfg_text(c, "objective.mode"), "threshold");
+    o->share = cfg_real(c, "objective.share");
+    o->buyer_share = cfg_real(c, "objective.buyer_share");
+    o->above_share = cfg_real(c, "objective.above_share");
+    o->threshold = cfg_real(c, "objective.threshold");
+    o->elasticity = cfg_real(c, "objective.elasticity");
+    o->coordinator = cfg_bool(c, "objective.coordinator");
+    o->target_wait_days = cfg_real(c, "objective.target_wait_days");
+
+    owner_budget_params *ob = &p->owner;
+    const char *om = cfg_text(c, "owner_budget.model");
+    ob->model = !strcmp(om, "frame") ? OWNER_FRAME
+              : !strcmp(om, "mixed") ? OWNER_MIXED : OWNER_ACTIVITY;
+    ob->fixed_share = ob->model == OWNER_FRAME ? 1.0
+                    : ob->model == OWNER_MIXED ? cfg_real(c, "owner_budget.fixed_share") : 0.0;
+    ob->progression_effect = cfg_real(c, "owner_budget.progression_effect");
     return 0;
 }
 
@@ -299,7 +449,7 @@ int params_load(const cfg *c, params *p, cfg_error *err)
     p->entry_risk_premium = cfg_real(c, "offers.entry_risk_premium");
     p->private_initial_equity = cfg_real(c, "offers.private_initial_equity");
 
-    snprintf(p->regime, sizeof p->regime, "%s", cfg_text(c, "regime.name"));
+    if (load_regimes(c, p, err)) return -1;
     p->tariff = strcmp(cfg_text(c, "takst.tariff"), "average") == 0
                     ? TARIFF_AVERAGE : TARIFF_DIFFERENTIATED;
     p->budgeted_occupancy = cfg_real(c, "takst.budgeted_occupancy");

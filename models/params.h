@@ -56,6 +56,44 @@ typedef struct type_params {
 } type_params;
 
 typedef enum { TARIFF_DIFFERENTIATED, TARIFF_AVERAGE } tariff_mode;
+
+/* A regime's segments: which offer types and which groups it takes. */
+typedef struct segment_set {
+    int types[N_OFFER_TYPES];
+    int groups;        /* GROUPS_BROAD, GROUPS_NARROW, GROUPS_ALL */
+} segment_set;
+enum { GROUPS_BROAD, GROUPS_NARROW, GROUPS_ALL };
+
+typedef struct drg_params {
+    segment_set seg;
+    int    regional, data_lag, budget_neutral, negotiated, minimum_entitlement;
+    double upcode_prob;
+} drg_params;
+
+typedef enum { BUYER_MUNICIPALITY, BUYER_REGION, BUYER_NATIONAL } buyer_level;
+
+typedef struct tender_params {
+    segment_set seg;
+    buyer_level buyer;
+    int    contract_years, scope_all, exclusive, winners;
+    double price_weight, markup, risk_premium, small_lot_premium,
+           reference_volume, min_volume, bid_cost, buyer_cost, quality_sd,
+           framework_preference;
+} tender_params;
+
+typedef struct objective_params {
+    segment_set seg;
+    int    national, threshold_mode, coordinator;
+    double share, buyer_share, above_share, threshold, elasticity,
+           target_wait_days;
+} objective_params;
+
+typedef enum { OWNER_ACTIVITY, OWNER_FRAME, OWNER_MIXED } owner_model;
+
+typedef struct owner_budget_params {
+    owner_model model;
+    double fixed_share, progression_effect;
+} owner_budget_params;
 typedef enum { CARRY_WHOLE, CARRY_EXCESS } carry_mode;
 
 typedef struct params {
@@ -103,8 +141,12 @@ typedef struct params {
              close_occupancy, entry_min_waiting, entry_risk_premium,
              private_initial_equity;
     int      low_years;
-    /* regime */
-    char     regime[32];
+    /* regime: which regimes, and the parameters of each */
+    char     regime[64];
+    drg_params drg;
+    tender_params tender;
+    objective_params objective;
+    owner_budget_params owner;
     tariff_mode tariff;
     double   budgeted_occupancy, rammeaftale_cap, private_markup;
     /* budgets and municipal heterogeneity */

@@ -50,8 +50,20 @@ void wait_remove(market *m, citizen *c)
 
 double placement_price(const market *m, const citizen *c, const offer *o)
 {
-    double price = m->regime->daily_price(m, c, o);
-    return c->mismatched ? price * (1 + m->p->mismatch_premium) : price;
+    double price = regime_of(m, o->type, o->group)->daily_price(m, c, o);
+    if (c->mismatched) price *= 1 + m->p->mismatch_premium;
+    /* an owner that funds its offer by a frame pays the rest per day */
+    if (o->owner_kind == OWNER_MUNICIPAL && o->owner == c->home)
+        price *= 1 - m->p->owner.fixed_share;
+    return price;
+}
+
+double placement_staffed_hours(const market *m, const citizen *c, const offer *o)
+{
+    const regime_ops *r = regime_of(m, o->type, o->group);
+    if (r->staffed_hours) return r->staffed_hours(m, c, o);
+    return market_hours(m, o->type, o->group, c->priced_level) *
+           (1 + c->addons * m->p->addon_size);
 }
 
 /* What a resident at LEVEL costs the offer per day: staff for the need plus
@@ -135,6 +147,9 @@ static int choose(market *m, citizen *c, int mismatch, gsl_rng *r)
                 double u = tier == TIER_OWN ? 1e9 : 0;
                 u -= mu->cost_sensitivity * placement_price(m, c, o) / ref;
                 u -= p->tier_penalty[tier];
+                const regime_ops *reg = regime_of(m, o->type, o->group);
+                if (reg->preference) u += reg->preference(m, c, o);
+                if (u == -INFINITY) continue;
                 if (o->region != home_region) u -= p->tier_penalty[4];
                 u += p->preference_noise * gsl_ran_gaussian_ziggurat(r, 1.0);
                 if (u > best_u) { best_u = u; best = id; }
@@ -160,9 +175,13 @@ static void place(market *m, citizen *c, int id, int mismatch)
     c->since = c->paid_until = c->last_change = m->now;
     c->mismatched = (int8_t)mismatch;
     c->addons = 0;
+    c->lot = -1;
+    const regime_ops *reg = regime_of(m, o->type, o->group);
+    if (reg->on_place) reg->on_place(m, c, o);
     c->price_day = placement_price(m, c, o);
-    o->need_hours += market_hours(m, o->type, o->group, c->priced_level);
+    o->need_hours += placement_staffed_hours(m, c, o);
     o->priced_hours += market_hours(m, o->type, o->group, c->priced_level);
+    m->ya.placed[o->type][o->group][c->home]++;
     o->true_hours += market_hours(m, o->type, o->group, c->true_level);
 
     int narrow = p->group[c->group].narrow;
@@ -218,13 +237,12 @@ void placement_discharge(market *m, citizen *c)
     market_pay(m, c);
     offer_accrue(m, o);
     o->occupied--;
-    o->need_hours -= market_hours(m, o->type, o->group, c->priced_level) *
-                     (1 + c->addons * m->p->addon_size);
+    o->need_hours -= placement_staffed_hours(m, c, o);
     o->priced_hours -= market_hours(m, o->type, o->group, c->priced_level);
     o->true_hours -= market_hours(m, o->type, o->group, c->true_level);
     if (o->occupied == 0)   /* no rounding drift in an empty offer */
         o->need_hours = o->priced_hours = o->true_hours = 0;
-    c->offer = -1;
+    c->offer = c->lot = -1;
     c->gen++;
     if (o->status == OFFER_OPEN) placement_serve_waiting(m, o->type, o->group);
 }

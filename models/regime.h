@@ -1,32 +1,63 @@
 /*
- * models/regime.h - a financing regime behind one small interface.
+ * models/regime.h - financing regimes behind one small interface.
  *
- * A regime decides who pays whom, how prices are set and how they move.  It
- * must not touch citizens' states or the event queue: it sets tariffs at year
- * start, prices a placement on demand, and settles offers' results at year
- * end.  Adding a regime means one new file and one line in regime_find().
+ * A regime decides who pays whom, how prices are set and how they move.  Each
+ * regime takes a set of segments (offer type x target group); segments no
+ * regime takes stay on takst.  A regime sets the tariffs, contributions or
+ * contracts of the offers in its segments at year start, prices a placement
+ * on demand, and settles its offers at year end.  Optional hooks (NULL: the
+ * takst behaviour) let it change how cases are graded at follow-ups, what
+ * offers staff for, how strictly needs are referred, and which offers buyers
+ * prefer.  A regime must not touch citizens' states or the event queue.
+ * Adding a regime means one new file and one line in regime_find().
  */
 #ifndef MODELS_REGIME_H
 #define MODELS_REGIME_H
 
+#include <gsl/gsl_rng.h>
 #include "market.h"
 
 typedef struct regime_ops {
     const char *name;
-    /* Set every offer's tariff for year Y (before any payment of Y). */
+    /* Set prices of the offers in this regime's segments for year Y. */
     void   (*year_start)(market *m, int year);
-    /* Price per day of citizen C in offer O under this year's tariffs. */
+    /* Price per day the buyer of C pays offer O. */
     double (*daily_price)(const market *m, const citizen *c, const offer *o);
-    /* Settle offers' results of year Y: carry-over, equity. */
+    /* Settle year Y for this regime's offers (before capacity decisions). */
     void   (*year_end)(market *m, int year);
-    /* Whether providers and buyers negotiate prices case by case. */
-    int      negotiates;
+    /* Priced level after a follow-up's reassessment ASSESSED. */
+    int    (*regrade)(market *m, citizen *c, const offer *o, int assessed,
+                      gsl_rng *r);
+    /* Attendance hours per week the offer staffs for resident C. */
+    double (*staffed_hours)(const market *m, const citizen *c, const offer *o);
+    /* Levels added to an assessed need referred to segment (TYPE, GROUP). */
+    double (*referral_bias)(const market *m, int type, int group);
+    /* Utility the buyer of C adds for offer O; -INFINITY rules O out. */
+    double (*preference)(const market *m, const citizen *c, const offer *o);
+    /* C has just been placed in O (contracts attach here). */
+    void   (*on_place)(market *m, citizen *c, const offer *o);
+    int      negotiates;   /* add-ons and contested grades at follow-ups */
 } regime_ops;
 
 const regime_ops *regime_find(const char *name);
-extern const regime_ops regime_takst;
+extern const regime_ops regime_takst, regime_drg, regime_tender, regime_objective;
 
-/* The takst rules as pure functions, exposed for hand-computed tests. */
+/* Fill m->seg_regime from P's regime names; -1 and m->error on failure. */
+int regime_assign(market *m);
+
+static inline const regime_ops *regime_of(const market *m, int type, int group)
+{
+    return m->seg_regime[type][group];
+}
+
+static inline int regime_owns(const market *m, const regime_ops *r,
+                              const offer *o)
+{
+    return m->seg_regime[o->type][o->group] == r;
+}
+
+/* The takst rules as pure functions, exposed for hand-computed tests and for
+ * the regimes that fall back on cost-based tariffs. */
 double takst_basic_day(double fixed_cost_year, int places,
                        double budgeted_occupancy);
 /* Amount of result RESULT (income - cost) carried into a later tariff under
@@ -36,5 +67,27 @@ double takst_carry_amount(double result, double cost, double band,
 /* Tariff after the rammeaftale cap: at most LAST * (1 + index_growth + cap). */
 double takst_capped(double cost_based, double last, double index_growth,
                     double cap);
+/* Set one offer's cost-based tariff for year Y (takst rules). */
+void   takst_set_tariff(market *m, offer *o, int year);
+/* The takst price of C in O from O's current tariff. */
+double takst_price(const market *m, const citizen *c, const offer *o);
+/* takst's settlement of one offer: equity, and carry-over if public. */
+void   takst_settle(market *m, offer *o);
+
+/* drg: the group tariff per day from cost data, for hand-computed tests. */
+double drg_tariff_from_costs(double cost_sum, double resident_days,
+                             double index_growth);
+/* tender: a bid per day and the award score, for hand-computed tests. */
+double tender_bid(double cost_day, double markup, double risk_premium,
+                  double small_lot_premium, double reference_volume,
+                  double volume);
+double tender_score(double price, double best_price, double quality,
+                    double price_weight);
+/* objective: what the buyer pays per use in threshold mode, per day. */
+double objective_threshold_price(double tariff_day, double buyer_share,
+                                 double above_share, double threshold_year);
+/* objective: municipality's contribution from the pool by adult population. */
+double objective_contribution(double pool_total, double adults,
+                              double pool_adults);
 
 #endif

@@ -37,21 +37,15 @@ double takst_capped(double cost_based, double last, double index_growth,
     return last > 0 && cost_based > limit ? limit : cost_based;
 }
 
-/* Attendance hours per week of a resident at the group's expected mix. */
-static double expected_hours(const market *m, const offer *o)
-{
-    return m->hours_scale[o->type] * m->p->group[o->group].cost_multiplier *
-           m->mean_weight[o->type][o->group] / m->p->direct_share;
-}
-
 /* Mean staffed hours per resident the operator budgets with: its current
  * residents if it has any, else the group's expected mix. */
 static double budget_hours(const market *m, const offer *o)
 {
-    return o->occupied > 0 ? o->priced_hours / o->occupied : expected_hours(m, o);
+    return o->occupied > 0 ? o->priced_hours / o->occupied
+                           : offer_expected_hours(m, o);
 }
 
-static void set_tariff(market *m, offer *o, int year)
+void takst_set_tariff(market *m, offer *o, int year)
 {
     const params *p = m->p;
     double bocc = p->budgeted_occupancy;
@@ -68,7 +62,7 @@ static void set_tariff(market *m, offer *o, int year)
     } else {
         /* The cap binds the price of a fixed basket (the group's expected
          * need mix), so a heavier case mix is not read as price growth. */
-        double typical = basic + hour * expected_hours(m, o);
+        double typical = basic + hour * offer_expected_hours(m, o);
         /* the index is the basket's own price and wage index: its cost-based
          * price growth, so that a cap of 0 binds only on carry-free growth
          * beyond costs, never on the index itself */
@@ -90,11 +84,14 @@ static void set_tariff(market *m, offer *o, int year)
 
 static void takst_year_start(market *m, int year)
 {
-    for (int i = 0; i < m->n_offers; i++)
-        if (m->offers[i].status != OFFER_CLOSED) set_tariff(m, &m->offers[i], year);
+    for (int i = 0; i < m->n_offers; i++) {
+        offer *o = &m->offers[i];
+        if (o->status != OFFER_CLOSED && regime_owns(m, &regime_takst, o))
+            takst_set_tariff(m, o, year);
+    }
 }
 
-static double takst_daily_price(const market *m, const citizen *c, const offer *o)
+double takst_price(const market *m, const citizen *c, const offer *o)
 {
     double service = m->p->tariff == TARIFF_AVERAGE
         ? o->average_day - o->basic_day
@@ -102,30 +99,30 @@ static double takst_daily_price(const market *m, const citizen *c, const offer *
     return o->basic_day + service * (1 + c->addons * m->p->addon_size);
 }
 
-static void takst_year_end(market *m, int year)
+void takst_settle(market *m, offer *o)
 {
     const params *p = m->p;
+    if (o->last_cost <= 0 && o->last_result == 0) return;
+    o->equity += o->last_result;
+    if (o->owner_kind == OWNER_PRIVATE) return;   /* private keeps it */
+    double carried = takst_carry_amount(o->last_result, o->last_cost,
+                                        p->carry_band, p->carry);
+    /* a deficit raises a later tariff, a surplus lowers it */
+    o->carry[p->carry_lag - 1] -= carried;
+}
+
+static void takst_year_end(market *m, int year)
+{
     (void)year;
-    for (int i = 0; i < m->n_offers; i++) {
-        offer *o = &m->offers[i];
-        if (o->last_cost <= 0 && o->income <= 0) continue;
-        o->equity += o->last_result;
-        if (o->owner_kind == OWNER_PRIVATE) continue;   /* private keeps it */
-        double carried = takst_carry_amount(o->last_result, o->last_cost,
-                                            p->carry_band, p->carry);
-        /* a deficit raises a later tariff, a surplus lowers it */
-        o->carry[p->carry_lag - 1] -= carried;
-    }
+    for (int i = 0; i < m->n_offers; i++)
+        if (regime_owns(m, &regime_takst, &m->offers[i]))
+            takst_settle(m, &m->offers[i]);
 }
 
 const regime_ops regime_takst = {
-    "takst", takst_year_start, takst_daily_price, takst_year_end, 1
+    .name = "takst",
+    .year_start = takst_year_start,
+    .daily_price = takst_price,
+    .year_end = takst_year_end,
+    .negotiates = 1,
 };
-
-const regime_ops *regime_find(const char *name)
-{
-    static const regime_ops *const all[] = { &regime_takst };
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        if (strcmp(all[i]->name, name) == 0) return all[i];
-    return NULL;
-}

@@ -1,0 +1,77 @@
+/*
+ * models/regime.c - which regime pays for which segment.
+ *
+ * regime.name lists the regimes in use joined by '+'.  Each takes the
+ * segments (offer type x target group) its own `types` and `groups` keys
+ * select; the first named wins a segment two regimes select; every other
+ * segment stays on takst.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "regime.h"
+
+const regime_ops *regime_find(const char *name)
+{
+    static const regime_ops *const all[] = {
+        &regime_takst, &regime_drg, &regime_tender, &regime_objective
+    };
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (strcmp(all[i]->name, name) == 0) return all[i];
+    return NULL;
+}
+
+static const segment_set *segments_of(const params *p, const regime_ops *r)
+{
+    if (r == &regime_drg) return &p->drg.seg;
+    if (r == &regime_tender) return &p->tender.seg;
+    if (r == &regime_objective) return &p->objective.seg;
+    return NULL;   /* takst: whatever is left */
+}
+
+static int selects(const segment_set *s, const params *p, int t, int g)
+{
+    if (!s || !s->types[t]) return 0;
+    int narrow = p->group[g].narrow;
+    return s->groups == GROUPS_ALL || (s->groups == GROUPS_NARROW) == narrow;
+}
+
+static int uses(const market *m, const regime_ops *r)
+{
+    for (int i = 0; i < m->n_regimes; i++)
+        if (m->regimes[i] == r) return 1;
+    return 0;
+}
+
+int regime_assign(market *m)
+{
+    const params *p = m->p;
+    char buf[sizeof p->regime];
+    snprintf(buf, sizeof buf, "%s", p->regime);
+    for (char *save = NULL, *w = strtok_r(buf, "+", &save); w;
+         w = strtok_r(NULL, "+", &save)) {
+        const regime_ops *r = regime_find(w);
+        if (!r) { market_fail(m, "unknown regime '%s'", w); return -1; }
+        m->regimes[m->n_regimes++] = r;
+    }
+    for (int t = 0; t < N_OFFER_TYPES; t++)
+        for (int g = 0; g < p->n_groups; g++) {
+            m->seg_regime[t][g] = &regime_takst;
+            for (int i = m->n_regimes - 1; i >= 0; i--)   /* first named wins */
+                if (selects(segments_of(p, m->regimes[i]), p, t, g))
+                    m->seg_regime[t][g] = m->regimes[i];
+        }
+    /* takst runs whenever a segment is left to it */
+    for (int t = 0; t < N_OFFER_TYPES; t++)
+        for (int g = 0; g < p->n_groups; g++)
+            if (m->seg_regime[t][g] == &regime_takst && !uses(m, &regime_takst))
+                m->regimes[m->n_regimes++] = &regime_takst;
+    if (uses(m, &regime_drg) && !(m->drg = calloc(1, sizeof *m->drg))) goto oom;
+    if (uses(m, &regime_tender)) {
+        if (!(m->tender = calloc(1, sizeof *m->tender))) goto oom;
+        memset(m->tender->current, 0xff, sizeof m->tender->current);   /* -1 */
+    }
+    return 0;
+oom:
+    market_fail(m, "out of memory for the regimes' state");
+    return -1;
+}

@@ -1,0 +1,160 @@
+/*
+ * models/regime_objective.c - objective financing (objektiv finansiering).
+ *
+ * For the offers of eligible segments (default: the narrow groups) a share
+ * phi of each offer's budget is paid on 1 January by all municipalities of
+ * the pool (region or nation) in proportion to their adults [R]; the rest
+ * is paid per use at the offer's cost-based tariff times (1 - phi).  The
+ * threshold variant has the buyer pay a share of the tariff plus a share of
+ * a case's yearly amount above a threshold, the pool the rest of the budget
+ * [R].  Offers' results are settled in next year's contributions [R].  A
+ * coordinator adds places where the pool's citizens wait longer than the
+ * target [R].  Because the buyer's price falls, visitation to these offers
+ * loosens by `elasticity` levels times the share of the price the buyer no
+ * longer pays [R direction, A size].
+ *
+ * The population weights are the scenario's (one population for the whole
+ * run): the model has no population growth, so "the year before" is it.
+ */
+#include <math.h>
+#include "regime.h"
+#include "flow.h"
+
+double objective_threshold_price(double tariff_day, double buyer_share,
+                                 double above_share, double threshold_year)
+{
+    double above = fmax(0, tariff_day * DAYS_PER_YEAR - threshold_year);
+    return buyer_share * tariff_day + above_share * above / DAYS_PER_YEAR;
+}
+
+double objective_contribution(double pool_total, double adults,
+                              double pool_adults)
+{
+    return pool_adults > 0 ? pool_total * adults / pool_adults : 0;
+}
+
+static double buyer_price(const market *m, const citizen *c, const offer *o)
+{
+    const objective_params *op = &m->p->objective;
+    double tariff = takst_price(m, c, o);
+    if (op->threshold_mode)
+        return objective_threshold_price(tariff, op->buyer_share,
+                                         op->above_share, op->threshold);
+    return (1 - op->share) * tariff;
+}
+
+/* Per-use income the offer can expect this year at budgeted occupancy. */
+static double expected_use_income(const market *m, const offer *o)
+{
+    double sum = 0;
+    int n = 0;
+    for (int i = 0; i < m->n_cit; i++) {
+        const citizen *c = &m->cit[i];
+        if (c->state == CIT_PLACED && c->offer == (int)(o - m->offers)) {
+            sum += buyer_price(m, c, o);
+            n++;
+        }
+    }
+    double mean = n ? sum / n : 0;
+    return mean * o->capacity * m->p->budgeted_occupancy * DAYS_PER_YEAR;
+}
+
+static int pool_of(const market *m, int muni)
+{
+    return m->p->objective.national ? 0 : m->mt->m[muni].region;
+}
+
+static void pay_pool(market *m, offer *o)
+{
+    double adults = 0;
+    int pool = m->p->objective.national ? 0 : o->region;
+    for (int i = 0; i < m->mt->n; i++)
+        if (pool_of(m, i) == pool) adults += m->muni[i].adults;
+    for (int i = 0; i < m->mt->n; i++) {
+        if (pool_of(m, i) != pool) continue;
+        double c = objective_contribution(o->pooled, m->muni[i].adults, adults);
+        m->muni[i].acct.spend_type[o->type] += c;
+        m->muni[i].acct.spend_seller[SELLER_POOL] += c;
+        m->ya.spend_type[o->type] += c;
+        m->ya.spend_seller[SELLER_POOL] += c;
+        o->income += c;     /* what is paid is received, krone for krone */
+    }
+}
+
+static void objective_year_start(market *m, int year)
+{
+    const objective_params *op = &m->p->objective;
+    for (int i = 0; i < m->n_offers; i++) {
+        offer *o = &m->offers[i];
+        o->pooled = 0;
+        if (o->status == OFFER_CLOSED || !regime_owns(m, &regime_objective, o))
+            continue;
+        takst_set_tariff(m, o, year);
+        double budget = offer_budget(m, o);
+        double pooled = op->threshold_mode ? budget - expected_use_income(m, o)
+                                           : op->share * budget;
+        o->pooled = pooled - o->pool_carry;   /* a surplus lowers it */
+        o->pool_settled = o->pool_carry;
+        o->pool_carry = 0;
+        pay_pool(m, o);
+    }
+}
+
+/* Add places where the pool's citizens wait longer than the target. */
+static void coordinate(market *m)
+{
+    const params *p = m->p;
+    for (int t = 0; t < N_OFFER_TYPES; t++)
+        for (int g = 0; g < p->n_groups; g++) {
+            if (regime_of(m, t, g) != &regime_objective) continue;
+            double wait = m->ya.placements_group[g] > 0
+                ? m->ya.wait_days_group[g] / m->ya.placements_group[g] : 0;
+            if (wait <= p->objective.target_wait_days) continue;
+            int waiting[MAX_REGIONS] = { 0 };
+            for (int32_t id = m->wait[t][g].head; id >= 0; id = m->cit[id].wnext)
+                waiting[pool_of(m, m->cit[id].home)]++;
+            for (int pool = 0; pool < MAX_REGIONS; pool++) {
+                if (!waiting[pool]) continue;
+                offer *best = NULL;
+                for (int k = 0; k < m->seg_n[t][g]; k++) {
+                    offer *o = &m->offers[m->seg_offers[t][g][k]];
+                    if (o->status != OFFER_OPEN) continue;
+                    if (!p->objective.national && o->region != pool) continue;
+                    if (!best || o->last_occupancy > best->last_occupancy) best = o;
+                }
+                if (!best) continue;
+                offer_accrue(m, best);
+                best->capacity += waiting[pool];
+            }
+        }
+}
+
+static void objective_year_end(market *m, int year)
+{
+    (void)year;
+    for (int i = 0; i < m->n_offers; i++) {
+        offer *o = &m->offers[i];
+        /* settle the year's own result: last year's settlement, already in
+         * this year's income, is not settled twice */
+        if (regime_owns(m, &regime_objective, o))
+            o->pool_carry = o->last_result + o->pool_settled;
+    }
+    if (m->p->objective.coordinator) coordinate(m);
+}
+
+static double objective_referral_bias(const market *m, int type, int group)
+{
+    (void)type; (void)group;
+    const objective_params *op = &m->p->objective;
+    double buyer_share = op->threshold_mode ? op->buyer_share : 1 - op->share;
+    return op->elasticity * (1 - buyer_share);
+}
+
+const regime_ops regime_objective = {
+    .name = "objective",
+    .year_start = objective_year_start,
+    .daily_price = buyer_price,
+    .year_end = objective_year_end,
+    .referral_bias = objective_referral_bias,
+    .negotiates = 1,
+};

@@ -1,0 +1,267 @@
+/*
+ * models/regime_tender.c - competition through framework tenders
+ * (rammeudbud).
+ *
+ * Lots are (offer type, target group) for each buyer area: a municipality, a
+ * regional consortium or the nation [R].  At the start of the second year
+ * and then every contract period the buyer tenders the volume its
+ * municipalities placed last year times the period.  An offer bids when the
+ * profit it expects from its share of the volume exceeds the cost of
+ * bidding; its bid is expected cost at the group's need mix plus a markup
+ * and a risk premium that grows as the lot shrinks [R].  The buyer scores
+ * price against quality (60/40) and signs with up to N winners.  Contract
+ * prices hold for placements made with a winner (or, with scope `all`, for
+ * every resident of a winner) and are indexed each year; other placements
+ * pay the offer's takst tariff.  Buyers prefer winners, or must use them
+ * while they have room (exclusivity).  Losers lose inflow; whether they
+ * shrink or close follows from the ordinary capacity rules.  Bidders bear
+ * their bid costs, buyers the cost of running each tender.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "regime.h"
+#include "flow.h"
+
+double tender_bid(double cost_day, double markup, double risk_premium,
+                  double small_lot_premium, double reference_volume,
+                  double volume)
+{
+    double risk = risk_premium +
+                  small_lot_premium * reference_volume / (volume + reference_volume);
+    return cost_day * (1 + markup + risk);
+}
+
+double tender_score(double price, double best_price, double quality,
+                    double price_weight)
+{
+    return price_weight * (best_price / price) + (1 - price_weight) * quality;
+}
+
+static int area_of(const market *m, int muni)
+{
+    switch (m->p->tender.buyer) {
+    case BUYER_MUNICIPALITY: return muni;
+    case BUYER_REGION:       return m->mt->m[muni].region;
+    default:                 return 0;
+    }
+}
+
+/* May offer O bid for a lot of AREA?  Regional buyers and municipalities
+ * tender among the offers of their region; the nation among all. */
+static int in_area(const market *m, const offer *o, int area)
+{
+    switch (m->p->tender.buyer) {
+    case BUYER_MUNICIPALITY: return o->region == m->mt->m[area].region;
+    case BUYER_REGION:       return o->region == area;
+    default:                 return 1;
+    }
+}
+
+static double mix_cost_day(const market *m, const offer *o)
+{
+    double c = 0;
+    for (int l = 0; l < m->p->levels; l++)
+        c += m->level_p[o->type][o->group][l] * offer_expected_cost_day(m, o, l);
+    return c;
+}
+
+typedef struct bid { int offer; double price, score; } bid;
+
+static int by_score(const void *a, const void *b)
+{
+    const bid *x = a, *y = b;
+    if (x->score != y->score) return x->score > y->score ? -1 : 1;
+    return x->offer - y->offer;      /* deterministic ties */
+}
+
+static tender_lot *new_lot(market *m)
+{
+    tender_state *ts = m->tender;
+    if (ts->n_lots == ts->cap_lots) {
+        int cap = ts->cap_lots ? ts->cap_lots * 2 : 256;
+        tender_lot *a = realloc(ts->lot, (size_t)cap * sizeof *a);
+        if (!a) { market_fail(m, "out of memory for tender lots"); return NULL; }
+        ts->lot = a;
+        ts->cap_lots = cap;
+    }
+    tender_lot *l = &ts->lot[ts->n_lots++];
+    memset(l, 0, sizeof *l);
+    return l;
+}
+
+/* The buyer's cost of a tender, shared by its municipalities by adults. */
+static void charge_buyers(market *m, int area)
+{
+    double adults = 0;
+    for (int i = 0; i < m->mt->n; i++)
+        if (area_of(m, i) == area) adults += m->muni[i].adults;
+    for (int i = 0; i < m->mt->n; i++)
+        if (area_of(m, i) == area) {
+            double share = m->p->tender.buyer_cost * m->muni[i].adults / adults;
+            m->muni[i].acct.admin_cost += share;
+            m->ya.admin_cost += share;
+        }
+}
+
+static void run_lot(market *m, int t, int g, int area, double volume, int round,
+                    bid *bids)
+{
+    const tender_params *tp = &m->p->tender;
+    int n = 0;
+    double years = fmin(m->p->type[t].mean_stay_years, tp->contract_years);
+    for (int k = 0; k < m->seg_n[t][g]; k++) {
+        int id = m->seg_offers[t][g][k];
+        offer *o = &m->offers[id];
+        if (o->status != OFFER_OPEN || !in_area(m, o, area)) continue;
+        double cost = mix_cost_day(m, o);
+        double price = tender_bid(cost, tp->markup, tp->risk_premium,
+                                  tp->small_lot_premium, tp->reference_volume, volume);
+        double profit = volume / tp->winners * years * DAYS_PER_YEAR * (price - cost);
+        if (profit <= tp->bid_cost) continue;
+        offer_accrue(m, o);
+        o->cost += tp->bid_cost;             /* bidding is the offer's cost */
+        m->ya.bids++;
+        bids[n++] = (bid){ id, price, 0 };
+    }
+    charge_buyers(m, area);
+    m->ya.lots_tendered++;
+    if (n == 0) return;
+    double best = bids[0].price;
+    for (int i = 1; i < n; i++) best = fmin(best, bids[i].price);
+    for (int i = 0; i < n; i++)
+        bids[i].score = tender_score(bids[i].price, best,
+                                     m->offers[bids[i].offer].quality, tp->price_weight);
+    qsort(bids, (size_t)n, sizeof *bids, by_score);
+    tender_lot *l = new_lot(m);
+    if (!l) return;
+    int lot = (int)(l - m->tender->lot);
+    *l = (tender_lot){ .type = (int8_t)t, .group = (int8_t)g, .area = (int16_t)area,
+                       .round = round, .n_win = n < tp->winners ? n : tp->winners };
+    for (int w = 0; w < l->n_win; w++) {
+        l->winner[w] = bids[w].offer;
+        l->price[w] = bids[w].price;
+    }
+    for (int i = 0; i < m->mt->n; i++)
+        if (area_of(m, i) == area) m->tender->current[t][g][i] = lot;
+}
+
+static int winner_slot(const tender_lot *l, int offer_id)
+{
+    for (int w = 0; w < l->n_win; w++)
+        if (l->winner[w] == offer_id) return w;
+    return -1;
+}
+
+/* With scope `all`, residents of a winner from the lot's area move onto
+ * the contract price. */
+static void attach_residents(market *m)
+{
+    for (int i = 0; i < m->n_cit; i++) {
+        citizen *c = &m->cit[i];
+        if (c->state != CIT_PLACED) continue;
+        const offer *o = &m->offers[c->offer];
+        if (regime_of(m, o->type, o->group) != &regime_tender) continue;
+        int lot = m->tender->current[o->type][o->group][c->home];
+        int slot = lot >= 0 ? winner_slot(&m->tender->lot[lot], c->offer) : -1;
+        if (slot >= 0) { c->lot = lot; c->lot_slot = (int8_t)slot; }
+    }
+}
+
+static void run_round(market *m, int round)
+{
+    const params *p = m->p;
+    tender_state *ts = m->tender;
+    bid *bids = malloc((size_t)(m->n_offers + 1) * sizeof *bids);
+    if (!bids) { market_fail(m, "out of memory for bids"); return; }
+    memset(ts->current, 0xff, sizeof ts->current);
+    for (int t = 0; t < N_OFFER_TYPES; t++)
+        for (int g = 0; g < p->n_groups; g++) {
+            if (regime_of(m, t, g) != &regime_tender) continue;
+            double volume[MAX_MUNIS] = { 0 };
+            for (int i = 0; i < m->mt->n; i++)
+                volume[area_of(m, i)] += ts->placements[t][g][i] *
+                                         (double)p->tender.contract_years;
+            for (int a = 0; a < MAX_MUNIS; a++)
+                if (volume[a] > 0 && volume[a] >= p->tender.min_volume)
+                    run_lot(m, t, g, a, volume[a], round, bids);
+        }
+    free(bids);
+    if (p->tender.scope_all) attach_residents(m);
+}
+
+static void tender_year_start(market *m, int year)
+{
+    const tender_params *tp = &m->p->tender;
+    for (int i = 0; i < m->n_offers; i++) {
+        offer *o = &m->offers[i];
+        if (o->status != OFFER_CLOSED && regime_owns(m, &regime_tender, o))
+            takst_set_tariff(m, o, year);      /* for placements off contract */
+    }
+    /* contract prices are indexed within the contract */
+    double growth = m->cost_index / m->cost_index_last;
+    if (year > 0)
+        for (int k = 0; k < m->tender->n_lots; k++)
+            for (int w = 0; w < m->tender->lot[k].n_win; w++)
+                m->tender->lot[k].price[w] *= growth;
+    if (year >= 1 && (year - 1) % tp->contract_years == 0)
+        run_round(m, (year - 1) / tp->contract_years);
+}
+
+/* A placement pays its contract price, if it has one; a prospective one
+ * would pay the winner's contract price of the buyer's current lot. */
+static double tender_price(const market *m, const citizen *c, const offer *o)
+{
+    int id = (int)(o - m->offers);
+    if (c->state == CIT_PLACED && c->offer == id)
+        return c->lot >= 0 ? m->tender->lot[c->lot].price[c->lot_slot]
+                           : takst_price(m, c, o);
+    int lot = m->tender->current[o->type][o->group][c->home];
+    int slot = lot >= 0 ? winner_slot(&m->tender->lot[lot], id) : -1;
+    return slot >= 0 ? m->tender->lot[lot].price[slot] : takst_price(m, c, o);
+}
+
+static void tender_year_end(market *m, int year)
+{
+    (void)year;
+    for (int i = 0; i < m->n_offers; i++)
+        if (regime_owns(m, &regime_tender, &m->offers[i]))
+            takst_settle(m, &m->offers[i]);
+    memcpy(m->tender->placements, m->ya.placed, sizeof m->ya.placed);
+}
+
+static double tender_preference(const market *m, const citizen *c, const offer *o)
+{
+    int lot = m->tender->current[o->type][o->group][c->home];
+    if (lot < 0) return 0;
+    const tender_lot *l = &m->tender->lot[lot];
+    if (winner_slot(l, (int)(o - m->offers)) >= 0)
+        return m->p->tender.framework_preference;
+    if (!m->p->tender.exclusive) return 0;
+    for (int w = 0; w < l->n_win; w++) {
+        const offer *x = &m->offers[l->winner[w]];
+        if (x->status == OFFER_OPEN && x->occupied < x->capacity) return -INFINITY;
+    }
+    return 0;   /* every winner is full: the buyer may go elsewhere */
+}
+
+static void tender_on_place(market *m, citizen *c, const offer *o)
+{
+    int lot = m->tender->current[o->type][o->group][c->home];
+    if (lot < 0) return;
+    int slot = winner_slot(&m->tender->lot[lot], (int)(o - m->offers));
+    if (slot < 0) return;
+    c->lot = lot;
+    c->lot_slot = (int8_t)slot;
+    m->ya.contracted++;
+}
+
+const regime_ops regime_tender = {
+    .name = "tender",
+    .year_start = tender_year_start,
+    .daily_price = tender_price,
+    .year_end = tender_year_end,
+    .preference = tender_preference,
+    .on_place = tender_on_place,
+    .negotiates = 0,
+};
