@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "analysis/compare.h"
 #include "analysis/results.h"
 #include "analysis/report.h"
 #include "models/kpi.h"
@@ -39,6 +40,9 @@ static const char usage_text[] =
 "\n"
 "commands:\n"
 "  run SCENARIO      run every variant of SCENARIO and write one HDF5 file\n"
+"  compare [SCENARIO] run SCENARIO's variants (default scenarios/regimes.yaml)\n"
+"                    on common random numbers; report each variant and its\n"
+"                    paired difference from the first, with 95 %% intervals\n"
 "  check SCENARIO    validate SCENARIO and its data; write nothing\n"
 "  reference         print the scenario key reference (Markdown)\n"
 "  outputs           print the output (KPI) reference (Markdown)\n"
@@ -51,11 +55,18 @@ static const char usage_text[] =
 "  -o, --output FILE    result file (default: results/SCENARIO-SEED.h5)\n"
 "  -f, --force          replace an existing result file\n"
 "  -q, --quiet          no summary table\n"
+"\n"
+"options for compare (besides those of run):\n"
+"  -w, --until-width W  add batches of replicates until every reported interval\n"
+"                       is narrower than W (relative to the reference mean;\n"
+"                       absolute for price drift: 0.01 = 1 point)\n"
+"  -m, --max-replicates N  stop adding batches here (default 10 x --replicates)\n"
 "  -h, --help           this text\n"
 "  -V, --version        program version\n";
 
 typedef struct options {
-    long replicates, threads, years;
+    long replicates, threads, years, max_replicates;
+    double until_width;
     long long seed;
     int  has_seed, force, quiet;
     const char *output;
@@ -89,11 +100,14 @@ static int parse_options(int argc, char **argv, options *o)
         { "output", required_argument, 0, 'o' },
         { "force", no_argument, 0, 'f' },
         { "quiet", no_argument, 0, 'q' },
+        { "until-width", required_argument, 0, 'w' },
+        { "max-replicates", required_argument, 0, 'm' },
         { 0, 0, 0, 0 }
     };
     int ch;
     long v;
-    while ((ch = getopt_long(argc, argv, "r:s:t:y:o:fq", longopts, NULL)) != -1) {
+    char *end;
+    while ((ch = getopt_long(argc, argv, "r:s:t:y:o:fqw:m:", longopts, NULL)) != -1) {
         switch (ch) {
         case 'r':
             if (parse_long(optarg, 1, 1000000, &v)) return bad_usage("--replicates wants a whole number from 1 to 1000000, got '%s'", optarg);
@@ -107,6 +121,14 @@ static int parse_options(int argc, char **argv, options *o)
         case 'y':
             if (parse_long(optarg, 1, 100, &v)) return bad_usage("--years wants a whole number from 1 to 100, got '%s'", optarg);
             o->years = v; break;
+        case 'w':
+            o->until_width = strtod(optarg, &end);
+            if (*end || end == optarg || !(o->until_width > 0) || o->until_width > 10)
+                return bad_usage("--until-width wants a number above 0 and at most 10, got '%s'", optarg);
+            break;
+        case 'm':
+            if (parse_long(optarg, 1, 1000000, &v)) return bad_usage("--max-replicates wants a whole number from 1 to 1000000, got '%s'", optarg);
+            o->max_replicates = v; break;
         case 'o': o->output = optarg; break;
         case 'f': o->force = 1; break;
         case 'q': o->quiet = 1; break;
@@ -346,7 +368,31 @@ static void report_speed(const sim_exec_stats *st, const res_set *res,
             res->events / secs, st->jobs_done / secs, ru.ru_maxrss / 1024.0, path);
 }
 
-static int cmd_run(const char *scenario, const options *o, int argc, char **argv)
+/* Run replicates [R0, R1) of every variant; returns the failed jobs. */
+static int run_batch(loaded *l, res_set *res, double *events, int r0, int r1,
+                     const options *o, sim_exec_stats *total)
+{
+    int failed = 0;
+    run_ctx ctx = { l->p, l->mt, res, events };
+    for (int v = 0; v < l->n; v++) {
+        sim_plan plan = { l->n, res->n_replicates, v * res->n_replicates + r0, r1 - r0 };
+        sim_exec_stats st;
+        failed += sim_plan_run(&plan, run_job, &ctx, (int)o->threads,
+                               isatty(2) && !o->quiet, &st);
+        total->jobs_done += st.jobs_done;
+        total->jobs_failed += st.jobs_failed;
+        total->seconds += st.seconds;
+    }
+    return failed;
+}
+
+/*
+ * run and compare: load, run the plan (compare: in batches until the
+ * intervals are narrow enough), report, write.  COMPARE selects the
+ * comparison report and stopping rule.
+ */
+static int execute(const char *scenario, const options *o, int argc, char **argv,
+                   int compare)
 {
     loaded l;
     int rc = load_scenario(scenario, o, &l);
@@ -354,31 +400,53 @@ static int cmd_run(const char *scenario, const options *o, int argc, char **argv
     char path[1024];
     if (o->output) snprintf(path, sizeof path, "%s", o->output);
     else default_output(scenario, (unsigned long long)l.p[0].seed, path, sizeof path);
-    if (!variants_comparable(scenario, &l) || !output_ok(path, o->force)) {
+    if (compare && l.n < 2)
+        fprintf(stderr, "placesim: %s defines fewer than two variants; "
+                "compare wants several (see scenarios/regimes.yaml)\n", scenario);
+    if ((compare && l.n < 2) || !variants_comparable(scenario, &l) ||
+        !output_ok(path, o->force)) {
         loaded_free(&l);
         return EXIT_BAD_INPUT;
     }
+    int batch = l.p[0].replicates;
+    int max = !compare || o->until_width <= 0 ? batch
+            : o->max_replicates ? (int)o->max_replicates : 10 * batch;
+    if (max < batch) max = batch;
+    for (int v = 0; v < l.n; v++) l.p[v].replicates = max;
     res_set *res = result_set(&l, o, argc, argv, scenario);
-    double *events = calloc((size_t)l.n * (size_t)l.p[0].replicates, sizeof *events);
+    double *events = calloc((size_t)l.n * (size_t)max, sizeof *events);
     if (!res || !events) {
         fprintf(stderr, "placesim: out of memory\n");
         exit(EXIT_RUN_FAILED);
     }
     res->variant_names = l.names;     /* the result set frees them now */
     l.names = NULL;
+    if (compare) { res->agg = compare_aggs; res->n_agg = compare_n_aggs; }
 
-    sim_plan plan = { l.n, l.p[0].replicates, 0, l.n * l.p[0].replicates };
-    run_ctx ctx = { l.p, l.mt, res, events };
     if (!o->quiet)
         fprintf(stderr, "placesim: %s: %d variant(s) x %d replicates x %d years on %d threads\n",
-                scenario, l.n, l.p[0].replicates, l.p[0].years, res->threads);
-    sim_exec_stats st;
-    int failed = sim_plan_run(&plan, run_job, &ctx, (int)o->threads,
-                              isatty(2) && !o->quiet, &st);
+                scenario, l.n, batch, l.p[0].years, res->threads);
+    sim_exec_stats st = { 0 };
+    int done = 0, failed = 0, narrow = 0;
+    do {
+        int next = done + batch < max ? done + batch : max;
+        failed += run_batch(&l, res, events, done, next, o, &st);
+        done = next;
+        if (max > batch) {
+            narrow = compare_converged(res, o->until_width);
+            if (!o->quiet)
+                fprintf(stderr, "placesim: %d replicates per variant: intervals %s\n",
+                        done, narrow ? "narrow enough" : "still too wide");
+        }
+    } while (done < max && !failed && !narrow);
+    res_truncate(res, done);
+    for (int j = 0; j < l.n * max; j++) res->events += events[j];
     res->seconds = st.seconds;
-    for (int j = 0; j < plan.n_jobs; j++) res->events += events[j];
 
-    if (!o->quiet) report_summary(stdout, res);
+    if (!o->quiet) {
+        if (compare) compare_report(stdout, res);
+        else report_summary(stdout, res);
+    }
     char err[512];
     if (res_write_h5(res, path, o->force, err, sizeof err)) {
         fprintf(stderr, "placesim: %s\n", err);
@@ -387,8 +455,8 @@ static int cmd_run(const char *scenario, const options *o, int argc, char **argv
         report_speed(&st, res, path);
     }
     if (failed) {
-        fprintf(stderr, "placesim: %d of %d jobs failed; their slots are marked not done\n",
-                failed, plan.n_jobs);
+        fprintf(stderr, "placesim: %d jobs failed; their slots are marked not done\n",
+                failed);
         rc = EXIT_RUN_FAILED;
     }
     res_free(res);
@@ -423,7 +491,7 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "reference")) { params_reference(stdout); return 0; }
     if (!strcmp(cmd, "outputs")) { report_kpi_reference(stdout, kpi_table, N_KPI); return 0; }
-    if (strcmp(cmd, "run") && strcmp(cmd, "check"))
+    if (strcmp(cmd, "run") && strcmp(cmd, "check") && strcmp(cmd, "compare"))
         return bad_usage("unknown command '%s'", cmd);
 
     options o = { 0 };
@@ -435,9 +503,12 @@ int main(int argc, char **argv)
     optind = 2;
     int rc = parse_options(argc, argv, &o);
     if (rc) return rc;
+    int compare = !strcmp(cmd, "compare");
+    if (compare && optind == argc)
+        return execute("scenarios/regimes.yaml", &o, argc, argv, 1);
     if (optind != argc - 1)
         return bad_usage("%s wants exactly one scenario file", cmd);
     const char *scenario = argv[optind];
-    return !strcmp(cmd, "run") ? cmd_run(scenario, &o, argc, argv)
-                               : cmd_check(scenario, &o);
+    if (!strcmp(cmd, "check")) return cmd_check(scenario, &o);
+    return execute(scenario, &o, argc, argv, compare);
 }

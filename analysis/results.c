@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
@@ -202,4 +203,60 @@ void res_stat_diff(const res_set *s, size_t k, int v, int ref, int y, int a,
     /* A negative REF means "no difference" to stat_common; make it out of
      * range instead so a bad REF gives the empty summary. */
     stat_common(s, k, v, ref < 0 ? INT_MAX : ref, y, a, out);
+}
+
+/* ---- horizon aggregates -------------------------------------------------- */
+
+static double aggregate(const res_set *s, size_t k, res_agg_kind kind, int v, int r)
+{
+    if (kind == RES_AGG_LAST) return value_at(s, k, v, r, s->n_years - 1, 0);
+    double sum = 0;
+    int n = 0;
+    for (int y = 0; y < s->n_years; y++) {
+        double x = value_at(s, k, v, r, y, 0);
+        if (isfinite(x)) { sum += x; n++; }
+    }
+    if (n == 0) return NAN;
+    return kind == RES_AGG_SUM ? sum : sum / n;
+}
+
+void res_stat_agg(const res_set *s, size_t k, res_agg_kind kind, int v, int ref,
+                  res_stat *out)
+{
+    double *buf = NULL;
+    int n = 0;
+    if (s && k < s->n_kpi && s->kpi[k].axis == RES_AXIS_NONE && v >= 0 &&
+        v < s->n_variants && ref < s->n_variants &&
+        (buf = malloc((size_t)s->n_replicates * sizeof *buf)))
+        for (int r = 0; r < s->n_replicates; r++) {
+            if (!job_done(s, v, r) || (ref >= 0 && !job_done(s, ref, r))) continue;
+            double x = aggregate(s, k, kind, v, r);
+            if (ref >= 0) x -= aggregate(s, k, kind, ref, r);
+            if (isfinite(x)) buf[n++] = x;
+        }
+    describe(buf, n, out);
+    free(buf);
+}
+
+int res_kpi_index(const res_set *s, const char *name)
+{
+    for (size_t k = 0; k < s->n_kpi; k++)
+        if (strcmp(s->kpi[k].name, name) == 0) return (int)k;
+    return -1;
+}
+
+void res_truncate(res_set *s, int r)
+{
+    if (r >= s->n_replicates || r < 1) return;
+    for (size_t k = 0; k < s->n_kpi; k++) {
+        size_t block = (size_t)s->n_years * (size_t)s->axis_len[s->kpi[k].axis];
+        for (int v = 0; v < s->n_variants; v++)
+            memmove(s->data[k] + (size_t)v * (size_t)r * block,
+                    s->data[k] + (size_t)v * (size_t)s->n_replicates * block,
+                    (size_t)r * block * sizeof(double));
+    }
+    for (int v = 0; v < s->n_variants; v++)
+        memmove(s->job_done + (size_t)v * (size_t)r,
+                s->job_done + (size_t)v * (size_t)s->n_replicates, (size_t)r);
+    s->n_replicates = r;
 }

@@ -30,6 +30,15 @@ typedef struct res_kpi {
     const char *doc;    /* one line, also written as an HDF5 attribute */
 } res_kpi;
 
+/* Over the horizon, per replicate: the sum of the years (flows), the mean of
+ * the years with a value (rates), or the last year (levels). */
+typedef enum { RES_AGG_SUM, RES_AGG_MEAN, RES_AGG_LAST } res_agg_kind;
+
+typedef struct res_agg {
+    const char  *kpi;     /* name in the KPI table (national KPIs) */
+    res_agg_kind kind;
+} res_agg;
+
 typedef struct res_set {
     /* plan */
     int          n_variants, n_replicates, n_years;
@@ -49,6 +58,8 @@ typedef struct res_set {
     unsigned long long master_seed;
     int   threads;
     char *scenario_path, *scenario_source, *resolved_config; /* texts */
+    /* horizon aggregates written under /compare (borrowed, may be NULL) */
+    const res_agg *agg;   size_t n_agg;
     /* engine figures, written under /run */
     double seconds, events;           /* wall time, events processed */
 } res_set;
@@ -80,6 +91,15 @@ void res_stat_of(const res_set *s, size_t k, int v, int y, int a, res_stat *out)
 /* Paired difference variant V minus variant REF, replicate by replicate. */
 void res_stat_diff(const res_set *s, size_t k, int v, int ref, int y, int a,
                    res_stat *out);
+
+/* Statistics across replicates of the horizon aggregate of national KPI K
+ * for variant V; with REF >= 0, of the paired difference V - REF. */
+void res_stat_agg(const res_set *s, size_t k, res_agg_kind kind, int v, int ref,
+                  res_stat *out);
+/* Index of the KPI called NAME, or -1. */
+int  res_kpi_index(const res_set *s, const char *name);
+/* Keep the first R replicates of every variant (R <= n_replicates). */
+void res_truncate(res_set *s, int r);
 
 /*
  * Write the whole set to PATH: first to PATH.tmp-<pid>, then rename.

@@ -458,13 +458,52 @@ static int write_diffs(h5w *w, hid_t file)
     return rc;
 }
 
+/* Horizon aggregates, one group per aggregate: [variant] statistics, and
+ * (with DIFF) the paired difference against variant 0. */
+static int write_aggregates(h5w *w, hid_t file, const char *top, int diff)
+{
+    const res_set *s = w->s;
+    static const char *const kind_name[] = { "sum", "mean", "last" };
+    hid_t dir = group_open(w, file, top);
+    if (dir < 0) return -1;
+    int rc = 0;
+    res_stat *st = calloc((size_t)s->n_variants, sizeof *st);
+    if (!st) rc = fail(w, "out of memory summarising the horizon");
+    for (size_t i = 0; i < s->n_agg && rc == 0; i++) {
+        int k = res_kpi_index(s, s->agg[i].kpi);
+        if (k < 0) continue;
+        for (int v = 0; v < s->n_variants; v++) {
+            if (diff && v == 0) { memset(&st[v], 0, sizeof st[v]); continue; }
+            res_stat_agg(s, (size_t)k, s->agg[i].kind, v, diff ? 0 : -1, &st[v]);
+        }
+        hsize_t dims[1] = { (hsize_t)s->n_variants };
+        hid_t g = group_open(w, dir, s->agg[i].kpi);
+        rc = g < 0 ? -1
+           : (kpi_attrs(w, g, &s->kpi[k], "variant") ||
+              attr_str(w, g, "over_years", kind_name[s->agg[i].kind]) ||
+              write_stat_fields(w, g, st, (size_t)s->n_variants, 1, dims)) ? -1 : 0;
+        if (g >= 0) H5Gclose(g);
+    }
+    free(st);
+    H5Gclose(dir);
+    return rc;
+}
+
+static int write_compare(h5w *w, hid_t file)
+{
+    if (w->s->n_agg == 0) return 0;
+    if (write_aggregates(w, file, "compare", 0)) return -1;
+    return w->s->n_variants > 1 ? write_aggregates(w, file, "compare_diff", 1) : 0;
+}
+
 /* ---- the file ------------------------------------------------------------ */
 
 static int write_body(h5w *w, hid_t file)
 {
     if (write_root(w, file) || write_scenario(w, file) || write_axes(w, file) ||
         each_kpi(w, file, "kpi", write_kpi) ||
-        each_kpi(w, file, "summary", write_summary_of) || write_diffs(w, file))
+        each_kpi(w, file, "summary", write_summary_of) || write_diffs(w, file) ||
+        write_compare(w, file))
         return -1;
     return write_run(w, file);
 }

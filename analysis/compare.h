@@ -1,0 +1,30 @@
+/*
+ * analysis/compare.h - regimes compared pair by pair, for a committee.
+ *
+ * Owns: which KPIs a comparison reports and how each is summed up over the
+ * horizon, the terminal tables (each variant's mean with its 95 % interval
+ * and its paired difference from the reference, the first variant), and the
+ * stopping rule for adding replicates.
+ */
+#ifndef ANALYSIS_COMPARE_H
+#define ANALYSIS_COMPARE_H
+
+#include <stdio.h>
+#include "results.h"
+
+/* The horizon aggregates a comparison reports (for res_set.agg). */
+extern const res_agg compare_aggs[];
+extern const size_t compare_n_aggs;
+
+/* The committee table over the horizon, then per-year paired differences. */
+void compare_report(FILE *out, const res_set *s);
+
+/*
+ * 1 when every reported interval is narrower than WIDTH: for shares (price
+ * drift) WIDTH is absolute (0.01 = one percentage point), for the others
+ * relative to the reference variant's mean.  Both each variant's mean and
+ * each paired difference count.
+ */
+int compare_converged(const res_set *s, double width);
+
+#endif
