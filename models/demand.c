@@ -217,8 +217,7 @@ int demand_assess_rung(const market *m, const citizen *c, double assessed)
     double a = assessed - mu->strictness - mu->pressure;
     if (c->character != RUNG_HOME) {
         /* a regime that lowers the buyer's price loosens referral to it */
-        const regime_ops *r = regime_of(m, c->character == RUNG_HOME ? OT_HOUSING
-                                           : c->character, c->group);
+        const regime_ops *r = regime_of(m, c->character, c->group);
         if (r->referral_bias) a += r->referral_bias(m, c->character, c->group);
     }
     if (c->character == RUNG_HOME || a <= p->home_max_level + 0.5) return RUNG_HOME;

@@ -17,6 +17,7 @@
  * run): the model has no population growth, so "the year before" is it.
  */
 #include <math.h>
+#include <stdlib.h>
 #include "regime.h"
 #include "flow.h"
 
@@ -43,20 +44,27 @@ static double buyer_price(const market *m, const citizen *c, const offer *o)
     return (1 - op->share) * tariff;
 }
 
-/* Per-use income the offer can expect this year at budgeted occupancy. */
-static double expected_use_income(const market *m, const offer *o)
+/* Per-use income each eligible offer can expect this year at budgeted
+ * occupancy, from its residents' prices now (one pass over citizens). */
+static double *expected_use_income(const market *m)
 {
-    double sum = 0;
-    int n = 0;
+    double *sum = calloc((size_t)m->n_offers * 2 + 1, sizeof *sum);
+    if (!sum) return NULL;
+    double *n = sum + m->n_offers;
     for (int i = 0; i < m->n_cit; i++) {
         const citizen *c = &m->cit[i];
-        if (c->state == CIT_PLACED && c->offer == (int)(o - m->offers)) {
-            sum += buyer_price(m, c, o);
-            n++;
-        }
+        if (c->state != CIT_PLACED) continue;
+        const offer *o = &m->offers[c->offer];
+        if (!regime_owns(m, &regime_objective, o)) continue;
+        sum[c->offer] += buyer_price(m, c, o);
+        n[c->offer]++;
     }
-    double mean = n ? sum / n : 0;
-    return mean * o->capacity * m->p->budgeted_occupancy * DAYS_PER_YEAR;
+    for (int i = 0; i < m->n_offers; i++) {
+        const offer *o = &m->offers[i];
+        sum[i] = n[i] > 0 ? sum[i] / n[i] * o->capacity *
+                                m->p->budgeted_occupancy * DAYS_PER_YEAR : 0;
+    }
+    return sum;
 }
 
 static int pool_of(const market *m, int muni)
@@ -86,18 +94,27 @@ static void objective_year_start(market *m, int year)
     const objective_params *op = &m->p->objective;
     for (int i = 0; i < m->n_offers; i++) {
         offer *o = &m->offers[i];
+        if (o->status != OFFER_CLOSED && regime_owns(m, &regime_objective, o))
+            takst_set_tariff(m, o, year);
+    }
+    double *use = op->threshold_mode ? expected_use_income(m) : NULL;
+    if (op->threshold_mode && !use) {
+        market_fail(m, "out of memory for objective financing");
+        return;
+    }
+    for (int i = 0; i < m->n_offers; i++) {
+        offer *o = &m->offers[i];
         o->pooled = 0;
         if (o->status == OFFER_CLOSED || !regime_owns(m, &regime_objective, o))
             continue;
-        takst_set_tariff(m, o, year);
         double budget = offer_budget(m, o);
-        double pooled = op->threshold_mode ? budget - expected_use_income(m, o)
-                                           : op->share * budget;
+        double pooled = op->threshold_mode ? budget - use[i] : op->share * budget;
         o->pooled = pooled - o->pool_carry;   /* a surplus lowers it */
         o->pool_settled = o->pool_carry;
         o->pool_carry = 0;
         pay_pool(m, o);
     }
+    free(use);
 }
 
 /* Add places where the pool's citizens wait longer than the target. */
