@@ -184,6 +184,7 @@ static void record_flow(market *m, const writer *w)
     put(w, K_offer_entries, 0, ya->entries);
     put(w, K_offer_exits, 0, ya->exits);
     put(w, K_bankruptcies, 0, ya->bankruptcies);
+    put(w, K_negotiations, 0, ya->negotiations);
     put(w, K_upcodings, 0, ya->upcodings);
     put(w, K_lots_tendered, 0, ya->lots_tendered);
     put(w, K_bids, 0, ya->bids);

@@ -54,6 +54,7 @@
  X(offer_exits, "count", RES_AXIS_NONE, 1, "offers closed (including bankruptcies)") \
  X(bankruptcies, "count", RES_AXIS_NONE, 0, "private offers closed with negative equity") \
  X(admin_cost, "DKK", RES_AXIS_NONE, 1, "follow-ups, negotiations and buyers' tender costs") \
+ X(negotiations, "count", RES_AXIS_NONE, 0, "case negotiations at follow-ups: contested grades, add-ons asked or removed, upcoding asked") \
  X(upcodings, "count", RES_AXIS_NONE, 0, "group tariffs: placements moved to a higher group by negotiation") \
  X(lots_tendered, "count", RES_AXIS_NONE, 0, "framework tenders held") \
  X(bids, "count", RES_AXIS_NONE, 0, "bids made in framework tenders") \

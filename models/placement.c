@@ -108,6 +108,7 @@ static int has_room_for(const market *m, const citizen *c, const offer *o)
 static int declines(market *m, citizen *c, const offer *o, gsl_rng *r)
 {
     if (o->owner_kind == OWNER_MUNICIPAL) return 0;   /* public duty to take */
+    if (regime_of(m, o->type, o->group)->must_admit) return 0;
     double cost = offer_expected_cost_day(m, o, c->true_level);
     double price = placement_price(m, c, o);
     if (cost <= price * (1 + m->p->decline_margin)) return 0;

@@ -37,6 +37,7 @@ typedef struct regime_ops {
     /* C has just been placed in O (contracts attach here). */
     void   (*on_place)(market *m, citizen *c, const offer *o);
     int      negotiates;   /* add-ons and contested grades at follow-ups */
+    int      must_admit;   /* funded for supply security: offers may not decline */
 } regime_ops;
 
 const regime_ops *regime_find(const char *name);

@@ -174,4 +174,5 @@ const regime_ops regime_objective = {
     .year_end = objective_year_end,
     .referral_bias = objective_referral_bias,
     .negotiates = 1,
+    .must_admit = 1,
 };
