@@ -55,6 +55,14 @@ bad_input out_of_range "$T/out_of_range.yaml:3" "takst.budgeted_occupancy"
 printf 'extends: %s\ntakst:\n  tariff: averaged\n' "$DENMARK" >"$T/bad_enum.yaml"
 bad_input bad_enum "$T/bad_enum.yaml:3" "differentiated"
 
+# regimes are named from a fixed list, joined by '+'
+printf 'extends: %s\nregime:\n  name: drg+magic\n' "$DENMARK" >"$T/bad_regime.yaml"
+bad_input bad_regime "$T/bad_regime.yaml:3" "'magic' is not a regime"
+
+# a regime's segment list names offer types
+printf 'extends: %s\ntender:\n  types: temporary,hospital\n' "$DENMARK" >"$T/bad_types.yaml"
+bad_input bad_types "$T/bad_types.yaml:3" "'hospital' is not an offer type"
+
 # the setting that points nowhere is on line 3 of the scenario
 printf 'extends: %s\nrun:\n  municipalities: nowhere.csv\n' "$DENMARK" >"$T/no_munis.yaml"
 bad_input no_munis "$T/no_munis.yaml:3" "nowhere.csv"
