@@ -59,7 +59,7 @@ $(BUILD)/libplacesim.a: $(LIB_OBJ)
 $(BUILD)/placesim: $(BUILD)/analysis/placesim.o $(BUILD)/libplacesim.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/%.c $(BUILD)/libplacesim.a tests/testutil.h
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libplacesim.a $(wildcard tests/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libplacesim.a $(LDLIBS) $(shell pkg-config --libs cmocka)
 

@@ -9,18 +9,9 @@
 # PLACESIM_UPDATE_GOLDEN=1 rewrites tests/golden/small_regimes.txt instead
 # of comparing; do that only after a model change you mean to make.
 set -u
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-P=${PLACESIM:-build/placesim}
-case $P in /*) ;; *) P=$PWD/$P ;; esac
+source "$(dirname "$0")/lib.sh"
 SMALL=$ROOT/tests/data/small.yaml
 GOLDEN=$ROOT/tests/golden/small_regimes.txt
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-
-check() {   # check NAME COMMAND...: ok when COMMAND succeeds
-    local name=$1; shift
-    if "$@"; then echo "ok - $name"; else echo "not ok - $name"; fi
-}
 has_group() { h5dump -H -g "$1" "$2" >/dev/null 2>&1; }
 contains() { grep -qF -- "$2" "$1"; }
 lacks() { ! grep -qF -- "$2" "$1"; }
@@ -101,28 +92,5 @@ check "compare without variants exits 2" [ "$rc" = 2 ]
 check "compare without variants says why" contains "$T/none.err" "fewer than two variants"
 check "compare without variants writes nothing" [ ! -e "$T/none.h5" ]
 
-# ---- (d) golden regression per regime -------------------------------------
-# Data only (-A 0: no attributes) at full precision, the file name line
-# made neutral.  Seed (7) and years (4) from the scenario, 4 replicates.
-extract() {
-    h5dump -m %.17g -A 0 -d /kpi/national/expenditure -d /kpi/national/unit_price \
-        -d /kpi/national/price_drift -y -w 0 "$1" \
-        | sed '1s/^HDF5 ".*" {$/HDF5 "small_regimes.h5" {/'
-}
-set -o pipefail
-extract "$T/cmp.h5" >"$T/golden.txt"; rc=$?
-check "golden datasets readable" [ "$rc" = 0 ]
-if [ "$rc" != 0 ]; then
-    :   # reported above; never compare or store a partial extract
-elif [ "${PLACESIM_UPDATE_GOLDEN:-0}" = 1 ]; then
-    mkdir -p "$(dirname "$GOLDEN")"
-    cp "$T/golden.txt" "$GOLDEN"
-    echo "ok - golden regimes updated"
-elif [ ! -f "$GOLDEN" ]; then
-    echo "not ok - golden regimes: $GOLDEN missing (run with PLACESIM_UPDATE_GOLDEN=1)"
-elif diff -u "$GOLDEN" "$T/golden.txt" >"$T/golden.diff"; then
-    echo "ok - golden national KPIs per regime unchanged"
-else
-    echo "not ok - golden national KPIs per regime unchanged"
-    sed 's/^/# /' "$T/golden.diff" | head -30
-fi
+# ---- (d) golden regression ----------------------------------------------
+golden "golden national KPIs per regime" "$T/cmp.h5" "$GOLDEN" /kpi/national/expenditure /kpi/national/unit_price /kpi/national/price_drift

@@ -6,18 +6,9 @@
 # check: "ok - NAME" or "not ok - NAME".  Run from the repository root
 # (tests/run.sh does); PLACESIM is the binary, default build/placesim.
 set -u
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-P=${PLACESIM:-build/placesim}
-case $P in /*) ;; *) P=$PWD/$P ;; esac
+source "$(dirname "$0")/lib.sh"
 DENMARK=$ROOT/scenarios/denmark.yaml
 SMALL=$ROOT/tests/data/small.yaml
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-
-check() {   # check NAME COMMAND...: ok when COMMAND succeeds
-    local name=$1; shift
-    if "$@"; then echo "ok - $name"; else echo "not ok - $name"; fi
-}
 
 is_hdf5() { h5dump -H "$1" >/dev/null 2>&1; }
 

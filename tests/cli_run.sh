@@ -7,18 +7,9 @@
 # PLACESIM_UPDATE_GOLDEN=1 rewrites tests/golden/small.txt instead of
 # comparing; do that only after a model change you mean to make.
 set -u
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-P=${PLACESIM:-build/placesim}
-case $P in /*) ;; *) P=$PWD/$P ;; esac
+source "$(dirname "$0")/lib.sh"
 SMALL=$ROOT/tests/data/small.yaml
 GOLDEN=$ROOT/tests/golden/small.txt
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-
-check() {   # check NAME COMMAND...: ok when COMMAND succeeds
-    local name=$1; shift
-    if "$@"; then echo "ok - $name"; else echo "not ok - $name"; fi
-}
 
 # same: h5diff finds no difference in group G of files A and B
 same() { h5diff -r "$2" "$3" "$1" "$1" >"$T/diff.out" 2>&1; }
@@ -52,27 +43,5 @@ check "root attribute git_commit present" has_root_attr git_commit "$T/t1.h5"
 left=$(find "$T" -name '*.tmp-*' | wc -l)
 check "no temporary file left" [ "$left" = 0 ]
 
-# ---- (d) golden regression -----------------------------------------------
-# Data only (-A 0: no attributes) at full precision, the file name line
-# made neutral.
-extract() {
-    h5dump -m %.17g -A 0 -d /kpi/national/expenditure -d /kpi/national/unit_price \
-        -d /kpi/national/waiting -d /kpi/national/external_share -y -w 0 "$1" \
-        | sed '1s/^HDF5 ".*" {$/HDF5 "small.h5" {/'
-}
-set -o pipefail
-extract "$T/t1.h5" >"$T/golden.txt"; rc=$?
-check "golden datasets readable" [ "$rc" = 0 ]
-if [ "$rc" != 0 ]; then
-    :   # reported above; never compare or store a partial extract
-elif [ "${PLACESIM_UPDATE_GOLDEN:-0}" = 1 ]; then
-    mkdir -p "$(dirname "$GOLDEN")"
-    cp "$T/golden.txt" "$GOLDEN"
-    echo "ok - golden updated"
-elif [ ! -f "$GOLDEN" ]; then
-    echo "not ok - golden: $GOLDEN missing (run with PLACESIM_UPDATE_GOLDEN=1)"
-elif diff -u "$GOLDEN" "$T/golden.txt" >"$T/golden.diff"; then
-    echo "ok - golden national KPIs unchanged"
-else
-    echo "not ok - golden national KPIs unchanged"; sed 's/^/# /' "$T/golden.diff" | head -30
-fi
+# ---- (d) golden regression ----------------------------------------------
+golden "golden national KPIs" "$T/t1.h5" "$GOLDEN" /kpi/national/expenditure /kpi/national/unit_price /kpi/national/waiting /kpi/national/external_share

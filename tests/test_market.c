@@ -8,6 +8,7 @@
  * Run from the repository root.
  */
 #include "tests/testutil.h"
+#include "tests/scenario.h"
 #include <math.h>
 #include "models/kpi.h"
 #include "models/market.h"
@@ -53,13 +54,7 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     if (!f) return -1;
-    cfg_error err = { 0 };
-    cfg *c = cfg_load(SCENARIO, params_table, params_table_len, &err);
-    if (!c) { fprintf(stderr, "%s\n", err.message); free(f); return -1; }
-    int rc = params_load(c, &f->p, &err);
-    cfg_free(c);
-    if (rc == 0) rc = muni_table_load(f->p.municipalities_file, &f->mt, &err);
-    if (rc) { fprintf(stderr, "%s\n", err.message); free(f); return -1; }
+    if (test_load_scenario(SCENARIO, &f->p, &f->mt)) { free(f); return -1; }
     if (f->p.replicates > 64) { free(f); return -1; }
     *state = f;
     f->res = new_res(f);
@@ -308,16 +303,11 @@ static void test_cap_holds_prices(void **state)
 static void test_small_municipalities_buy(void **state)
 {
     (void)state;
-    cfg_error err = { 0 };
-    cfg *c = cfg_load("scenarios/denmark.yaml", params_table, params_table_len, &err);
-    assert_non_null(c);
     params *p = calloc(1, sizeof *p);
     muni_table *mt = calloc(1, sizeof *mt);
     market *m = calloc(1, sizeof *m);
     assert_true(p && mt && m);
-    assert_int_equal(params_load(c, p, &err), 0);
-    cfg_free(c);
-    assert_int_equal(muni_table_load(p->municipalities_file, mt, &err), 0);
+    assert_int_equal(test_load_scenario("scenarios/denmark.yaml", p, mt), 0);
     assert_int_equal(market_init(m, p, mt, p->seed, 0), 0);
 
     int small = 0, large = 0, segments[MAX_MUNIS] = { 0 };

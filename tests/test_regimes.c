@@ -7,6 +7,7 @@
  * Run from the repository root.
  */
 #include "tests/testutil.h"
+#include "tests/scenario.h"
 #include <math.h>
 #include "models/kpi.h"
 #include "models/market.h"
@@ -219,13 +220,7 @@ static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     if (!f) return -1;
-    cfg_error err = { 0 };
-    cfg *c = cfg_load(SCENARIO, params_table, params_table_len, &err);
-    if (!c) { fprintf(stderr, "%s\n", err.message); free(f); return -1; }
-    int rc = params_load(c, &f->p, &err);
-    cfg_free(c);
-    if (rc == 0) rc = muni_table_load(f->p.municipalities_file, &f->mt, &err);
-    if (rc) { fprintf(stderr, "%s\n", err.message); free(f); return -1; }
+    if (test_load_scenario(SCENARIO, &f->p, &f->mt)) { free(f); return -1; }
     if (f->p.replicates > MAX_REP || strcmp(f->p.regime, "takst")) {
         fprintf(stderr, "unexpected scenario: %d replicates, regime %s\n",
                 f->p.replicates, f->p.regime);
