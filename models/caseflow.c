@@ -122,10 +122,10 @@ static void followup_placed(market *m, citizen *c, double assessed,
                      ? negotiate_addons(m, c, o, r) : 0;
 
     double staffed_before = placement_staffed_hours(m, c, o);
-    o->priced_hours -= market_hours(m, o->type, o->group, c->priced_level);
+    o->priced_hours -= citizen_hours(m, c, o, c->priced_level);
     c->priced_level = (int8_t)level;
     c->addons = (int8_t)addons;
-    o->priced_hours += market_hours(m, o->type, o->group, c->priced_level);
+    o->priced_hours += citizen_hours(m, c, o, c->priced_level);
     o->need_hours += placement_staffed_hours(m, c, o) - staffed_before;
     c->price_day = placement_price(m, c, o);
     market_schedule(m, m->now + p->type[o->type].followup_days, EV_FOLLOWUP,
@@ -172,8 +172,8 @@ void caseflow_followup(market *m, citizen *c)
     int before = c->true_level;
     double staffed_before = placement_staffed_hours(m, c, o);
     need_change(m, c, &r);
-    o->true_hours += market_hours(m, o->type, o->group, c->true_level) -
-                     market_hours(m, o->type, o->group, before);
+    o->true_hours += citizen_hours(m, c, o, c->true_level) -
+                     citizen_hours(m, c, o, before);
     o->need_hours += placement_staffed_hours(m, c, o) - staffed_before;
     m->ya.followups++;
     m->muni[c->home].acct.admin_cost += p->admin_cost_followup;

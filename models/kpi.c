@@ -228,7 +228,7 @@ static void spread_lumps(market *m)
         const offer *o = &m->offers[c->offer];
         double lump = o->pooled + o->frame;
         if (lump == 0 || o->true_hours <= 0) continue;
-        double share = lump * market_hours(m, o->type, o->group, c->true_level) /
+        double share = lump * citizen_hours(m, c, o, c->true_level) /
                        o->true_hours;
         m->ya.rev_tl[o->type][c->true_level] += share;
         m->ya.rev_gl[c->group][c->true_level] += share;

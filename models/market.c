@@ -40,6 +40,11 @@ double market_hours(const market *m, int type, int group, int level)
            p->hours_per_week[level] / p->direct_share;
 }
 
+double citizen_hours(const market *m, const citizen *c, const offer *o, int level)
+{
+    return market_hours(m, o->type, o->group, level) * (1 + c->extra);
+}
+
 int market_seller(const market *m, const citizen *c, const offer *o)
 {
     (void)m;

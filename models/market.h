@@ -59,6 +59,7 @@ typedef struct citizen {
     double   price_day;     /* DKK per day paid for this placement */
     double   last_change;   /* last need-change evaluation */
     double   exit_time;     /* end of the stay, drawn at visitation */
+    float    extra;         /* an unusually expensive case: hours x (1 + extra) */
     sim_rng_state rng;      /* the citizen's own stream */
 } citizen;
 
@@ -227,6 +228,8 @@ int    market_init(market *m, const params *p, const muni_table *mt,
 void   market_free(market *m);
 /* Attendance hours per week a citizen of group G at level L needs in type T. */
 double market_hours(const market *m, int type, int group, int level);
+/* The same for citizen C in offer O at LEVEL, with C's own cost factor. */
+double citizen_hours(const market *m, const citizen *c, const offer *o, int level);
 /* Accrue payments of a placed citizen up to now (the one place money moves). */
 void   market_pay(market *m, citizen *c);
 /* Accrue an offer's costs and resident days up to now. */

@@ -62,7 +62,7 @@ double placement_staffed_hours(const market *m, const citizen *c, const offer *o
 {
     const regime_ops *r = regime_of(m, o->type, o->group);
     if (r->staffed_hours) return r->staffed_hours(m, c, o);
-    return market_hours(m, o->type, o->group, c->priced_level) *
+    return citizen_hours(m, c, o, c->priced_level) *
            (1 + c->addons * m->p->addon_size);
 }
 
@@ -109,7 +109,10 @@ static int declines(market *m, citizen *c, const offer *o, gsl_rng *r)
 {
     if (o->owner_kind == OWNER_MUNICIPAL) return 0;   /* public duty to take */
     if (regime_of(m, o->type, o->group)->must_admit) return 0;
-    double cost = offer_expected_cost_day(m, o, c->true_level);
+    /* the offer knows the citizen's real need, unusual cost included */
+    double cost = offer_expected_cost_day(m, o, c->true_level) +
+                  market_hours(m, o->type, o->group, c->true_level) * c->extra *
+                  m->wage / 7.0;
     double price = placement_price(m, c, o);
     if (cost <= price * (1 + m->p->decline_margin)) return 0;
     if (gsl_rng_uniform(r) >= m->p->decline_prob) return 0;
@@ -181,9 +184,9 @@ static void place(market *m, citizen *c, int id, int mismatch)
     if (reg->on_place) reg->on_place(m, c, o);
     c->price_day = placement_price(m, c, o);
     o->need_hours += placement_staffed_hours(m, c, o);
-    o->priced_hours += market_hours(m, o->type, o->group, c->priced_level);
+    o->priced_hours += citizen_hours(m, c, o, c->priced_level);
     m->ya.placed[o->type][o->group][c->home]++;
-    o->true_hours += market_hours(m, o->type, o->group, c->true_level);
+    o->true_hours += citizen_hours(m, c, o, c->true_level);
 
     int narrow = p->group[c->group].narrow;
     m->ya.wait_days_sum[narrow] += m->now - c->wait_start;
@@ -239,8 +242,8 @@ void placement_discharge(market *m, citizen *c)
     offer_accrue(m, o);
     o->occupied--;
     o->need_hours -= placement_staffed_hours(m, c, o);
-    o->priced_hours -= market_hours(m, o->type, o->group, c->priced_level);
-    o->true_hours -= market_hours(m, o->type, o->group, c->true_level);
+    o->priced_hours -= citizen_hours(m, c, o, c->priced_level);
+    o->true_hours -= citizen_hours(m, c, o, c->true_level);
     if (o->occupied == 0)   /* no rounding drift in an empty offer */
         o->need_hours = o->priced_hours = o->true_hours = 0;
     c->offer = c->lot = -1;

@@ -176,7 +176,7 @@ static int drg_regrade(market *m, citizen *c, const offer *o, int assessed,
 static double drg_staffed_hours(const market *m, const citizen *c, const offer *o)
 {
     int level = m->p->drg.minimum_entitlement ? c->priced_level : c->true_level;
-    return market_hours(m, o->type, o->group, level);
+    return citizen_hours(m, c, o, level);
 }
 
 const regime_ops regime_drg = {

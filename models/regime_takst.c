@@ -95,7 +95,7 @@ double takst_price(const market *m, const citizen *c, const offer *o)
 {
     double service = m->p->tariff == TARIFF_AVERAGE
         ? o->average_day - o->basic_day
-        : o->hour_day * market_hours(m, o->type, o->group, c->priced_level);
+        : o->hour_day * citizen_hours(m, c, o, c->priced_level);
     return o->basic_day + service * (1 + c->addons * m->p->addon_size);
 }
 
