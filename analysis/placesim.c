@@ -237,6 +237,9 @@ static int load_variant(loaded *l, int v, const options *o, cfg_error *err)
         rc = cfg_fail(vc, "run.municipalities", err, "cannot read '%s': %s",
                       p->municipalities_file, strerror(errno)) - 1;
     if (rc == 0) rc = muni_table_load(p->municipalities_file, &l->mt[v], err);
+    if (rc == 0)
+        rc = params_bind_regions(vc, p, (const char (*)[48])l->mt[v].region_name,
+                                 l->mt[v].n_regions, err);
     l->names[v] = strdup(nv ? cfg_variant_name(l->c, v) : p->regime);
     if (nv) cfg_free(vc);
     if (o->replicates) p->replicates = (int)o->replicates;

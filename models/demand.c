@@ -14,6 +14,7 @@
 #include <gsl/gsl_randist.h>
 #include "flow.h"
 #include "regime.h"
+#include "shocks.h"
 
 #define STOCK_KEY_BASE (1ULL << 40)   /* stock citizens' keys sit above arrivals */
 
@@ -134,11 +135,42 @@ void home_leave(market *m, citizen *c)
 
 /* ---- onset ------------------------------------------------------------- */
 
+/* Onsets per day in MUNI at time T under the shocks; with W, also the
+ * cumulative weights of (group, character) as onset_cum orders them. */
+static double shocked_rate(const market *m, int muni, double t, double *w)
+{
+    int region = m->mt->m[muni].region;
+    double cum = 0;
+    for (int g = 0; g < m->p->n_groups; g++)
+        for (int k = 0; k < N_RUNGS; k++) {
+            cum += shocks_incidence(m, g, k, region, t);
+            if (w) w[g * N_RUNGS + k] = cum;
+        }
+    return m->muni[muni].adults * cum / 1e4 / DAYS_PER_YEAR;
+}
+
+/*
+ * Days to the next onset.  Without incidence shocks the rate is constant.
+ * With them it is piecewise constant, and one unit-exponential draw is
+ * spent along it exactly, segment by segment: the same draws as without
+ * shocks, so arrivals keep their common random numbers across variants.
+ */
 static double next_gap_days(market *m, int muni)
 {
-    double rate = m->muni[muni].adults * m->onset_total / 1e4 / DAYS_PER_YEAR;
-    return rate > 0 ? gsl_ran_exponential(&m->muni[muni].arrivals.rng, 1 / rate)
-                    : INFINITY;
+    gsl_rng *r = &m->muni[muni].arrivals.rng;
+    if (!m->shocks_on_incidence) {
+        double rate = m->muni[muni].adults * m->onset_total / 1e4 / DAYS_PER_YEAR;
+        return rate > 0 ? gsl_ran_exponential(r, 1 / rate) : INFINITY;
+    }
+    double e = gsl_ran_exponential(r, 1.0), t = m->now;
+    for (;;) {
+        double rate = shocked_rate(m, muni, t, NULL);
+        double next = shocks_next_change(m, t);
+        if (rate > 0 && e <= rate * (next - t)) return t + e / rate - m->now;
+        if (!isfinite(next)) return INFINITY;
+        e -= rate * (next - t);
+        t = next;
+    }
 }
 
 void demand_start(market *m)
@@ -149,13 +181,21 @@ void demand_start(market *m)
     }
 }
 
-/* Group and character of an onset, from one uniform draw. */
-static int pick_onset(const market *m, double u)
+/* Group and character of an onset in MUNI now, from one uniform draw. */
+static int pick_onset(const market *m, int muni, double u)
 {
-    double x = u * m->onset_total;
+    double shocked[MAX_GROUPS * N_RUNGS];
+    const double *cum = m->onset_cum;
+    double total = m->onset_total;
+    if (m->shocks_on_incidence) {
+        shocked_rate(m, muni, m->now, shocked);
+        cum = shocked;
+        total = shocked[m->p->n_groups * N_RUNGS - 1];
+    }
+    double x = u * total;
     int n = m->p->n_groups * N_RUNGS;
     for (int i = 0; i < n; i++)
-        if (x < m->onset_cum[i]) return i;
+        if (x < cum[i]) return i;
     return n - 1;
 }
 
@@ -180,7 +220,7 @@ void demand_arrival(market *m, int muni)
 {
     municipality *mu = &m->muni[muni];
     gsl_rng *r = &mu->arrivals.rng;
-    int onset = pick_onset(m, gsl_rng_uniform(r));
+    int onset = pick_onset(m, muni, gsl_rng_uniform(r));
     int g = onset / N_RUNGS, k = onset % N_RUNGS;
     int level = draw_level(m, r, g, k);
     uint64_t key = mu->n_arrivals++;

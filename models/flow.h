@@ -16,11 +16,11 @@
 
 /* Event kinds; a = citizen or municipality index, tag = citizen generation. */
 enum { EV_ARRIVAL, EV_DECISION, EV_FOLLOWUP, EV_EXIT, EV_WAIT_CHECK,
-       EV_QUARTER, EV_YEAR_END, N_EVENT_KINDS };
+       EV_QUARTER, EV_YEAR_END, EV_SHOCK, N_EVENT_KINDS };
 
 /* Random-stream purposes (sim_rng_key's third part). */
 enum { RNG_ARRIVALS = 1, RNG_CITIZEN, RNG_POLICY, RNG_STOCK, RNG_MARKET,
-       RNG_QUALITY };
+       RNG_QUALITY, RNG_SHOCKS };
 
 #define DAYS_PER_YEAR 365.0
 
@@ -69,6 +69,7 @@ double caseflow_stay_days(market *m, citizen *c, int rung, int length_biased);
 /* offers.c */
 int    offers_build(market *m);
 void   offers_staff_quarter(market *m);
+void   offers_close(market *m, offer *o, int bankrupt);
 void   offers_close_accounts(market *m);
 void   offers_year_end(market *m);
 void   offers_open_year(market *m);

@@ -14,6 +14,7 @@
 #include "flow.h"
 #include "kpi.h"
 #include "regime.h"
+#include "shocks.h"
 
 void market_fail(market *m, const char *fmt, ...)
 {
@@ -193,6 +194,7 @@ void market_free(market *m)
 {
     sim_queue_free(&m->q);
     free(m->drg);
+    free(m->shocks);
     if (m->tender) free(m->tender->lot);
     free(m->tender);
     free(m->offers);
@@ -365,7 +367,8 @@ static void year_end(market *m, struct res_set *res, int v, int r)
     m->year++;
     memset(&m->ya, 0, sizeof m->ya);
     budgets_open_year(m);
-    m->wage = p->wage_per_hour * pow(1 + p->wage_growth, m->year);
+    m->wage = p->wage_per_hour * pow(1 + p->wage_growth, m->year) *
+              shocks_wage_factor(m, m->now);
     m->fixed_index = pow(1 + p->price_growth, m->year);
     m->cost_index_last = m->cost_index;
     m->cost_index = p->fixed_share * m->fixed_index +
@@ -408,6 +411,7 @@ static void dispatch(market *m, const sim_event *e, struct res_set *res,
         market_schedule(m, m->now + DAYS_PER_YEAR / 4, EV_QUARTER, 0, 0);
         break;
     case EV_YEAR_END: year_end(m, res, v, r); break;
+    case EV_SHOCK:    shocks_fire(m, e->a); break;
     }
 }
 
@@ -419,7 +423,7 @@ int market_run(const params *p, const muni_table *mt, uint64_t seed, int v,
     int rc = market_init(m, p, mt, seed, r);
     if (rc == 0) {
         budgets_first_year(m);
-        demand_start(m);
+        if (shocks_prepare(m) == 0) demand_start(m);
         market_schedule(m, DAYS_PER_YEAR / 4, EV_QUARTER, 0, 0);
         market_schedule(m, DAYS_PER_YEAR, EV_YEAR_END, 0, 0);
         double horizon = p->years * DAYS_PER_YEAR;

@@ -176,6 +176,8 @@ typedef struct market {
     const struct regime_ops *regimes[4];   /* in use, in the order named */
     int       n_regimes;
     drg_state    *drg;      /* allocated only when the regime is in use */
+    struct shock_event *shocks; int n_shocks;   /* this replicate's shocks */
+    int       shocks_on_incidence;             /* any incidence or wave shock */
     tender_state *tender;
     uint64_t seed;
     int      replicate;

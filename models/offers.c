@@ -182,7 +182,7 @@ void offers_staff_quarter(market *m)
 
 /* ---- yearly decisions ------------------------------------------------- */
 
-static void close_offer(market *m, offer *o, int bankrupt)
+void offers_close(market *m, offer *o, int bankrupt)
 {
     offer_accrue(m, o);
     int id = (int)(o - m->offers);
@@ -319,11 +319,11 @@ void offers_year_end(market *m)
         offer *o = &m->offers[i];
         if (o->status == OFFER_CLOSED) continue;
         if (o->owner_kind == OWNER_PRIVATE && o->equity < 0) {
-            close_offer(m, o, 1);
+            offers_close(m, o, 1);
             continue;
         }
         if (o->status == OFFER_CLOSING) {
-            if (o->occupied == 0) close_offer(m, o, 0);
+            if (o->occupied == 0) offers_close(m, o, 0);
             continue;
         }
         capacity_decision(m, o, need[o->type][o->group]);

@@ -175,6 +175,16 @@ const cfg_key params_table[] = {
     R("owner_budget.fixed_share", 0.2, 0, 1, "share", "R", "mixed: fixed share of the budget paid as a frame (20 % in an example)"),
     R("owner_budget.progression_effect", 0.3, 0, 10, "factor", "A", "under a frame, own offers promote progression: rate times 1 + this times the frame share"),
 
+    E("shocks.*.kind", "incidence", "incidence|wave|closure|wage|expensive_case", "A", "incidence: needs x (1 + size); wave: size more needs per 10,000 adults a year; closure: the largest matching offer closes; wage: wages x (1 + size); expensive_case: one case costing (1 + size) times its level's hours"),
+    I("shocks.*.start_year", 0, 0, 2200, "year", "A", "calendar year the shock starts (1 January); 0: the base year.  Ignored when rate > 0"),
+    R("shocks.*.duration_years", 100, 0, 1000, "years", "A", "how long an incidence, wave or wage shock lasts"),
+    S("shocks.*.group", "all", "A", "target group hit, or all (closure and expensive_case: the group the offer or case belongs to)"),
+    S("shocks.*.region", "all", "A", "region hit, or all"),
+    S("shocks.*.type", "all", "A", "offer type or need character hit, or all (wave: the need's character, default temporary)"),
+    R("shocks.*.size", 0.2, -0.99, 1000, "share or per 10,000", "A", "size of the shock (see kind)"),
+    R("shocks.*.size_sd", 0, 0, 10, "log sd", "A", "stochastic shocks: spread of the size (log-normal around size)"),
+    R("shocks.*.rate", 0, 0, 100, "per year", "A", "0: scheduled once at start_year; above 0: occurrences at random times at this rate over the horizon"),
+
     R("budget.growth_forecast", 0.025, -0.5, 0.5, "per year", "R", "a municipality budgets last year's spending times one plus this"),
     R("policy.spread", 0.10, 0, 1, "sd", "A", "spread of municipal policy (rigor, cost sensitivity) between municipalities"),
 };
@@ -254,6 +264,63 @@ static int load_types(const cfg *c, params *p, cfg_error *err)
         if (tp->share_regional + tp->share_private > 1 + 1e-9)
             return cfg_fail(c, k, err, "share_regional + share_private of %s exceed 1",
                             offer_type_name[t]) - 1;
+    }
+    return 0;
+}
+
+static int load_shocks(const cfg *c, params *p, cfg_error *err)
+{
+    static const char *const kinds[] = { "incidence", "wave", "closure", "wage",
+                                         "expensive_case" };
+    const char *names[MAX_SHOCKS + 1];
+    p->n_shocks = cfg_names(c, "shocks", names, MAX_SHOCKS + 1);
+    if (p->n_shocks > MAX_SHOCKS)
+        return cfg_fail(c, "shocks", err, "at most %d shocks", MAX_SHOCKS) - 1;
+    for (int i = 0; i < p->n_shocks; i++) {
+        shock_params *s = &p->shock[i];
+        char k[256];
+#define KEY(suffix) (key_of(k, sizeof k, "shocks", names[i], suffix), k)
+        snprintf(s->name, sizeof s->name, "%s", names[i]);
+        const char *kind = cfg_text(c, KEY("kind"));
+        for (int j = 0; j < 5; j++) if (!strcmp(kind, kinds[j])) s->kind = (shock_kind)j;
+        s->start_year = (int)cfg_int(c, KEY("start_year"));
+        if (s->start_year && (s->start_year < p->start_year ||
+                              s->start_year >= p->start_year + p->years))
+            return cfg_fail(c, k, err, "%d is outside the run (%d-%d)", s->start_year,
+                            p->start_year, p->start_year + p->years - 1) - 1;
+        s->duration_years = cfg_real(c, KEY("duration_years"));
+        s->size = cfg_real(c, KEY("size"));
+        s->size_sd = cfg_real(c, KEY("size_sd"));
+        s->rate = cfg_real(c, KEY("rate"));
+        const char *g = cfg_text(c, KEY("group"));
+        s->group = -1;
+        for (int j = 0; j < p->n_groups; j++) if (!strcmp(g, p->group[j].name)) s->group = j;
+        if (s->group < 0 && strcmp(g, "all"))
+            return cfg_fail(c, k, err, "'%s' is not a target group of this scenario", g) - 1;
+        const char *t = cfg_text(c, KEY("type"));
+        s->type = s->kind == SHOCK_WAVE ? OT_TEMPORARY : -1;
+        for (int j = 0; j < N_OFFER_TYPES; j++) if (!strcmp(t, offer_type_name[j])) s->type = j;
+        if (strcmp(t, "all") && (s->type < 0 || strcmp(t, offer_type_name[s->type])))
+            return cfg_fail(c, k, err, "'%s' is not an offer type (temporary, longterm, housing or all)", t) - 1;
+        snprintf(s->region_name, sizeof s->region_name, "%s", cfg_text(c, KEY("region")));
+#undef KEY
+    }
+    return 0;
+}
+
+int params_bind_regions(const cfg *c, params *p, const char (*names)[48], int n,
+                        cfg_error *err)
+{
+    for (int i = 0; i < p->n_shocks; i++) {
+        shock_params *s = &p->shock[i];
+        s->region = -1;
+        for (int r = 0; r < n; r++) if (!strcmp(s->region_name, names[r])) s->region = r;
+        if (s->region < 0 && strcmp(s->region_name, "all")) {
+            char k[256];
+            key_of(k, sizeof k, "shocks", s->name, "region");
+            return cfg_fail(c, k, err, "'%s' is not a region of the municipality table",
+                            s->region_name) - 1;
+        }
     }
     return 0;
 }
@@ -449,7 +516,7 @@ int params_load(const cfg *c, params *p, cfg_error *err)
     p->entry_risk_premium = cfg_real(c, "offers.entry_risk_premium");
     p->private_initial_equity = cfg_real(c, "offers.private_initial_equity");
 
-    if (load_regimes(c, p, err)) return -1;
+    if (load_regimes(c, p, err) || load_shocks(c, p, err)) return -1;
     p->tariff = strcmp(cfg_text(c, "takst.tariff"), "average") == 0
                     ? TARIFF_AVERAGE : TARIFF_DIFFERENTIATED;
     p->budgeted_occupancy = cfg_real(c, "takst.budgeted_occupancy");

@@ -90,6 +90,21 @@ typedef struct objective_params {
 
 typedef enum { OWNER_ACTIVITY, OWNER_FRAME, OWNER_MIXED } owner_model;
 
+#define MAX_SHOCKS 16
+typedef enum { SHOCK_INCIDENCE, SHOCK_WAVE, SHOCK_CLOSURE, SHOCK_WAGE,
+               SHOCK_EXPENSIVE_CASE } shock_kind;
+
+/* A shock as the scenario states it; occurrences are drawn per replicate. */
+typedef struct shock_params {
+    char       name[48];
+    shock_kind kind;
+    int        start_year;       /* calendar year, 0 = base year */
+    double     duration_years;
+    int        group, region, type;   /* -1: all */
+    char       region_name[48];        /* bound to an index by params_bind_regions */
+    double     size, size_sd, rate;
+} shock_params;
+
 typedef struct owner_budget_params {
     owner_model model;
     double fixed_share, progression_effect;
@@ -147,6 +162,8 @@ typedef struct params {
     tender_params tender;
     objective_params objective;
     owner_budget_params owner;
+    int      n_shocks;
+    shock_params shock[MAX_SHOCKS];
     tariff_mode tariff;
     double   budgeted_occupancy, rammeaftale_cap, private_markup;
     /* budgets and municipal heterogeneity */
@@ -159,6 +176,11 @@ extern const size_t params_table_len;
 
 /* Fill P from C; 0 on success, else ERR names the key.  */
 int params_load(const cfg *c, params *p, cfg_error *err);
+
+/* Bind shocks' region names to the indices of the municipality table's
+ * regions (NAMES[0..N)); 0, or -1 with ERR naming the key. */
+int params_bind_regions(const cfg *c, params *p, const char (*names)[48], int n,
+                        cfg_error *err);
 
 /* Markdown table of every key: for the README's scenario reference. */
 void params_reference(FILE *out);

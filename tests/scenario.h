@@ -15,8 +15,11 @@ static inline int test_load_scenario(const char *path, params *p, muni_table *mt
     cfg *c = cfg_load(path, params_table, params_table_len, &err);
     if (!c) { fprintf(stderr, "%s\n", err.message); return -1; }
     int rc = params_load(c, p, &err);
-    cfg_free(c);
     if (rc == 0) rc = muni_table_load(p->municipalities_file, mt, &err);
+    if (rc == 0)
+        rc = params_bind_regions(c, p, (const char (*)[48])mt->region_name,
+                                 mt->n_regions, &err);
+    cfg_free(c);
     if (rc) fprintf(stderr, "%s\n", err.message);
     return rc ? -1 : 0;
 }
