@@ -57,6 +57,8 @@ void   wait_remove(market *m, citizen *c);
 void   placement_reprice(market *m, citizen *c);
 double placement_price(const market *m, const citizen *c, const offer *o);
 double placement_staffed_hours(const market *m, const citizen *c, const offer *o);
+void   placement_price_parts(const market *m, const citizen *c, const offer *o,
+                             double *parts);
 double offer_expected_cost_day(const market *m, const offer *o, int level);
 
 /* caseflow.c */

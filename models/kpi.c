@@ -10,6 +10,7 @@
 #include <string.h>
 #include "kpi.h"
 #include "flow.h"
+#include "regime.h"
 
 #define KPI_ROW(name, unit, axis, head, doc) { #name, unit, axis, head, doc },
 const res_kpi kpi_table[N_KPI] = { KPI_LIST(KPI_ROW) };
@@ -56,6 +57,43 @@ static void put(const writer *w, int k, int item, double x)
     res_slot(w->res, (size_t)k, w->v, w->r)[w->y * len + item] = x;
 }
 
+/* Fixed-mix price of every part, all types weighted as the fixed-mix price
+ * is, and each part's share of the drift: its growth beyond the index over
+ * last year's whole price.  The shares add up to price_drift. */
+static void record_drift_parts(market *m, const writer *w, double fm_all,
+                               double unit_price)
+{
+    static const int kpi_of_part[N_PARTS] = {
+        K_drift_cost, K_drift_occupancy, K_drift_regrading, K_drift_upcoding,
+        K_drift_addons, K_drift_carry_over, K_drift_markup, K_drift_cap,
+        K_drift_tender_risk, K_drift_standard_price, K_drift_mismatch, K_drift_pooled
+    };
+    year_acct *ya = &m->ya;
+    int L = m->p->levels;
+    double g = m->cost_index / m->cost_index_last;
+    for (int k = 0; k < N_PARTS; k++) {
+        double sum = 0, wsum = 0;
+        for (int t = 0; t < N_OFFER_TYPES; t++) {
+            double fm = fixed_mix(ya->rev_tl[t], ya->days_tl[t], m->base_mix_tl[t], L);
+            if (isnan(fm)) continue;
+            sum += fixed_mix(ya->rev_part[k][t], ya->days_tl[t], m->base_mix_tl[t], L) *
+                   m->base_days_type[t];
+            wsum += m->base_days_type[t];
+        }
+        double part = wsum > 0 ? sum / wsum : NAN;
+        double share = m->year == 0 || !(m->last_fixed_price_all > 0) ? NAN
+                     : (part - m->last_part_price[k] * g) / (m->last_fixed_price_all * g);
+        put(w, kpi_of_part[k], 0, share);
+        m->last_part_price[k] = part;
+    }
+    double unit_drift = m->year == 0 || !(m->last_unit_price > 0) ? NAN
+                      : unit_price / m->last_unit_price / g - 1;
+    double fixed_drift = m->year == 0 || !(m->last_fixed_price_all > 0) ? NAN
+                       : fm_all / m->last_fixed_price_all / g - 1;
+    put(w, K_drift_case_mix, 0, unit_drift - fixed_drift);
+    m->last_unit_price = unit_price;
+}
+
 static void record_prices(market *m, const writer *w)
 {
     const params *p = m->p;
@@ -86,6 +124,12 @@ static void record_prices(market *m, const writer *w)
     double fm_all = all_w > 0 ? all / all_w : NAN;
     put(w, K_fixed_mix_price, 0, fm_all);
     put(w, K_price_drift, 0, drift(fm_all, m->last_fixed_price_all, m));
+    double total = 0, days = 0;
+    for (int t = 0; t < N_OFFER_TYPES; t++) {
+        total += ya->spend_type[t];
+        days += ya->days_type[t];
+    }
+    record_drift_parts(m, w, fm_all, ratio(total, days / DAYS_PER_YEAR));
     m->last_fixed_price_all = fm_all;
     for (int g = 0; g < p->n_groups; g++) {
         double fm = fixed_mix(ya->rev_gl[g], ya->days_gl[g], m->base_mix_gl[g], L);
@@ -231,6 +275,7 @@ static void spread_lumps(market *m)
         double share = lump * citizen_hours(m, c, o, c->true_level) /
                        o->true_hours;
         m->ya.rev_tl[o->type][c->true_level] += share;
+        m->ya.rev_part[PART_POOLED][o->type][c->true_level] += share;
         m->ya.rev_gl[c->group][c->true_level] += share;
         m->ya.spend_group[c->group] += share;
     }

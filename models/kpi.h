@@ -28,9 +28,22 @@
  X(unit_price_by_group, "DKK/place-year", RES_AXIS_GROUP, 0, "expenditure per occupied place-year by target group") \
  X(fixed_mix_price, "DKK/place-year", RES_AXIS_NONE, 0, "price of a comparable place: base-year mix of type and need level") \
  X(fixed_mix_price_by_type, "DKK/place-year", RES_AXIS_OFFER_TYPE, 0, "price of a comparable place by type") \
- X(price_drift, "share", RES_AXIS_NONE, 1, "growth of the fixed-mix price beyond growth of the cost index (NaN in the first year)") \
+ X(price_drift, "share", RES_AXIS_NONE, 1, "growth of the fixed-mix price beyond growth of the cost index (NaN in the first year); the drift_* parts add up to it") \
  X(price_drift_by_type, "share", RES_AXIS_OFFER_TYPE, 0, "price drift by offer type") \
  X(price_drift_by_group, "share", RES_AXIS_GROUP, 0, "price drift by target group (fixed need-level mix)") \
+ X(drift_cost, "share", RES_AXIS_NONE, 0, "price drift from cost: the true need's cost at reference occupancy (fixed cost per place moves with capacity)") \
+ X(drift_occupancy, "share", RES_AXIS_NONE, 0, "price drift from the occupancy assumed in tariffs") \
+ X(drift_regrading, "share", RES_AXIS_NONE, 0, "price drift from grades above the true need (contested downgrades, average tariffs)") \
+ X(drift_upcoding, "share", RES_AXIS_NONE, 0, "price drift from negotiated group upgrades") \
+ X(drift_addons, "share", RES_AXIS_NONE, 0, "price drift from add-ons") \
+ X(drift_carry_over, "share", RES_AXIS_NONE, 0, "price drift from public offers' results carried into tariffs") \
+ X(drift_markup, "share", RES_AXIS_NONE, 0, "price drift from private and bidders' markups") \
+ X(drift_cap, "share", RES_AXIS_NONE, 0, "price drift from the rammeaftale cap (negative when it binds)") \
+ X(drift_tender_risk, "share", RES_AXIS_NONE, 0, "price drift from tender risk premiums") \
+ X(drift_standard_price, "share", RES_AXIS_NONE, 0, "price drift from standard prices (group tariffs, contract prices) against own cost") \
+ X(drift_mismatch, "share", RES_AXIS_NONE, 0, "price drift from premiums for mismatched places") \
+ X(drift_pooled, "share", RES_AXIS_NONE, 0, "price drift from pooled contributions and owners' frames") \
+ X(drift_case_mix, "share", RES_AXIS_NONE, 0, "growth of the unit price beyond the cost index that is not price drift: heavier or lighter citizens") \
  X(cost_index, "index", RES_AXIS_NONE, 0, "cost index (base year 1): wage and fixed-cost indices weighted by the fixed share") \
  X(occupancy_by_type, "share", RES_AXIS_OFFER_TYPE, 0, "resident days over place days") \
  X(places_by_type, "places", RES_AXIS_OFFER_TYPE, 0, "capacity of open offers at year end") \

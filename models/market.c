@@ -57,6 +57,18 @@ int market_seller(const market *m, const citizen *c, const offer *o)
     }
 }
 
+/* Split AMOUNT into the parts of the price, scaled so that they add up to
+ * what was paid exactly. */
+static void accrue_parts(market *m, const citizen *c, const offer *o, double amount)
+{
+    double parts[N_PARTS], sum = 0;
+    placement_price_parts(m, c, o, parts);
+    for (int k = 0; k < N_PARTS; k++) sum += parts[k];
+    if (sum == 0) { parts[PART_COST] = sum = 1; }
+    for (int k = 0; k < N_PARTS; k++)
+        m->ya.rev_part[k][o->type][c->true_level] += amount * parts[k] / sum;
+}
+
 void market_pay(market *m, citizen *c)
 {
     double dt = m->now - c->paid_until;
@@ -77,6 +89,7 @@ void market_pay(market *m, citizen *c)
     ya->spend_seller[seller] += amount;
     ya->days_type[o->type] += dt;
     ya->rev_tl[o->type][c->true_level] += amount;
+    accrue_parts(m, c, o, amount);
     ya->days_tl[o->type][c->true_level] += dt;
     ya->rev_gl[c->group][c->true_level] += amount;
     ya->days_gl[c->group][c->true_level] += dt;

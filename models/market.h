@@ -36,6 +36,17 @@ typedef struct muni_table {
 /* Load the CSV; on error fill ERR (file, line, column name) and return -1. */
 int muni_table_load(const char *path, muni_table *t, cfg_error *err);
 
+/*
+ * The parts a day's price is made of, for decomposing price drift.  A
+ * regime's price_parts fills them so that they add up to its daily price:
+ * cost is what the citizen's true need costs the offer at the reference
+ * occupancy; the others are what the regime's rules add or take away.
+ */
+enum { PART_COST, PART_OCCUPANCY, PART_REGRADING, PART_UPCODING, PART_ADDONS,
+       PART_CARRY, PART_MARKUP, PART_CAP, PART_TENDER_RISK, PART_STANDARD,
+       PART_MISMATCH, PART_POOLED, N_PARTS };
+extern const char *const price_part_name[N_PARTS];
+
 /* Who sells a place, from the buyer's point of view. */
 enum { SELLER_OWN, SELLER_OTHER_MUNICIPALITY, SELLER_REGION, SELLER_PRIVATE,
        SELLER_POOL,            /* objective financing: the shared pool */
@@ -78,6 +89,10 @@ typedef struct offer {
     double  accrued_until;
     /* tariff of the current year (DKK per day) */
     double  basic_day, hour_day, average_day;
+    /* the pieces of a takst tariff, for the drift decomposition: basic
+     * and hourly cost before markup and cap, their common scale (markup x
+     * cap), the carry-over per day, and the average tariff's hours */
+    double  t_basic_cost, t_hour_cost, t_scale, t_carry, t_avg_hours;
     double  carry[MAX_LAG + 1];   /* amounts to fold into coming tariffs */
     double  quality;        /* 0..1, what buyers weigh against price in tenders */
     double  pooled;         /* objective financing: this year's pooled amount */
@@ -128,6 +143,8 @@ typedef struct year_acct {
     double days_type[N_OFFER_TYPES];
     double rev_tl[N_OFFER_TYPES][MAX_LEVELS], days_tl[N_OFFER_TYPES][MAX_LEVELS];
     double rev_gl[MAX_GROUPS][MAX_LEVELS], days_gl[MAX_GROUPS][MAX_LEVELS];
+    /* rev_tl split into the parts of the price (regime.h PART_*) */
+    double rev_part[N_PARTS][N_OFFER_TYPES][MAX_LEVELS];
     double spend_group[MAX_GROUPS], days_group[MAX_GROUPS];
     double home_cost, home_days, admin_cost;
     double wait_days_sum[2]; int placements[2];   /* [broad, narrow] */
@@ -161,6 +178,7 @@ typedef struct tender_lot {
     int     round, n_win;
     int32_t winner[MAX_WINNERS];
     double  price[MAX_WINNERS];  /* per day, indexed each year */
+    double  risk;                /* the lot's risk premium rate */
 } tender_lot;
 
 typedef struct tender_state {
@@ -207,6 +225,7 @@ typedef struct market {
     double    base_days_type[N_OFFER_TYPES];               /* base-year weights */
     double    last_fixed_price_type[N_OFFER_TYPES], last_fixed_price_all;
     double    last_fixed_price_group[MAX_GROUPS];
+    double    last_part_price[N_PARTS], last_unit_price;
     sim_rng   market_rng;   /* year-end decisions: entry, tie-breaks */
 
     /* sums over the whole run, for the balance invariant */

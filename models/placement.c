@@ -58,6 +58,26 @@ double placement_price(const market *m, const citizen *c, const offer *o)
     return price;
 }
 
+/* The parts of placement_price(C, O), adding up to it. */
+void placement_price_parts(const market *m, const citizen *c, const offer *o,
+                           double *parts)
+{
+    const regime_ops *r = regime_of(m, o->type, o->group);
+    if (r->price_parts) {
+        r->price_parts(m, c, o, parts);
+    } else {
+        for (int k = 0; k < N_PARTS; k++) parts[k] = 0;
+        parts[PART_COST] = r->daily_price(m, c, o);
+    }
+    if (o->owner_kind == OWNER_MUNICIPAL && o->owner == c->home)
+        for (int k = 0; k < N_PARTS; k++) parts[k] *= 1 - m->p->owner.fixed_share;
+    if (c->mismatched) {
+        double sum = 0;
+        for (int k = 0; k < N_PARTS; k++) sum += parts[k];
+        parts[PART_MISMATCH] += sum * m->p->mismatch_premium;
+    }
+}
+
 double placement_staffed_hours(const market *m, const citizen *c, const offer *o)
 {
     const regime_ops *r = regime_of(m, o->type, o->group);

@@ -10,6 +10,11 @@
 #include <string.h>
 #include "regime.h"
 
+const char *const price_part_name[N_PARTS] = {
+    "cost", "occupancy", "regrading", "upcoding", "addons", "carry_over",
+    "markup", "cap", "tender_risk", "standard_price", "mismatch", "pooled"
+};
+
 const regime_ops *regime_find(const char *name)
 {
     static const regime_ops *const all[] = {

@@ -34,6 +34,9 @@ typedef struct regime_ops {
     double (*referral_bias)(const market *m, int type, int group);
     /* Utility the buyer of C adds for offer O; -INFINITY rules O out. */
     double (*preference)(const market *m, const citizen *c, const offer *o);
+    /* The parts of daily_price(C, O), adding up to it (N_PARTS values). */
+    void   (*price_parts)(const market *m, const citizen *c, const offer *o,
+                          double *parts);
     /* C has just been placed in O (contracts attach here). */
     void   (*on_place)(market *m, citizen *c, const offer *o);
     int      negotiates;   /* add-ons and contested grades at follow-ups */
@@ -72,6 +75,11 @@ double takst_capped(double cost_based, double last, double index_growth,
 void   takst_set_tariff(market *m, offer *o, int year);
 /* The takst price of C in O from O's current tariff. */
 double takst_price(const market *m, const citizen *c, const offer *o);
+/* The takst parts of C's price in O. */
+void   takst_price_parts(const market *m, const citizen *c, const offer *o,
+                         double *parts);
+/* What C's true need costs O per day at the reference occupancy. */
+double regime_cost_day(const market *m, const citizen *c, const offer *o);
 /* takst's settlement of one offer: equity, and carry-over if public. */
 void   takst_settle(market *m, offer *o);
 

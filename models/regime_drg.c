@@ -104,6 +104,18 @@ static double drg_price(const market *m, const citizen *c, const offer *o)
     return m->drg->tariff[o->region][o->type][o->group][c->priced_level];
 }
 
+/* The group tariff at the true level against the offer's own cost
+ * (standard price), and the step to the group actually paid (upcoding). */
+static void drg_price_parts(const market *m, const citizen *c, const offer *o,
+                            double *parts)
+{
+    const double *row = m->drg->tariff[o->region][o->type][o->group];
+    for (int k = 0; k < N_PARTS; k++) parts[k] = 0;
+    parts[PART_COST] = regime_cost_day(m, c, o);
+    parts[PART_STANDARD] = row[c->true_level] - parts[PART_COST];
+    parts[PART_UPCODING] = row[c->priced_level] - row[c->true_level];
+}
+
 /*
  * This year's cost per resident-day by level, offer by offer: its fixed cost
  * per resident-day plus its staff cost per staffed hour times the level's
@@ -183,6 +195,7 @@ const regime_ops regime_drg = {
     .name = "drg",
     .year_start = drg_year_start,
     .daily_price = drg_price,
+    .price_parts = drg_price_parts,
     .year_end = drg_year_end,
     .regrade = drg_regrade,
     .staffed_hours = drg_staffed_hours,

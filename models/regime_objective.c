@@ -34,6 +34,18 @@ double objective_contribution(double pool_total, double adults,
     return pool_adults > 0 ? pool_total * adults / pool_adults : 0;
 }
 
+static double buyer_price(const market *m, const citizen *c, const offer *o);
+
+/* The buyer pays a share of the takst price: the same parts, scaled; the
+ * pooled part is added to the price of a place at year end (kpi.c). */
+static void objective_price_parts(const market *m, const citizen *c,
+                                  const offer *o, double *parts)
+{
+    double full = takst_price(m, c, o), paid = buyer_price(m, c, o);
+    takst_price_parts(m, c, o, parts);
+    for (int k = 0; k < N_PARTS; k++) parts[k] *= full > 0 ? paid / full : 0;
+}
+
 static double buyer_price(const market *m, const citizen *c, const offer *o)
 {
     const objective_params *op = &m->p->objective;
@@ -171,6 +183,7 @@ const regime_ops regime_objective = {
     .name = "objective",
     .year_start = objective_year_start,
     .daily_price = buyer_price,
+    .price_parts = objective_price_parts,
     .year_end = objective_year_end,
     .referral_bias = objective_referral_bias,
     .negotiates = 1,

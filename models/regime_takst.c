@@ -80,6 +80,42 @@ void takst_set_tariff(market *m, offer *o, int year)
     o->basic_day = basic + carry;     /* carry-over stands outside the cap */
     o->hour_day = hour;
     o->average_day = o->basic_day + hour * budget_hours(m, o);
+    o->t_basic_cost = takst_basic_day(fixed_year, o->capacity, bocc);
+    o->t_hour_cost = m->wage / 7.0;
+    o->t_scale = o->t_hour_cost > 0 ? hour / o->t_hour_cost : 1;
+    o->t_carry = carry;
+    o->t_avg_hours = budget_hours(m, o);
+}
+
+double regime_cost_day(const market *m, const citizen *c, const offer *o)
+{
+    return o->fixed_per_place * m->fixed_index /
+               (DAYS_PER_YEAR * m->p->reference_occupancy) +
+           citizen_hours(m, c, o, c->true_level) * m->wage / 7.0;
+}
+
+/*
+ * takst's price is (basic + hour x graded hours) x scale + carry, plus
+ * add-ons; taken apart at the citizen's true need and the reference
+ * occupancy, the pieces are exactly the parts of the drift decomposition.
+ */
+void takst_price_parts(const market *m, const citizen *c, const offer *o,
+                       double *parts)
+{
+    const params *p = m->p;
+    double h_true = citizen_hours(m, c, o, c->true_level);
+    double h_graded = p->tariff == TARIFF_AVERAGE ? o->t_avg_hours
+                                                  : citizen_hours(m, c, o, c->priced_level);
+    double basic_ref = o->t_basic_cost * p->budgeted_occupancy / p->reference_occupancy;
+    double unscaled = o->t_basic_cost + o->t_hour_cost * h_graded;
+    for (int k = 0; k < N_PARTS; k++) parts[k] = 0;
+    parts[PART_COST] = basic_ref + o->t_hour_cost * h_true;
+    parts[PART_OCCUPANCY] = o->t_basic_cost - basic_ref;
+    parts[PART_REGRADING] = o->t_hour_cost * (h_graded - h_true);
+    parts[o->owner_kind == OWNER_PRIVATE ? PART_MARKUP : PART_CAP] =
+        (o->t_scale - 1) * unscaled;
+    parts[PART_CARRY] = o->t_carry;
+    parts[PART_ADDONS] = o->t_hour_cost * o->t_scale * h_graded * c->addons * p->addon_size;
 }
 
 static void takst_year_start(market *m, int year)
@@ -123,6 +159,7 @@ const regime_ops regime_takst = {
     .name = "takst",
     .year_start = takst_year_start,
     .daily_price = takst_price,
+    .price_parts = takst_price_parts,
     .year_end = takst_year_end,
     .negotiates = 1,
 };

@@ -137,7 +137,9 @@ static void run_lot(market *m, int t, int g, int area, double volume, int round,
     if (!l) return;
     int lot = (int)(l - m->tender->lot);
     *l = (tender_lot){ .type = (int8_t)t, .group = (int8_t)g, .area = (int16_t)area,
-                       .round = round, .n_win = n < tp->winners ? n : tp->winners };
+                       .round = round, .n_win = n < tp->winners ? n : tp->winners,
+                       .risk = tp->risk_premium + tp->small_lot_premium *
+                               tp->reference_volume / (volume + tp->reference_volume) };
     for (int w = 0; w < l->n_win; w++) {
         l->winner[w] = bids[w].offer;
         l->price[w] = bids[w].price;
@@ -221,6 +223,29 @@ static double tender_price(const market *m, const citizen *c, const offer *o)
     return slot >= 0 ? m->tender->lot[lot].price[slot] : takst_price(m, c, o);
 }
 
+/* A contract price is cost at the lot's mix x (1 + markup + risk): its
+ * markup and risk shares, and its distance from the citizen's own cost. */
+static void tender_price_parts(const market *m, const citizen *c, const offer *o,
+                               double *parts)
+{
+    int id = (int)(o - m->offers), lot = -1, slot = -1;
+    if (c->state == CIT_PLACED && c->offer == id) {
+        lot = c->lot;
+        slot = c->lot_slot;
+    } else if ((lot = m->tender->current[o->type][o->group][c->home]) >= 0) {
+        slot = winner_slot(&m->tender->lot[lot], id);
+    }
+    if (lot < 0 || slot < 0) { takst_price_parts(m, c, o, parts); return; }
+    const tender_lot *l = &m->tender->lot[lot];
+    double price = l->price[slot], mk = m->p->tender.markup;
+    double base = price / (1 + mk + l->risk);
+    for (int k = 0; k < N_PARTS; k++) parts[k] = 0;
+    parts[PART_COST] = regime_cost_day(m, c, o);
+    parts[PART_STANDARD] = base - parts[PART_COST];
+    parts[PART_MARKUP] = base * mk;
+    parts[PART_TENDER_RISK] = base * l->risk;
+}
+
 static void tender_year_end(market *m, int year)
 {
     (void)year;
@@ -260,6 +285,7 @@ const regime_ops regime_tender = {
     .name = "tender",
     .year_start = tender_year_start,
     .daily_price = tender_price,
+    .price_parts = tender_price_parts,
     .year_end = tender_year_end,
     .preference = tender_preference,
     .on_place = tender_on_place,
