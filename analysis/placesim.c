@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "analysis/compare.h"
 #include "analysis/results.h"
+#include "analysis/risk.h"
 #include "analysis/report.h"
 #include "models/kpi.h"
 #include "models/market.h"
@@ -43,6 +44,8 @@ static const char usage_text[] =
 "  compare [SCENARIO] run SCENARIO's variants (default scenarios/regimes.yaml)\n"
 "                    on common random numbers; report each variant and its\n"
 "                    paired difference from the first, with 95 %% intervals\n"
+"  risk [SCENARIO]   price-drift risk of SCENARIO's variants (default\n"
+"                    scenarios/shocks.yaml: the four regimes under shocks)\n"
 "  check SCENARIO    validate SCENARIO and its data; write nothing\n"
 "  reference         print the scenario key reference (Markdown)\n"
 "  outputs           print the output (KPI) reference (Markdown)\n"
@@ -61,12 +64,19 @@ static const char usage_text[] =
 "                       is narrower than W (relative to the reference mean;\n"
 "                       absolute for price drift: 0.01 = 1 point)\n"
 "  -m, --max-replicates N  stop adding batches here (default 10 x --replicates)\n"
+"\n"
+"options for risk (besides those of run):\n"
+"  -T, --threshold T    yearly drift counted as high, a share (default 0.01)\n"
+"  -S, --sensitivity    add a one-at-a-time sensitivity table for the first\n"
+"                       variant (each parameter x (1 -+ step))\n"
+"      --step S         relative step of the sensitivity (default 0.2)\n"
 "  -h, --help           this text\n"
 "  -V, --version        program version\n";
 
 typedef struct options {
     long replicates, threads, years, max_replicates;
-    double until_width;
+    double until_width, threshold, step;
+    int sensitivity;
     long long seed;
     int  has_seed, force, quiet;
     const char *output;
@@ -102,12 +112,15 @@ static int parse_options(int argc, char **argv, options *o)
         { "quiet", no_argument, 0, 'q' },
         { "until-width", required_argument, 0, 'w' },
         { "max-replicates", required_argument, 0, 'm' },
+        { "threshold", required_argument, 0, 'T' },
+        { "sensitivity", no_argument, 0, 'S' },
+        { "step", required_argument, 0, 'P' },
         { 0, 0, 0, 0 }
     };
     int ch;
     long v;
     char *end;
-    while ((ch = getopt_long(argc, argv, "r:s:t:y:o:fqw:m:", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "r:s:t:y:o:fqw:m:T:S", longopts, NULL)) != -1) {
         switch (ch) {
         case 'r':
             if (parse_long(optarg, 1, 1000000, &v)) return bad_usage("--replicates wants a whole number from 1 to 1000000, got '%s'", optarg);
@@ -129,6 +142,17 @@ static int parse_options(int argc, char **argv, options *o)
         case 'm':
             if (parse_long(optarg, 1, 1000000, &v)) return bad_usage("--max-replicates wants a whole number from 1 to 1000000, got '%s'", optarg);
             o->max_replicates = v; break;
+        case 'T':
+            o->threshold = strtod(optarg, &end);
+            if (*end || end == optarg || !(o->threshold > -1) || o->threshold > 1)
+                return bad_usage("--threshold wants a share above -1 and at most 1, got '%s'", optarg);
+            break;
+        case 'S': o->sensitivity = 1; break;
+        case 'P':
+            o->step = strtod(optarg, &end);
+            if (*end || end == optarg || !(o->step > 0) || o->step >= 1)
+                return bad_usage("--step wants a share above 0 and below 1, got '%s'", optarg);
+            break;
         case 'o': o->output = optarg; break;
         case 'f': o->force = 1; break;
         case 'q': o->quiet = 1; break;
@@ -277,6 +301,34 @@ static int load_scenario(const char *path, const options *o, loaded *l)
     return 0;
 }
 
+/* Append two variants per sensitivity knob: variant 0 with the knob at
+ * value x (1 - step) and x (1 + step), clamped to the key's range. */
+static int add_sensitivity(loaded *l, double step, double *low, double *high)
+{
+    int n = l->n + 2 * (int)params_sensitivity_len;
+    params *p = realloc(l->p, (size_t)n * sizeof *p);
+    if (p) l->p = p;
+    muni_table *mt = realloc(l->mt, (size_t)n * sizeof *mt);
+    if (mt) l->mt = mt;
+    char **nm = realloc(l->names, (size_t)n * sizeof *nm);
+    if (nm) l->names = nm;
+    if (!p || !mt || !nm) return -1;
+    for (size_t i = 0; i < params_sensitivity_len; i++)
+        for (int side = 0; side < 2; side++) {
+            int v = l->n++;
+            const params_knob *k = &params_sensitivity[i];
+            l->p[v] = l->p[0];
+            l->mt[v] = l->mt[0];
+            double x = params_get_knob(&l->p[0], k) * (side ? 1 + step : 1 - step);
+            double set = params_set_knob(&l->p[v], k, x);
+            (side ? high : low)[i] = set;
+            char name[128];
+            snprintf(name, sizeof name, "%s%c", k->key, side ? '+' : '-');
+            l->names[v] = strdup(name);
+        }
+    return 0;
+}
+
 /* Variants are compared replicate by replicate: they must share the plan. */
 static int variants_comparable(const char *scenario, const loaded *l)
 {
@@ -394,12 +446,21 @@ static int run_batch(loaded *l, res_set *res, double *events, int r0, int r1,
  * intervals are narrow enough), report, write.  COMPARE selects the
  * comparison report and stopping rule.
  */
+enum { MODE_RUN, MODE_COMPARE, MODE_RISK };
+
 static int execute(const char *scenario, const options *o, int argc, char **argv,
-                   int compare)
+                   int mode)
 {
     loaded l;
     int rc = load_scenario(scenario, o, &l);
     if (rc) return rc;
+    int compare = mode == MODE_COMPARE, n_base = l.n;
+    double low[64], high[64];
+    if (mode == MODE_RISK && o->sensitivity &&
+        add_sensitivity(&l, o->step > 0 ? o->step : 0.2, low, high)) {
+        fprintf(stderr, "placesim: out of memory\n");
+        exit(EXIT_RUN_FAILED);
+    }
     char path[1024];
     if (o->output) snprintf(path, sizeof path, "%s", o->output);
     else default_output(scenario, (unsigned long long)l.p[0].seed, path, sizeof path);
@@ -425,6 +486,7 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     res->variant_names = l.names;     /* the result set frees them now */
     l.names = NULL;
     if (compare) { res->agg = compare_aggs; res->n_agg = compare_n_aggs; }
+    if (mode == MODE_RISK) { res->agg = risk_aggs; res->n_agg = risk_n_aggs; }
 
     if (!o->quiet)
         fprintf(stderr, "placesim: %s: %d variant(s) x %d replicates x %d years on %d threads\n",
@@ -447,8 +509,19 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     res->seconds = st.seconds;
 
     if (!o->quiet) {
-        if (compare) compare_report(stdout, res);
-        else report_summary(stdout, res);
+        if (compare) {
+            compare_report(stdout, res);
+        } else if (mode == MODE_RISK) {
+            risk_report(stdout, res, n_base, o->threshold ? o->threshold : 0.01);
+            const char *keys[64];
+            for (size_t i = 0; i < params_sensitivity_len; i++)
+                keys[i] = params_sensitivity[i].key;
+            if (o->sensitivity)
+                risk_sensitivity(stdout, res, n_base, keys, low, high,
+                                 (int)params_sensitivity_len);
+        } else {
+            report_summary(stdout, res);
+        }
     }
     char err[512];
     if (res_write_h5(res, path, o->force, err, sizeof err)) {
@@ -494,7 +567,8 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "reference")) { params_reference(stdout); return 0; }
     if (!strcmp(cmd, "outputs")) { report_kpi_reference(stdout, kpi_table, N_KPI); return 0; }
-    if (strcmp(cmd, "run") && strcmp(cmd, "check") && strcmp(cmd, "compare"))
+    if (strcmp(cmd, "run") && strcmp(cmd, "check") && strcmp(cmd, "compare") &&
+        strcmp(cmd, "risk"))
         return bad_usage("unknown command '%s'", cmd);
 
     options o = { 0 };
@@ -506,12 +580,15 @@ int main(int argc, char **argv)
     optind = 2;
     int rc = parse_options(argc, argv, &o);
     if (rc) return rc;
-    int compare = !strcmp(cmd, "compare");
-    if (compare && optind == argc)
-        return execute("scenarios/regimes.yaml", &o, argc, argv, 1);
+    int mode = !strcmp(cmd, "compare") ? MODE_COMPARE
+             : !strcmp(cmd, "risk") ? MODE_RISK : MODE_RUN;
+    if (mode != MODE_RUN && optind == argc && strcmp(cmd, "check"))
+        return execute(mode == MODE_COMPARE ? "scenarios/regimes.yaml"
+                                            : "scenarios/shocks.yaml",
+                       &o, argc, argv, mode);
     if (optind != argc - 1)
         return bad_usage("%s wants exactly one scenario file", cmd);
     const char *scenario = argv[optind];
     if (!strcmp(cmd, "check")) return cmd_check(scenario, &o);
-    return execute(scenario, &o, argc, argv, compare);
+    return execute(scenario, &o, argc, argv, mode);
 }

@@ -207,17 +207,24 @@ void res_stat_diff(const res_set *s, size_t k, int v, int ref, int y, int a,
 
 /* ---- horizon aggregates -------------------------------------------------- */
 
-static double aggregate(const res_set *s, size_t k, res_agg_kind kind, int v, int r)
+double res_aggregate(const res_set *s, size_t k, res_agg_kind kind, int v, int r)
 {
     if (kind == RES_AGG_LAST) return value_at(s, k, v, r, s->n_years - 1, 0);
-    double sum = 0;
+    double sum = 0, product = 1;
     int n = 0;
     for (int y = 0; y < s->n_years; y++) {
         double x = value_at(s, k, v, r, y, 0);
-        if (isfinite(x)) { sum += x; n++; }
+        if (!isfinite(x)) continue;
+        sum += x;
+        product *= 1 + x;
+        n++;
     }
     if (n == 0) return NAN;
-    return kind == RES_AGG_SUM ? sum : sum / n;
+    switch (kind) {
+    case RES_AGG_SUM:      return sum;
+    case RES_AGG_COMPOUND: return product - 1;
+    default:               return sum / n;
+    }
 }
 
 void res_stat_agg(const res_set *s, size_t k, res_agg_kind kind, int v, int ref,
@@ -230,8 +237,8 @@ void res_stat_agg(const res_set *s, size_t k, res_agg_kind kind, int v, int ref,
         (buf = malloc((size_t)s->n_replicates * sizeof *buf)))
         for (int r = 0; r < s->n_replicates; r++) {
             if (!job_done(s, v, r) || (ref >= 0 && !job_done(s, ref, r))) continue;
-            double x = aggregate(s, k, kind, v, r);
-            if (ref >= 0) x -= aggregate(s, k, kind, ref, r);
+            double x = res_aggregate(s, k, kind, v, r);
+            if (ref >= 0) x -= res_aggregate(s, k, kind, ref, r);
             if (isfinite(x)) buf[n++] = x;
         }
     describe(buf, n, out);

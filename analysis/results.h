@@ -32,7 +32,9 @@ typedef struct res_kpi {
 
 /* Over the horizon, per replicate: the sum of the years (flows), the mean of
  * the years with a value (rates), or the last year (levels). */
-typedef enum { RES_AGG_SUM, RES_AGG_MEAN, RES_AGG_LAST } res_agg_kind;
+typedef enum { RES_AGG_SUM, RES_AGG_MEAN, RES_AGG_LAST,
+               RES_AGG_COMPOUND   /* product of (1 + x) over the years, minus 1 */
+             } res_agg_kind;
 
 typedef struct res_agg {
     const char  *kpi;     /* name in the KPI table (national KPIs) */
@@ -96,6 +98,8 @@ void res_stat_diff(const res_set *s, size_t k, int v, int ref, int y, int a,
  * for variant V; with REF >= 0, of the paired difference V - REF. */
 void res_stat_agg(const res_set *s, size_t k, res_agg_kind kind, int v, int ref,
                   res_stat *out);
+/* The horizon aggregate of national KPI K for job (V, R); NaN if none. */
+double res_aggregate(const res_set *s, size_t k, res_agg_kind kind, int v, int r);
 /* Index of the KPI called NAME, or -1. */
 int  res_kpi_index(const res_set *s, const char *name);
 /* Keep the first R replicates of every variant (R <= n_replicates). */

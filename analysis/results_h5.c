@@ -463,7 +463,7 @@ static int write_diffs(h5w *w, hid_t file)
 static int write_aggregates(h5w *w, hid_t file, const char *top, int diff)
 {
     const res_set *s = w->s;
-    static const char *const kind_name[] = { "sum", "mean", "last" };
+    static const char *const kind_name[] = { "sum", "mean", "last", "compound" };
     hid_t dir = group_open(w, file, top);
     if (dir < 0) return -1;
     int rc = 0;

@@ -208,6 +208,7 @@ void market_free(market *m)
     sim_queue_free(&m->q);
     free(m->drg);
     free(m->shocks);
+    free(m->incidence_shocks);
     if (m->tender) free(m->tender->lot);
     free(m->tender);
     free(m->offers);

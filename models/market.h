@@ -196,6 +196,7 @@ typedef struct market {
     drg_state    *drg;      /* allocated only when the regime is in use */
     struct shock_event *shocks; int n_shocks;   /* this replicate's shocks */
     int       shocks_on_incidence;             /* any incidence or wave shock */
+    int      *incidence_shocks; int n_incidence_shocks;  /* their indices */
     tender_state *tender;
     uint64_t seed;
     int      replicate;

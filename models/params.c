@@ -528,6 +528,45 @@ int params_load(const cfg *c, params *p, cfg_error *err)
     return 0;
 }
 
+/* ---- sensitivity -------------------------------------------------------- */
+
+/* The [A] parameters that plausibly move price drift most. */
+const params_knob params_sensitivity[] = {
+    { "negotiation.rigor", offsetof(params, rigor) },
+    { "negotiation.regrade_ask_prob", offsetof(params, regrade_ask_prob) },
+    { "negotiation.addon_ask_prob", offsetof(params, addon_ask_prob) },
+    { "negotiation.addon_size", offsetof(params, addon_size) },
+    { "negotiation.push_prob", offsetof(params, push_prob) },
+    { "need.assessment_noise_sd", offsetof(params, assessment_noise_sd) },
+    { "takst.private_markup", offsetof(params, private_markup) },
+    { "costs.staff_adjust_per_quarter", offsetof(params, staff_adjust) },
+    { "offers.carry_band", offsetof(params, carry_band) },
+    { "placement.decline_prob", offsetof(params, decline_prob) },
+};
+const size_t params_sensitivity_len =
+    sizeof params_sensitivity / sizeof params_sensitivity[0];
+
+static const cfg_key *table_key(const char *path)
+{
+    for (size_t i = 0; i < params_table_len; i++)
+        if (!strcmp(params_table[i].path, path)) return &params_table[i];
+    return NULL;
+}
+
+double params_get_knob(const params *p, const params_knob *k)
+{
+    return *(const double *)((const char *)p + k->offset);
+}
+
+double params_set_knob(params *p, const params_knob *k, double value)
+{
+    const cfg_key *t = table_key(k->key);
+    if (t && value < t->min) value = t->min;
+    if (t && value > t->max) value = t->max;
+    *(double *)((char *)p + k->offset) = value;
+    return value;
+}
+
 /* ---- reference ---------------------------------------------------------- */
 
 static const char *type_word(cfg_type t)

@@ -182,6 +182,18 @@ int params_load(const cfg *c, params *p, cfg_error *err);
 int params_bind_regions(const cfg *c, params *p, const char (*names)[48], int n,
                         cfg_error *err);
 
+/* Parameters a one-at-a-time sensitivity analysis varies: the key, and
+ * where it lives in a params struct. */
+typedef struct params_knob {
+    const char *key;
+    size_t      offset;     /* of a double in params */
+} params_knob;
+extern const params_knob params_sensitivity[];
+extern const size_t params_sensitivity_len;
+/* Set knob K of P to VALUE clamped to the key's range; returns the value. */
+double params_set_knob(params *p, const params_knob *k, double value);
+double params_get_knob(const params *p, const params_knob *k);
+
 /* Markdown table of every key: for the README's scenario reference. */
 void params_reference(FILE *out);
 

@@ -28,6 +28,12 @@ static int add_event(market *m, int i, double t0, double size, double u)
         .size = size, .u = u };
     int id = m->n_shocks++;
     if (s->kind == SHOCK_INCIDENCE || s->kind == SHOCK_WAVE) {
+        /* needs arising read these at every onset: keep them apart */
+        int *ix = realloc(m->incidence_shocks,
+                          (size_t)(m->n_incidence_shocks + 1) * sizeof *ix);
+        if (!ix) { market_fail(m, "out of memory for shocks"); return -1; }
+        m->incidence_shocks = ix;
+        ix[m->n_incidence_shocks++] = id;
         m->shocks_on_incidence = 1;
         return 0;
     }
@@ -79,8 +85,8 @@ static int matches(const shock_event *e, int g, int k, int region)
 double shocks_incidence(const market *m, int g, int k, int region, double t)
 {
     double inc = m->p->group[g].incidence[k];
-    for (int i = 0; i < m->n_shocks; i++) {
-        const shock_event *e = &m->shocks[i];
+    for (int j = 0; j < m->n_incidence_shocks; j++) {
+        const shock_event *e = &m->shocks[m->incidence_shocks[j]];
         if (t < e->t0 || t >= e->t1 || !matches(e, g, k, region)) continue;
         if (e->kind == SHOCK_INCIDENCE) inc *= 1 + e->size;
         else if (e->kind == SHOCK_WAVE) inc += e->size;
@@ -91,9 +97,8 @@ double shocks_incidence(const market *m, int g, int k, int region, double t)
 double shocks_next_change(const market *m, double t)
 {
     double next = INFINITY;
-    for (int i = 0; i < m->n_shocks; i++) {
-        const shock_event *e = &m->shocks[i];
-        if (e->kind != SHOCK_INCIDENCE && e->kind != SHOCK_WAVE) continue;
+    for (int j = 0; j < m->n_incidence_shocks; j++) {
+        const shock_event *e = &m->shocks[m->incidence_shocks[j]];
         if (e->t0 > t && e->t0 < next) next = e->t0;
         if (e->t1 > t && e->t1 < next) next = e->t1;
     }
