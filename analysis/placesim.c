@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "analysis/calibrate.h"
 #include "analysis/compare.h"
 #include "analysis/results.h"
 #include "analysis/risk.h"
@@ -46,6 +47,10 @@ static const char usage_text[] =
 "                    paired difference from the first, with 95 %% intervals\n"
 "  risk [SCENARIO]   price-drift risk of SCENARIO's variants (default\n"
 "                    scenarios/shocks.yaml: the four regimes under shocks)\n"
+"  calibrate SCENARIO -o OUT  fit the free parameters to the reported figures\n"
+"                    and write them to OUT, a scenario extending SCENARIO\n"
+"  validate [SCENARIO] targets against the simulated baseline\n"
+"                    (default scenarios/denmark.yaml); writes nothing\n"
 "  check SCENARIO    validate SCENARIO and its data; write nothing\n"
 "  reference         print the scenario key reference (Markdown)\n"
 "  outputs           print the output (KPI) reference (Markdown)\n"
@@ -70,6 +75,9 @@ static const char usage_text[] =
 "  -S, --sensitivity    add a one-at-a-time sensitivity table for the first\n"
 "                       variant (each parameter x (1 -+ step))\n"
 "      --step S         relative step of the sensitivity (default 0.2)\n"
+"\n"
+"options for calibrate: -r N replicates per trial (default 8), -y N years per\n"
+"  trial (default 5), -m N simplex iterations at most (default 80), -o, -f\n"
 "  -h, --help           this text\n"
 "  -V, --version        program version\n";
 
@@ -553,6 +561,81 @@ static int cmd_check(const char *scenario, const options *o)
     return 0;
 }
 
+/* Run R replicates of variant 0 of L into a new result set. */
+static res_set *run_quietly(loaded *l, const options *o, int argc, char **argv,
+                            const char *scenario)
+{
+    res_set *res = result_set(l, o, argc, argv, scenario);
+    double *events = calloc((size_t)l->n * (size_t)l->p[0].replicates, sizeof *events);
+    if (!res || !events) { fprintf(stderr, "placesim: out of memory\n"); exit(EXIT_RUN_FAILED); }
+    res->variant_names = l->names;
+    l->names = NULL;
+    run_ctx ctx = { l->p, l->mt, res, events };
+    sim_plan plan = { l->n, l->p[0].replicates, 0, l->p[0].replicates };  /* variant 0 */
+    sim_plan_run(&plan, run_job, &ctx, (int)o->threads, isatty(2) && !o->quiet, NULL);
+    free(events);
+    return res;
+}
+
+static int cmd_validate(const char *scenario, const options *o, int argc, char **argv)
+{
+    loaded l;
+    int rc = load_scenario(scenario, o, &l);
+    if (rc) return rc;
+    res_set *res = run_quietly(&l, o, argc, argv, scenario);
+    calib_validate(stdout, res);
+    res_free(res);
+    loaded_free(&l);
+    return 0;
+}
+
+/* The path of BASE as seen from the directory of OUT, for `extends:`. */
+static void relative_to(const char *out, const char *base, char *rel, size_t n)
+{
+    const char *a = strrchr(out, '/'), *b = strrchr(base, '/');
+    size_t da = a ? (size_t)(a - out) : 0, db = b ? (size_t)(b - base) : 0;
+    if (da == db && strncmp(out, base, da) == 0) snprintf(rel, n, "%s", b ? b + 1 : base);
+    else if (base[0] == '/') snprintf(rel, n, "%s", base);
+    else {
+        char cwd[1024];
+        snprintf(rel, n, "%s/%s", getcwd(cwd, sizeof cwd) ? cwd : ".", base);
+    }
+}
+
+static int cmd_calibrate(const char *scenario, const options *o, int argc, char **argv)
+{
+    if (!o->output)
+        return bad_usage("calibrate wants -o OUT, the scenario file to write (%s)", scenario);
+    struct stat st;
+    if (!o->force && stat(o->output, &st) == 0) {
+        fprintf(stderr, "placesim: %s exists; use --force to replace it\n", o->output);
+        return EXIT_BAD_INPUT;
+    }
+    options oo = *o;
+    if (!oo.replicates) oo.replicates = 8;
+    loaded l;
+    int rc = load_scenario(scenario, &oo, &l);
+    if (rc) return rc;
+    int years = o->years ? (int)o->years : 5;
+    int iters = o->max_replicates ? (int)o->max_replicates : 80;
+    double x[CALIB_KNOBS];
+    double f = calib_fit(&l.p[0], &l.mt[0], l.p[0].replicates, years, NULL, iters,
+                         isatty(2) && !o->quiet, x);
+    params fitted = l.p[0];
+    calib_apply(&fitted, x);
+    for (int i = 0; i < CALIB_KNOBS; i++)
+        printf("  %-40s %.5g\n", calib_knob_name[i], x[i]);
+    printf("  objective (weighted squared relative errors) %.5f\n", f);
+    char rel[1100], err[1200], *cmd = join_args(argc, argv);
+    relative_to(o->output, scenario, rel, sizeof rel);
+    rc = calib_write(o->output, rel, &fitted, x, f, cmd, err, sizeof err);
+    if (rc) fprintf(stderr, "placesim: %s\n", err);
+    else fprintf(stderr, "placesim: wrote %s\n", o->output);
+    free(cmd);
+    loaded_free(&l);
+    return rc ? EXIT_RUN_FAILED : 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) { fputs(usage_text, stderr); return EXIT_BAD_INPUT; }
@@ -568,7 +651,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "reference")) { params_reference(stdout); return 0; }
     if (!strcmp(cmd, "outputs")) { report_kpi_reference(stdout, kpi_table, N_KPI); return 0; }
     if (strcmp(cmd, "run") && strcmp(cmd, "check") && strcmp(cmd, "compare") &&
-        strcmp(cmd, "risk"))
+        strcmp(cmd, "risk") && strcmp(cmd, "validate") && strcmp(cmd, "calibrate"))
         return bad_usage("unknown command '%s'", cmd);
 
     options o = { 0 };
@@ -580,6 +663,11 @@ int main(int argc, char **argv)
     optind = 2;
     int rc = parse_options(argc, argv, &o);
     if (rc) return rc;
+    if (!strcmp(cmd, "validate"))
+        return cmd_validate(optind == argc ? "scenarios/denmark.yaml" : argv[optind],
+                            &o, argc, argv);
+    if (!strcmp(cmd, "calibrate") && optind == argc - 1)
+        return cmd_calibrate(argv[optind], &o, argc, argv);
     int mode = !strcmp(cmd, "compare") ? MODE_COMPARE
              : !strcmp(cmd, "risk") ? MODE_RISK : MODE_RUN;
     if (mode != MODE_RUN && optind == argc && strcmp(cmd, "check"))

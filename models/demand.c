@@ -311,14 +311,13 @@ void demand_initial_stock(market *m)
                 double mean = m->muni[i].adults * p->group[g].incidence[k] / 1e4 * longest;
                 unsigned n = gsl_ran_poisson(&s.rng, mean);
                 /* residents who came to housing from home support: home
-                 * users x deterioration rate x housing stay, halved because
-                 * about half of deteriorations stay within what home
-                 * support meets (measured: housing is then stationary) */
+                 * users x deterioration rate x housing stay x the share of
+                 * deteriorations that home support no longer meets */
                 unsigned escalated = 0;
                 if (k == RUNG_HOME) {
                     double esc = p->group[g].deterioration_rate *
                                  p->home_deterioration_factor;
-                    escalated = gsl_ran_poisson(&s.rng, 0.5 * mean / longest *
+                    escalated = gsl_ran_poisson(&s.rng, p->home_escalated_share * mean / longest *
                         p->home_mean_years * esc * p->type[OT_HOUSING].mean_stay_years);
                 }
                 for (unsigned j = 0; j < escalated; j++) {

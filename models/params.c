@@ -64,6 +64,7 @@ const cfg_key params_table[] = {
     R("home_support.cost_per_year", 90000, 0, 1e7, "DKK/user-year", "A", "cost of SEL 85 support in the citizen's own home, base year"),
     R("home_support.mean_years", 2.5, 0.05, 80, "years", "A", "mean duration of home support"),
     R("home_support.deterioration_factor", 0.25, 0, 10, "factor", "A", "multiplies the group's deterioration rate for citizens in home support"),
+    R("home_support.escalated_share", 0.5, 0, 1, "share", "A", "starting stock: share of home-support users' deteriorations that have led to housing (calibrated so volume is stationary)"),
     R("home_support.level_shift", -3, -10, 10, "levels", "A", "need level at onset of a home-support need relative to the group's"),
 
     B("groups.*.narrow", 0, "A", "narrow, highly specialised group: needs a specialised offer"),
@@ -466,6 +467,7 @@ int params_load(const cfg *c, params *p, cfg_error *err)
     p->home_mean_years = cfg_real(c, "home_support.mean_years");
     p->home_level_shift = cfg_real(c, "home_support.level_shift");
     p->home_deterioration_factor = cfg_real(c, "home_support.deterioration_factor");
+    p->home_escalated_share = cfg_real(c, "home_support.escalated_share");
 
     if (load_groups(c, p, err) || load_types(c, p, err)) return -1;
 

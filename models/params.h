@@ -128,7 +128,7 @@ typedef struct params {
     double   followup_first_days;
     /* home support (untraded) */
     double   home_cost_per_year, home_mean_years, home_level_shift,
-             home_deterioration_factor;
+             home_deterioration_factor, home_escalated_share;
     /* entities */
     int          n_groups;
     group_params group[MAX_GROUPS];

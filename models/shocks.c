@@ -15,9 +15,15 @@
 #include "shocks.h"
 #include "flow.h"
 
+/* One-off shocks dated on a year boundary fire just after the old year has
+ * closed (a millionth of a day later), so they count in their own year, and
+ * a wage settlement on 1 January is not yet in that year's tariffs. */
+#define AFTER_YEAR_END 1e-6
+
 static int add_event(market *m, int i, double t0, double size, double u)
 {
     const shock_params *s = &m->p->shock[i];
+    if (s->kind != SHOCK_INCIDENCE && s->kind != SHOCK_WAVE) t0 += AFTER_YEAR_END;
     shock_event *a = realloc(m->shocks, (size_t)(m->n_shocks + 1) * sizeof *a);
     if (!a) { market_fail(m, "out of memory for shocks"); return -1; }
     m->shocks = a;

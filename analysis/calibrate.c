@@ -1,0 +1,301 @@
+/*
+ * analysis/calibrate.c - targets, validation and a Nelder-Mead fit.
+ *
+ * The fit runs the market on fixed seeds (common random numbers), so the
+ * objective is a smooth enough function of the knobs for a simplex.  The
+ * base-year targets need only a couple of simulated years; spending growth
+ * needs the whole horizon and is left to validation.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <gsl/gsl_multimin.h>
+#include "calibrate.h"
+#include "models/kpi.h"
+#include "sim/plan.h"
+
+enum { M_PLACES_T, M_PLACES_L, M_PLACES_H, M_MUN, M_REG, M_PRIV, M_OFFERS,
+       M_SPEND, M_EXTERNAL, M_EXT_PRIV, M_EXT_REG, M_EXT_MUN, M_LONGTERM_COST,
+       M_USERS_T, M_USERS_L, M_GROWTH, M_VOLUME };
+
+const calib_target calib_targets[] = {
+    { "places temporary",                   7600,  7600,  1, "[R] 2020" },
+    { "places longterm",                    5300,  5300,  1, "[R] 2020" },
+    { "places housing",                    15100, 15100,  1, "[R] 2020" },
+    { "places municipal",                  18700, 18700,  1, "[R]" },
+    { "places regional",                    1900,  1900,  1, "[R]" },
+    { "places private",                     7400,  7400,  1, "[R]" },
+    { "offers",                             1500,  1500,  0.5, "[R] about 1,500" },
+    { "spending, three types (DKK)",        21e9,  21e9,  1, "[R] 2021, 2022 prices" },
+    { "external share of spending",         0.55,  0.55,  1, "[R]" },
+    /* reported only: with the reported places by owner and cost per type
+     * private places alone are over half of external spending (README) */
+    { "external spending: private share",   0.40,  0.40,  0, "[R]" },
+    { "external spending: regional share",  0.20,  0.20,  0, "[R]" },
+    { "external spending: other municipalities' share", 0.40, 0.40, 0, "[R]" },
+    { "longterm cost per resident-year (DKK)", 1.0e6, 1.0e6, 1, "[R] 2018" },
+    { "temporary users per 10,000 adults",  22,    22,    1, "[R]" },
+    { "longterm users per 10,000 adults",   13,    15,    1, "[R]" },
+    { "nominal spending growth per year",   0.025, 0.03,  0, "[R] driven by unit prices" },
+    /* the reports see flat volume (2018-2021); a falling or rising volume
+     * would mean the starting stock is not what the flows sustain */
+    { "residents, change per year",        -0.005, 0.005, 1, "[R] flat volume" },
+};
+const size_t calib_n_targets = sizeof calib_targets / sizeof calib_targets[0];
+
+static double at(const res_set *s, const char *kpi, int v, int r, int y, int item)
+{
+    int k = res_kpi_index(s, kpi);
+    if (k < 0 || y >= s->n_years) return NAN;
+    int len = s->axis_len[s->kpi[k].axis];
+    return res_slot((res_set *)s, (size_t)k, v, r)[y * len + item];
+}
+
+double calib_measure(const res_set *s, size_t i, int v, int r)
+{
+    double ext = at(s, "expenditure", v, r, 0, 0) - at(s, "expenditure_own", v, r, 0, 0);
+    switch (i) {
+    case M_PLACES_T: return at(s, "places_by_type", v, r, 0, OT_TEMPORARY);
+    case M_PLACES_L: return at(s, "places_by_type", v, r, 0, OT_LONGTERM);
+    case M_PLACES_H: return at(s, "places_by_type", v, r, 0, OT_HOUSING);
+    case M_MUN:      return at(s, "places_municipal", v, r, 0, 0);
+    case M_REG:      return at(s, "places_regional", v, r, 0, 0);
+    case M_PRIV:     return at(s, "places_private", v, r, 0, 0);
+    case M_OFFERS:   return at(s, "offers_open", v, r, 0, 0);
+    case M_SPEND:    return at(s, "expenditure", v, r, 0, 0);
+    case M_EXTERNAL: return at(s, "external_share", v, r, 0, 0);
+    case M_EXT_PRIV: return at(s, "expenditure_private", v, r, 0, 0) / ext;
+    case M_EXT_REG:  return at(s, "expenditure_region", v, r, 0, 0) / ext;
+    case M_EXT_MUN:  return at(s, "expenditure_other_municipality", v, r, 0, 0) / ext;
+    case M_LONGTERM_COST: return at(s, "unit_price_by_type", v, r, 0, OT_LONGTERM);
+    case M_USERS_T:  return at(s, "users_per_10k_by_type", v, r, 0, OT_TEMPORARY);
+    case M_USERS_L:  return at(s, "users_per_10k_by_type", v, r, 0, OT_LONGTERM);
+    case M_VOLUME: {
+        if (s->n_years < 2) return NAN;
+        double first = 0, last = 0;
+        for (int t = 0; t < N_OFFER_TYPES; t++) {
+            first += at(s, "users_per_10k_by_type", v, r, 0, t);
+            last += at(s, "users_per_10k_by_type", v, r, s->n_years - 1, t);
+        }
+        return pow(last / first, 1.0 / (s->n_years - 1)) - 1;
+    }
+    case M_GROWTH: {
+        if (s->n_years < 2) return NAN;
+        double first = at(s, "expenditure", v, r, 0, 0);
+        double last = at(s, "expenditure", v, r, s->n_years - 1, 0);
+        return pow(last / first, 1.0 / (s->n_years - 1)) - 1;
+    }
+    }
+    return NAN;
+}
+
+/* Absolute distance from the target's range. */
+static double calib_distance(const calib_target *t, double value)
+{
+    return value < t->lo ? value - t->lo : value > t->hi ? value - t->hi : 0;
+}
+
+/* Relative distance from the target's range; a range around zero (a change
+ * per year) has no scale of its own, so its error is counted in units of
+ * one percentage point. */
+double calib_error(const calib_target *t, double value)
+{
+    if (t->lo <= 0 && t->hi >= 0) return calib_distance(t, value) / 0.01;
+    if (value >= t->lo && value <= t->hi) return 0;
+    double bound = value < t->lo ? t->lo : t->hi;
+    return (value - bound) / bound;
+}
+
+/* Mean and 95 % interval of target I over the done replicates of variant 0. */
+static void measure_stat(const res_set *s, size_t i, double *mean, double *half)
+{
+    double sum = 0, sq = 0;
+    int n = 0;
+    for (int r = 0; r < s->n_replicates; r++) {
+        if (!s->job_done[r]) continue;
+        double x = calib_measure(s, i, 0, r);
+        if (!isfinite(x)) continue;
+        sum += x;
+        sq += x * x;
+        n++;
+    }
+    *mean = n ? sum / n : NAN;
+    double var = n > 1 ? (sq - sum * sum / n) / (n - 1) : 0;
+    *half = n > 1 ? 1.96 * sqrt(var > 0 ? var : 0) / sqrt(n) : 0;
+}
+
+int calib_validate(FILE *out, const res_set *s)
+{
+    int misses = 0;
+    fprintf(out, "\nCalibration targets (reference model, section 8) against the %s "
+            "baseline: base year %d, %d replicates\n", s->variant_names[0],
+            s->years[0], s->n_replicates);
+    fprintf(out, "  %-48s %16s %24s %9s\n", "target", "reported",
+            "simulated ± 95 %", "error");
+    for (size_t i = 0; i < calib_n_targets; i++) {
+        const calib_target *t = &calib_targets[i];
+        double mean, half;
+        measure_stat(s, i, &mean, &half);
+        double e = calib_error(t, mean);
+        int pct = fabs(t->hi) < 1;
+        char rep[48], sim[48];
+        double f = pct ? 100 : 1;
+        if (t->lo == t->hi) snprintf(rep, sizeof rep, pct ? "%.1f %%" : "%.4g", t->lo * f);
+        else snprintf(rep, sizeof rep, pct ? "%.1f-%.1f %%" : "%.4g-%.4g", t->lo * f, t->hi * f);
+        snprintf(sim, sizeof sim, pct ? "%.2f ± %.2f %%" : "%.5g ± %.3g", mean * f, half * f);
+        int ok = fabs(e) <= 0.10;
+        misses += !ok;
+        fprintf(out, "  %-48s %16s %24s %+8.1f%% %s\n", t->name, rep, sim, 100 * e,
+                ok ? "" : "  > 10 %");
+    }
+    fprintf(out, "%d of %zu targets within 10 %%\n", (int)calib_n_targets - misses,
+            calib_n_targets);
+    return misses;
+}
+
+/* ---- the fit ----------------------------------------------------------- */
+
+const char *const calib_knob_name[CALIB_KNOBS] = {
+    "incidence x temporary", "incidence x longterm", "incidence x housing",
+    "placement.penalty_private", "placement.penalty_region_municipal",
+    "home_support.escalated_share"
+};
+
+void calib_start(const params *p, double *x)
+{
+    x[0] = x[1] = x[2] = 1;
+    x[3] = p->tier_penalty[3];
+    x[4] = p->tier_penalty[1];
+    x[5] = p->home_escalated_share;
+}
+
+void calib_apply(params *p, const double *x)
+{
+    for (int g = 0; g < p->n_groups; g++)
+        for (int t = 0; t < N_OFFER_TYPES; t++) p->group[g].incidence[t] *= x[t];
+    p->tier_penalty[3] = x[3];
+    p->tier_penalty[1] = x[4];
+    p->home_escalated_share = fmin(1, x[5]);
+}
+
+typedef struct fit_ctx {
+    const params     *base;
+    const muni_table *mt;
+    int               replicates, years, verbose, evals;
+    const double     *target_values;
+    params            trial;
+    res_set          *res;
+} fit_ctx;
+
+static int fit_job(void *vctx, int v, int r)
+{
+    fit_ctx *f = vctx;
+    int rc = market_run(&f->trial, f->mt, f->trial.seed, v, r, f->res, NULL);
+    f->res->job_done[r] = rc == 0;
+    return rc;
+}
+
+/* Knobs from the simplex's coordinates: multipliers are exp(z), penalties
+ * z itself, kept at or above zero. */
+static void knobs_of(const gsl_vector *z, double *x)
+{
+    for (int i = 0; i < 3; i++) x[i] = exp(gsl_vector_get(z, (size_t)i));
+    for (int i = 3; i < CALIB_KNOBS; i++) x[i] = fmax(0, gsl_vector_get(z, (size_t)i));
+}
+
+static double objective(const gsl_vector *z, void *vctx)
+{
+    fit_ctx *f = vctx;
+    double x[CALIB_KNOBS];
+    knobs_of(z, x);
+    f->trial = *f->base;
+    calib_apply(&f->trial, x);
+    f->trial.years = f->years;
+    memset(f->res->job_done, 0, (size_t)f->replicates);
+    sim_plan plan = { 1, f->replicates, 0, f->replicates };
+    if (sim_plan_run(&plan, fit_job, f, 0, 0, NULL)) return GSL_POSINF;
+    double sum = 0;
+    for (size_t i = 0; i < calib_n_targets; i++) {
+        calib_target t = calib_targets[i];
+        if (f->target_values) t.lo = t.hi = f->target_values[i];
+        if (t.weight <= 0 || !isfinite(t.lo)) continue;
+        double mean, half;
+        measure_stat(f->res, i, &mean, &half);
+        double e = isfinite(mean) ? calib_error(&t, mean) : 10;
+        sum += t.weight * e * e;
+    }
+    f->evals++;
+    if (f->verbose)
+        fprintf(stderr, "\r  calibrate: %d runs, objective %.5f   ", f->evals, sum);
+    return sum;
+}
+
+double calib_fit(const params *base, const muni_table *mt, int replicates,
+                 int years, const double *target_values, int max_iter,
+                 int verbose, double *x)
+{
+    fit_ctx f = { .base = base, .mt = mt, .replicates = replicates, .years = years,
+                  .verbose = verbose, .target_values = target_values };
+    int axis_len[RES_AXIS_COUNT] = { 1, mt->n, base->n_groups, N_OFFER_TYPES };
+    f.res = res_create(1, replicates, years, axis_len, kpi_table, N_KPI);
+    gsl_vector *z = gsl_vector_alloc(CALIB_KNOBS), *step = gsl_vector_alloc(CALIB_KNOBS);
+    gsl_multimin_fminimizer *mm =
+        gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, CALIB_KNOBS);
+    if (!f.res || !z || !step || !mm) { res_free(f.res); return GSL_POSINF; }
+    calib_start(base, x);
+    for (int i = 0; i < CALIB_KNOBS; i++) {
+        gsl_vector_set(z, (size_t)i, i < 3 ? log(x[i]) : x[i]);
+        gsl_vector_set(step, (size_t)i, i < 3 ? 0.1 : 0.05);
+    }
+    gsl_multimin_function fn = { objective, CALIB_KNOBS, &f };
+    gsl_multimin_fminimizer_set(mm, &fn, z, step);
+    for (int it = 0; it < max_iter; it++) {
+        if (gsl_multimin_fminimizer_iterate(mm)) break;
+        if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(mm), 1e-3) == GSL_SUCCESS)
+            break;
+    }
+    knobs_of(mm->x, x);
+    double best = mm->fval;
+    if (verbose) fputc('\n', stderr);
+    gsl_multimin_fminimizer_free(mm);
+    gsl_vector_free(z);
+    gsl_vector_free(step);
+    res_free(f.res);
+    return best;
+}
+
+/* ---- the fitted scenario ------------------------------------------------ */
+
+int calib_write(const char *path, const char *base_rel, const params *fitted,
+                const double *x, double objective_value, const char *command,
+                char *err, size_t errlen)
+{
+    char tmp[1100];
+    snprintf(tmp, sizeof tmp, "%s.tmp-%d", path, (int)getpid());
+    FILE *fp = fopen(tmp, "w");
+    if (!fp) { snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno)); return -1; }
+    fprintf(fp, "# The Danish baseline with calibrated values, written by\n#   %s\n"
+            "# Fitted: incidence by offer type (x %.4g, %.4g, %.4g), placement\n"
+            "# penalties and the starting stock's escalated share; objective\n"
+            "# (weighted squared relative errors) %.5f.\n"
+            "# `placesim validate` compares it with the reported figures.\n",
+            command, x[0], x[1], x[2], objective_value);
+    fprintf(fp, "extends: %s\n\ngroups:\n", base_rel);
+    for (int g = 0; g < fitted->n_groups; g++) {
+        const group_params *gp = &fitted->group[g];
+        fprintf(fp, "  %s:\n", gp->name);
+        for (int t = 0; t < N_OFFER_TYPES; t++)
+            fprintf(fp, "    incidence_%s: %.6g\n", offer_type_name[t], gp->incidence[t]);
+    }
+    fprintf(fp, "\nplacement:\n  penalty_private: %.6g\n  penalty_region_municipal: %.6g\n",
+            fitted->tier_penalty[3], fitted->tier_penalty[1]);
+    fprintf(fp, "\nhome_support:\n  escalated_share: %.6g\n", fitted->home_escalated_share);
+    if (fclose(fp) != 0 || rename(tmp, path) != 0) {
+        snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}

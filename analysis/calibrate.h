@@ -1,0 +1,56 @@
+/*
+ * analysis/calibrate.h - the baseline against Danish figures.
+ *
+ * Owns: the calibration targets (reference model, section 8), measuring
+ * them on a result set, the free parameters a calibration moves (knobs),
+ * fitting them with GSL's Nelder-Mead simplex, and writing the fitted
+ * values as a scenario that extends the unfitted one.
+ */
+#ifndef ANALYSIS_CALIBRATE_H
+#define ANALYSIS_CALIBRATE_H
+
+#include <stdio.h>
+#include "results.h"
+#include "models/market.h"
+#include "models/params.h"
+
+typedef struct calib_target {
+    const char *name;     /* what is measured */
+    double      lo, hi;   /* the reported value, or range */
+    double      weight;   /* in the fit; 0: reported by validate only */
+    const char *source;
+} calib_target;
+
+#define CALIB_MAX_TARGETS 24
+extern const calib_target calib_targets[];
+extern const size_t calib_n_targets;
+
+/* Target I's value in replicate R of variant V (NaN if it cannot be had). */
+double calib_measure(const res_set *s, size_t i, int v, int r);
+/* Relative distance from the target: 0 inside a range. */
+double calib_error(const calib_target *t, double value);
+
+/* Print target, simulated mean with 95 % interval, relative error. */
+int  calib_validate(FILE *out, const res_set *s);
+
+/* The free parameters: incidence multipliers by offer type and placement
+ * penalties.  X has calib_n_knobs values. */
+#define CALIB_KNOBS 6
+extern const char *const calib_knob_name[CALIB_KNOBS];
+void calib_apply(params *p, const double *x);    /* x = 1,1,1,...: no change */
+void calib_start(const params *p, double *x);     /* the unchanged point */
+
+/* Fit the knobs of BASE so that R replicates of YEARS years match the
+ * targets (or TARGET_VALUES when not NULL: one value per target, for tests
+ * that recover parameters from data the model made).  Returns the final
+ * objective; X holds the fitted knobs. */
+double calib_fit(const params *base, const muni_table *mt, int replicates,
+                 int years, const double *target_values, int max_iter,
+                 int verbose, double *x);
+
+/* Write SCENARIO_OUT: `extends: BASE_REL` plus the fitted values. */
+int  calib_write(const char *path, const char *base_rel, const params *fitted,
+                 const double *x, double objective, const char *command,
+                 char *err, size_t errlen);
+
+#endif
