@@ -18,7 +18,7 @@
 
 enum { M_PLACES_T, M_PLACES_L, M_PLACES_H, M_MUN, M_REG, M_PRIV, M_OFFERS,
        M_SPEND, M_EXTERNAL, M_EXT_PRIV, M_EXT_REG, M_EXT_MUN, M_LONGTERM_COST,
-       M_USERS_T, M_USERS_L, M_GROWTH, M_VOLUME };
+       M_USERS_T, M_USERS_L, M_USERS_H, M_GROWTH, M_VOLUME };
 
 const calib_target calib_targets[] = {
     { "places temporary",                   7600,  7600,  1, "[R] 2020" },
@@ -38,6 +38,8 @@ const calib_target calib_targets[] = {
     { "longterm cost per resident-year (DKK)", 1.0e6, 1.0e6, 1, "[R] 2018" },
     { "temporary users per 10,000 adults",  22,    22,    1, "[R]" },
     { "longterm users per 10,000 adults",   13,    15,    1, "[R]" },
+    /* 15,100 places at the 95 % budgeted occupancy over 0.6 x 5,822,679 */
+    { "housing users per 10,000 adults",    41.1,  41.1,  1, "[D]" },
     { "nominal spending growth per year",   0.025, 0.03,  0, "[R] driven by unit prices" },
     /* the reports see flat volume (2018-2021); a falling or rising volume
      * would mean the starting stock is not what the flows sustain */
@@ -72,6 +74,7 @@ double calib_measure(const res_set *s, size_t i, int v, int r)
     case M_LONGTERM_COST: return at(s, "unit_price_by_type", v, r, 0, OT_LONGTERM);
     case M_USERS_T:  return at(s, "users_per_10k_by_type", v, r, 0, OT_TEMPORARY);
     case M_USERS_L:  return at(s, "users_per_10k_by_type", v, r, 0, OT_LONGTERM);
+    case M_USERS_H:  return at(s, "users_per_10k_by_type", v, r, 0, OT_HOUSING);
     case M_VOLUME: {
         if (s->n_years < 2) return NAN;
         double first = 0, last = 0;
@@ -181,6 +184,8 @@ void calib_apply(params *p, const double *x)
 }
 
 typedef struct fit_ctx {
+    int               n_free;
+    double            start[CALIB_KNOBS];
     const params     *base;
     const muni_table *mt;
     int               replicates, years, verbose, evals;
@@ -197,19 +202,22 @@ static int fit_job(void *vctx, int v, int r)
     return rc;
 }
 
-/* Knobs from the simplex's coordinates: multipliers are exp(z), penalties
- * z itself, kept at or above zero. */
-static void knobs_of(const gsl_vector *z, double *x)
+/* Knobs from the simplex's coordinates (the free ones): multipliers are
+ * exp(z), the others z itself, kept at or above zero. */
+static void knobs_of(const fit_ctx *f, const gsl_vector *z, double *x)
 {
-    for (int i = 0; i < 3; i++) x[i] = exp(gsl_vector_get(z, (size_t)i));
-    for (int i = 3; i < CALIB_KNOBS; i++) x[i] = fmax(0, gsl_vector_get(z, (size_t)i));
+    for (int i = 0; i < CALIB_KNOBS; i++) {
+        if (i >= f->n_free) { x[i] = f->start[i]; continue; }
+        double v = gsl_vector_get(z, (size_t)i);
+        x[i] = i < 3 ? exp(v) : fmax(0, v);
+    }
 }
 
 static double objective(const gsl_vector *z, void *vctx)
 {
     fit_ctx *f = vctx;
     double x[CALIB_KNOBS];
-    knobs_of(z, x);
+    knobs_of(f, z, x);
     f->trial = *f->base;
     calib_apply(&f->trial, x);
     f->trial.years = f->years;
@@ -233,30 +241,32 @@ static double objective(const gsl_vector *z, void *vctx)
 }
 
 double calib_fit(const params *base, const muni_table *mt, int replicates,
-                 int years, const double *target_values, int max_iter,
-                 int verbose, double *x)
+                 int years, const double *target_values, int n_free,
+                 int max_iter, int verbose, double *x)
 {
-    fit_ctx f = { .base = base, .mt = mt, .replicates = replicates, .years = years,
-                  .verbose = verbose, .target_values = target_values };
+    if (n_free < 1 || n_free > CALIB_KNOBS) n_free = CALIB_KNOBS;
+    fit_ctx f = { .n_free = n_free, .base = base, .mt = mt, .replicates = replicates,
+                  .years = years, .verbose = verbose, .target_values = target_values };
     int axis_len[RES_AXIS_COUNT] = { 1, mt->n, base->n_groups, N_OFFER_TYPES };
     f.res = res_create(1, replicates, years, axis_len, kpi_table, N_KPI);
-    gsl_vector *z = gsl_vector_alloc(CALIB_KNOBS), *step = gsl_vector_alloc(CALIB_KNOBS);
+    gsl_vector *z = gsl_vector_alloc((size_t)n_free), *step = gsl_vector_alloc((size_t)n_free);
     gsl_multimin_fminimizer *mm =
-        gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, CALIB_KNOBS);
+        gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, (size_t)n_free);
     if (!f.res || !z || !step || !mm) { res_free(f.res); return GSL_POSINF; }
     calib_start(base, x);
-    for (int i = 0; i < CALIB_KNOBS; i++) {
+    memcpy(f.start, x, sizeof f.start);
+    for (int i = 0; i < n_free; i++) {
         gsl_vector_set(z, (size_t)i, i < 3 ? log(x[i]) : x[i]);
         gsl_vector_set(step, (size_t)i, i < 3 ? 0.1 : 0.05);
     }
-    gsl_multimin_function fn = { objective, CALIB_KNOBS, &f };
+    gsl_multimin_function fn = { objective, (size_t)n_free, &f };
     gsl_multimin_fminimizer_set(mm, &fn, z, step);
     for (int it = 0; it < max_iter; it++) {
         if (gsl_multimin_fminimizer_iterate(mm)) break;
         if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(mm), 1e-3) == GSL_SUCCESS)
             break;
     }
-    knobs_of(mm->x, x);
+    knobs_of(&f, mm->x, x);
     double best = mm->fval;
     if (verbose) fputc('\n', stderr);
     gsl_multimin_fminimizer_free(mm);

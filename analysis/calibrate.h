@@ -40,13 +40,13 @@ extern const char *const calib_knob_name[CALIB_KNOBS];
 void calib_apply(params *p, const double *x);    /* x = 1,1,1,...: no change */
 void calib_start(const params *p, double *x);     /* the unchanged point */
 
-/* Fit the knobs of BASE so that R replicates of YEARS years match the
- * targets (or TARGET_VALUES when not NULL: one value per target, for tests
- * that recover parameters from data the model made).  Returns the final
- * objective; X holds the fitted knobs. */
+/* Fit the first N_FREE knobs of BASE (the rest stay at the start) so that
+ * R replicates of YEARS years match the targets (or TARGET_VALUES when not
+ * NULL: one value per target, for tests that recover parameters from data
+ * the model made).  Returns the final objective; X holds all knobs. */
 double calib_fit(const params *base, const muni_table *mt, int replicates,
-                 int years, const double *target_values, int max_iter,
-                 int verbose, double *x);
+                 int years, const double *target_values, int n_free,
+                 int max_iter, int verbose, double *x);
 
 /* Write SCENARIO_OUT: `extends: BASE_REL` plus the fitted values. */
 int  calib_write(const char *path, const char *base_rel, const params *fitted,

@@ -619,8 +619,8 @@ static int cmd_calibrate(const char *scenario, const options *o, int argc, char 
     int years = o->years ? (int)o->years : 5;
     int iters = o->max_replicates ? (int)o->max_replicates : 80;
     double x[CALIB_KNOBS];
-    double f = calib_fit(&l.p[0], &l.mt[0], l.p[0].replicates, years, NULL, iters,
-                         isatty(2) && !o->quiet, x);
+    double f = calib_fit(&l.p[0], &l.mt[0], l.p[0].replicates, years, NULL,
+                         CALIB_KNOBS, iters, isatty(2) && !o->quiet, x);
     params fitted = l.p[0];
     calib_apply(&fitted, x);
     for (int i = 0; i < CALIB_KNOBS; i++)
