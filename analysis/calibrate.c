@@ -260,11 +260,20 @@ double calib_fit(const params *base, const muni_table *mt, int replicates,
         gsl_vector_set(step, (size_t)i, i < 3 ? 0.1 : 0.05);
     }
     gsl_multimin_function fn = { objective, (size_t)n_free, &f };
-    gsl_multimin_fminimizer_set(mm, &fn, z, step);
-    for (int it = 0; it < max_iter; it++) {
-        if (gsl_multimin_fminimizer_iterate(mm)) break;
-        if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(mm), 1e-3) == GSL_SUCCESS)
-            break;
+    /* A simplex can collapse on a plateau of this stepwise surface: start
+     * it afresh from where it stopped, with full-size steps, until a
+     * restart no longer improves (at most three restarts). */
+    double last = GSL_POSINF;
+    for (int restart = 0; restart < 4; restart++) {
+        gsl_multimin_fminimizer_set(mm, &fn, z, step);
+        for (int it = 0; it < max_iter; it++) {
+            if (gsl_multimin_fminimizer_iterate(mm)) break;
+            if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(mm), 1e-3) == GSL_SUCCESS)
+                break;
+        }
+        gsl_vector_memcpy(z, mm->x);
+        if (mm->fval >= last * (1 - 1e-3)) break;
+        last = mm->fval;
     }
     knobs_of(&f, mm->x, x);
     double best = mm->fval;

@@ -44,7 +44,7 @@ static const char usage_text[] =
 "  run SCENARIO      run every variant of SCENARIO and write one HDF5 file\n"
 "  compare [SCENARIO] run SCENARIO's variants (default scenarios/regimes.yaml)\n"
 "                    on common random numbers; report each variant and its\n"
-"                    paired difference from the first, with 95 %% intervals\n"
+"                    paired difference from the first, with 95 % intervals\n"
 "  risk [SCENARIO]   price-drift risk of SCENARIO's variants (default\n"
 "                    scenarios/shocks.yaml: the four regimes under shocks)\n"
 "  calibrate SCENARIO -o OUT  fit the free parameters to the reported figures\n"
@@ -63,6 +63,8 @@ static const char usage_text[] =
 "  -o, --output FILE    result file (default: results/SCENARIO-SEED.h5)\n"
 "  -f, --force          replace an existing result file\n"
 "  -q, --quiet          no summary table\n"
+"  -h, --help           this text\n"
+"  -V, --version        program version\n"
 "\n"
 "options for compare (besides those of run):\n"
 "  -w, --until-width W  add batches of replicates until every reported interval\n"
@@ -77,9 +79,7 @@ static const char usage_text[] =
 "      --step S         relative step of the sensitivity (default 0.2)\n"
 "\n"
 "options for calibrate: -r N replicates per trial (default 8), -y N years per\n"
-"  trial (default 5), -m N simplex iterations at most (default 80), -o, -f\n"
-"  -h, --help           this text\n"
-"  -V, --version        program version\n";
+"  trial (default 5), -m N simplex iterations at most (default 80), -o, -f\n";
 
 typedef struct options {
     long replicates, threads, years, max_replicates;

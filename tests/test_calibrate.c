@@ -57,7 +57,9 @@ static int gen_job(void *ctx, int v, int r)
  * seeds as the data (common random numbers), so the truth fits exactly.
  * The truth lies where demand is below capacity: above it, extra needs
  * wait instead of adding residents, and base-year figures cannot tell how
- * much extra there is (README, calibration).
+ * much extra there is (README, calibration).  Housing in this scenario is
+ * at capacity from the start (a plateau the simplex cannot leave), so the
+ * fit frees the temporary and longterm multipliers.
  */
 static void test_recovers_known_parameters(void **state)
 {
@@ -69,7 +71,7 @@ static void test_recovers_known_parameters(void **state)
     double truth[CALIB_KNOBS];
     calib_start(&p, truth);
     truth[0] = 0.92;     /* temporary incidence down 8 % */
-    truth[2] = 0.88;     /* housing down 12 % */
+    truth[1] = 0.90;     /* longterm down 10 % */
 
     gen g = { p, &mt, NULL };
     calib_apply(&g.p, truth);
@@ -93,14 +95,12 @@ static void test_recovers_known_parameters(void **state)
     res_free(g.res);
 
     double x[CALIB_KNOBS];
-    double f = calib_fit(&p, &mt, reps, years, values, 3, 120, 0, x);
-    print_message("recovered: temporary x %.4f (truth %.2f), longterm x %.4f (1), "
-                  "housing x %.4f (truth %.2f); objective %.2e\n",
-                  x[0], truth[0], x[1], x[2], truth[2], f);
+    double f = calib_fit(&p, &mt, reps, years, values, 2, 120, 0, x);
+    print_message("recovered: temporary x %.4f (truth %.2f), longterm x %.4f "
+                  "(truth %.2f); objective %.2e\n", x[0], truth[0], x[1], truth[1], f);
     assert_true(f < 1e-3);
-    assert_true(fabs(x[0] / truth[0] - 1) < 0.05);
-    assert_true(fabs(x[1] / truth[1] - 1) < 0.05);
-    assert_true(fabs(x[2] / truth[2] - 1) < 0.05);
+    assert_true(fabs(x[0] / truth[0] - 1) < 0.03);
+    assert_true(fabs(x[1] / truth[1] - 1) < 0.03);
 }
 
 int main(void)
