@@ -84,7 +84,7 @@ static const char usage_text[] =
 typedef struct options {
     long replicates, threads, years, max_replicates;
     double until_width, threshold, step;
-    int sensitivity;
+    int sensitivity, has_threshold;
     long long seed;
     int  has_seed, force, quiet;
     const char *output;
@@ -154,6 +154,7 @@ static int parse_options(int argc, char **argv, options *o)
             o->threshold = strtod(optarg, &end);
             if (*end || end == optarg || !(o->threshold > -1) || o->threshold > 1)
                 return bad_usage("--threshold wants a share above -1 and at most 1, got '%s'", optarg);
+            o->has_threshold = 1;
             break;
         case 'S': o->sensitivity = 1; break;
         case 'P':
@@ -520,7 +521,7 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
         if (compare) {
             compare_report(stdout, res);
         } else if (mode == MODE_RISK) {
-            risk_report(stdout, res, n_base, o->threshold ? o->threshold : 0.01);
+            risk_report(stdout, res, n_base, o->has_threshold ? o->threshold : 0.01);
             const char *keys[64];
             for (size_t i = 0; i < params_sensitivity_len; i++)
                 keys[i] = params_sensitivity[i].key;

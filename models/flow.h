@@ -26,6 +26,7 @@ enum { RNG_ARRIVALS = 1, RNG_CITIZEN, RNG_POLICY, RNG_STOCK, RNG_MARKET,
 
 /* market.c */
 void     regimes_year_start(market *m);
+void     regimes_year_lumps(market *m);
 double   offer_budget(const market *m, const offer *o);
 double   offer_budget_hours(const market *m, const offer *o);
 double   offer_expected_hours(const market *m, const offer *o);

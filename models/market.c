@@ -90,9 +90,12 @@ void market_pay(market *m, citizen *c)
     ya->days_type[o->type] += dt;
     ya->rev_tl[o->type][c->true_level] += amount;
     accrue_parts(m, c, o, amount);
-    ya->days_tl[o->type][c->true_level] += dt;
+    /* an unusually expensive case weighs as (1 + extra) residents of its
+     * level, so its cost shows as case mix, not as the price of a level */
+    double weight = dt * (1 + c->extra);
+    ya->days_tl[o->type][c->true_level] += weight;
     ya->rev_gl[c->group][c->true_level] += amount;
-    ya->days_gl[c->group][c->true_level] += dt;
+    ya->days_gl[c->group][c->true_level] += weight;
     ya->spend_group[c->group] += amount;
     ya->days_group[c->group] += dt;
     c->paid_until = m->now;
@@ -195,8 +198,15 @@ int market_init(market *m, const params *p, const muni_table *mt,
     regimes_year_start(m);
     demand_place_stock(m);
     if (m->error[0]) return -1;
-    for (int i = 0; i < m->n_offers; i++)      /* staffed for who is there */
-        m->offers[i].staff_hours = m->offers[i].need_hours;
+    for (int i = 0; i < m->n_offers; i++) {    /* staffed for who is there */
+        offer *o = &m->offers[i];
+        o->staff_hours = o->need_hours;
+        /* tariffs were set on empty offers: averages now see residents */
+        if (regime_of(m, o->type, o->group) != &regime_drg) takst_refresh_average(m, o);
+    }
+    regimes_year_lumps(m);
+    for (int i = 0; i < m->n_cit; i++)
+        if (m->cit[i].state == CIT_PLACED) placement_reprice(m, &m->cit[i]);
     return 0;
 oom:
     market_fail(m, "out of memory setting up the market");
@@ -334,17 +344,29 @@ double offer_budget(const market *m, const offer *o)
 
 /*
  * Owners fund their own offers (5.5): per occupied place (activity), by a
- * frame, or both.  The frame share of the budget is paid on 1 January; the
- * owner's own residents then pay only the rest of the price per day.
+ * frame, or both.  The frame share of the budget for the owner's own
+ * residents (net of any pooled part) is paid on 1 January; those residents
+ * then pay only the rest of the price per day, other buyers the full price.
  */
 static void owner_frames(market *m)
 {
     double share = m->p->owner.fixed_share;
     if (share <= 0) return;
+    int *own = calloc((size_t)m->n_offers + 1, sizeof *own);
+    if (!own) { market_fail(m, "out of memory for frames"); return; }
+    for (int i = 0; i < m->n_cit; i++) {
+        const citizen *c = &m->cit[i];
+        if (c->state == CIT_PLACED && m->offers[c->offer].owner == c->home &&
+            m->offers[c->offer].owner_kind == OWNER_MUNICIPAL)
+            own[c->offer]++;
+    }
     for (int i = 0; i < m->n_offers; i++) {
         offer *o = &m->offers[i];
+        o->frame = 0;
         if (o->owner_kind != OWNER_MUNICIPAL || o->status == OFFER_CLOSED) continue;
-        o->frame = share * offer_budget(m, o);
+        double own_share = o->occupied > 0 ? (double)own[i] / o->occupied : 1;
+        o->frame = share * (offer_budget(m, o) - o->pooled) * own_share;
+        if (o->frame <= 0) { o->frame = 0; continue; }
         o->income += o->frame;
         municipality *mu = &m->muni[o->owner];
         mu->acct.spend_type[o->type] += o->frame;
@@ -352,11 +374,20 @@ static void owner_frames(market *m)
         m->ya.spend_type[o->type] += o->frame;
         m->ya.spend_seller[SELLER_OWN] += o->frame;
     }
+    free(own);
 }
 
+/* Tariffs, contracts and prices of the year. */
 void regimes_year_start(market *m)
 {
     for (int i = 0; i < m->n_regimes; i++) m->regimes[i]->year_start(m, m->year);
+}
+
+/* The year's lump payments, which depend on who is placed. */
+void regimes_year_lumps(market *m)
+{
+    for (int i = 0; i < m->n_regimes; i++)
+        if (m->regimes[i]->year_lumps) m->regimes[i]->year_lumps(m, m->year);
     owner_frames(m);
 }
 
@@ -389,6 +420,7 @@ static void year_end(market *m, struct res_set *res, int v, int r)
                     (1 - p->fixed_share) * m->wage / p->wage_per_hour;
     if (m->year < p->years) {
         regimes_year_start(m);
+        regimes_year_lumps(m);
         reprice_all(m);
         placement_serve_all(m);   /* new and larger offers take waiting citizens */
         market_schedule(m, (m->year + 1) * DAYS_PER_YEAR, EV_YEAR_END, 0, 0);

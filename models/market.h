@@ -71,6 +71,7 @@ typedef struct citizen {
     double   last_change;   /* last need-change evaluation */
     double   exit_time;     /* end of the stay, drawn at visitation */
     float    extra;         /* an unusually expensive case: hours x (1 + extra) */
+    int8_t   upcoded;       /* group tariffs: the grade includes a negotiated step */
     sim_rng_state rng;      /* the citizen's own stream */
 } citizen;
 

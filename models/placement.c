@@ -199,6 +199,7 @@ static void place(market *m, citizen *c, int id, int mismatch)
     c->since = c->paid_until = c->last_change = m->now;
     c->mismatched = (int8_t)mismatch;
     c->addons = 0;
+    c->upcoded = 0;
     c->lot = -1;
     const regime_ops *reg = regime_of(m, o->type, o->group);
     if (reg->on_place) reg->on_place(m, c, o);

@@ -23,6 +23,9 @@ typedef struct regime_ops {
     void   (*year_start)(market *m, int year);
     /* Price per day the buyer of C pays offer O. */
     double (*daily_price)(const market *m, const citizen *c, const offer *o);
+    /* Amounts that depend on who is placed (pooled contributions), paid
+     * after year_start; at the start, once the starting stock is placed. */
+    void   (*year_lumps)(market *m, int year);
     /* Settle year Y for this regime's offers (before capacity decisions). */
     void   (*year_end)(market *m, int year);
     /* Priced level after a follow-up's reassessment ASSESSED. */
@@ -73,6 +76,8 @@ double takst_capped(double cost_based, double last, double index_growth,
                     double cap);
 /* Set one offer's cost-based tariff for year Y (takst rules). */
 void   takst_set_tariff(market *m, offer *o, int year);
+/* Recompute O's average tariff from its residents now (at the start). */
+void   takst_refresh_average(const market *m, offer *o);
 /* The takst price of C in O from O's current tariff. */
 double takst_price(const market *m, const citizen *c, const offer *o);
 /* The takst parts of C's price in O. */

@@ -105,15 +105,19 @@ static double drg_price(const market *m, const citizen *c, const offer *o)
 }
 
 /* The group tariff at the true level against the offer's own cost
- * (standard price), and the step to the group actually paid (upcoding). */
+ * (standard price), the step to the assessed group (regrading: assessment
+ * noise) and a negotiated step above it (upcoding). */
 static void drg_price_parts(const market *m, const citizen *c, const offer *o,
                             double *parts)
 {
     const double *row = m->drg->tariff[o->region][o->type][o->group];
+    int assessed = c->upcoded && c->priced_level > 0 ? c->priced_level - 1
+                                                     : c->priced_level;
     for (int k = 0; k < N_PARTS; k++) parts[k] = 0;
     parts[PART_COST] = regime_cost_day(m, c, o);
     parts[PART_STANDARD] = row[c->true_level] - parts[PART_COST];
-    parts[PART_UPCODING] = row[c->priced_level] - row[c->true_level];
+    parts[PART_REGRADING] = row[assessed] - row[c->true_level];
+    parts[PART_UPCODING] = row[c->priced_level] - row[assessed];
 }
 
 /*
@@ -175,6 +179,7 @@ static int drg_regrade(market *m, citizen *c, const offer *o, int assessed,
 {
     (void)o;
     const params *p = m->p;
+    c->upcoded = 0;
     if (!p->drg.negotiated || assessed >= p->levels - 1) return assessed;
     if (gsl_rng_uniform(r) >= p->drg.upcode_prob) return assessed;
     m->ya.negotiations++;
@@ -182,6 +187,7 @@ static int drg_regrade(market *m, citizen *c, const offer *o, int assessed,
     m->ya.admin_cost += p->admin_cost_negotiation;
     if (gsl_rng_uniform(r) < m->muni[c->home].rigor) return assessed;
     m->ya.upcodings++;
+    c->upcoded = 1;
     return assessed + 1;
 }
 

@@ -103,12 +103,19 @@ static void pay_pool(market *m, offer *o)
 
 static void objective_year_start(market *m, int year)
 {
-    const objective_params *op = &m->p->objective;
     for (int i = 0; i < m->n_offers; i++) {
         offer *o = &m->offers[i];
         if (o->status != OFFER_CLOSED && regime_owns(m, &regime_objective, o))
             takst_set_tariff(m, o, year);
     }
+}
+
+/* The pooled part of every eligible offer's budget, paid on 1 January (at
+ * the start: once the starting stock is placed). */
+static void objective_year_lumps(market *m, int year)
+{
+    (void)year;
+    const objective_params *op = &m->p->objective;
     double *use = op->threshold_mode ? expected_use_income(m) : NULL;
     if (op->threshold_mode && !use) {
         market_fail(m, "out of memory for objective financing");
@@ -182,6 +189,7 @@ static double objective_referral_bias(const market *m, int type, int group)
 const regime_ops regime_objective = {
     .name = "objective",
     .year_start = objective_year_start,
+    .year_lumps = objective_year_lumps,
     .daily_price = buyer_price,
     .price_parts = objective_price_parts,
     .year_end = objective_year_end,

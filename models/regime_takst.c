@@ -87,6 +87,12 @@ void takst_set_tariff(market *m, offer *o, int year)
     o->t_avg_hours = budget_hours(m, o);
 }
 
+void takst_refresh_average(const market *m, offer *o)
+{
+    o->t_avg_hours = budget_hours(m, o);
+    o->average_day = o->basic_day + o->hour_day * o->t_avg_hours;
+}
+
 double regime_cost_day(const market *m, const citizen *c, const offer *o)
 {
     return o->fixed_per_place * m->fixed_index /

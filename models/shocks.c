@@ -49,12 +49,13 @@ static int add_event(market *m, int i, double t0, double size, double u)
     return 0;
 }
 
-/* A size around the stated one: log-normal with that mean, sign kept. */
+/* A size around the stated one: log-normal with that mean, sign kept; a
+ * multiplier (1 + size) never falls below zero. */
 static double draw_size(const shock_params *s, gsl_rng *r)
 {
     if (s->size_sd <= 0) return s->size;
     double z = gsl_ran_gaussian_ziggurat(r, s->size_sd);
-    return s->size * exp(z - s->size_sd * s->size_sd / 2);
+    return fmax(-1, s->size * exp(z - s->size_sd * s->size_sd / 2));
 }
 
 int shocks_prepare(market *m)
@@ -64,7 +65,11 @@ int shocks_prepare(market *m)
     for (int i = 0; i < p->n_shocks; i++) {
         const shock_params *s = &p->shock[i];
         sim_rng st;
-        sim_rng_init(&st, m->seed, (uint32_t)m->replicate, RNG_SHOCKS, (uint64_t)i);
+        /* keyed by the shock's name: adding a shock leaves the others' draws */
+        uint64_t name_key = 1469598103934665603ULL;
+        for (const char *c = s->name; *c; c++)
+            name_key = (name_key ^ (unsigned char)*c) * 1099511628211ULL;
+        sim_rng_init(&st, m->seed, (uint32_t)m->replicate, RNG_SHOCKS, name_key);
         gsl_rng *r = &st.rng;
         if (s->rate > 0) {
             unsigned n = gsl_ran_poisson(r, s->rate * p->years);
@@ -88,14 +93,27 @@ static int matches(const shock_event *e, int g, int k, int region)
            (e->region < 0 || e->region == region);
 }
 
+/* A wave of SIZE needs per 10,000 adults over all the groups (and need
+ * characters) it names is shared among them by their base incidence. */
+static double wave_share(const market *m, const shock_event *e, int g, int k)
+{
+    if (e->group >= 0 && e->type >= 0) return 1;
+    double total = 0;
+    for (int gg = 0; gg < m->p->n_groups; gg++)
+        for (int kk = 0; kk < N_RUNGS; kk++)
+            if ((e->group < 0 || e->group == gg) && (e->type < 0 || e->type == kk))
+                total += m->p->group[gg].incidence[kk];
+    return total > 0 ? m->p->group[g].incidence[k] / total : 0;
+}
+
 double shocks_incidence(const market *m, int g, int k, int region, double t)
 {
     double inc = m->p->group[g].incidence[k];
     for (int j = 0; j < m->n_incidence_shocks; j++) {
         const shock_event *e = &m->shocks[m->incidence_shocks[j]];
         if (t < e->t0 || t >= e->t1 || !matches(e, g, k, region)) continue;
-        if (e->kind == SHOCK_INCIDENCE) inc *= 1 + e->size;
-        else if (e->kind == SHOCK_WAVE) inc += e->size;
+        if (e->kind == SHOCK_INCIDENCE) inc *= fmax(0, 1 + e->size);
+        else if (e->kind == SHOCK_WAVE) inc += e->size * wave_share(m, e, g, k);
     }
     return inc > 0 ? inc : 0;
 }
