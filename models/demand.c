@@ -124,7 +124,6 @@ void home_enter(market *m, citizen *c)
     m->muni[c->home].home_users++;
     c->state = CIT_HOME;
     c->rung = RUNG_HOME;
-    c->since = m->now;
 }
 
 void home_leave(market *m, citizen *c)
@@ -354,12 +353,11 @@ void demand_initial_stock(market *m)
  * stream) by the ordinary rules; home-support users start at home. */
 void demand_place_stock(market *m)
 {
-    int start = 0;
-    int n = m->n_cit - start;
+    int n = m->n_cit;
     int *order = malloc((size_t)(n > 0 ? n : 1) * sizeof *order);
     if (!order) { market_fail(m, "out of memory for the initial stock"); return; }
     int k = 0;
-    for (int i = start; i < m->n_cit; i++)
+    for (int i = 0; i < m->n_cit; i++)
         if (m->cit[i].state == CIT_PENDING) order[k++] = i;
     for (int i = k - 1; i > 0; i--) {
         int j = (int)gsl_rng_uniform_int(&m->market_rng.rng, (unsigned long)i + 1);

@@ -64,7 +64,6 @@ typedef struct citizen {
     int8_t   true_level, priced_level, addons, mismatched;
     int32_t  lot;           /* tender: contract lot of this placement, or -1 */
     int8_t   lot_slot;      /* tender: which winner of the lot */
-    double   since;         /* start of the current state */
     double   wait_start;
     double   paid_until;    /* payments accrued up to here */
     double   price_day;     /* DKK per day paid for this placement */
@@ -230,8 +229,6 @@ typedef struct market {
     double    last_part_price[N_PARTS], last_unit_price;
     sim_rng   market_rng;   /* year-end decisions: entry, tie-breaks */
 
-    /* sums over the whole run, for the balance invariant */
-    double    paid_total, received_total;
     char      error[256];   /* set when an invariant fails */
 } market;
 

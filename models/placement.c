@@ -196,7 +196,7 @@ static void place(market *m, citizen *c, int id, int mismatch)
     o->occupied++;
     c->offer = id;
     c->state = CIT_PLACED;
-    c->since = c->paid_until = c->last_change = m->now;
+    c->paid_until = c->last_change = m->now;
     c->mismatched = (int8_t)mismatch;
     c->addons = 0;
     c->upcoded = 0;
