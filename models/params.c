@@ -17,12 +17,16 @@ const char *const rung_name[N_RUNGS] = {
     "temporary", "longterm", "housing", "home"
 };
 
-#define R(p, d, lo, hi, u, t, doc) { p, CFG_REAL, d, NULL, lo, hi, NULL, u, t, doc }
-#define I(p, d, lo, hi, u, t, doc) { p, CFG_INT, d, NULL, lo, hi, NULL, u, t, doc }
-#define B(p, d, t, doc)            { p, CFG_BOOL, d, NULL, 0, 1, NULL, "flag", t, doc }
-#define E(p, d, ch, t, doc)        { p, CFG_ENUM, 0, d, 0, 0, ch, "word", t, doc }
-#define S(p, d, t, doc)            { p, CFG_STRING, 0, d, 0, 0, NULL, "text", t, doc }
-#define L(p, d, lo, hi, u, t, doc) { p, CFG_REAL_LIST, 0, d, lo, hi, NULL, u, t, doc }
+#define R(p, d, lo, hi, u, t, doc) { p, CFG_REAL, d, NULL, lo, hi, NULL, u, t, doc, 0 }
+#define I(p, d, lo, hi, u, t, doc) { p, CFG_INT, d, NULL, lo, hi, NULL, u, t, doc, 0 }
+#define B(p, d, t, doc)            { p, CFG_BOOL, d, NULL, 0, 1, NULL, "flag", t, doc, 0 }
+#define E(p, d, ch, t, doc)        { p, CFG_ENUM, 0, d, 0, 0, ch, "word", t, doc, 0 }
+#define S(p, d, t, doc)            { p, CFG_STRING, 0, d, 0, 0, NULL, "text", t, doc, 0 }
+#define L(p, d, lo, hi, u, t, doc) { p, CFG_REAL_LIST, 0, d, lo, hi, NULL, u, t, doc, 0 }
+/* Required keys: a group or shock declared without them is refused, so a
+ * misspelt name cannot quietly become a new entity of defaults. */
+#define RQ(p, lo, hi, u, t, doc)   { p, CFG_REAL, 0, NULL, lo, hi, NULL, u, t, doc, CFG_REQUIRED }
+#define EQ(p, ch, t, doc)          { p, CFG_ENUM, 0, NULL, 0, 0, ch, "word", t, doc, CFG_REQUIRED }
 
 /* One block of keys per offer type; the defaults reproduce the 2020 table of
  * places by type and owner [R] and the cost per place-year [D]. */
@@ -68,10 +72,10 @@ const cfg_key params_table[] = {
     R("home_support.level_shift", -3, -10, 10, "levels", "A", "need level at onset of a home-support need relative to the group's"),
 
     B("groups.*.narrow", 0, "A", "narrow, highly specialised group: needs a specialised offer"),
-    R("groups.*.incidence_temporary", 0, 0, 1e4, "per 10,000 adults/year", "A", "new needs of temporary (SEL 107) character"),
-    R("groups.*.incidence_longterm", 0, 0, 1e4, "per 10,000 adults/year", "A", "new needs of longterm (SEL 108) character"),
-    R("groups.*.incidence_housing", 0, 0, 1e4, "per 10,000 adults/year", "A", "new needs of housing (SEL 85 in ABL 105) character"),
-    R("groups.*.incidence_home", 0, 0, 1e4, "per 10,000 adults/year", "A", "new needs of home-support character"),
+    RQ("groups.*.incidence_temporary", 0, 1e4, "per 10,000 adults/year", "A", "new needs of temporary (SEL 107) character"),
+    RQ("groups.*.incidence_longterm", 0, 1e4, "per 10,000 adults/year", "A", "new needs of longterm (SEL 108) character"),
+    RQ("groups.*.incidence_housing", 0, 1e4, "per 10,000 adults/year", "A", "new needs of housing (SEL 85 in ABL 105) character"),
+    RQ("groups.*.incidence_home", 0, 1e4, "per 10,000 adults/year", "A", "new needs of home-support character"),
     L("groups.*.need_dist", "[0.10, 0.20, 0.35, 0.25, 0.10]", 0, 1, "probability", "A", "true need level at onset, one entry per level, sums to 1"),
     R("groups.*.cost_multiplier", 1.0, 0.1, 10, "factor", "A", "support hours relative to the type's average (narrow groups 1.5-2.0)"),
     R("groups.*.progression_rate", 0.10, 0, 5, "per year", "A", "rate of moving one level down (rehabilitation)"),
@@ -176,7 +180,7 @@ const cfg_key params_table[] = {
     R("owner_budget.fixed_share", 0.2, 0, 1, "share", "R", "mixed: fixed share of the budget paid as a frame (20 % in an example)"),
     R("owner_budget.progression_effect", 0.3, 0, 10, "factor", "A", "under a frame, own offers promote progression: rate times 1 + this times the frame share"),
 
-    E("shocks.*.kind", "incidence", "incidence|wave|closure|wage|expensive_case", "A", "incidence: needs x (1 + size); wave: size more needs per 10,000 adults a year; closure: the largest matching offer closes; wage: wages x (1 + size); expensive_case: one case costing (1 + size) times its level's hours"),
+    EQ("shocks.*.kind", "incidence|wave|closure|wage|expensive_case", "A", "incidence: needs x (1 + size); wave: size more needs per 10,000 adults a year; closure: the largest matching offer closes; wage: wages x (1 + size); expensive_case: one case costing (1 + size) times its level's hours"),
     I("shocks.*.start_year", 0, 0, 2200, "year", "A", "calendar year the shock starts (1 January); 0: the base year.  Ignored when rate > 0"),
     R("shocks.*.duration_years", 100, 0, 1000, "years", "A", "how long an incidence, wave or wage shock lasts"),
     S("shocks.*.group", "all", "A", "target group hit, or all (closure and expensive_case: the group the offer or case belongs to)"),
@@ -262,9 +266,14 @@ static int load_types(const cfg *c, params *p, cfg_error *err)
         GET(tp->followup_days, "followup_days");
         GET(tp->progression_factor, "progression_factor");
 #undef GET
-        if (tp->share_regional + tp->share_private > 1 + 1e-9)
-            return cfg_fail(c, k, err, "share_regional + share_private of %s exceed 1",
-                            offer_type_name[t]) - 1;
+        if (tp->share_regional + tp->share_private > 1 + 1e-9) {
+            /* Named at the owner share the scenario set last, so the
+             * message points at a line the user wrote. */
+            key_of(k, sizeof k, "offer_types", offer_type_name[t], "share_private");
+            return cfg_fail(c, k, err, "share_regional + share_private of %s "
+                            "come to %.4g, more than 1", offer_type_name[t],
+                            tp->share_regional + tp->share_private) - 1;
+        }
     }
     return 0;
 }
@@ -296,8 +305,13 @@ static int load_shocks(const cfg *c, params *p, cfg_error *err)
         const char *g = cfg_text(c, KEY("group"));
         s->group = -1;
         for (int j = 0; j < p->n_groups; j++) if (!strcmp(g, p->group[j].name)) s->group = j;
-        if (s->group < 0 && strcmp(g, "all"))
-            return cfg_fail(c, k, err, "'%s' is not a target group of this scenario", g) - 1;
+        if (s->group < 0 && strcmp(g, "all")) {
+            const char *gn[MAX_GROUPS];
+            for (int j = 0; j < p->n_groups; j++) gn[j] = p->group[j].name;
+            return cfg_fail(c, k, err, "'%s' is not a target group of this "
+                            "scenario; did you mean '%s'?", g,
+                            cfg_nearest_word(g, gn, p->n_groups)) - 1;
+        }
         const char *t = cfg_text(c, KEY("type"));
         s->type = s->kind == SHOCK_WAVE ? OT_TEMPORARY : -1;
         for (int j = 0; j < N_OFFER_TYPES; j++) if (!strcmp(t, offer_type_name[j])) s->type = j;
@@ -318,7 +332,14 @@ int params_bind_regions(const cfg *c, params *p, const char (*names)[48], int n,
         for (int r = 0; r < n; r++) if (!strcmp(s->region_name, names[r])) s->region = r;
         if (s->region < 0 && strcmp(s->region_name, "all")) {
             char k[256];
+            const char *rn[MAX_REGIONS];
+            for (int r = 0; r < n; r++) rn[r] = names[r];
             key_of(k, sizeof k, "shocks", s->name, "region");
+            const char *near = cfg_nearest_word(s->region_name, rn, n);
+            if (near)
+                return cfg_fail(c, k, err, "'%s' is not a region of the "
+                                "municipality table; did you mean '%s'?",
+                                s->region_name, near) - 1;
             return cfg_fail(c, k, err, "'%s' is not a region of the municipality table",
                             s->region_name) - 1;
         }
@@ -364,6 +385,12 @@ static int check_regimes(const cfg *c, const char *names, cfg_error *err)
     char buf[64], seen[8] = { 0 };
     if (strlen(names) >= sizeof buf)
         return cfg_fail(c, "regime.name", err, "too long") - 1;
+    /* strtok would skip empty words, so "" and "drg++tender" are caught here. */
+    size_t len = strlen(names);
+    if (!len || names[0] == '+' || names[len - 1] == '+' || strstr(names, "++"))
+        return cfg_fail(c, "regime.name", err, "'%s' names no regime or an empty "
+                        "one (takst, drg, tender, objective, joined by '+')",
+                        names) - 1;
     snprintf(buf, sizeof buf, "%s", names);
     for (char *save = NULL, *w = strtok_r(buf, "+", &save); w;
          w = strtok_r(NULL, "+", &save)) {
@@ -607,6 +634,7 @@ void params_reference(FILE *out)
             snprintf(def, sizeof def, "%s", k->def_text);
             if (k->choices) snprintf(range, sizeof range, "%s", k->choices);
         }
+        if (k->flags & CFG_REQUIRED) snprintf(def, sizeof def, "**required**");
         /* '|' inside a cell would split a Markdown table cell */
         for (char *s = range; *s; s++) if (*s == '|') *s = '/';
         fprintf(out, "| `%s` | %s | %s | %s | %s | [%s] | %s |\n", k->path,

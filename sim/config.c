@@ -19,14 +19,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <yaml.h>
 #include "config.h"
 
-#define CFG_KEY_MAX     256     /* longest dotted key, as cfg_error.key */
-#define CFG_DEPTH_MAX   32      /* longest extends chain */
-#define CFG_LEAVES_MAX  100000  /* per file: stops YAML alias bombs */
 #define CFG_SHOW_MAX    60      /* value text quoted in messages */
+#define CFG_BRANCH_MARK (-2)    /* pattern index value: a prefix, not a key */
 
 /* What a dotted key is with respect to the table. */
 enum { CFG_K_UNKNOWN, CFG_K_LEAF, CFG_K_BRANCH };
@@ -48,6 +48,18 @@ typedef struct cfg_strs { char **v; size_t n, cap; } cfg_strs;
 /* Owned strings in insertion order plus an index for membership. */
 typedef struct cfg_set { cfg_strs s; cfg_map ix; } cfg_set;
 
+/* Table paths -> their index, their leading parts -> CFG_BRANCH_MARK.  Built
+ * once per load and shared by every cfg made from it (the files of an
+ * extends chain, the variants), which may be freed in any order. */
+typedef struct cfg_index {
+    cfg_map pat;          /* keys point into the table or into prefixes */
+    char   *prefixes;     /* the leading parts, NUL-separated, one block */
+    int    *required;     /* indices of CFG_REQUIRED entries with one '*' */
+    int     n_required;
+    int     multi_star;   /* a path has two '*': match by scanning */
+    int     refs;         /* atomic: variants may be made on any thread */
+} cfg_index;
+
 typedef struct cfg_leaf {
     char   *key;
     char   *text;      /* scalar as written; NULL for a list */
@@ -56,11 +68,13 @@ typedef struct cfg_leaf {
     int     n_items;
     int     file;      /* index into cfg.files */
     int     line, column;
+    const cfg_key *k;  /* its table entry, found when it was loaded */
 } cfg_leaf;
 
 struct cfg {
     const cfg_key *table;
     size_t         n_table;
+    struct cfg_index *ix;     /* the table's index, shared with derived cfgs */
     cfg_leaf      *leaf;
     size_t         n_leaf, cap_leaf;
     cfg_map        by_key;
@@ -120,14 +134,26 @@ static void cfg_buf_printf(cfg_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
+/* Eight bytes at a time, then a splitmix64 finish so that the low bits,
+ * which pick the slot, depend on every byte: keys share long prefixes
+ * ("groups.autism.incidence_...").  Hashing was a tenth of a load. */
 static uint64_t cfg_hash(const char *s)
 {
-    uint64_t h = 1469598103934665603ULL;
-    while (*s) {
-        h ^= (unsigned char)*s++;
-        h *= 1099511628211ULL;
+    size_t n = strlen(s);
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+    for (; n >= 8; n -= 8, s += 8) {
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
     }
-    return h;
+    w = 0;
+    memcpy(&w, s, n);
+    h ^= w;
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebULL;
+    return h ^ (h >> 31);
 }
 
 static int cfg_map_get(const cfg_map *m, const char *key)
@@ -147,6 +173,22 @@ static void cfg_map_place(cfg_slot *slot, size_t cap, const char *key, int val)
     while (slot[i].key) i = (i + 1) & (cap - 1);
     slot[i].key = key;
     slot[i].val = val;
+}
+
+/* Room for N keys in all, so that filling the map never rehashes. */
+static int cfg_map_reserve(cfg_map *m, size_t n)
+{
+    size_t cap = m->cap ? m->cap : 64;
+    while (cap < 2 * n) cap *= 2;
+    if (cap == m->cap) return 0;
+    cfg_slot *s = calloc(cap, sizeof *s);
+    if (!s) return -1;
+    for (size_t i = 0; i < m->cap; i++)
+        if (m->slot[i].key) cfg_map_place(s, cap, m->slot[i].key, m->slot[i].val);
+    free(m->slot);
+    m->slot = s;
+    m->cap = cap;
+    return 0;
 }
 
 /* KEY must not be present yet and must outlive the map. */
@@ -274,12 +316,22 @@ static int cfg_leaf_copy(cfg_leaf *dst, const cfg_leaf *src, const char *key)
     return 0;
 }
 
-static cfg *cfg_new(const cfg_key *table, size_t n_table)
+static cfg_index *cfg_index_table(const cfg_key *table, size_t n_table);
+static void cfg_index_release(cfg_index *ix);
+
+/* A new, empty cfg; it shares LIKE's table index when LIKE is given. */
+static cfg *cfg_new(const cfg_key *table, size_t n_table, const cfg *like)
 {
     cfg *c = calloc(1, sizeof *c);
-    if (c) {
-        c->table = table;
-        c->n_table = n_table;
+    if (!c) return NULL;
+    c->table = table;
+    c->n_table = n_table;
+    if (like) {
+        c->ix = like->ix;
+        __atomic_fetch_add(&c->ix->refs, 1, __ATOMIC_RELAXED);
+    } else if (!(c->ix = cfg_index_table(table, n_table))) {
+        free(c);
+        return NULL;
     }
     return c;
 }
@@ -293,6 +345,7 @@ void cfg_free(cfg *c)
     cfg_strs_free(&c->files);
     cfg_set_free(&c->variants);
     cfg_set_free(&c->names);
+    cfg_index_release(c->ix);
     free(c->dir);
     free(c->source.s);
     free(c);
@@ -322,13 +375,125 @@ static int cfg_match(const char *pat, const char *key)
     }
 }
 
+/*
+ * Matching every key against every table path was most of a load's time, so
+ * the table is indexed once per cfg: each path maps to its index, each of
+ * its leading parts to CFG_BRANCH_MARK.  A key is then looked up as written
+ * and with each of its segments in turn replaced by '*', which finds every
+ * path with at most one '*'; a table with more falls back to scanning.
+ */
+static void cfg_index_release(cfg_index *ix)
+{
+    if (ix && __atomic_sub_fetch(&ix->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+        free(ix->pat.slot);
+        free(ix->prefixes);
+        free(ix->required);
+        free(ix);
+    }
+}
+
+static cfg_index *cfg_index_table(const cfg_key *table, size_t n_table)
+{
+    cfg_index *ix = calloc(1, sizeof *ix);
+    size_t bytes = 1, n_keys = n_table;
+    if (!ix) return NULL;
+    ix->refs = 1;
+    for (size_t i = 0; i < n_table; i++) {
+        bytes += strlen(table[i].path) + 1;
+        for (const char *p = table[i].path; *p; p++) n_keys += *p == '.';
+    }
+    ix->prefixes = malloc(bytes);
+    ix->required = malloc((n_table ? n_table : 1) * sizeof *ix->required);
+    if (!ix->prefixes || !ix->required || cfg_map_reserve(&ix->pat, n_keys))
+        goto fail;
+    for (size_t i = 0; i < n_table; i++) {
+        const char *path = table[i].path;
+        int stars = 0;
+        for (const char *p = path; *p; p += strcspn(p, "."), p += *p == '.')
+            stars += cfg_is_star(p, strcspn(p, "."));
+        ix->multi_star |= stars > 1;
+        /* A required key needs a '*' whose names it belongs to, and a
+         * suffix after it; others are not checked (see config.h). */
+        if ((table[i].flags & CFG_REQUIRED) && stars == 1 && strstr(path, ".*."))
+            ix->required[ix->n_required++] = (int)i;
+        /* The first entry for a path wins, as in a scan in table order. */
+        if (cfg_map_get(&ix->pat, path) < 0 && cfg_map_put(&ix->pat, path, (int)i))
+            goto fail;
+    }
+    char *w = ix->prefixes;
+    for (size_t i = 0; i < n_table; i++) {
+        const char *path = table[i].path;
+        for (const char *p = path; *p; p++) {
+            if (*p != '.') continue;
+            size_t len = (size_t)(p - path);
+            memcpy(w, path, len);
+            w[len] = '\0';
+            if (cfg_map_get(&ix->pat, w) < 0) {
+                if (cfg_map_put(&ix->pat, w, CFG_BRANCH_MARK)) goto fail;
+                w += len + 1;
+            }
+        }
+    }
+    return ix;
+fail:
+    cfg_index_release(ix);
+    return NULL;
+}
+
+/* The scan the index replaces, for tables it cannot serve. */
+static int cfg_scan(const cfg *c, const char *key, const cfg_key **k)
+{
+    int branch = 0;
+    for (size_t i = 0; i < c->n_table; i++) {
+        int m = cfg_match(c->table[i].path, key);
+        if (m == CFG_K_LEAF && (!*k || !strcmp(c->table[i].path, key)))
+            *k = &c->table[i];
+        branch |= m == CFG_K_BRANCH;
+    }
+    return *k ? CFG_K_LEAF : branch ? CFG_K_BRANCH : CFG_K_UNKNOWN;
+}
+
+/* What KEY is to the table; *K is its entry when a leaf: the path equal to
+ * KEY if there is one, else the first pattern in table order that matches. */
+static int cfg_lookup(const cfg *c, const char *key, const cfg_key **k)
+{
+    char probe[CFG_KEY_MAX + 2];
+    size_t len = strlen(key);
+    int best = -1, branch = 0;
+    *k = NULL;
+    if (c->ix->multi_star) return cfg_scan(c, key, k);
+    if (len >= CFG_KEY_MAX) return CFG_K_UNKNOWN;
+    int v = cfg_map_get(&c->ix->pat, key);
+    if (v >= 0) {                     /* a path as written beats a pattern */
+        *k = &c->table[v];
+        return CFG_K_LEAF;
+    }
+    branch = v == CFG_BRANCH_MARK;
+    for (const char *seg = key;;) {
+        size_t sl = strcspn(seg, "."), at = (size_t)(seg - key);
+        if (!sl) return CFG_K_UNKNOWN;    /* "a..b": no path has it */
+        memcpy(probe, key, at);
+        probe[at] = '*';
+        memcpy(probe + at + 1, seg + sl, len - at - sl + 1);
+        v = cfg_map_get(&c->ix->pat, probe);
+        if (v >= 0 && (best < 0 || v < best)) best = v;
+        branch |= v == CFG_BRANCH_MARK;
+        seg += sl;
+        if (!*seg) break;
+        seg++;
+    }
+    if (best >= 0) {
+        *k = &c->table[best];
+        return CFG_K_LEAF;
+    }
+    return branch ? CFG_K_BRANCH : CFG_K_UNKNOWN;
+}
+
 /* The first table entry whose path matches KEY, or NULL. */
 static const cfg_key *cfg_pattern(const cfg *c, const char *key)
 {
-    for (size_t i = 0; i < c->n_table; i++)
-        if (cfg_match(c->table[i].path, key) == CFG_K_LEAF)
-            return &c->table[i];
-    return NULL;
+    const cfg_key *k;
+    return cfg_lookup(c, key, &k) == CFG_K_LEAF ? k : NULL;
 }
 
 /* Splits "variants.NAME[.REST]"; REST is NULL when the key stops at NAME. */
@@ -360,16 +525,7 @@ static int cfg_classify(const cfg *c, const char *key, const cfg_key **k)
         if (!rest) return CFG_K_BRANCH;
         key = rest;
     }
-    int branch = 0;
-    for (size_t i = 0; i < c->n_table; i++) {
-        int m = cfg_match(c->table[i].path, key);
-        if (m == CFG_K_LEAF) {
-            *k = &c->table[i];
-            return CFG_K_LEAF;
-        }
-        branch |= m == CFG_K_BRANCH;
-    }
-    return branch ? CFG_K_BRANCH : CFG_K_UNKNOWN;
+    return cfg_lookup(c, key, k);
 }
 
 static size_t cfg_levenshtein(const char *a, const char *b)
@@ -390,6 +546,20 @@ static size_t cfg_levenshtein(const char *a, const char *b)
         }
     }
     return row[lb];
+}
+
+const char *cfg_nearest_word(const char *word, const char *const *words, int n)
+{
+    const char *best = NULL;
+    size_t d = SIZE_MAX;
+    for (int i = 0; i < n; i++) {
+        size_t e = cfg_levenshtein(word, words[i]);
+        if (e < d) {
+            d = e;
+            best = words[i];
+        }
+    }
+    return best;
 }
 
 static int cfg_segments(const char *s)
@@ -517,6 +687,8 @@ static int cfg_parse_number(const char *s, double *out)
     /* strtod would also take "inf", "nan" and leading blanks. */
     if (!((*p >= '0' && *p <= '9') || (*p == '.' && p[1] >= '0' && p[1] <= '9')))
         return -1;
+    /* ... and hexadecimal ("0x1p4"), which no scenario means. */
+    if (p[strspn(p, "0123456789.eE+-")]) return -1;
     char *end;
     double v = strtod(s, &end);
     if (*end || !isfinite(v)) return -1;
@@ -575,12 +747,38 @@ static void cfg_expect(const cfg_key *k, char *out, size_t n)
     }
 }
 
+/* The first control character of S (never a terminal's business), or 0. */
+static int cfg_control(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x20 || *p == 0x7f) return *p;
+    return 0;
+}
+
+/* S quoted for a message: cut after CFG_SHOW_MAX bytes, control characters
+ * as \xNN.  OUT should hold 4 * CFG_SHOW_MAX + 8 bytes. */
 static void cfg_show_text(const char *s, char *out, size_t n)
 {
-    if (!*s) snprintf(out, n, "nothing");
-    else if (strlen(s) > CFG_SHOW_MAX)
-        snprintf(out, n, "'%.*s...'", CFG_SHOW_MAX, s);
-    else snprintf(out, n, "'%s'", s);
+    if (!*s) {
+        snprintf(out, n, "nothing");
+        return;
+    }
+    size_t len = strlen(s), w = 0;
+    int cut = len > CFG_SHOW_MAX;
+    if (cut) len = CFG_SHOW_MAX;
+    if (n < 8) {
+        if (n) out[0] = '\0';
+        return;
+    }
+    out[w++] = '\'';
+    for (size_t i = 0; i < len && w + 9 < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x20 || ch == 0x7f) w += (size_t)snprintf(out + w, n - w, "\\x%02x", ch);
+        else out[w++] = (char)ch;
+    }
+    if (cut) w += (size_t)snprintf(out + w, n - w, "...");
+    out[w++] = '\'';
+    out[w] = '\0';
 }
 
 static void cfg_show(const yaml_node_t *v, char *out, size_t n)
@@ -594,12 +792,13 @@ static void cfg_show(const yaml_node_t *v, char *out, size_t n)
 static int cfg_check_number(const cfg_key *k, const char *s, double *out,
                             char *why, size_t n)
 {
-    char shown[CFG_SHOW_MAX + 8], lo[32], hi[32];
+    char shown[4 * CFG_SHOW_MAX + 8], lo[32], hi[32];
     const char *unit = cfg_unit(k);
     double v;
-    cfg_show_text(s, shown, sizeof shown);
-    if (cfg_parse_number(s, &v) ||
-        (k->type == CFG_INT && (v != floor(v) || fabs(v) > 9007199254740992.0))) {
+    int bad = cfg_parse_number(s, &v) ||
+              (k->type == CFG_INT && (v != floor(v) || fabs(v) > 9007199254740992.0));
+    if (bad || v < k->min || v > k->max) cfg_show_text(s, shown, sizeof shown);
+    if (bad) {
         snprintf(why, n, "expected %s%s%s%s, got %s",
                  k->type == CFG_INT ? "a whole number" : "a number",
                  unit ? " (" : "", unit ? unit : "", unit ? ")" : "", shown);
@@ -623,6 +822,7 @@ typedef struct cfg_loader {
     const char      *path;
     yaml_document_t *doc;
     cfg_set          seen;     /* keys and mapping paths -> first line */
+    long             nodes;    /* pairs walked, aliases at every use */
     char            *extends;
     yaml_mark_t      ext_mark;
     cfg_error       *err;
@@ -650,7 +850,7 @@ static int cfg_oom(cfg_error *err, const char *file)
 static int cfg_type_error(cfg_loader *ld, const char *key, const cfg_key *k,
                           const yaml_node_t *v)
 {
-    char want[512], got[CFG_SHOW_MAX + 8];
+    char want[512], got[4 * CFG_SHOW_MAX + 8];
     cfg_expect(k, want, sizeof want);
     cfg_show(v, got, sizeof got);
     return cfg_ld_err(ld, &v->start_mark, key, "expected %s, got %s", want, got);
@@ -686,6 +886,12 @@ static int cfg_check_scalar(cfg_loader *ld, const char *key, const cfg_key *k,
     if (v->data.scalar.length >= CFG_TEXT_MAX)
         return cfg_ld_err(ld, &v->start_mark, key,
                           "value is longer than %d characters", CFG_TEXT_MAX - 1);
+    if (strlen(s) != v->data.scalar.length || cfg_control(s)) {
+        char shown[4 * CFG_SHOW_MAX + 8];
+        cfg_show_text(s, shown, sizeof shown);
+        return cfg_ld_err(ld, &v->start_mark, key,
+                          "value %s holds a control character", shown);
+    }
     switch (k->type) {
     case CFG_REAL:
     case CFG_INT:
@@ -743,6 +949,16 @@ static int cfg_note_variant(cfg *c, const char *key)
     return cfg_set_add(&c->variants, name, len, 0) < 0 ? -1 : 0;
 }
 
+static int cfg_note_variant_at(cfg_loader *ld, const char *key,
+                               const yaml_node_t *kn)
+{
+    if (cfg_note_variant(ld->out, key)) return cfg_oom(ld->err, ld->path);
+    if (ld->out->variants.s.n > CFG_VARIANTS_MAX)
+        return cfg_ld_err(ld, &kn->start_mark, NULL,
+                          "more than %d variants", CFG_VARIANTS_MAX);
+    return 0;
+}
+
 static int cfg_add_leaf(cfg_loader *ld, const char *key, const cfg_key *k,
                         const yaml_node_t *kn, const yaml_node_t *v)
 {
@@ -755,14 +971,17 @@ static int cfg_add_leaf(cfg_loader *ld, const char *key, const cfg_key *k,
     }
     lf.line = (int)kn->start_mark.line + 1;
     lf.column = (int)kn->start_mark.column + 1;
+    lf.k = k;
     lf.key = strdup(key);
-    if (!lf.key || cfg_note_variant(ld->out, key) || cfg_put(ld->out, &lf)) {
+    if (!lf.key) {
         cfg_leaf_free(&lf);
         return cfg_oom(ld->err, ld->path);
     }
-    if (ld->out->n_leaf > CFG_LEAVES_MAX)
-        return cfg_ld_err(ld, &kn->start_mark, NULL,
-                          "more than %d keys in one file", CFG_LEAVES_MAX);
+    if (cfg_note_variant_at(ld, key, kn)) {
+        cfg_leaf_free(&lf);
+        return -1;
+    }
+    if (cfg_put(ld->out, &lf)) return cfg_oom(ld->err, ld->path);
     return 0;
 }
 
@@ -776,7 +995,7 @@ static int cfg_walk_value(cfg_loader *ld, const char *key,
     int kind = cfg_classify(ld->out, key, &k);
     if (v->type == YAML_MAPPING_NODE) {
         if (kind == CFG_K_LEAF) return cfg_type_error(ld, key, k, v);
-        if (cfg_note_variant(ld->out, key)) return cfg_oom(ld->err, ld->path);
+        if (cfg_note_variant_at(ld, key, kn)) return -1;
         /* An unknown mapping is reported at its first key, which can be
          * matched against the table; an empty one has nothing better. */
         if (kind == CFG_K_UNKNOWN &&
@@ -785,7 +1004,7 @@ static int cfg_walk_value(cfg_loader *ld, const char *key,
         return cfg_walk_mapping(ld, v, key);
     }
     if (kind == CFG_K_BRANCH) {
-        char got[CFG_SHOW_MAX + 8];
+        char got[4 * CFG_SHOW_MAX + 8];
         cfg_show(v, got, sizeof got);
         return cfg_ld_err(ld, &v->start_mark, key,
                           "expected a mapping of keys, got %s", got);
@@ -804,21 +1023,35 @@ static int cfg_join_key(cfg_loader *ld, const char *prefix,
                           kn->type == YAML_MAPPING_NODE ? "a mapping" : "a list");
     const char *s = (const char *)kn->data.scalar.value;
     size_t len = kn->data.scalar.length, plen = strlen(prefix);
+    char shown[4 * CFG_SHOW_MAX + 8];
+    const char *why = NULL;
     if (!len || s[0] == '.' || s[len - 1] == '.' || strstr(s, "..") ||
         strlen(s) != len)
-        return cfg_ld_err(ld, &kn->start_mark, NULL,
-                          "'%s' is not a valid key name", s);
+        why = "%s is not a valid key name";
+    else if (cfg_control(s))
+        why = "key %s holds a control character";
+    /* '*' is the table's wildcard: as a name it would match every name. */
+    for (const char *p = s; !why && *p; p += strcspn(p, "."), p += *p == '.')
+        if (cfg_is_star(p, strcspn(p, ".")))
+            why = "'*' is not a valid name (key %s)";
+    if (why) {
+        cfg_show_text(s, shown, sizeof shown);
+        return cfg_ld_err(ld, &kn->start_mark, NULL, why, shown);
+    }
     if (plen + 1 + len >= CFG_KEY_MAX)
         return cfg_ld_err(ld, &kn->start_mark, NULL,
                           "key is longer than %d characters", CFG_KEY_MAX - 1);
-    snprintf(out, CFG_KEY_MAX, "%s%s%s", prefix, plen ? "." : "", s);
+    /* Once per pair: plain copies, as snprintf showed in profiles. */
+    memcpy(out, prefix, plen);
+    if (plen) out[plen++] = '.';
+    memcpy(out + plen, s, len + 1);
     return 0;
 }
 
 static int cfg_take_extends(cfg_loader *ld, const yaml_node_t *v)
 {
     if (v->type != YAML_SCALAR_NODE || !v->data.scalar.length) {
-        char got[CFG_SHOW_MAX + 8];
+        char got[4 * CFG_SHOW_MAX + 8];
         cfg_show(v, got, sizeof got);
         return cfg_ld_err(ld, &v->start_mark, "extends",
                           "expected the name of a file to extend, got %s", got);
@@ -834,6 +1067,12 @@ static int cfg_walk_pair(cfg_loader *ld, const char *prefix,
     const yaml_node_t *kn = yaml_document_get_node(ld->doc, p->key);
     const yaml_node_t *v = yaml_document_get_node(ld->doc, p->value);
     char key[CFG_KEY_MAX];
+    /* An alias is walked at every use, so this, not the file size, is what
+     * bounds the work of a document built of aliases of aliases. */
+    if (++ld->nodes > CFG_NODES_MAX)
+        return cfg_ld_err(ld, &kn->start_mark, NULL,
+                          "more than %d keys and mappings in one file "
+                          "(aliases count at every use)", CFG_NODES_MAX);
     if (cfg_join_key(ld, prefix, kn, key)) return -1;
     /* libyaml keeps duplicate keys; flattening also catches "a: {b: 1}"
      * next to "a.b: 2". */
@@ -904,7 +1143,7 @@ static int cfg_parse(cfg_loader *ld, const char *text, size_t len)
     if (empty) {
         rc = 0;
     } else if (root->type != YAML_MAPPING_NODE) {
-        char got[CFG_SHOW_MAX + 8];
+        char got[4 * CFG_SHOW_MAX + 8];
         cfg_show(root, got, sizeof got);
         rc = cfg_ld_err(ld, &root->start_mark, NULL,
                         "the top level must be a mapping of keys, got %s", got);
@@ -918,19 +1157,49 @@ static int cfg_parse(cfg_loader *ld, const char *text, size_t len)
     return rc;
 }
 
-static char *cfg_read_file(const char *path, size_t *len, int *errnum)
+const char *cfg_read_error(int errnum, char *buf, size_t n)
 {
-    FILE *f = fopen(path, "rb");
+    if (errnum == CFG_ERR_NOTREG) return "not a regular file";
+    if (errnum == CFG_ERR_TOOBIG) {
+        snprintf(buf, n, "larger than %d bytes, the limit for a scenario or "
+                 "data file", CFG_FILE_MAX);
+        return buf;
+    }
+    /* The XSI strerror_r under _POSIX_C_SOURCE: 0 on success. */
+    if (strerror_r(errnum, buf, n)) snprintf(buf, n, "error %d", errnum);
+    return buf;
+}
+
+/* The size is checked on the open descriptor, and the read stops one byte
+ * past the limit, so a file that grows or a device that never ends (a FIFO,
+ * /dev/zero) cannot make the loader read without bound. */
+char *cfg_read_file(void *ctx, const char *path, size_t *len, int *errnum)
+{
+    (void)ctx;
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is then
+     * refused as not a regular file.  A regular file ignores the flag. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
+    struct stat st;
     if (!f) {
         *errnum = errno;
+        if (fd >= 0) close(fd);
+        return NULL;
+    }
+    if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || st.st_size > CFG_FILE_MAX) {
+        *errnum = fstat(fileno(f), &st) ? errno
+                : !S_ISREG(st.st_mode) ? CFG_ERR_NOTREG : CFG_ERR_TOOBIG;
+        fclose(f);
         return NULL;
     }
     cfg_buf b = {0};
     char chunk[8192];
     size_t k;
-    cfg_buf_reserve(&b, 0);
-    while ((k = fread(chunk, 1, sizeof chunk, f)) > 0) cfg_buf_add(&b, chunk, k);
-    *errnum = ferror(f) ? (errno ? errno : EIO) : b.oom ? ENOMEM : 0;
+    cfg_buf_reserve(&b, (size_t)st.st_size);
+    while (b.len <= CFG_FILE_MAX && (k = fread(chunk, 1, sizeof chunk, f)) > 0)
+        cfg_buf_add(&b, chunk, k);
+    *errnum = ferror(f) ? (errno ? errno : EIO) : b.oom ? ENOMEM
+            : b.len > CFG_FILE_MAX ? CFG_ERR_TOOBIG : 0;
     fclose(f);
     if (*errnum) {
         free(b.s);
@@ -982,8 +1251,9 @@ static int cfg_check_chain(const char *path, const struct stat *st,
     if (depth > CFG_DEPTH_MAX)
         return cfg_err(err, up->path, up->line, up->column, "extends", 1,
                        "extends chain is longer than %d files", CFG_DEPTH_MAX);
-    for (const cfg_chain *u = up; st && u; u = u->up)
-        if (u->known && u->dev == st->st_dev && u->ino == st->st_ino)
+    for (const cfg_chain *u = up; u; u = u->up)
+        if (st ? u->known && u->dev == st->st_dev && u->ino == st->st_ino
+               : !u->known && !strcmp(u->path, path))
             return cfg_cycle_error(path, up, err);
     return 0;
 }
@@ -1013,32 +1283,34 @@ static int cfg_add_file(cfg *c, const char *path, const char *text, size_t len)
     return c->source.oom ? -1 : 0;
 }
 
-static int cfg_load_file(cfg *c, const char *path, const cfg_chain *up,
-                         int depth, cfg_error *err);
+static int cfg_load_file(cfg *c, const char *path, const cfg_reader *rd,
+                         const cfg_chain *up, int depth, cfg_error *err);
 
-static int cfg_load_base(cfg *c, cfg_loader *ld, const struct stat *st,
-                         const cfg_chain *up, int depth)
+static int cfg_load_base(cfg *c, cfg_loader *ld, const cfg_reader *rd,
+                         const struct stat *st, const cfg_chain *up, int depth)
 {
     char base[4096];
     cfg_chain me = { ld->path, st != NULL, st ? st->st_dev : 0,
                      st ? st->st_ino : 0, (int)ld->ext_mark.line + 1,
                      (int)ld->ext_mark.column + 1, up };
     cfg_join_path(ld->path, ld->extends, base, sizeof base);
-    return cfg_load_file(c, base, &me, depth + 1, ld->err);
+    return cfg_load_file(c, base, rd, &me, depth + 1, ld->err);
 }
 
-static int cfg_load_file(cfg *c, const char *path, const cfg_chain *up,
-                         int depth, cfg_error *err)
+static int cfg_load_file(cfg *c, const char *path, const cfg_reader *rd,
+                         const cfg_chain *up, int depth, cfg_error *err)
 {
+    /* Only the file system has inodes; a reader of its own compares names. */
     struct stat sb;
-    const struct stat *st = stat(path, &sb) ? NULL : &sb;
+    const struct stat *st =
+        rd->read != cfg_read_file || stat(path, &sb) ? NULL : &sb;
     if (cfg_check_chain(path, st, up, depth, err)) return -1;
     size_t len = 0;
     int errnum = 0;
-    char *text = cfg_read_file(path, &len, &errnum);
+    char *text = rd->read(rd->ctx, path, &len, &errnum);
     if (!text) {
-        char why[256];
-        if (strerror_r(errnum, why, sizeof why)) snprintf(why, sizeof why, "error %d", errnum);
+        char buf[256];
+        const char *why = cfg_read_error(errnum, buf, sizeof buf);
         if (!up) return cfg_err(err, path, 0, 0, NULL, 0, "cannot read: %s", why);
         return cfg_err(err, path, 0, 0, NULL, 0,
                        "cannot read: %s (named by extends in %s:%d:%d)", why,
@@ -1046,10 +1318,10 @@ static int cfg_load_file(cfg *c, const char *path, const cfg_chain *up,
     }
     cfg_loader ld = { .path = path, .err = err };
     int rc = -1;
-    ld.out = cfg_new(c->table, c->n_table);
+    ld.out = cfg_new(c->table, c->n_table, c);
     if (!ld.out) cfg_oom(err, path);
     else if (!cfg_parse(&ld, text, len) &&
-             (!ld.extends || !cfg_load_base(c, &ld, st, up, depth))) {
+             (!ld.extends || !cfg_load_base(c, &ld, rd, st, up, depth))) {
         int file = (int)c->files.n;
         rc = cfg_add_file(c, path, text, len) || cfg_merge(c, ld.out, file)
                  ? cfg_oom(err, path) : 0;
@@ -1085,6 +1357,129 @@ static char *cfg_dirname(const char *file)
     return strndup(file, (size_t)(slash - file));
 }
 
+/* ------------------------------------------------------ declared names */
+
+/* PAT's parts around its one '*': "groups.*.narrow" gives "groups" and
+ * "narrow".  0 when PAT has no '*' or more than one, or no suffix. */
+static int cfg_star_split(const char *pat, char *prefix, size_t n,
+                          const char **suffix)
+{
+    const char *star = strstr(pat, ".*.");
+    if (!star || strstr(star + 2, ".*.") || (size_t)(star - pat) >= n) return 0;
+    memcpy(prefix, pat, (size_t)(star - pat));
+    prefix[star - pat] = '\0';
+    *suffix = star + 3;
+    return 1;
+}
+
+/* The required keys under PREFIX that NAME lacks, as "a, b"; AT is put in
+ * front of every key looked up ("variants.V." or ""). */
+static void cfg_missing(const cfg *c, const char *at, const char *prefix,
+                        const char *name, char *out, size_t n)
+{
+    char pre[CFG_KEY_MAX], key[3 * CFG_KEY_MAX];
+    const char *suffix;
+    out[0] = '\0';
+    for (int r = 0; r < c->ix->n_required; r++) {
+        const cfg_key *t = &c->table[c->ix->required[r]];
+        if (!cfg_star_split(t->path, pre, sizeof pre, &suffix) || strcmp(pre, prefix))
+            continue;
+        snprintf(key, sizeof key, "%s%s.%s.%s", at, prefix, name, suffix);
+        if (cfg_map_get(&c->by_key, key) >= 0) continue;
+        if (*out) cfg_cat(out, n, ", ");
+        cfg_cat(out, n, suffix);
+    }
+}
+
+/* The name under PREFIX nearest NAME among those that lack nothing. */
+static void cfg_nearest_name(const cfg *c, const char *prefix,
+                             const char *name, char *out, size_t n)
+{
+    const char *names[256];
+    char lack[512];
+    size_t best = SIZE_MAX;
+    int k = cfg_names(c, prefix, names, 256);
+    out[0] = '\0';
+    for (int i = 0; i < k; i++) {
+        if (!strcmp(names[i], name)) continue;
+        cfg_missing(c, "", prefix, names[i], lack, sizeof lack);
+        size_t d = cfg_levenshtein(name, names[i]);
+        if (!*lack && d < best) {
+            best = d;
+            snprintf(out, n, "%s", names[i]);
+        }
+    }
+}
+
+static int cfg_undeclared(const cfg *c, const cfg_leaf *lf, const char *prefix,
+                          const char *name, const char *lack, const char *variant,
+                          cfg_error *err)
+{
+    char near[CFG_KEY_MAX], key[CFG_KEY_MAX + 16], hint[CFG_KEY_MAX + 32] = "";
+    cfg_nearest_name(c, prefix, name, near, sizeof near);
+    if (*near) snprintf(hint, sizeof hint, "; did you mean '%s'?", near);
+    snprintf(key, sizeof key, "%s.%s", prefix, name);
+    if (variant)
+        return cfg_err(err, c->files.v[lf->file], lf->line, lf->column, key, 1,
+                       "variant '%s' names '%s', which the scenario does not "
+                       "declare under '%s'; to declare it here, give %s%s",
+                       variant, name, prefix, lack, hint);
+    return cfg_err(err, c->files.v[lf->file], lf->line, lf->column, key, 1,
+                   "'%s' is new under '%s' and lacks what a new name must "
+                   "give (keys without a default): %s%s", name, prefix, lack,
+                   hint);
+}
+
+/*
+ * A name at a '*' position is declared by the keys given for it; one that
+ * lacks a CFG_REQUIRED key is taken for a misspelling of a declared one,
+ * in the base and in each variant (where a name the base lacks must be
+ * declared in full).  The error points at the name's first key.
+ */
+static int cfg_check_declared(const cfg *c, cfg_error *err)
+{
+    char pre[CFG_KEY_MAX], lack[512], at[CFG_KEY_MAX + 16];
+    const char *suffix;
+    for (size_t i = 0; i < c->n_leaf; i++) {
+        const cfg_leaf *lf = &c->leaf[i];
+        const char *key = lf->key, *vname = NULL, *rest;
+        size_t vlen = 0;
+        at[0] = '\0';
+        if (cfg_variant_split(key, &vname, &vlen, &rest)) {
+            if (!rest) continue;
+            snprintf(at, sizeof at, "variants.%.*s.", (int)vlen, vname);
+            key = rest;
+        }
+        if (!lf->k || !c->ix->n_required ||
+            !cfg_star_split(lf->k->path, pre, sizeof pre, &suffix))
+            continue;
+        /* KEY is PRE.NAME.SUFFIX: NAME stands where the '*' does. */
+        size_t plen = strlen(pre), nlen = strlen(key) - plen - strlen(suffix) - 2;
+        char name[CFG_KEY_MAX], decl[2 * CFG_KEY_MAX + 2];
+        if (strlen(key) < plen + strlen(suffix) + 3 || nlen >= sizeof name) continue;
+        memcpy(name, key + plen + 1, nlen);
+        name[nlen] = '\0';
+        snprintf(decl, sizeof decl, "%s.%s", pre, name);
+        int in_base = cfg_map_get(&c->names.ix, decl) >= 0;
+        if (vname && in_base) continue;   /* an override of a declared name */
+        cfg_missing(c, vname ? at : "", pre, name, lack, sizeof lack);
+        if (!*lack) continue;
+        if (!vname) {
+            /* Report at the name's first key, the one that declared it. */
+            for (size_t j = 0; j <= i; j++)
+                if (!strncmp(c->leaf[j].key, decl, strlen(decl)) &&
+                    c->leaf[j].key[strlen(decl)] == '.') {
+                    lf = &c->leaf[j];
+                    break;
+                }
+        }
+        char vn[CFG_KEY_MAX];
+        snprintf(vn, sizeof vn, "%.*s", (int)vlen, vname ? vname : "");
+        return cfg_undeclared(c, lf, pre, name, lack, vname ? vn : NULL, err);
+    }
+    return 0;
+}
+
 static int cfg_finish(cfg *c)
 {
     c->dir = cfg_dirname(c->files.v[c->files.n - 1]);
@@ -1095,18 +1490,29 @@ static int cfg_finish(cfg *c)
 cfg *cfg_load(const char *path, const cfg_key *table, size_t n_table,
               cfg_error *err)
 {
+    static const cfg_reader fs = { cfg_read_file, NULL };
+    return cfg_load_with(path, table, n_table, &fs, err);
+}
+
+cfg *cfg_load_with(const char *path, const cfg_key *table, size_t n_table,
+                   const cfg_reader *reader, cfg_error *err)
+{
     if (err) memset(err, 0, sizeof *err);
-    cfg *c = cfg_new(table, n_table);
+    cfg *c = cfg_new(table, n_table, NULL);
     if (!c) {
         cfg_oom(err, path);
         return NULL;
     }
-    if (cfg_load_file(c, path, NULL, 0, err)) {
+    if (cfg_load_file(c, path, reader, NULL, 0, err)) {
         cfg_free(c);
         return NULL;
     }
     if (cfg_finish(c)) {
         cfg_oom(err, path);
+        cfg_free(c);
+        return NULL;
+    }
+    if (cfg_check_declared(c, err)) {
         cfg_free(c);
         return NULL;
     }
@@ -1123,13 +1529,14 @@ cfg *cfg_load(const char *path, const cfg_key *table, size_t n_table,
 static const cfg_key *cfg_get(const cfg *c, const char *key, unsigned types,
                               const cfg_leaf **lf)
 {
-    const cfg_key *k = cfg_pattern(c, key);
+    /* A variant's override is read through cfg_variant, never directly. */
+    int i = cfg_is_variant_key(key) ? -1 : cfg_map_get(&c->by_key, key);
+    const cfg_key *k = i >= 0 ? c->leaf[i].k : cfg_pattern(c, key);
     *lf = NULL;
     if (!k || !(types & (1u << k->type))) {
         __atomic_fetch_add((size_t *)&c->unknown_gets, 1, __ATOMIC_RELAXED);
         return NULL;
     }
-    int i = cfg_map_get(&c->by_key, key);
     if (i >= 0) *lf = &c->leaf[i];
     return k;
 }
@@ -1274,7 +1681,7 @@ cfg *cfg_variant(const cfg *c, int i)
 {
     const char *name = cfg_variant_name(c, i);
     if (!name) return NULL;
-    cfg *v = cfg_new(c->table, c->n_table);
+    cfg *v = cfg_new(c->table, c->n_table, c);
     if (v && cfg_fill_variant(v, c, name)) {
         cfg_free(v);
         v = NULL;

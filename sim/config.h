@@ -12,8 +12,23 @@
  * global state.
  *
  * Key patterns: a table key may contain `*` as one whole segment, matching any
- * name at that position ("groups.*.narrow").  Under `variants.NAME.` any
- * table key may appear again; such entries are overrides for variant NAME.
+ * name at that position ("groups.*.narrow"); a path written out in full wins
+ * over a pattern that also matches, patterns among themselves go by table
+ * order.  A name there is declared by
+ * giving it keys; every key flagged CFG_REQUIRED must then be given for it,
+ * so a misspelt name cannot silently become a new, defaulted entity.  Under
+ * `variants.NAME.` any table key may appear again; such entries are
+ * overrides for variant NAME, and may not declare a name the base lacks
+ * unless they give its required keys.  A required key has the form
+ * PREFIX.*.SUFFIX with one '*'; its def is not used.
+ *
+ * Limits (each refused with a message, never a crash): a scenario file is a
+ * regular file of at most CFG_FILE_MAX bytes; an extends chain has at most
+ * CFG_DEPTH_MAX files; a key at most CFG_KEY_MAX - 1 characters (which also
+ * bounds nesting); a list at most CFG_LIST_MAX items; a file at most
+ * CFG_NODES_MAX keys and mappings, aliases counted at every use; at most
+ * CFG_VARIANTS_MAX variants.  Names and values may not hold control
+ * characters, so nothing echoed in a message can drive a terminal.
  */
 #ifndef SIM_CONFIG_H
 #define SIM_CONFIG_H
@@ -39,10 +54,19 @@ typedef struct cfg_key {
     const char *unit;     /* "DKK/year", "share", "days", ... */
     const char *tag;      /* source tag: "R", "D" or "A" */
     const char *doc;      /* one line */
+    unsigned    flags;    /* CFG_REQUIRED */
 } cfg_key;
 
-#define CFG_LIST_MAX 32   /* longest REAL_LIST accepted */
-#define CFG_TEXT_MAX 1024
+/* No default: a name declared at the key's '*' position must give it. */
+#define CFG_REQUIRED 1u
+
+#define CFG_LIST_MAX     32         /* longest REAL_LIST accepted */
+#define CFG_TEXT_MAX     1024       /* longest scalar value */
+#define CFG_KEY_MAX      256        /* longest dotted key, with its NUL */
+#define CFG_DEPTH_MAX    32         /* longest extends chain */
+#define CFG_FILE_MAX     (1 << 20)  /* largest scenario file, bytes */
+#define CFG_NODES_MAX    100000     /* keys and mappings walked per file */
+#define CFG_VARIANTS_MAX 1000
 
 typedef struct cfg_error {
     char file[512];
@@ -63,6 +87,31 @@ typedef struct cfg cfg;   /* opaque: the flattened, validated scenario */
  */
 cfg *cfg_load(const char *path, const cfg_key *table, size_t n_table,
               cfg_error *err);
+
+/*
+ * Where cfg_load_with gets a file's text: READ returns a malloc'd,
+ * NUL-terminated copy of PATH's text and its length in *LEN, or NULL with
+ * an errno value or one of the CFG_ERR_ codes below in *ERRNUM.
+ * cfg_load reads the file system, refusing anything but a regular file of
+ * at most CFG_FILE_MAX bytes; a fuzzer or test passes a map of its own so
+ * that `extends:` never opens a real file.
+ */
+typedef struct cfg_reader {
+    char *(*read)(void *ctx, const char *path, size_t *len, int *errnum);
+    void  *ctx;
+} cfg_reader;
+
+enum { CFG_ERR_NOTREG = -1, CFG_ERR_TOOBIG = -2 };
+
+/* "No such file or directory", "not a regular file", ...: ERRNUM in words. */
+const char *cfg_read_error(int errnum, char *buf, size_t n);
+
+cfg *cfg_load_with(const char *path, const cfg_key *table, size_t n_table,
+                   const cfg_reader *reader, cfg_error *err);
+
+/* The file system reader cfg_load uses, for callers reading data files
+ * under the same limits. */
+char *cfg_read_file(void *ctx, const char *path, size_t *len, int *errnum);
 void cfg_free(cfg *c);
 
 /*
@@ -95,6 +144,10 @@ int cfg_fail(const cfg *c, const char *key, cfg_error *err,
  * Returns the count.  Pointers stay valid until cfg_free.
  */
 int cfg_names(const cfg *c, const char *prefix, const char **out, int max);
+
+/* The word of WORDS[0..n) nearest WORD by edit distance, for "did you
+ * mean" hints on names the model checks itself; NULL when N is 0. */
+const char *cfg_nearest_word(const char *word, const char *const *words, int n);
 
 /*
  * Variants: `variants: {NAME: {key: value, ...}, ...}` in the scenario.

@@ -11,24 +11,24 @@
 #define DATA "tests/data/config/"
 
 static const cfg_key table[] = {
-    { "seed", CFG_INT, 1, NULL, 0, 1e9, NULL, NULL, "A", "random seed" },
-    { "years", CFG_REAL, 10, NULL, 0.5, 100, NULL, "years", "A", "horizon" },
+    { "seed", CFG_INT, 1, NULL, 0, 1e9, NULL, NULL, "A", "random seed", 0 },
+    { "years", CFG_REAL, 10, NULL, 0.5, 100, NULL, "years", "A", "horizon", 0 },
     { "costs.wage_per_hour", CFG_REAL, 250, NULL, 0, 10000, NULL, "DKK/hour",
-      "R", "wage" },
+      "R", "wage", 0 },
     { "costs.overhead", CFG_REAL, 0.2, NULL, 0, 1, NULL, "share", "A",
-      "overhead on wages" },
+      "overhead on wages", 0 },
     { "market.matching", CFG_ENUM, 0, "queue", 0, 0, "queue|random|ranked",
-      NULL, "A", "matching rule" },
-    { "market.enabled", CFG_BOOL, 1, NULL, 0, 1, NULL, NULL, "A", "market on" },
-    { "output.label", CFG_STRING, 0, "run", 0, 0, NULL, NULL, "A", "label" },
+      NULL, "A", "matching rule", 0 },
+    { "market.enabled", CFG_BOOL, 1, NULL, 0, 1, NULL, NULL, "A", "market on", 0 },
+    { "output.label", CFG_STRING, 0, "run", 0, 0, NULL, NULL, "A", "label", 0 },
     { "data.municipalities", CFG_STRING, 0, "municipalities.csv", 0, 0, NULL,
-      NULL, "D", "municipality table" },
+      NULL, "D", "municipality table", 0 },
     { "groups.*.narrow", CFG_REAL, 0.5, NULL, 0, 1, NULL, "share", "R",
-      "narrow share" },
+      "narrow share", 0 },
     { "groups.*.size", CFG_INT, 100, NULL, 0, 1e6, NULL, "persons", "D",
-      "group size" },
+      "group size", 0 },
     { "groups.*.weights", CFG_REAL_LIST, 0, "[0.25, 0.75]", 0, 1, NULL,
-      "share", "A", "weights" },
+      "share", "A", "weights", 0 },
 };
 #define N_TABLE (sizeof table / sizeof *table)
 

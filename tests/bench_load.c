@@ -1,0 +1,55 @@
+/*
+ * tests/bench_load.c - loads per second of a scenario: the YAML loader, the
+ * parameter binding and the municipality table, as `placesim check` does
+ * them, in one process so that start-up does not hide the loader's cost.
+ * Prints one figure; `make bench` runs it.  Never fails on time.
+ *
+ *   bench_load SCENARIO [SECONDS]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include "models/market.h"
+#include "models/params.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* One load as `placesim check` does it for a scenario without variants. */
+static int load_once(const char *path, params *p, muni_table *mt)
+{
+    cfg_error err;
+    cfg *c = cfg_load(path, params_table, params_table_len, &err);
+    int rc = !c || params_load(c, p, &err) ||
+             muni_table_load(p->municipalities_file, mt, &err) ||
+             params_bind_regions(c, p, (const char (*)[48])mt->region_name,
+                                 mt->n_regions, &err);
+    if (rc) fprintf(stderr, "bench_load: %s\n", err.message);
+    cfg_free(c);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench_load SCENARIO [SECONDS]\n");
+        return 2;
+    }
+    double secs = argc > 2 ? atof(argv[2]) : 2.0;
+    static params p;
+    static muni_table mt;
+    long n = 0;
+    double t0 = now(), t;
+    do {
+        if (load_once(argv[1], &p, &mt)) return 1;
+        n++;
+        t = now() - t0;
+    } while (t < secs);
+    printf("%s: %ld loads in %.2f s: %.0f loads/s (%.1f us per load)\n",
+           argv[1], n, t, n / t, 1e6 * t / n);
+    return 0;
+}
