@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# tests/cli_input.sh - hostile scenario files on the command line: names
+# that are not names, files that are not files, numbers in other notations,
+# misspelt groups and shocks.  Each must be refused by both `check` and
+# `run` with exit 2, FILE:LINE:COL and the key in the message, no output
+# file, and within a time limit (a hang is a failure, not a slow pass).
+set -u
+source "$(dirname "$0")/lib.sh"
+SMALL=$ROOT/tests/data/small.yaml
+
+# refused NAME WHERE PATTERN: $T/NAME.yaml is refused as promised.
+refused() {
+    local name=$1 where=$2 pattern=$3 f=$T/$1.yaml out=$T/$1.h5 rc
+    timeout 60 "$P" check "$f" >"$T/$name.out" 2>"$T/$name.err"; rc=$?
+    check "$name: check exits 2" [ "$rc" = 2 ]
+    check "$name: message names $where" grep -qF -- "$where" "$T/$name.err"
+    check "$name: message says '$pattern'" grep -qF -- "$pattern" "$T/$name.err"
+    check "$name: message has no control characters" \
+        bash -c "! LC_ALL=C grep -q '[[:cntrl:]]' '$T/$name.err'"
+    timeout 60 "$P" run "$f" -r 1 -y 1 -q -o "$out" >/dev/null 2>&1; rc=$?
+    check "$name: run exits 2" [ "$rc" = 2 ]
+    check "$name: no output file" [ ! -e "$out" ]
+    if [ "$rc" != 2 ] || ! grep -qF -- "$where" "$T/$name.err"; then
+        sed 's/^/# /' "$T/$name.err"
+    fi
+}
+
+# a '*' where a name goes used to pass check and crash run (endless
+# recursion expanding the pattern)
+printf 'extends: %s\ngroups:\n  "*": { narrow: true }\n' "$SMALL" >"$T/star_group.yaml"
+refused star_group "$T/star_group.yaml:3:3" "'*' is not a valid name"
+printf 'extends: %s\nshocks:\n  "*": { kind: wage }\n' "$SMALL" >"$T/star_shock.yaml"
+refused star_shock "$T/star_shock.yaml:3:3" "'*' is not a valid name"
+
+# files that are not regular files, or too large, are refused at once
+printf 'extends: /dev/zero\n' >"$T/zero.yaml"
+refused zero "$T/zero.yaml:1:10" "not a regular file"
+mkfifo "$T/pipe.yaml"
+printf 'extends: pipe.yaml\n' >"$T/fifo.yaml"
+refused fifo "$T/fifo.yaml:1:10" "not a regular file"
+{ printf 'extends: %s\n' "$SMALL"; head -c 2000000 /dev/zero | tr '\0' '#'; } >"$T/huge.yaml"
+refused huge "$T/huge.yaml" "larger than 1048576 bytes"
+
+# the ownership-share check names the key the user wrote, with its line
+printf 'extends: %s\noffer_types:\n  temporary: { share_private: 0.7, share_regional: 0.7 }\n' \
+    "$SMALL" >"$T/shares.yaml"
+refused shares "$T/shares.yaml:3:16" "offer_types.temporary.share_private"
+
+# control characters in a key or a value never reach the terminal
+printf 'extends: %s\n"\\e[31mred": 1\n' "$SMALL" >"$T/escape_key.yaml"
+refused escape_key "$T/escape_key.yaml:2:1" '\x1b[31mred'
+printf 'extends: %s\nrun: { municipalities: "\\e[2J" }\n' "$SMALL" >"$T/escape_value.yaml"
+refused escape_value "$T/escape_value.yaml:2:24" '\x1b[2J'
+
+# numbers are decimal
+printf 'extends: %s\ntakst: { cap: 0x1p-4 }\n' "$SMALL" >"$T/hex.yaml"
+refused hex "$T/hex.yaml:2:15" "key 'takst.cap'"
+
+# an empty regime name used to run takst silently
+printf 'extends: %s\nregime: { name: "" }\n' "$SMALL" >"$T/no_regime.yaml"
+refused no_regime "$T/no_regime.yaml:2:11" "key 'regime.name'"
+printf 'extends: %s\nregime: { name: "drg++tender" }\n' "$SMALL" >"$T/empty_regime.yaml"
+refused empty_regime "$T/empty_regime.yaml:2:11" "key 'regime.name'"
+
+# a misspelt group or shock is not a new one of defaults
+printf 'extends: %s\ngroups:\n  autsim:\n    cost_multiplier: 1.2\n' "$SMALL" >"$T/autsim.yaml"
+refused autsim "$T/autsim.yaml:4:5" "did you mean 'autism'?"
+printf 'extends: %s\nvariants:\n  more:\n    groups.autsim.cost_multiplier: 1.2\n' \
+    "$SMALL" >"$T/autsim_variant.yaml"
+refused autsim_variant "$T/autsim_variant.yaml:4:5" "did you mean 'autism'?"
+printf 'extends: %s\nshocks:\n  rise: { group: autism, size: 0.2 }\n' "$SMALL" >"$T/shock_kind.yaml"
+refused shock_kind "$T/shock_kind.yaml:3:11" "kind"
+printf 'extends: %s\nshocks:\n  rise: { kind: incidence, group: autsim }\n' "$SMALL" >"$T/shock_group.yaml"
+refused shock_group "$T/shock_group.yaml:3:28" "did you mean 'autism'?"
+printf 'extends: %s\nshocks:\n  shut: { kind: closure, region: Hovedstad }\n' "$SMALL" >"$T/shock_region.yaml"
+refused shock_region "$T/shock_region.yaml:3:26" "did you mean 'Hovedstaden'?"
+
+# a new group declared in full is accepted and runs
+printf 'extends: %s\ngroups:\n  adhd: { incidence_temporary: 0.5, incidence_longterm: 0.1, incidence_housing: 0.2, incidence_home: 1 }\n' \
+    "$SMALL" >"$T/new_group.yaml"
+check "new group declared in full: check exits 0" "$P" check "$T/new_group.yaml"
