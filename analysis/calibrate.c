@@ -10,10 +10,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <gsl/gsl_multimin.h>
 #include "calibrate.h"
 #include "models/kpi.h"
+#include "sim/outfile.h"
 #include "sim/plan.h"
 
 enum { M_PLACES_T, M_PLACES_L, M_PLACES_H, M_MUN, M_REG, M_PRIV, M_OFFERS,
@@ -287,14 +289,19 @@ double calib_fit(const params *base, const muni_table *mt, int replicates,
 
 /* ---- the fitted scenario ------------------------------------------------ */
 
+/* The scenario is built in memory and written through sim/outfile, so a
+ * full disk or an interrupted write leaves no half scenario under PATH.
+ * The command line refuses an existing PATH before the fit unless --force,
+ * so a PATH there now is one the user let go: it is replaced; one that
+ * appears while this writes is kept. */
 int calib_write(const char *path, const char *base_rel, const params *fitted,
                 const double *x, double objective_value, const char *command,
                 char *err, size_t errlen)
 {
-    char tmp[1100];
-    snprintf(tmp, sizeof tmp, "%s.tmp-%d", path, (int)getpid());
-    FILE *fp = fopen(tmp, "w");
-    if (!fp) { snprintf(err, errlen, "cannot write %s: %s", tmp, strerror(errno)); return -1; }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&text, &len);
+    if (!fp) { snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno)); return -1; }
     fprintf(fp, "# The Danish baseline with calibrated values, written by\n#   %s\n"
             "# Fitted: incidence by offer type (x %.4g, %.4g, %.4g), placement\n"
             "# penalties and the starting stock's escalated share; objective\n"
@@ -311,10 +318,14 @@ int calib_write(const char *path, const char *base_rel, const params *fitted,
     fprintf(fp, "\nplacement:\n  penalty_private: %.6g\n  penalty_region_municipal: %.6g\n",
             fitted->tier_penalty[3], fitted->tier_penalty[1]);
     fprintf(fp, "\nhome_support:\n  escalated_share: %.6g\n", fitted->home_escalated_share);
-    if (fclose(fp) != 0 || rename(tmp, path) != 0) {
+    if (fclose(fp) != 0) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-        unlink(tmp);
+        free(text);
         return -1;
     }
-    return 0;
+    struct stat st;
+    int replace = lstat(path, &st) == 0;
+    int rc = sim_outfile_write(path, text, len, replace, err, errlen);
+    free(text);
+    return rc;
 }

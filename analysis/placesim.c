@@ -23,6 +23,7 @@
 #include "models/kpi.h"
 #include "models/market.h"
 #include "models/params.h"
+#include "sim/outfile.h"
 #include "sim/plan.h"
 
 #ifndef PLACESIM_VERSION
@@ -33,6 +34,7 @@
 #endif
 
 enum { EXIT_RUN_FAILED = 1, EXIT_BAD_INPUT = 2 };
+enum { OUT_PATH_MAX = 1024 };   /* longest output path, with its NUL */
 
 static const char usage_text[] =
 "usage: placesim COMMAND [OPTIONS]\n"
@@ -162,7 +164,12 @@ static int parse_options(int argc, char **argv, options *o)
             if (*end || end == optarg || !(o->step > 0) || o->step >= 1)
                 return bad_usage("--step wants a share above 0 and below 1, got '%s'", optarg);
             break;
-        case 'o': o->output = optarg; break;
+        case 'o':
+            if (!optarg[0]) return bad_usage("--output wants a file name, got '%s'", optarg);
+            if (strlen(optarg) >= OUT_PATH_MAX)
+                return bad_usage("--output wants a path shorter than 1024 characters, got '%.40s...'", optarg);
+            o->output = optarg;
+            break;
         case 'f': o->force = 1; break;
         case 'q': o->quiet = 1; break;
         default: return EXIT_BAD_INPUT;
@@ -215,23 +222,51 @@ static void default_output(const char *scenario, unsigned long long seed,
     snprintf(out, n, "results/%.*s-%llu.h5", (int)len, base, seed);
 }
 
-static int output_ok(const char *path, int force)
+/* Refuse, before any work, an output the write at the end could not name:
+ * a folder (even with --force: rename would fail or put a file inside it),
+ * a missing or unwritable parent folder, an existing file without --force.
+ * Returns 0, or EXIT_BAD_INPUT after saying why. */
+static int output_check(const char *path, int force)
 {
     struct stat st;
-    if (!force && stat(path, &st) == 0) {
-        fprintf(stderr, "placesim: %s exists; use --force to replace it\n", path);
-        return 0;
+    size_t n = strlen(path);
+    if (n == 0) return bad_usage("--output wants a file name, got '%s'", path);
+    if (path[n - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
+        fprintf(stderr, "placesim: %s is a folder; -o wants a file name\n", path);
+        return EXIT_BAD_INPUT;
     }
-    char dir[1024];
+    if (lstat(path, &st) == 0) {
+        if (force) return 0;
+        fprintf(stderr, "placesim: %s exists; use --force to replace it\n", path);
+        return EXIT_BAD_INPUT;
+    }
+    if (errno != ENOENT) {   /* e.g. a parent that is a file, or no search right */
+        fprintf(stderr, "placesim: cannot write %s: %s\n", path, strerror(errno));
+        return EXIT_BAD_INPUT;
+    }
+    char dir[OUT_PATH_MAX];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
-    if (slash) *slash = 0; else snprintf(dir, sizeof dir, ".");
-    if (access(dir, W_OK) != 0) {
-        fprintf(stderr, "placesim: cannot write to directory '%s': %s\n", dir,
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else if (slash == dir) dir[1] = '\0';
+    else *slash = '\0';
+    if (stat(dir, &st) != 0 || access(dir, W_OK | X_OK) != 0) {
+        fprintf(stderr, "placesim: cannot write to folder '%s': %s\n", dir,
                 strerror(errno));
-        return 0;
+        return EXIT_BAD_INPUT;
     }
-    return 1;
+    return 0;
+}
+
+/* Just before writing: a file that was not there when the run began but is
+ * now came from another run, and is kept.  Returns 0 or EXIT_RUN_FAILED. */
+static int output_still_free(const char *path, int force)
+{
+    struct stat st;
+    if (force || lstat(path, &st) != 0) return 0;
+    fprintf(stderr, "placesim: %s was written by another run while this one ran; "
+            "this result was not saved\n", path);
+    return EXIT_RUN_FAILED;
 }
 
 /* A scenario loaded for running: one params and municipality table per
@@ -470,14 +505,14 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
         fprintf(stderr, "placesim: out of memory\n");
         exit(EXIT_RUN_FAILED);
     }
-    char path[1024];
+    char path[OUT_PATH_MAX];
     if (o->output) snprintf(path, sizeof path, "%s", o->output);
     else default_output(scenario, (unsigned long long)l.p[0].seed, path, sizeof path);
     if (compare && l.n < 2)
         fprintf(stderr, "placesim: %s defines fewer than two variants; "
                 "compare wants several (see scenarios/regimes.yaml)\n", scenario);
     if ((compare && l.n < 2) || !variants_comparable(scenario, &l) ||
-        !output_ok(path, o->force)) {
+        output_check(path, o->force)) {
         loaded_free(&l);
         return EXIT_BAD_INPUT;
     }
@@ -532,8 +567,10 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
             report_summary(stdout, res);
         }
     }
-    char err[512];
-    if (res_write_h5(res, path, o->force, err, sizeof err)) {
+    char err[OUT_PATH_MAX + 256];
+    if (output_still_free(path, o->force)) {
+        rc = EXIT_RUN_FAILED;
+    } else if (res_write_h5(res, path, o->force, err, sizeof err)) {
         fprintf(stderr, "placesim: %s\n", err);
         rc = EXIT_RUN_FAILED;
     } else {
@@ -607,15 +644,12 @@ static int cmd_calibrate(const char *scenario, const options *o, int argc, char 
 {
     if (!o->output)
         return bad_usage("calibrate wants -o OUT, the scenario file to write (%s)", scenario);
-    struct stat st;
-    if (!o->force && stat(o->output, &st) == 0) {
-        fprintf(stderr, "placesim: %s exists; use --force to replace it\n", o->output);
-        return EXIT_BAD_INPUT;
-    }
+    int rc = output_check(o->output, o->force);
+    if (rc) return rc;
     options oo = *o;
     if (!oo.replicates) oo.replicates = 8;
     loaded l;
-    int rc = load_scenario(scenario, &oo, &l);
+    rc = load_scenario(scenario, &oo, &l);
     if (rc) return rc;
     int years = o->years ? (int)o->years : 5;
     int iters = o->max_replicates ? (int)o->max_replicates : 80;
@@ -629,12 +663,16 @@ static int cmd_calibrate(const char *scenario, const options *o, int argc, char 
     printf("  objective (weighted squared relative errors) %.5f\n", f);
     char rel[1100], err[1200], *cmd = join_args(argc, argv);
     relative_to(o->output, scenario, rel, sizeof rel);
-    rc = calib_write(o->output, rel, &fitted, x, f, cmd, err, sizeof err);
-    if (rc) fprintf(stderr, "placesim: %s\n", err);
-    else fprintf(stderr, "placesim: wrote %s\n", o->output);
+    rc = output_still_free(o->output, o->force);
+    if (!rc && calib_write(o->output, rel, &fitted, x, f, cmd, err, sizeof err)) {
+        fprintf(stderr, "placesim: %s\n", err);
+        rc = EXIT_RUN_FAILED;
+    } else if (!rc) {
+        fprintf(stderr, "placesim: wrote %s\n", o->output);
+    }
     free(cmd);
     loaded_free(&l);
-    return rc ? EXIT_RUN_FAILED : 0;
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -654,6 +692,8 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") && strcmp(cmd, "check") && strcmp(cmd, "compare") &&
         strcmp(cmd, "risk") && strcmp(cmd, "validate") && strcmp(cmd, "calibrate"))
         return bad_usage("unknown command '%s'", cmd);
+    /* Before any output exists: an interrupted write removes its temporary. */
+    if (strcmp(cmd, "check") && strcmp(cmd, "validate")) sim_outfile_catch_signals();
 
     options o = { 0 };
     for (int i = 2; i < argc; i++)

@@ -16,24 +16,30 @@
  *   /summary_diff/<same>/NAME/...   paired difference against variant 0
  *   /run                   attributes seconds, events, jobs_done
  *
- * The file is written under PATH.tmp-<pid> and renamed onto PATH only once
- * HDF5 has closed it cleanly, so a reader never sees a half-written file and
- * a failed run never destroys an older result.  Objects are created without
- * modification times so that the same result set gives the same bytes.
+ * HDF5 builds the file in memory (the core driver, no backing store) and
+ * only the finished image goes to the disk, through sim/outfile: under
+ * PATH.tmp-<pid>, flushed, then given the name PATH without replacing a
+ * file that appeared meanwhile (unless FORCE).  So a reader never sees a
+ * half-written file, a failed run never destroys an older result, and every
+ * disk error (a full disk, a lost server) is a plain write() error with the
+ * system's reason, never an HDF5 file left open and half flushed.
+ * Objects are created without modification times so that the same result
+ * set gives the same bytes.
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <hdf5.h>
 #include "results.h"
+#include "sim/outfile.h"
 
 #define SCHEMA_VERSION 1
 #define DEFLATE_LEVEL  4
+/* The in-memory file grows by this much at a time. */
+#define CORE_INCREMENT ((size_t)1 << 20)
 
 /* Group under /kpi, /summary and /summary_diff, and the value of the "axis"
  * attribute, per axis. */
@@ -530,27 +536,52 @@ static void close_shared(h5w *w)
     if (w->dcpl >= 0) H5Pclose(w->dcpl);
 }
 
-static hid_t create_file(h5w *w, const char *tmp)
+/* An HDF5 file in memory only: NAME serves HDF5's messages, nothing is
+ * opened on disk. */
+static hid_t create_file(h5w *w, const char *name)
 {
     hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     /* The root group is created with the file: no timestamp there either. */
-    hid_t file = (fcpl < 0 || H5Pset_obj_track_times(fcpl, 0) < 0)
+    hid_t file = (fcpl < 0 || fapl < 0 || H5Pset_obj_track_times(fcpl, 0) < 0 ||
+                  H5Pset_fapl_core(fapl, CORE_INCREMENT, 0) < 0)
                      ? -1
-                     : H5Fcreate(tmp, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+                     : H5Fcreate(name, H5F_ACC_TRUNC, fcpl, fapl);
     if (fcpl >= 0) H5Pclose(fcpl);
-    if (file < 0) fail(w, "cannot create %s (is the directory writable?)", tmp);
+    if (fapl >= 0) H5Pclose(fapl);
+    if (file < 0) fail(w, "HDF5: cannot create %s in memory", name);
     return file;
 }
 
-/* Write everything to TMP; 0 only if HDF5 also closed the file cleanly. */
-static int write_file(h5w *w, const char *tmp)
+/* The finished file's bytes (malloc'd) and their number in *LEN. */
+static void *file_image(h5w *w, hid_t file, const char *name, size_t *len)
+{
+    void *buf = NULL;
+    ssize_t n = H5Fflush(file, H5F_SCOPE_LOCAL) < 0 ? -1
+                                                     : H5Fget_file_image(file, NULL, 0);
+    if (n > 0 && (buf = malloc((size_t)n)) == NULL) {
+        fail(w, "out of memory writing %s", name);
+        return NULL;
+    }
+    if (n <= 0 || H5Fget_file_image(file, buf, (size_t)n) != n) {
+        free(buf);
+        fail(w, "HDF5: cannot finish %s", name);
+        return NULL;
+    }
+    *len = (size_t)n;
+    return buf;
+}
+
+/* Build the file for PATH in memory; its image (malloc'd) in *IMAGE, *LEN. */
+static int build_file(h5w *w, const char *path, void **image, size_t *len)
 {
     int rc = open_shared(w);
-    hid_t file = rc ? -1 : create_file(w, tmp);
+    hid_t file = rc ? -1 : create_file(w, path);
     if (file < 0) rc = -1;
     if (rc == 0) rc = write_body(w, file);
+    if (rc == 0 && (*image = file_image(w, file, path, len)) == NULL) rc = -1;
     if (file >= 0 && H5Fclose(file) < 0 && rc == 0)
-        rc = fail(w, "HDF5: cannot finish %s", tmp);
+        rc = fail(w, "HDF5: cannot finish %s", path);
     close_shared(w);
     return rc;
 }
@@ -563,20 +594,12 @@ int res_write_h5(const res_set *s, const char *path, int force, char *errbuf,
         set_err(errbuf, errlen, "no result set or path");
         return -1;
     }
-    /* Checked up front so a refusal costs no work.  (Another process could
-     * still create PATH before the rename; this guards the user, not races.) */
+    /* Checked up front so a refusal costs no work.  A file that appears
+     * later is still kept: sim_outfile_write never replaces without FORCE. */
     if (!force && lstat(path, &st) == 0) {
         set_err(errbuf, errlen, "%s exists; use --force to replace it", path);
         return -1;
     }
-    size_t tlen = strlen(path) + 32;
-    char *tmp = malloc(tlen);
-    if (!tmp) {
-        set_err(errbuf, errlen, "out of memory");
-        return -1;
-    }
-    snprintf(tmp, tlen, "%s.tmp-%ld", path, (long)getpid());
-
     h5w w = { s, H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID, errbuf,
               errlen, 0 };
     /* Our messages say what failed; HDF5's stack dump would only bury them. */
@@ -584,12 +607,12 @@ int res_write_h5(const res_set *s, const char *path, int force, char *errbuf,
     void *old_data;
     H5Eget_auto2(H5E_DEFAULT, &old_fn, &old_data);
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    int rc = write_file(&w, tmp);
+    void *image = NULL;
+    size_t len = 0;
+    int rc = build_file(&w, path, &image, &len);
     H5Eset_auto2(H5E_DEFAULT, old_fn, old_data);
 
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = fail(&w, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-    if (rc != 0) unlink(tmp);
-    free(tmp);
+    if (rc == 0) rc = sim_outfile_write(path, image, len, force, errbuf, errlen);
+    free(image);
     return rc;
 }
