@@ -4,6 +4,7 @@
 #   make test    install missing packages, build, run the whole test suite
 #   make bench   events/s, replicates/s and peak memory on the Danish scenario
 #   make asan    the test suite under AddressSanitizer and UBSan
+#   make fuzz    fuzz the scenario and CSV loaders (FUZZ_SECONDS, default 60)
 #   make deps    only the Debian packages
 #   make install PREFIX=/usr/local
 
@@ -32,7 +33,8 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 SCENARIO ?= scenarios/denmark.yaml
 RUN_ARGS ?=
 
-.PHONY: all run test bench asan deps install clean reference check-reference
+.PHONY: all run test bench asan deps install clean reference check-reference \
+        fuzz fuzz-deps
 
 all: $(BUILD)/placesim
 
@@ -69,8 +71,49 @@ run: $(BUILD)/placesim
 test: $(BUILD)/placesim $(TEST_BIN)
 	@BUILD=$(BUILD) bash tests/run.sh
 
-bench: $(BUILD)/placesim
+bench: $(BUILD)/placesim $(BUILD)/tests/bench_load
 	@BUILD=$(BUILD) bash tests/bench.sh
+
+# Not a test_* program: built for the bench only.
+$(BUILD)/tests/bench_load: tests/bench_load.c $(BUILD)/libplacesim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libplacesim.a $(LDLIBS)
+
+# ---- fuzzing: clang's libFuzzer with ASan and UBSan on the loaders only.
+# FUZZ_SECONDS=0 runs until FUZZ_ARGS (e.g. -runs=N) says stop; CI runs
+# with a fixed -seed and -runs so that every run does the same work.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_CC      ?= clang-14
+FUZZ_SECONDS ?= 60
+FUZZ_ARGS    ?=
+FUZZ_SRC     := sim/config.c models/params.c models/municipalities.c tests/fuzz_load.c
+FUZZ_DEBS    := clang-14 libclang-rt-14-dev
+fuzz-deps:
+	@if command -v $(FUZZ_CC) >/dev/null && dpkg -s libclang-rt-14-dev >/dev/null 2>&1; then :; else \
+	  echo "placesim: installing Debian packages: $(FUZZ_DEBS)"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "placesim: need root for apt-get (or install: $(FUZZ_DEBS))" >&2; exit 1; fi; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq $(FUZZ_DEBS) >/dev/null; \
+	fi
+
+$(FUZZ_BUILD)/fuzz_load: $(FUZZ_SRC) $(wildcard */*.h) | deps fuzz-deps
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 \
+	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	  -I. $(PKG_CFLAGS) -DFUZZ_ROOT='"$(CURDIR)"' $(FUZZ_SRC) -o $@ \
+	  $(shell pkg-config --libs yaml-0.1) -lm
+
+# Seeds: every scenario of the project and the tests, and the CSV tables
+# as inputs that name them; the dictionary: every word of the key table.
+$(FUZZ_BUILD)/seeds: $(BUILD)/placesim tests/fuzz_seeds.sh $(wildcard scenarios/*.yaml tests/data/*.yaml tests/data/*.csv tests/data/config/*.yaml)
+	@bash tests/fuzz_seeds.sh $(BUILD)/placesim $(FUZZ_BUILD)
+
+fuzz: $(FUZZ_BUILD)/fuzz_load $(FUZZ_BUILD)/seeds
+	@mkdir -p $(FUZZ_BUILD)/corpus
+	$(FUZZ_BUILD)/fuzz_load -dict=$(FUZZ_BUILD)/scenario.dict \
+	  -max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
+	  -artifact_prefix=$(FUZZ_BUILD)/ -print_final_stats=1 $(FUZZ_ARGS) \
+	  $(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/seeds
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
@@ -84,4 +127,4 @@ install: $(BUILD)/placesim
 	install -m 755 $(BUILD)/placesim $(DESTDIR)$(PREFIX)/bin/placesim
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan $(FUZZ_BUILD)

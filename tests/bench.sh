@@ -7,6 +7,10 @@ BUILD=${BUILD:-build}
 REPS=${BENCH_REPLICATES:-40}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+echo "placesim bench: scenario loading, one thread (what \`placesim check\` does, in one process)"
+for s in scenarios/denmark.yaml scenarios/regimes.yaml; do
+    echo "  $("$BUILD/tests/bench_load" "$s" 2)"
+done
 echo "placesim bench: scenarios/denmark.yaml, $REPS replicates x 10 years, $(nproc) cores"
 for threads in 1 $(nproc); do
     line=$("$BUILD/placesim" run scenarios/denmark.yaml -r "$REPS" -t "$threads" \

@@ -1,7 +1,8 @@
 /*
  * tests/bench_load.c - loads per second of a scenario: the YAML loader, the
- * parameter binding and the municipality table, as `placesim check` does
- * them, in one process so that start-up does not hide the loader's cost.
+ * parameter binding and the municipality table of every variant, as
+ * `placesim check` does them, in one process so that start-up does not
+ * hide the loader's cost.
  * Prints one figure; `make bench` runs it.  Never fails on time.
  *
  *   bench_load SCENARIO [SECONDS]
@@ -19,15 +20,27 @@ static double now(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* One load as `placesim check` does it for a scenario without variants. */
+/* One variant: its parameters, its municipality table, its regions. */
+static int load_variant(const cfg *vc, params *p, muni_table *mt, cfg_error *err)
+{
+    return params_load(vc, p, err) ||
+           muni_table_load(p->municipalities_file, mt, err) ||
+           params_bind_regions(vc, p, (const char (*)[48])mt->region_name,
+                               mt->n_regions, err);
+}
+
+/* One load as `placesim check` does it: the file chain, then every variant. */
 static int load_once(const char *path, params *p, muni_table *mt)
 {
     cfg_error err;
     cfg *c = cfg_load(path, params_table, params_table_len, &err);
-    int rc = !c || params_load(c, p, &err) ||
-             muni_table_load(p->municipalities_file, mt, &err) ||
-             params_bind_regions(c, p, (const char (*)[48])mt->region_name,
-                                 mt->n_regions, &err);
+    int rc = !c, nv = c ? cfg_variant_count(c) : 0;
+    if (c && !nv) rc = load_variant(c, p, mt, &err);
+    for (int v = 0; v < nv && !rc; v++) {
+        cfg *vc = cfg_variant(c, v);
+        rc = !vc || load_variant(vc, p, mt, &err);
+        cfg_free(vc);
+    }
     if (rc) fprintf(stderr, "bench_load: %s\n", err.message);
     cfg_free(c);
     return rc;
