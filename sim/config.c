@@ -1415,7 +1415,7 @@ static int cfg_undeclared(const cfg *c, const cfg_leaf *lf, const char *prefix,
                           const char *name, const char *lack, const char *variant,
                           cfg_error *err)
 {
-    char near[CFG_KEY_MAX], key[CFG_KEY_MAX + 16], hint[CFG_KEY_MAX + 32] = "";
+    char near[CFG_KEY_MAX], key[2 * CFG_KEY_MAX + 2], hint[CFG_KEY_MAX + 32] = "";
     cfg_nearest_name(c, prefix, name, near, sizeof near);
     if (*near) snprintf(hint, sizeof hint, "; did you mean '%s'?", near);
     snprintf(key, sizeof key, "%s.%s", prefix, name);

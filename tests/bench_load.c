@@ -5,7 +5,10 @@
  * hide the loader's cost.
  * Prints one figure; `make bench` runs it.  Never fails on time.
  *
- *   bench_load SCENARIO [SECONDS]
+ *   bench_load SCENARIO [SECONDS [LOADS]]
+ *
+ * stops after SECONDS (default 2) or after LOADS loads, whichever comes
+ * first; a fixed LOADS makes two builds comparable as whole processes.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,10 +52,11 @@ static int load_once(const char *path, params *p, muni_table *mt)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench_load SCENARIO [SECONDS]\n");
+        fprintf(stderr, "usage: bench_load SCENARIO [SECONDS [LOADS]]\n");
         return 2;
     }
     double secs = argc > 2 ? atof(argv[2]) : 2.0;
+    long max = argc > 3 ? atol(argv[3]) : -1;
     static params p;
     static muni_table mt;
     long n = 0;
@@ -61,7 +65,7 @@ int main(int argc, char **argv)
         if (load_once(argv[1], &p, &mt)) return 1;
         n++;
         t = now() - t0;
-    } while (t < secs);
+    } while (t < secs && n != max);
     printf("%s: %ld loads in %.2f s: %.0f loads/s (%.1f us per load)\n",
            argv[1], n, t, n / t, 1e6 * t / n);
     return 0;
