@@ -3,7 +3,8 @@
  *
  * Owns: the in-memory arrays that jobs fill (one disjoint slot per job, so
  * threads never share a write), statistics across replicates, and writing
- * everything to one HDF5 file under a temporary name, renamed when complete.
+ * everything to one HDF5 file, built in memory and handed to sim/outfile,
+ * which gives it its name only once it is whole and on the disk.
  * Knows nothing of what the KPIs mean: the model supplies the KPI table.
  *
  * Layout of one KPI's data: [variant][replicate][year][axis], axis length 1
@@ -106,9 +107,11 @@ int  res_kpi_index(const res_set *s, const char *name);
 void res_truncate(res_set *s, int r);
 
 /*
- * Write the whole set to PATH: first to PATH.tmp-<pid>, then rename.
- * FORCE == 0 refuses to replace an existing PATH.  On failure nothing is left
- * at PATH (an older file there is untouched) and ERRBUF says why.
+ * Write the whole set to PATH: the HDF5 image is built in memory, written
+ * to PATH.tmp-<pid>, flushed and linked to PATH.  FORCE == 0 never replaces
+ * a PATH, not even one another process wrote while this one ran.  On
+ * failure nothing is left at PATH (an older file there is untouched) and
+ * ERRBUF says why, with the system's reason.
  * Returns 0 on success.
  */
 int res_write_h5(const res_set *s, const char *path, int force,
