@@ -33,8 +33,12 @@ typedef struct muni_table {
     char      region_name[MAX_REGIONS][48];
 } muni_table;
 
-/* Load the CSV; on error fill ERR (file, line, column name) and return -1. */
+/* Load the CSV (a regular file of at most 1 MiB) with muni_table_parse; on
+ * error fill ERR (file, line, column, column name) and return -1. */
 int muni_table_load(const char *path, muni_table *t, cfg_error *err);
+/* Parse the CSV TEXT[0..len) as read from PATH (used only in messages). */
+int muni_table_parse(const char *text, size_t len, const char *path,
+                     muni_table *t, cfg_error *err);
 
 /*
  * The parts a day's price is made of, for decomposing price drift.  A
