@@ -238,45 +238,163 @@ static void accrue_everything(market *m)
 }
 
 /*
- * The invariants every run must keep: money paid equals money received,
- * every occupied place has exactly one placed citizen, no offer is above
- * capacity, and every waiting citizen is on exactly one waiting list.
+ * The invariants every run must keep: every amount, count of days and
+ * hours, tariff and index the year's accounts are made of is a finite
+ * number; money paid equals money received; every occupied place has
+ * exactly one placed citizen; no offer is above capacity or below zero;
+ * and every waiting citizen is on exactly one waiting list.  The first
+ * check comes first because NaN fails every comparison: a NaN in the
+ * accounts would pass all the others silently.
+ *
+ * Messages name the calendar year and the quantity; market_run adds the
+ * job (variant and replicate).
  */
-static void check_invariants(market *m)
+
+static const char *const seller_label[N_SELLERS] = {
+    "own offers", "other municipalities", "regions", "private offers", "the pool"
+};
+
+/* Fail unless X is finite; WHAT names it (printf format). 0 or -1. */
+static int finite_or_fail(market *m, double x, const char *what, ...)
+    __attribute__((format(printf, 3, 4)));
+static int finite_or_fail(market *m, double x, const char *what, ...)
 {
+    if (isfinite(x)) return 0;
+    char name[160];
+    va_list ap;
+    va_start(ap, what);
+    vsnprintf(name, sizeof name, what, ap);
+    va_end(ap);
+    market_fail(m, "year %d: %s is %g, not a finite number",
+                m->p->start_year + m->year, name, x);
+    return -1;
+}
+
+/* Every finite_or_fail of an array of N doubles, named NAME[i]. */
+static int finite_array(market *m, const double *x, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (finite_or_fail(m, x[i], "%s[%d]", name, i)) return -1;
+    return 0;
+}
+
+static int check_finite(market *m)
+{
+    const year_acct *ya = &m->ya;
+    if (finite_or_fail(m, m->now, "the clock") ||
+        finite_or_fail(m, m->wage, "the wage") ||
+        finite_or_fail(m, m->fixed_index, "the fixed-cost index") ||
+        finite_or_fail(m, m->cost_index, "the cost index"))
+        return -1;
+    for (int i = 0; i < m->mt->n; i++) {
+        const municipality *mu = &m->muni[i];
+        const muni_acct *a = &mu->acct;
+        for (int s = 0; s < N_SELLERS; s++)
+            if (finite_or_fail(m, a->spend_seller[s],
+                               "municipality %d spending on %s", i, seller_label[s]))
+                return -1;
+        for (int t = 0; t < N_OFFER_TYPES; t++)
+            if (finite_or_fail(m, a->spend_type[t],
+                               "municipality %d spending on %s", i, offer_type_name[t]))
+                return -1;
+        if (finite_or_fail(m, a->sales, "municipality %d sales", i) ||
+            finite_or_fail(m, a->home_cost, "municipality %d home-support cost", i) ||
+            finite_or_fail(m, a->admin_cost, "municipality %d administrative cost", i) ||
+            finite_or_fail(m, mu->budget, "municipality %d budget", i))
+            return -1;
+    }
+    for (int i = 0; i < m->n_offers; i++) {
+        const offer *o = &m->offers[i];
+        if (finite_or_fail(m, o->income, "offer %d income", i) ||
+            finite_or_fail(m, o->cost, "offer %d cost", i) ||
+            finite_or_fail(m, o->resident_days, "offer %d resident days", i) ||
+            finite_or_fail(m, o->place_days, "offer %d place days", i) ||
+            finite_or_fail(m, o->staff_hours, "offer %d staff hours", i) ||
+            finite_or_fail(m, o->need_hours, "offer %d needed hours", i) ||
+            finite_or_fail(m, o->priced_hours, "offer %d priced hours", i) ||
+            finite_or_fail(m, o->true_hours, "offer %d true hours", i) ||
+            finite_or_fail(m, o->basic_day, "offer %d basic tariff", i) ||
+            finite_or_fail(m, o->hour_day, "offer %d hourly tariff", i) ||
+            finite_or_fail(m, o->average_day, "offer %d average tariff", i) ||
+            finite_or_fail(m, o->equity, "offer %d equity", i))
+            return -1;
+    }
+    for (int i = 0; i < m->n_cit; i++) {
+        const citizen *c = &m->cit[i];
+        if (c->state == CIT_PLACED &&
+            finite_or_fail(m, c->price_day, "citizen %d daily price", i))
+            return -1;
+    }
+    if (finite_array(m, ya->spend_type, N_OFFER_TYPES, "national spending by type") ||
+        finite_array(m, ya->spend_seller, N_SELLERS, "national spending by seller") ||
+        finite_array(m, ya->days_type, N_OFFER_TYPES, "national days by type") ||
+        finite_array(m, &ya->rev_tl[0][0], N_OFFER_TYPES * MAX_LEVELS,
+                     "revenue by type and level") ||
+        finite_array(m, &ya->days_tl[0][0], N_OFFER_TYPES * MAX_LEVELS,
+                     "days by type and level") ||
+        finite_array(m, &ya->rev_part[0][0][0], N_PARTS * N_OFFER_TYPES * MAX_LEVELS,
+                     "revenue by price part") ||
+        finite_array(m, ya->spend_group, MAX_GROUPS, "spending by group") ||
+        finite_array(m, ya->wait_days_sum, 2, "days waited") ||
+        finite_or_fail(m, ya->home_cost, "national home-support cost") ||
+        finite_or_fail(m, ya->admin_cost, "national administrative cost") ||
+        finite_or_fail(m, ya->delivered_h, "hours delivered") ||
+        finite_or_fail(m, ya->needed_h, "hours needed"))
+        return -1;
+    return 0;
+}
+
+/* The invariants above; 0, or -1 with m->error set.  Exposed for tests. */
+int market_check_invariants(market *m)
+{
+    if (check_finite(m)) return -1;
+    int year = m->p->start_year + m->year;
     double paid = 0, received = 0;
     for (int i = 0; i < m->mt->n; i++)
         for (int s = 0; s < N_SELLERS; s++) paid += m->muni[i].acct.spend_seller[s];
     for (int i = 0; i < m->n_offers; i++) received += m->offers[i].income;
-    if (fabs(paid - received) > 1e-6 * fmax(1.0, paid))
+    if (!(fabs(paid - received) <= 1e-6 * fmax(1.0, fabs(paid))))
         market_fail(m, "year %d: paid %.2f DKK but offers received %.2f",
-                    m->year, paid, received);
+                    year, paid, received);
 
     int *placed = calloc((size_t)m->n_offers + 1, sizeof *placed);
-    if (!placed) { market_fail(m, "out of memory in the invariant check"); return; }
+    if (!placed) { market_fail(m, "out of memory in the invariant check"); return -1; }
     int waiting = 0, listed = 0;
     for (int i = 0; i < m->n_cit; i++) {
         const citizen *c = &m->cit[i];
-        if (c->state == CIT_PLACED) placed[c->offer]++;
-        else if (c->state == CIT_WAITING) waiting++;
+        if (c->state == CIT_PLACED) {
+            if (c->offer >= 0 && c->offer < m->n_offers) placed[c->offer]++;
+            else market_fail(m, "year %d: citizen %d placed in no offer (%d)",
+                             year, i, c->offer);
+        } else if (c->state == CIT_WAITING) waiting++;
         else if (c->state != CIT_FREE && c->state != CIT_PENDING &&
                  c->state != CIT_HOME)
-            market_fail(m, "citizen %d in no known state (%d)", i, c->state);
+            market_fail(m, "year %d: citizen %d in no known state (%d)", year, i,
+                        c->state);
     }
     for (int i = 0; i < m->n_offers; i++) {
         const offer *o = &m->offers[i];
         if (placed[i] != o->occupied)
-            market_fail(m, "offer %d: %d placed citizens but occupancy %d", i,
-                        placed[i], o->occupied);
+            market_fail(m, "year %d: offer %d: %d placed citizens but occupancy %d",
+                        year, i, placed[i], o->occupied);
         if (o->occupied > o->capacity)
-            market_fail(m, "offer %d above capacity (%d > %d)", i, o->occupied,
-                        o->capacity);
+            market_fail(m, "year %d: offer %d above capacity (%d > %d)", year, i,
+                        o->occupied, o->capacity);
+        if (o->capacity < 0)
+            market_fail(m, "year %d: offer %d has capacity %d", year, i, o->capacity);
     }
     for (int t = 0; t < N_OFFER_TYPES; t++)
-        for (int g = 0; g < m->p->n_groups; g++) listed += m->wait[t][g].count;
+        for (int g = 0; g < m->p->n_groups; g++) {
+            if (m->wait[t][g].count < 0)
+                market_fail(m, "year %d: waiting list %s/%d has %d citizens", year,
+                            offer_type_name[t], g, m->wait[t][g].count);
+            listed += m->wait[t][g].count;
+        }
     if (listed != waiting)
-        market_fail(m, "%d citizens waiting but %d on waiting lists", waiting, listed);
+        market_fail(m, "year %d: %d citizens waiting but %d on waiting lists",
+                    year, waiting, listed);
     free(placed);
+    return m->error[0] ? -1 : 0;
 }
 
 static void budgets_close_year(market *m)
@@ -399,7 +517,7 @@ static void year_end(market *m, struct res_set *res, int v, int r)
 {
     const params *p = m->p;
     accrue_everything(m);
-    check_invariants(m);
+    market_check_invariants(m);
     offers_close_accounts(m);
     for (int i = 0; i < m->n_regimes; i++) m->regimes[i]->year_end(m, m->year);
     budgets_close_year(m);
