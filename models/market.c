@@ -563,8 +563,10 @@ static void dispatch(market *m, const sim_event *e, struct res_set *res,
     case EV_WAIT_CHECK:
         if ((c = live_citizen(m, e)) && c->state == CIT_WAITING) {
             placement_try(m, c, 1);
+            /* looked at again a tolerance later, but at least a day: a
+             * tolerance of 0 buys at once and must not recheck forever */
             if (c->state == CIT_WAITING)
-                market_schedule(m, m->now + m->p->wait_tolerance_days,
+                market_schedule(m, m->now + fmax(m->p->wait_tolerance_days, 1.0),
                                 EV_WAIT_CHECK, (int)(c - m->cit), c->gen);
         }
         break;
