@@ -40,7 +40,7 @@ typedef struct cfg_buf {
 } cfg_buf;
 
 /* Open-addressing string -> int map; keys are borrowed, not copied. */
-typedef struct cfg_slot { const char *key; int val; } cfg_slot;
+typedef struct cfg_slot { const char *key; uint64_t hash; int val; } cfg_slot;
 typedef struct cfg_map  { cfg_slot *slot; size_t cap, n; } cfg_map;
 
 typedef struct cfg_strs { char **v; size_t n, cap; } cfg_strs;
@@ -55,6 +55,9 @@ typedef struct cfg_index {
     cfg_map pat;          /* keys point into the table or into prefixes */
     char   *prefixes;     /* the leading parts, NUL-separated, one block */
     int    *required;     /* indices of CFG_REQUIRED entries with one '*' */
+    const char **star;    /* what stands before a '*': "groups." of  */
+    size_t *star_len;     /* "groups.*.narrow", borrowed from the table */
+    int     n_star;
     int     n_required;
     int     multi_star;   /* a path has two '*': match by scanning */
     int     refs;         /* atomic: variants may be made on any thread */
@@ -156,26 +159,24 @@ static uint64_t cfg_hash(const char *s)
     return h ^ (h >> 31);
 }
 
+/* The slot holding KEY, or the empty slot where it would go.  CAP > 0. */
+static size_t cfg_map_find(const cfg_map *m, const char *key, uint64_t h)
+{
+    size_t i = h & (m->cap - 1);
+    while (m->slot[i].key &&
+           (m->slot[i].hash != h || strcmp(m->slot[i].key, key)))
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
 static int cfg_map_get(const cfg_map *m, const char *key)
 {
     if (!m->cap) return -1;
-    size_t i = cfg_hash(key) & (m->cap - 1);
-    while (m->slot[i].key) {
-        if (!strcmp(m->slot[i].key, key)) return m->slot[i].val;
-        i = (i + 1) & (m->cap - 1);
-    }
-    return -1;
+    size_t i = cfg_map_find(m, key, cfg_hash(key));
+    return m->slot[i].key ? m->slot[i].val : -1;
 }
 
-static void cfg_map_place(cfg_slot *slot, size_t cap, const char *key, int val)
-{
-    size_t i = cfg_hash(key) & (cap - 1);
-    while (slot[i].key) i = (i + 1) & (cap - 1);
-    slot[i].key = key;
-    slot[i].val = val;
-}
-
-/* Room for N keys in all, so that filling the map never rehashes. */
+/* Room for N keys in all; slots keep their hash, so a rehash hashes none. */
 static int cfg_map_reserve(cfg_map *m, size_t n)
 {
     size_t cap = m->cap ? m->cap : 64;
@@ -183,31 +184,44 @@ static int cfg_map_reserve(cfg_map *m, size_t n)
     if (cap == m->cap) return 0;
     cfg_slot *s = calloc(cap, sizeof *s);
     if (!s) return -1;
-    for (size_t i = 0; i < m->cap; i++)
-        if (m->slot[i].key) cfg_map_place(s, cap, m->slot[i].key, m->slot[i].val);
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->slot[i].key) continue;
+        size_t j = m->slot[i].hash & (cap - 1);
+        while (s[j].key) j = (j + 1) & (cap - 1);
+        s[j] = m->slot[i];
+    }
     free(m->slot);
     m->slot = s;
     m->cap = cap;
     return 0;
 }
 
+/*
+ * Looks KEY up and, when absent, adds it with VAL: one hash for both.
+ * Returns the slot, with *ADDED 1 when it was added (its key then is KEY,
+ * which must outlive the map: the caller may repoint it at its own copy of
+ * the same text) or NULL when out of memory.
+ */
+static cfg_slot *cfg_map_upsert(cfg_map *m, const char *key, int val, int *added)
+{
+    if (2 * (m->n + 1) > m->cap && cfg_map_reserve(m, m->n + 1)) return NULL;
+    uint64_t h = cfg_hash(key);
+    cfg_slot *sl = &m->slot[cfg_map_find(m, key, h)];
+    *added = !sl->key;
+    if (*added) {
+        sl->key = key;
+        sl->hash = h;
+        sl->val = val;
+        m->n++;
+    }
+    return sl;
+}
+
 /* KEY must not be present yet and must outlive the map. */
 static int cfg_map_put(cfg_map *m, const char *key, int val)
 {
-    if (2 * (m->n + 1) > m->cap) {
-        size_t cap = m->cap ? 2 * m->cap : 64;
-        cfg_slot *s = calloc(cap, sizeof *s);
-        if (!s) return -1;
-        for (size_t i = 0; i < m->cap; i++)
-            if (m->slot[i].key)
-                cfg_map_place(s, cap, m->slot[i].key, m->slot[i].val);
-        free(m->slot);
-        m->slot = s;
-        m->cap = cap;
-    }
-    cfg_map_place(m->slot, m->cap, key, val);
-    m->n++;
-    return 0;
+    int added;
+    return cfg_map_upsert(m, key, val, &added) ? 0 : -1;
 }
 
 static int cfg_strs_push(cfg_strs *l, const char *s, size_t len)
@@ -234,20 +248,41 @@ static void cfg_strs_free(cfg_strs *l)
     memset(l, 0, sizeof *l);
 }
 
-/* Returns 1 when added, 0 when already present, -1 when out of memory. */
-static int cfg_set_add(cfg_set *set, const char *s, size_t len, int val)
+/* Returns 1 when added, 0 when already present (*OLD, when given, is then
+ * the value it has), -1 when out of memory. */
+static int cfg_set_put(cfg_set *set, const char *s, size_t len, int val, int *old)
 {
     char key[2 * CFG_KEY_MAX];
+    int added;
     if (len >= sizeof key) return -1;
     memcpy(key, s, len);
     key[len] = '\0';
-    if (cfg_map_get(&set->ix, key) >= 0) return 0;
-    if (cfg_strs_push(&set->s, key, len)) return -1;
-    if (cfg_map_put(&set->ix, set->s.v[set->s.n - 1], val)) {
-        free(set->s.v[--set->s.n]);
+    cfg_slot *sl = cfg_map_upsert(&set->ix, key, val, &added);
+    if (!sl) return -1;
+    if (!added) {
+        if (old) *old = sl->val;
+        return 0;
+    }
+    if (cfg_strs_push(&set->s, key, len)) {
+        /* Take the slot back out: linear probing cannot just empty it, so
+         * the whole map is rebuilt without it (only when out of memory). */
+        sl->key = NULL;
+        set->ix.n--;
+        cfg_map tmp = set->ix;
+        set->ix = (cfg_map){ 0 };
+        int rc = cfg_map_reserve(&set->ix, tmp.n);
+        for (size_t i = 0; !rc && i < tmp.cap; i++)
+            if (tmp.slot[i].key) rc = cfg_map_put(&set->ix, tmp.slot[i].key, tmp.slot[i].val);
+        free(tmp.slot);
         return -1;
     }
+    sl->key = set->s.v[set->s.n - 1];
     return 1;
+}
+
+static int cfg_set_add(cfg_set *set, const char *s, size_t len, int val)
+{
+    return cfg_set_put(set, s, len, val, NULL);
 }
 
 static void cfg_set_free(cfg_set *set)
@@ -271,16 +306,6 @@ static void cfg_leaf_free(cfg_leaf *lf)
  */
 static int cfg_put(cfg *c, cfg_leaf *lf)
 {
-    int i = cfg_map_get(&c->by_key, lf->key);
-    if (i >= 0) {
-        cfg_leaf *old = &c->leaf[i];
-        free(lf->key);
-        lf->key = old->key;
-        free(old->text);
-        free(old->items);
-        *old = *lf;
-        return 0;
-    }
     if (c->n_leaf == c->cap_leaf) {
         size_t cap = c->cap_leaf ? 2 * c->cap_leaf : 64;
         cfg_leaf *v = realloc(c->leaf, cap * sizeof *v);
@@ -288,7 +313,18 @@ static int cfg_put(cfg *c, cfg_leaf *lf)
         c->leaf = v;
         c->cap_leaf = cap;
     }
-    if (cfg_map_put(&c->by_key, lf->key, (int)c->n_leaf)) goto fail;
+    int added;
+    cfg_slot *sl = cfg_map_upsert(&c->by_key, lf->key, (int)c->n_leaf, &added);
+    if (!sl) goto fail;
+    if (!added) {
+        cfg_leaf *old = &c->leaf[sl->val];
+        free(lf->key);
+        lf->key = old->key;
+        free(old->text);
+        free(old->items);
+        *old = *lf;
+        return 0;
+    }
     c->leaf[c->n_leaf++] = *lf;
     return 0;
 fail:
@@ -388,6 +424,8 @@ static void cfg_index_release(cfg_index *ix)
         free(ix->pat.slot);
         free(ix->prefixes);
         free(ix->required);
+        free(ix->star);
+        free(ix->star_len);
         free(ix);
     }
 }
@@ -404,7 +442,10 @@ static cfg_index *cfg_index_table(const cfg_key *table, size_t n_table)
     }
     ix->prefixes = malloc(bytes);
     ix->required = malloc((n_table ? n_table : 1) * sizeof *ix->required);
-    if (!ix->prefixes || !ix->required || cfg_map_reserve(&ix->pat, n_keys))
+    ix->star = malloc((n_table ? n_table : 1) * sizeof *ix->star);
+    ix->star_len = malloc((n_table ? n_table : 1) * sizeof *ix->star_len);
+    if (!ix->prefixes || !ix->required || !ix->star || !ix->star_len ||
+        cfg_map_reserve(&ix->pat, n_keys))
         goto fail;
     for (size_t i = 0; i < n_table; i++) {
         const char *path = table[i].path;
@@ -416,6 +457,19 @@ static cfg_index *cfg_index_table(const cfg_key *table, size_t n_table)
          * suffix after it; others are not checked (see config.h). */
         if ((table[i].flags & CFG_REQUIRED) && stars == 1 && strstr(path, ".*."))
             ix->required[ix->n_required++] = (int)i;
+        if (stars == 1) {
+            const char *at = !strncmp(path, "*.", 2) || !strcmp(path, "*") ? path
+                           : strstr(path, ".*.") ? strstr(path, ".*.") + 1
+                           : path + strlen(path) - 1;   /* "a.b.*" */
+            size_t len = (size_t)(at - path);
+            int known = 0;
+            for (int j = 0; j < ix->n_star && !known; j++)
+                known = ix->star_len[j] == len && !memcmp(ix->star[j], path, len);
+            if (!known) {
+                ix->star[ix->n_star] = path;
+                ix->star_len[ix->n_star++] = len;
+            }
+        }
         /* The first entry for a path wins, as in a scan in table order. */
         if (cfg_map_get(&ix->pat, path) < 0 && cfg_map_put(&ix->pat, path, (int)i))
             goto fail;
@@ -469,18 +523,19 @@ static int cfg_lookup(const cfg *c, const char *key, const cfg_key **k)
         return CFG_K_LEAF;
     }
     branch = v == CFG_BRANCH_MARK;
-    for (const char *seg = key;;) {
-        size_t sl = strcspn(seg, "."), at = (size_t)(seg - key);
-        if (!sl) return CFG_K_UNKNOWN;    /* "a..b": no path has it */
+    /* Only where a pattern has its '*' after the same leading part. */
+    for (int j = 0; j < c->ix->n_star; j++) {
+        size_t at = c->ix->star_len[j];
+        if (at > len || memcmp(key, c->ix->star[j], at)) continue;
+        const char *seg = key + at;
+        size_t sl = strcspn(seg, ".");
+        if (!sl) continue;                /* "a..b": no path has it */
         memcpy(probe, key, at);
         probe[at] = '*';
         memcpy(probe + at + 1, seg + sl, len - at - sl + 1);
         v = cfg_map_get(&c->ix->pat, probe);
         if (v >= 0 && (best < 0 || v < best)) best = v;
         branch |= v == CFG_BRANCH_MARK;
-        seg += sl;
-        if (!*seg) break;
-        seg++;
     }
     if (best >= 0) {
         *k = &c->table[best];
@@ -1076,12 +1131,13 @@ static int cfg_walk_pair(cfg_loader *ld, const char *prefix,
     if (cfg_join_key(ld, prefix, kn, key)) return -1;
     /* libyaml keeps duplicate keys; flattening also catches "a: {b: 1}"
      * next to "a.b: 2". */
-    int first = cfg_map_get(&ld->seen.ix, key);
-    if (first >= 0)
+    int first = 0;
+    int put = cfg_set_put(&ld->seen, key, strlen(key), (int)kn->start_mark.line + 1,
+                          &first);
+    if (put < 0) return cfg_oom(ld->err, ld->path);
+    if (!put)
         return cfg_ld_err(ld, &kn->start_mark, key,
                           "duplicate key (first given on line %d)", first);
-    if (cfg_set_add(&ld->seen, key, strlen(key), (int)kn->start_mark.line + 1) < 0)
-        return cfg_oom(ld->err, ld->path);
     if (!*prefix && !strcmp(key, "extends")) return cfg_take_extends(ld, v);
     return cfg_walk_value(ld, key, kn, v);
 }
