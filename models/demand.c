@@ -18,6 +18,15 @@
 
 #define STOCK_KEY_BASE (1ULL << 40)   /* stock citizens' keys sit above arrivals */
 
+/*
+ * Bounds that turn a scenario no run could finish into a failed run with a
+ * reason, not a hang or a crash: new needs at most once per adult a year
+ * (incidence shocks compound, so enough of them reach infinity), and at
+ * most CITIZENS_MAX citizens alive at once (about 3.5 GB of records).
+ */
+#define ONSETS_PER_ADULT_MAX 1.0
+#define CITIZENS_MAX (1 << 25)
+
 /* P(level) at onset for a group in a rung: the group's distribution moved by
  * the rung's shift; a fractional shift moves that share one level further. */
 static void shifted_dist(const market *m, int g, double shift, double *out)
@@ -71,6 +80,12 @@ citizen *citizen_new(market *m, int muni, uint64_t key)
         m->free_cit = m->cit[id].wnext;
     } else {
         if (m->n_cit == m->cap_cit) {
+            if (m->cap_cit >= CITIZENS_MAX) {
+                market_fail(m, "year %d: more than %d citizens at once; the "
+                            "scenario's needs are beyond what one run can hold",
+                            m->p->start_year + m->year, CITIZENS_MAX);
+                return NULL;
+            }
             int cap = m->cap_cit ? m->cap_cit * 2 : 1 << 16;
             citizen *nc = realloc(m->cit, (size_t)cap * sizeof *nc);
             if (!nc) { market_fail(m, "out of memory for citizens"); return NULL; }
@@ -154,17 +169,34 @@ static double shocked_rate(const market *m, int muni, double t, double *w)
  * spent along it exactly, segment by segment: the same draws as without
  * shocks, so arrivals keep their common random numbers across variants.
  */
+/* Fails the run when RATE (onsets a day in MUNI, from time T) is beyond
+ * ONSETS_PER_ADULT_MAX; returns 1 then. */
+static int rate_too_high(market *m, int muni, double rate, double t)
+{
+    double per_adult = rate * DAYS_PER_YEAR / m->muni[muni].adults;
+    if (per_adult <= ONSETS_PER_ADULT_MAX) return 0;
+    market_fail(m, "year %d: new needs in %s would arise %.3g times a year per "
+                "adult (shocks included), more than %g: the incidences and "
+                "incidence shocks cannot work together",
+                m->p->start_year + (int)(t / DAYS_PER_YEAR), m->mt->m[muni].name,
+                per_adult, ONSETS_PER_ADULT_MAX);
+    return 1;
+}
+
 static double next_gap_days(market *m, int muni)
 {
     gsl_rng *r = &m->muni[muni].arrivals.rng;
     if (!m->shocks_on_incidence) {
         double rate = m->muni[muni].adults * m->onset_total / 1e4 / DAYS_PER_YEAR;
+        if (rate > 0 && rate_too_high(m, muni, rate, m->now)) return INFINITY;
         return rate > 0 ? gsl_ran_exponential(r, 1 / rate) : INFINITY;
     }
     double e = gsl_ran_exponential(r, 1.0), t = m->now;
     for (;;) {
         double rate = shocked_rate(m, muni, t, NULL);
         double next = shocks_next_change(m, t);
+        /* !(<=) also catches a NaN rate */
+        if (!(rate <= 0) && rate_too_high(m, muni, rate, t)) return INFINITY;
         if (rate > 0 && e <= rate * (next - t)) return t + e / rate - m->now;
         if (!isfinite(next)) return INFINITY;
         e -= rate * (next - t);

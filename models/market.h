@@ -250,6 +250,9 @@ int market_run(const params *p, const muni_table *mt, uint64_t seed, int v,
 int    market_init(market *m, const params *p, const muni_table *mt,
                    uint64_t seed, int replicate);
 void   market_free(market *m);
+/* The year-end invariant checks (accounts balance, occupancy, capacity,
+ * waiting lists, every amount finite); 0, or -1 with m->error set. */
+int    market_check_invariants(market *m);
 /* Attendance hours per week a citizen of group G at level L needs in type T. */
 double market_hours(const market *m, int type, int group, int level);
 /* The same for citizen C in offer O at LEVEL, with C's own cost factor. */

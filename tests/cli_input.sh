@@ -79,3 +79,12 @@ refused shock_region "$T/shock_region.yaml:3:26" "did you mean 'Hovedstaden'?"
 printf 'extends: %s\ngroups:\n  adhd: { incidence_temporary: 0.5, incidence_longterm: 0.1, incidence_housing: 0.2, incidence_home: 1 }\n' \
     "$SMALL" >"$T/new_group.yaml"
 check "new group declared in full: check exits 0" "$P" check "$T/new_group.yaml"
+
+# compounding incidence shocks used to raise the rate of new needs without
+# bound (a run that never ended); now the job fails at once with a reason
+printf 'extends: %s\nshocks:\n  boom: { kind: incidence, rate: 100, size: 1000, duration_years: 1000 }\n' \
+    "$SMALL" >"$T/boom.yaml"
+timeout 60 "$P" run "$T/boom.yaml" -r 1 -y 2 -q -o "$T/boom.h5" >/dev/null 2>"$T/boom.err"; rc=$?
+check "runaway shocks: run exits 1, not a timeout" [ "$rc" = 1 ]
+check "runaway shocks: message names the year and the job" \
+    grep -qE 'variant 0 replicate 0: year [0-9]{4}: new needs in .* per adult' "$T/boom.err"

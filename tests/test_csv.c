@@ -12,10 +12,6 @@
 #include "models/market.h"
 #include "models/params.h"
 
-/* models/market.c: the checks run at every year end; 0, or -1 with
- * m->error set. */
-int market_check_invariants(market *m);
-
 #define HEADER "code,name,region,population\n"
 
 static muni_table table;   /* large: not on the stack */
