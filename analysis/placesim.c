@@ -592,9 +592,11 @@ static int cmd_check(const char *scenario, const options *o)
     loaded l;
     int rc = load_scenario(scenario, o, &l);
     if (rc) return rc;
-    printf("%s: valid; %d variant(s), %d municipalities in %d regions, "
-           "%d target groups, regime %s\n", scenario, l.n, l.mt[0].n,
-           l.mt[0].n_regions, l.p[0].n_groups, l.p[0].regime);
+    printf("%s: valid; %d variant%s, %d municipalit%s in %d region%s, "
+           "%d target group%s, regime %s\n", scenario, l.n, l.n == 1 ? "" : "s",
+           l.mt[0].n, l.mt[0].n == 1 ? "y" : "ies", l.mt[0].n_regions,
+           l.mt[0].n_regions == 1 ? "" : "s", l.p[0].n_groups,
+           l.p[0].n_groups == 1 ? "" : "s", l.p[0].regime);
     loaded_free(&l);
     return 0;
 }

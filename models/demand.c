@@ -175,11 +175,23 @@ static int rate_too_high(market *m, int muni, double rate, double t)
 {
     double per_adult = rate * DAYS_PER_YEAR / m->muni[muni].adults;
     if (per_adult <= ONSETS_PER_ADULT_MAX) return 0;
+    /* Name the shocks in force then: they are what compounds. */
+    char names[256] = "";
+    size_t w = 0;
+    for (int j = 0; j < m->n_incidence_shocks; j++) {
+        const shock_event *e = &m->shocks[m->incidence_shocks[j]];
+        const char *nm = m->p->shock[e->shock].name;
+        if (t < e->t0 || t >= e->t1 || strstr(names, nm)) continue;
+        int k = snprintf(names + w, sizeof names - w, "%s%s", w ? ", " : "", nm);
+        if (k < 0 || (size_t)k >= sizeof names - w) break;
+        w += (size_t)k;
+    }
     market_fail(m, "year %d: new needs in %s would arise %.3g times a year per "
-                "adult (shocks included), more than %g: the incidences and "
-                "incidence shocks cannot work together",
-                m->p->start_year + (int)(t / DAYS_PER_YEAR), m->mt->m[muni].name,
-                per_adult, ONSETS_PER_ADULT_MAX);
+                "adult, more than %g%s%s%s", m->p->start_year + (int)(t / DAYS_PER_YEAR),
+                m->mt->m[muni].name, per_adult, ONSETS_PER_ADULT_MAX,
+                *names ? " (incidence shocks in force: " : "; lower the groups' incidences",
+                names, *names ? "; each occurrence multiplies the rate, so lower "
+                "their rate, size or duration_years)" : "");
     return 1;
 }
 

@@ -43,27 +43,43 @@ static const char *const columns[] = { "code", "name", "region", "population" };
 /* Copy S[0..n) to OUT for a message: printable UTF-8 as it is, control
  * characters, DEL, C1 controls and malformed bytes as \xNN, a backslash as
  * \\; at most ECHO_MAX input bytes, then "...". */
+/* The length of the valid, printable UTF-8 sequence at U[i] (of N bytes),
+ * or 0 for a control character, a C1 control or a malformed byte. */
+static size_t utf8_len(const unsigned char *u, size_t i, size_t n)
+{
+    unsigned char b = u[i];
+    size_t len = 0;
+    if (b >= 0x20 && b < 0x7f) return 1;
+    if (b >= 0xc2 && b <= 0xdf) len = 2;
+    else if (b >= 0xe0 && b <= 0xef) len = 3;
+    else if (b >= 0xf0 && b <= 0xf4) len = 4;
+    if (!len || i + len > n) return 0;
+    for (size_t k = 1; k < len; k++)
+        if ((u[i + k] & 0xc0) != 0x80) return 0;
+    if (len == 2 && b == 0xc2 && u[i + 1] < 0xa0) return 0;          /* C1 */
+    if (len == 3 && ((b == 0xe0 && u[i + 1] < 0xa0) ||                /* overlong */
+                     (b == 0xed && u[i + 1] >= 0xa0))) return 0;      /* surrogate */
+    if (len == 4 && ((b == 0xf0 && u[i + 1] < 0x90) ||
+                     (b == 0xf4 && u[i + 1] >= 0x90))) return 0;
+    return len;
+}
+
+/* 1 when the N bytes at S are printable UTF-8 throughout. */
+static int utf8_text(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0, len; i < n; i += len)
+        if (!(len = utf8_len(u, i, n))) return 0;
+    return 1;
+}
+
 static void echo(char *out, size_t cap, const char *s, size_t n)
 {
     size_t o = 0, i = 0, shown = n > ECHO_MAX ? ECHO_MAX : n;
     const unsigned char *u = (const unsigned char *)s;
     while (i < shown && o + 8 < cap) {
         unsigned char b = u[i];
-        size_t len = 0;     /* length of a valid, printable UTF-8 sequence */
-        if (b >= 0x20 && b < 0x7f) len = 1;
-        else if (b >= 0xc2 && b <= 0xdf) len = 2;
-        else if (b >= 0xe0 && b <= 0xef) len = 3;
-        else if (b >= 0xf0 && b <= 0xf4) len = 4;
-        if (len > 1) {
-            if (i + len > n) len = 0;
-            for (size_t k = 1; k < len; k++)
-                if ((u[i + k] & 0xc0) != 0x80) len = 0;
-            if (len == 2 && b == 0xc2 && u[i + 1] < 0xa0) len = 0;   /* C1 */
-            if (len == 3 && ((b == 0xe0 && u[i + 1] < 0xa0) ||         /* overlong */
-                             (b == 0xed && u[i + 1] >= 0xa0))) len = 0; /* surrogate */
-            if (len == 4 && ((b == 0xf0 && u[i + 1] < 0x90) ||
-                             (b == 0xf4 && u[i + 1] >= 0x90))) len = 0;
-        }
+        size_t len = utf8_len(u, i, n);
         if (len == 1 && b == '\\') {
             out[o++] = '\\'; out[o++] = '\\'; i++;
         } else if (len > 0) {
@@ -168,7 +184,8 @@ static int parse_row(muni_table *t, char *line, size_t len, const row *r)
         if (n == 4)   /* a fifth field starts here */
             return csv_fail(r->err, r->path, r->ln, -1,
                             char_column(line, (size_t)(s - line)), "%s",
-                            "more than 4 fields; expected code,name,region,population");
+                            "more than 4 fields; expected code,name,region,population "
+                            "(no field may hold a comma: a thousands separator?)");
         f[n++] = s;
         char *comma = strchr(s, ',');
         if (!comma) break;
@@ -193,12 +210,30 @@ static int parse_row(muni_table *t, char *line, size_t len, const row *r)
     if (!*f[1]) return field_fail(r, 1, f[1], "empty name%s");
     if (strlen(f[1]) >= sizeof mi->name)
         return field_fail(r, 1, f[1], "name '%s' is longer than 47 bytes");
+    /* Names go into the result file as UTF-8 and into messages: a table
+     * saved in a Windows code page ("K\xF8benhavn") is refused here. */
+    if (!utf8_text(f[1], strlen(f[1])))
+        return field_fail(r, 1, f[1], "name '%s' is not UTF-8 text; save the "
+                          "table as CSV in UTF-8");
     if (!*f[2]) return field_fail(r, 2, f[2], "empty region%s");
+    if (!utf8_text(f[2], strlen(f[2])))
+        return field_fail(r, 2, f[2], "region '%s' is not UTF-8 text; save the "
+                          "table as CSV in UTF-8");
     if (strlen(f[2]) >= sizeof t->region_name[0])
         return field_fail(r, 2, f[2], "region '%s' is longer than 47 bytes");
+    /* A count of persons in digits (1e4 allowed).  A '.' or ',' is refused
+     * outright: Danish "12.000" would otherwise read as 12 persons. */
+    size_t digits = strspn(f[3], "0123456789");
+    if (digits && (f[3][digits] == 'e' || f[3][digits] == 'E')) {
+        size_t at = digits + 1 + (f[3][digits + 1] == '+');
+        size_t exp = strspn(f[3] + at, "0123456789");
+        digits = exp ? at + exp : 0;
+    }
+    if (!digits || f[3][digits])
+        return field_fail(r, 3, f[3], "not a number: '%s'; write the population "
+                          "as a whole number of persons in digits, without a "
+                          "thousands separator (e.g. 632340)");
     double pop = strtod(f[3], &end);
-    if (end == f[3] || *end)
-        return field_fail(r, 3, f[3], "not a number: '%s'");
     if (!isfinite(pop) || !(pop >= MUNI_POPULATION_MIN) || pop > MUNI_POPULATION_MAX)
         return field_fail(r, 3, f[3], "population '%s' is outside 1 to 1e7 persons");
     double total = pop;
@@ -242,9 +277,13 @@ int muni_table_parse(const char *text, size_t len, const char *path,
             if (n != sizeof header - 1 || memcmp(line, header, n) != 0) {
                 char shown[ECHO_MAX * 4 + 8];
                 echo(shown, sizeof shown, line, n);
+                char what[ECHO_MAX * 4 + 80];
+                snprintf(what, sizeof what, "'%s'%s", shown, memchr(line, ';', n)
+                         ? " (separate the columns with commas, not semicolons)"
+                         : "");
                 return csv_fail(err, path, 1, -1, 1,
-                                "header must be 'code,name,region,population', found '%s'",
-                                shown);
+                                "header must be 'code,name,region,population', found %s",
+                                what);
             }
             continue;
         }

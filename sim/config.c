@@ -905,9 +905,33 @@ static int cfg_oom(cfg_error *err, const char *file)
 static int cfg_type_error(cfg_loader *ld, const char *key, const cfg_key *k,
                           const yaml_node_t *v)
 {
-    char want[512], got[4 * CFG_SHOW_MAX + 8];
+    char want[512], got[4 * CFG_SHOW_MAX + 8], word[64];
     cfg_expect(k, want, sizeof want);
     cfg_show(v, got, sizeof got);
+    /* A misspelt word of an enumeration gets the nearest one offered. */
+    const char *near = NULL, *words[32];
+    int n = 0;
+    if (k->type == CFG_ENUM && v->type == YAML_SCALAR_NODE && k->choices) {
+        for (const char *ch = k->choices; *ch && n < 32; n++) {
+            size_t len = strcspn(ch, "|");
+            words[n] = ch;
+            ch += len + (ch[len] == '|');
+        }
+        /* words[] point into CHOICES: compare each as its own string */
+        size_t best = SIZE_MAX;
+        for (int i = 0; i < n; i++) {
+            size_t len = strcspn(words[i], "|");
+            snprintf(word, sizeof word, "%.*s", (int)len, words[i]);
+            size_t d = cfg_levenshtein((const char *)v->data.scalar.value, word);
+            if (d < best && d <= 1 + len / 3) {
+                best = d;
+                near = words[i];
+            }
+        }
+    }
+    if (near)
+        return cfg_ld_err(ld, &v->start_mark, key, "expected %s, got %s; did you "
+                          "mean '%.*s'?", want, got, (int)strcspn(near, "|"), near);
     return cfg_ld_err(ld, &v->start_mark, key, "expected %s, got %s", want, got);
 }
 
@@ -1473,17 +1497,21 @@ static int cfg_undeclared(const cfg *c, const cfg_leaf *lf, const char *prefix,
 {
     char near[CFG_KEY_MAX], key[2 * CFG_KEY_MAX + 2], hint[CFG_KEY_MAX + 32] = "";
     cfg_nearest_name(c, prefix, name, near, sizeof near);
-    if (*near) snprintf(hint, sizeof hint, "; did you mean '%s'?", near);
+    if (*near) snprintf(hint, sizeof hint, "; or did you mean '%s'?", near);
     snprintf(key, sizeof key, "%s.%s", prefix, name);
     if (variant)
         return cfg_err(err, c->files.v[lf->file], lf->line, lf->column, key, 1,
                        "variant '%s' names '%s', which the scenario does not "
                        "declare under '%s'; to declare it here, give %s%s",
                        variant, name, prefix, lack, hint);
+    if (*near)
+        return cfg_err(err, c->files.v[lf->file], lf->line, lf->column, key, 1,
+                       "no '%s' is declared under '%s'; if you meant '%s', "
+                       "correct the name; if '%s' is a new one, give it %s "
+                       "(they have no default)", name, prefix, near, name, lack);
     return cfg_err(err, c->files.v[lf->file], lf->line, lf->column, key, 1,
-                   "'%s' is new under '%s' and lacks what a new name must "
-                   "give (keys without a default): %s%s", name, prefix, lack,
-                   hint);
+                   "no '%s' is declared under '%s'; a new one must give %s "
+                   "(they have no default)", name, prefix, lack);
 }
 
 /*

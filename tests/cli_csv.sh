@@ -39,10 +39,15 @@ bad_csv() {
 }
 
 # ---- populations that would make needs arise without end ------------------
-for pop in inf nan 1e308; do
+for pop in inf nan; do
     printf '%s\n101,A,Hovedstaden,1000\n102,B,Hovedstaden,%s\n' "$HEADER" "$pop" >"$T/pop_$pop.csv"
-    bad_csv "pop_$pop" 3:19 "column 'population': population '$pop' is outside 1 to 1e7 persons"
+    bad_csv "pop_$pop" 3:19 "column 'population': not a number: '$pop'"
 done
+printf '%s\n101,A,Hovedstaden,1000\n102,B,Hovedstaden,1e308\n' "$HEADER" >"$T/pop_1e308.csv"
+bad_csv pop_1e308 3:19 "column 'population': population '1e308' is outside 1 to 1e7 persons"
+# a Danish thousands separator would read 632.340 as 632 persons
+printf '%s\n101,K\303\270benhavn,Hovedstaden,632.340\n' "$HEADER" >"$T/pop_danish.csv"
+bad_csv pop_danish 2:27 "without a thousands separator"
 
 # ---- a code above INT_MAX is not read modulo 2^32 (as 101) -----------------
 printf '%s\n4294967397,A,Hovedstaden,1000\n' "$HEADER" >"$T/big_code.csv"

@@ -64,10 +64,10 @@ refused empty_regime "$T/empty_regime.yaml:2:11" "key 'regime.name'"
 
 # a misspelt group or shock is not a new one of defaults
 printf 'extends: %s\ngroups:\n  autsim:\n    cost_multiplier: 1.2\n' "$SMALL" >"$T/autsim.yaml"
-refused autsim "$T/autsim.yaml:4:5" "did you mean 'autism'?"
+refused autsim "$T/autsim.yaml:4:5" "if you meant 'autism', correct the name"
 printf 'extends: %s\nvariants:\n  more:\n    groups.autsim.cost_multiplier: 1.2\n' \
     "$SMALL" >"$T/autsim_variant.yaml"
-refused autsim_variant "$T/autsim_variant.yaml:4:5" "did you mean 'autism'?"
+refused autsim_variant "$T/autsim_variant.yaml:4:5" "or did you mean 'autism'?"
 printf 'extends: %s\nshocks:\n  rise: { group: autism, size: 0.2 }\n' "$SMALL" >"$T/shock_kind.yaml"
 refused shock_kind "$T/shock_kind.yaml:3:11" "kind"
 printf 'extends: %s\nshocks:\n  rise: { kind: incidence, group: autsim }\n' "$SMALL" >"$T/shock_group.yaml"

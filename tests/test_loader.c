@@ -141,12 +141,12 @@ static void test_required_keys(void **state)
     (void)state;
     /* a misspelt name is a new one without its required keys */
     cfg_error e = fails("groups:\n  autism: { incidence: 1 }\n  autsim: { size: 3 }\n",
-                        "'autsim' is new under 'groups'");
+                        "no 'autsim' is declared under 'groups'");
     assert_contains(e.message, "incidence");
-    assert_contains(e.message, "did you mean 'autism'?");
+    assert_contains(e.message, "if you meant 'autism', correct the name");
     assert_string_equal(e.key, "groups.autsim");
     assert_int_equal(e.line, 3);
-    e = fails("shocks:\n  s1: { size: 0.2 }\n", "lacks");
+    e = fails("shocks:\n  s1: { size: 0.2 }\n", "a new one must give kind");
     assert_contains(e.message, "kind");
     /* declared in full, a new name is fine, in the base and in a variant */
     cfg *c = loads("groups:\n  autism: { incidence: 1 }\n"
@@ -160,7 +160,7 @@ static void test_required_keys(void **state)
     e = fails("groups:\n  autism: { incidence: 1 }\n"
               "variants:\n  v:\n    groups.autsim.size: 7\n",
               "variant 'v' names 'autsim'");
-    assert_contains(e.message, "did you mean 'autism'?");
+    assert_contains(e.message, "or did you mean 'autism'?");
     assert_int_equal(e.line, 5);
     /* the required key may come from the file extended */
     memfile f[] = { { "top.yaml", "extends: base.yaml\ngroups: { a: { size: 2 } }\n" },
@@ -171,6 +171,15 @@ static void test_required_keys(void **state)
     assert_true(cfg_real(c, "groups.a.incidence") == 3);
     assert_int_equal(cfg_int(c, "groups.a.size"), 2);
     cfg_free(c);
+}
+
+static void test_enum_hint(void **state)
+{
+    (void)state;
+    cfg_error e = fails("shocks:\n  s: { kind: clousre }\n", "did you mean 'closure'?");
+    assert_int_equal(e.line, 2);
+    e = fails("shocks:\n  s: { kind: xyz }\n", "expected one of {wage, closure}");
+    if (strstr(e.message, "did you mean")) fail_msg("no hint expected: %s", e.message);
 }
 
 static void test_full_path_wins(void **state)
@@ -274,6 +283,7 @@ int main(void)
         cmocka_unit_test(test_control_characters),
         cmocka_unit_test(test_numbers_are_decimal),
         cmocka_unit_test(test_required_keys),
+        cmocka_unit_test(test_enum_hint),
         cmocka_unit_test(test_full_path_wins),
         cmocka_unit_test(test_alias_bomb),
         cmocka_unit_test(test_too_many_variants),
