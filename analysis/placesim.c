@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -431,6 +432,29 @@ static char *resolved_all(const cfg *c, char **names, int n)
     return s;
 }
 
+/*
+ * Every result is held in memory until the end, so a plan whose results
+ * would not fit in three quarters of the machine's memory is refused up
+ * front: the system would otherwise grant the memory lazily and kill the
+ * run hours later.
+ */
+static int plan_fits(const loaded *l, int replicates)
+{
+    const params *p = &l->p[0];
+    int axis_len[RES_AXIS_COUNT] = { 1, l->mt[0].n, p->n_groups, N_OFFER_TYPES };
+    size_t need = res_bytes(l->n, replicates, p->years, axis_len, kpi_table, N_KPI);
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    double have = pages > 0 && page > 0 ? (double)pages * (double)page : 0;
+    if (need != SIZE_MAX && (have <= 0 || (double)need <= 0.75 * have)) return 1;
+    fprintf(stderr, "placesim: %d variant%s x %d replicates x %d years would hold "
+            "%.3g GiB of results in memory, more than three quarters of this "
+            "machine's %.3g GiB; run fewer replicates or years\n", l->n,
+            l->n == 1 ? "" : "s", replicates, p->years,
+            need == SIZE_MAX ? INFINITY : (double)need / 1073741824.0,
+            have / 1073741824.0);
+    return 0;
+}
+
 static res_set *result_set(const loaded *l, const options *o, int argc,
                            char **argv, const char *scenario)
 {
@@ -521,6 +545,10 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
             : o->max_replicates ? (int)o->max_replicates : 10 * batch;
     if (max < batch) max = batch;
     for (int v = 0; v < l.n; v++) l.p[v].replicates = max;
+    if (!plan_fits(&l, max)) {
+        loaded_free(&l);
+        return EXIT_BAD_INPUT;
+    }
     res_set *res = result_set(&l, o, argc, argv, scenario);
     double *events = calloc((size_t)l.n * (size_t)max, sizeof *events);
     if (!res || !events) {

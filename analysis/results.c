@@ -66,6 +66,24 @@ static int alloc_data(res_set *s)
     return 1;
 }
 
+size_t res_bytes(int n_variants, int n_replicates, int n_years,
+                 const int axis_len[RES_AXIS_COUNT], const res_kpi *kpi,
+                 size_t n_kpi)
+{
+    res_set s = { .n_variants = n_variants, .n_replicates = n_replicates,
+                  .n_years = n_years, .kpi = kpi, .n_kpi = n_kpi };
+    set_axes(&s, axis_len);
+    size_t total = 0;
+    for (size_t k = 0; k < n_kpi; k++) {
+        size_t n = kpi_len(&s, k);
+        if (n == 0 || n > SIZE_MAX / sizeof(double) ||
+            total > SIZE_MAX - n * sizeof(double))
+            return SIZE_MAX;
+        total += n * sizeof(double);
+    }
+    return total;
+}
+
 res_set *res_create(int n_variants, int n_replicates, int n_years,
                     const int axis_len[RES_AXIS_COUNT],
                     const res_kpi *kpi, size_t n_kpi)

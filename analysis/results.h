@@ -73,6 +73,11 @@ res_set *res_create(int n_variants, int n_replicates, int n_years,
                     const int axis_len[RES_AXIS_COUNT],
                     const res_kpi *kpi, size_t n_kpi);
 void     res_free(res_set *s);
+/* Bytes res_create would allocate for the data (SIZE_MAX on overflow), so
+ * a caller can refuse a plan no machine can hold before running it. */
+size_t   res_bytes(int n_variants, int n_replicates, int n_years,
+                   const int axis_len[RES_AXIS_COUNT], const res_kpi *kpi,
+                   size_t n_kpi);
 
 /* The block [year][axis] of KPI K for job (V, R): what a job writes. */
 static inline double *res_slot(res_set *s, size_t k, int v, int r)

@@ -88,3 +88,10 @@ timeout 60 "$P" run "$T/boom.yaml" -r 1 -y 2 -q -o "$T/boom.h5" >/dev/null 2>"$T
 check "runaway shocks: run exits 1, not a timeout" [ "$rc" = 1 ]
 check "runaway shocks: message names the year and the job" \
     grep -qE 'variant 0 replicate 0: year [0-9]{4}: new needs in .* per adult' "$T/boom.err"
+
+# a plan whose results cannot fit in memory is refused before it runs
+# (the system would grant the memory lazily and kill the run much later)
+timeout 60 "$P" run "$SMALL" -r 1000000 -y 100 -q -o "$T/huge.h5" >/dev/null 2>"$T/huge_plan.err"; rc=$?
+check "oversized plan: run exits 2" [ "$rc" = 2 ]
+check "oversized plan: message says how much memory" grep -q "GiB of results in memory" "$T/huge_plan.err"
+check "oversized plan: no output file" [ ! -e "$T/huge.h5" ]
