@@ -236,12 +236,18 @@ static int output_check(const char *path, int force)
         fprintf(stderr, "placesim: %s is a folder; -o wants a file name\n", path);
         return EXIT_BAD_INPUT;
     }
-    if (lstat(path, &st) == 0) {
-        if (force) return 0;
-        fprintf(stderr, "placesim: %s exists; use --force to replace it\n", path);
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
+        /* --force replaces results, not devices, FIFOs or sockets */
+        fprintf(stderr, "placesim: %s exists and is not a regular file; "
+                "-o wants a result file\n", path);
         return EXIT_BAD_INPUT;
     }
-    if (errno != ENOENT) {   /* e.g. a parent that is a file, or no search right */
+    if (lstat(path, &st) == 0) {
+        if (!force) {
+            fprintf(stderr, "placesim: %s exists; use --force to replace it\n", path);
+            return EXIT_BAD_INPUT;
+        }
+    } else if (errno != ENOENT) {   /* e.g. a parent that is a file, or no search right */
         fprintf(stderr, "placesim: cannot write %s: %s\n", path, strerror(errno));
         return EXIT_BAD_INPUT;
     }
@@ -596,18 +602,19 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
         }
     }
     char err[OUT_PATH_MAX + 256];
-    if (output_still_free(path, o->force)) {
+    /* A result with failed jobs is not a finished result: nothing is
+     * written under the final name (each failure was printed above). */
+    if (failed) {
+        fprintf(stderr, "placesim: %d job%s failed; nothing written to %s\n",
+                failed, failed == 1 ? "" : "s", path);
+        rc = EXIT_RUN_FAILED;
+    } else if (output_still_free(path, o->force)) {
         rc = EXIT_RUN_FAILED;
     } else if (res_write_h5(res, path, o->force, err, sizeof err)) {
         fprintf(stderr, "placesim: %s\n", err);
         rc = EXIT_RUN_FAILED;
     } else {
         report_speed(&st, res, path);
-    }
-    if (failed) {
-        fprintf(stderr, "placesim: %d jobs failed; their slots are marked not done\n",
-                failed);
-        rc = EXIT_RUN_FAILED;
     }
     res_free(res);
     free(events);
@@ -620,6 +627,10 @@ static int cmd_check(const char *scenario, const options *o)
     loaded l;
     int rc = load_scenario(scenario, o, &l);
     if (rc) return rc;
+    if (!variants_comparable(scenario, &l)) {   /* what run would refuse */
+        loaded_free(&l);
+        return EXIT_BAD_INPUT;
+    }
     printf("%s: valid; %d variant%s, %d municipalit%s in %d region%s, "
            "%d target group%s, regime %s\n", scenario, l.n, l.n == 1 ? "" : "s",
            l.mt[0].n, l.mt[0].n == 1 ? "y" : "ies", l.mt[0].n_regions,
@@ -681,6 +692,18 @@ static int cmd_calibrate(const char *scenario, const options *o, int argc, char 
     loaded l;
     rc = load_scenario(scenario, &oo, &l);
     if (rc) return rc;
+    /* Writing over a file the new scenario extends would leave a scenario
+     * that extends itself, and the old one lost. */
+    struct stat so, sf;
+    for (int i = 0; stat(o->output, &so) == 0 && i < cfg_file_count(l.c); i++)
+        if (stat(cfg_file(l.c, i), &sf) == 0 && sf.st_dev == so.st_dev &&
+            sf.st_ino == so.st_ino) {
+            fprintf(stderr, "placesim: %s is part of the scenario being calibrated "
+                    "(%s); write the calibrated scenario to another file\n",
+                    o->output, scenario);
+            loaded_free(&l);
+            return EXIT_BAD_INPUT;
+        }
     int years = o->years ? (int)o->years : 5;
     int iters = o->max_replicates ? (int)o->max_replicates : 80;
     double x[CALIB_KNOBS];

@@ -215,7 +215,14 @@ static int parse_row(muni_table *t, char *line, size_t len, const row *r)
     if (!utf8_text(f[1], strlen(f[1])))
         return field_fail(r, 1, f[1], "name '%s' is not UTF-8 text; save the "
                           "table as CSV in UTF-8");
+    for (int i = 0; i < t->n; i++)
+        if (!strcmp(t->m[i].name, f[1]))
+            return field_fail(r, 1, f[1], "duplicate municipality name '%s'");
     if (!*f[2]) return field_fail(r, 2, f[2], "empty region%s");
+    /* shocks name a region or "all": a region of that name would be both */
+    if (!strcmp(f[2], "all"))
+        return field_fail(r, 2, f[2], "'%s' is reserved (a shock's region: all "
+                          "means every region)");
     if (!utf8_text(f[2], strlen(f[2])))
         return field_fail(r, 2, f[2], "region '%s' is not UTF-8 text; save the "
                           "table as CSV in UTF-8");

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 #include "params.h"
+#include "market.h"    /* MAX_WINNERS: a lot holds at most that many */
 
 const char *const offer_type_name[N_OFFER_TYPES] = {
     "temporary", "longterm", "housing"
@@ -152,7 +153,7 @@ const cfg_key params_table[] = {
     I("tender.contract_years", 4, 1, 20, "years", "A", "contract period; tenders run in the first year of each period"),
     E("tender.scope", "new", "new|all", "R", "contract prices for new placements only, or for every resident of a winner"),
     B("tender.exclusive", 0, "R", "buyers must use a winner while one has a free place"),
-    I("tender.winners", 3, 1, 50, "offers", "A", "framework winners per lot"),
+    I("tender.winners", 3, 1, MAX_WINNERS, "offers", "A", "framework winners per lot"),
     R("tender.price_weight", 0.6, 0, 1, "share", "A", "weight of price against quality in the award"),
     R("tender.markup", 0.04, -0.5, 2, "share", "A", "bidders' markup on expected cost"),
     R("tender.risk_premium", 0.02, 0, 2, "share", "R", "risk premium of a large lot"),

@@ -137,7 +137,7 @@ static void run_lot(market *m, int t, int g, int area, double volume, int round,
     if (!l) return;
     int lot = (int)(l - m->tender->lot);
     *l = (tender_lot){ .type = (int8_t)t, .group = (int8_t)g, .area = (int16_t)area,
-                       .round = round, .n_win = n < tp->winners ? n : tp->winners,
+                       .round = round, .n_win = n < tp->winners ? n : tp->winners,   /* winners <= MAX_WINNERS (params) */
                        .risk = tp->risk_premium + tp->small_lot_premium *
                                tp->reference_volume / (volume + tp->reference_volume) };
     for (int w = 0; w < l->n_win; w++) {

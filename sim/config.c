@@ -1067,10 +1067,25 @@ static int cfg_add_leaf(cfg_loader *ld, const char *key, const cfg_key *k,
 static int cfg_walk_mapping(cfg_loader *ld, const yaml_node_t *map,
                             const char *prefix);
 
+/* A node's tag is the default for its kind unless the text gave one. */
+static int cfg_tagged(const yaml_node_t *n)
+{
+    const char *tag = (const char *)n->tag, *def =
+        n->type == YAML_SCALAR_NODE ? YAML_DEFAULT_SCALAR_TAG
+      : n->type == YAML_SEQUENCE_NODE ? YAML_DEFAULT_SEQUENCE_TAG
+      : YAML_DEFAULT_MAPPING_TAG;
+    return tag && strcmp(tag, def);
+}
+
 static int cfg_walk_value(cfg_loader *ld, const char *key,
                           const yaml_node_t *kn, const yaml_node_t *v)
 {
     const cfg_key *k;
+    /* A tag would be silently ignored: the key table decides every type. */
+    if (cfg_tagged(v) || cfg_tagged(kn))
+        return cfg_ld_err(ld, cfg_tagged(v) ? &v->start_mark : &kn->start_mark,
+                          key, "YAML tags (such as !!int or !name) are not used "
+                          "in scenarios; the reference gives each key's type");
     int kind = cfg_classify(ld->out, key, &k);
     if (v->type == YAML_MAPPING_NODE) {
         if (kind == CFG_K_LEAF) return cfg_type_error(ld, key, k, v);
@@ -1129,7 +1144,9 @@ static int cfg_join_key(cfg_loader *ld, const char *prefix,
 
 static int cfg_take_extends(cfg_loader *ld, const yaml_node_t *v)
 {
-    if (v->type != YAML_SCALAR_NODE || !v->data.scalar.length) {
+    if (v->type != YAML_SCALAR_NODE || !v->data.scalar.length ||
+        strlen((const char *)v->data.scalar.value) != v->data.scalar.length ||
+        cfg_control((const char *)v->data.scalar.value)) {
         char got[4 * CFG_SHOW_MAX + 8];
         cfg_show(v, got, sizeof got);
         return cfg_ld_err(ld, &v->start_mark, "extends",
@@ -1205,9 +1222,49 @@ static int cfg_parse_rest(cfg_loader *ld, yaml_parser_t *p)
     return 0;
 }
 
+/*
+ * libyaml takes time quadratic in the depth of flow collections
+ * ("[[[[...]]]]": minutes for a file within CFG_FILE_MAX), and no scenario
+ * nests more than a few, so the depth is checked on the raw text first.
+ * Quoted text and comments are skipped; a bracket inside a plain scalar is
+ * counted, which can only refuse a file, never let a deep one through.
+ */
+static int cfg_flow_depth(cfg_loader *ld, const char *text, size_t len)
+{
+    int depth = 0, line = 1;
+    size_t bol = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = text[i];
+        if (ch == '\n') {
+            line++;
+            bol = i + 1;
+        } else if (ch == '#' && (i == bol || text[i - 1] == ' ' || text[i - 1] == '\t')) {
+            while (i + 1 < len && text[i + 1] != '\n') i++;
+        } else if (ch == '"' || ch == '\'') {
+            for (i++; i < len && text[i] != ch; i++) {
+                if (ch == '"' && text[i] == '\\' && i + 1 < len) i++;
+                if (text[i] == '\n') {
+                    line++;
+                    bol = i + 1;
+                }
+            }
+        } else if (ch == '[' || ch == '{') {
+            if (++depth > CFG_FLOW_MAX) {
+                yaml_mark_t m = { i, (size_t)line - 1, i - bol };
+                return cfg_ld_err(ld, &m, NULL, "lists and mappings nested more "
+                                  "than %d deep", CFG_FLOW_MAX);
+            }
+        } else if ((ch == ']' || ch == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return 0;
+}
+
 static int cfg_parse(cfg_loader *ld, const char *text, size_t len)
 {
     yaml_parser_t p;
+    if (cfg_flow_depth(ld, text, len)) return -1;
     yaml_document_t doc;
     if (!yaml_parser_initialize(&p)) return cfg_oom(ld->err, ld->path);
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
@@ -1953,6 +2010,16 @@ char *cfg_resolved_yaml(const cfg *c, const cfg_key *table, size_t n_table)
         return NULL;
     }
     return b.s;
+}
+
+int cfg_file_count(const cfg *c)
+{
+    return (int)c->files.n;
+}
+
+const char *cfg_file(const cfg *c, int i)
+{
+    return i >= 0 && (size_t)i < c->files.n ? c->files.v[i] : NULL;
 }
 
 const char *cfg_source_text(const cfg *c)

@@ -27,7 +27,8 @@
  * CFG_DEPTH_MAX files; a key at most CFG_KEY_MAX - 1 characters (which also
  * bounds nesting); a list at most CFG_LIST_MAX items; a file at most
  * CFG_NODES_MAX keys and mappings, aliases counted at every use; at most
- * CFG_VARIANTS_MAX variants.  Names and values may not hold control
+ * CFG_VARIANTS_MAX variants; flow lists and mappings at most CFG_FLOW_MAX
+ * deep.  Names and values may not hold control
  * characters, so nothing echoed in a message can drive a terminal.
  */
 #ifndef SIM_CONFIG_H
@@ -67,6 +68,7 @@ typedef struct cfg_key {
 #define CFG_FILE_MAX     (1 << 20)  /* largest scenario file, bytes */
 #define CFG_NODES_MAX    100000     /* keys and mappings walked per file */
 #define CFG_VARIANTS_MAX 1000
+#define CFG_FLOW_MAX     64         /* nesting of [ ] and { } */
 
 typedef struct cfg_error {
     char file[512];
@@ -170,6 +172,9 @@ void cfg_path(const cfg *c, const char *key, char *out, size_t n);
  * sorted by key.  Caller frees.  Written into every result file.
  */
 char *cfg_resolved_yaml(const cfg *c, const cfg_key *table, size_t n_table);
+/* The files of the extends chain, base first, the scenario itself last. */
+int         cfg_file_count(const cfg *c);
+const char *cfg_file(const cfg *c, int i);
 /* The concatenated source text of the scenario and every file it extends. */
 const char *cfg_source_text(const cfg *c);
 

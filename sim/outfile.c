@@ -243,7 +243,23 @@ int sim_outfile_write(const char *path, const void *data, size_t len, int force,
 
 /* ---- signals ------------------------------------------------------------ */
 
-static const int caught[] = { SIGINT, SIGTERM, SIGHUP };
+/* Every signal whose default action ends the process without a core dump
+ * meant for debugging: any of them may arrive while a file is written. */
+static const int caught[] = {
+    SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGUSR1, SIGUSR2, SIGALRM,
+#ifdef SIGXCPU
+    SIGXCPU,
+#endif
+#ifdef SIGXFSZ
+    SIGXFSZ,
+#endif
+#ifdef SIGVTALRM
+    SIGVTALRM,
+#endif
+#ifdef SIGPROF
+    SIGPROF,
+#endif
+};
 
 /* Remove the temporaries, then die of SIG itself, so that the parent (a
  * shell, a batch system) sees the signal and not an ordinary exit.  The

@@ -4,9 +4,10 @@
  * Owns: the temporary name PATH.tmp-<pid>, getting the bytes onto the disk
  * (fsync of the file, then of its folder once the final name exists), and
  * giving the file its final name without replacing anything unless asked
- * to.  Owns the process's SIGINT, SIGTERM and SIGHUP handlers once
- * sim_outfile_catch_signals() is called: they remove the temporaries still
- * being written and then die of the same signal.
+ * to.  Owns the process's handlers of the signals that end it (SIGINT,
+ * SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, ...) once sim_outfile_catch_signals()
+ * is called: they remove the temporaries still being written and then die
+ * of the same signal.
  *
  * Must not touch: what the bytes mean (HDF5, YAML and journals build their
  * content in memory or stream it through here), and any file other than the
@@ -63,7 +64,7 @@ void sim_outfile_abort(sim_outfile *f);
 int sim_outfile_write(const char *path, const void *data, size_t len, int force,
                       char *err, size_t errlen);
 
-/* Install the SIGINT, SIGTERM and SIGHUP handlers (a signal the process
+/* Install the handlers of the signals that end the process (a signal it
  * was started with ignored stays ignored, as for a job run with nohup or in
  * the background of a script).  Call once, early, before any thread starts. */
 void sim_outfile_catch_signals(void);

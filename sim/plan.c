@@ -17,9 +17,12 @@ double sim_wall_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* OMP_NUM_THREADS is the user's too: held to the bound --threads has, as
+ * libgomp fails (and crashes) starting some 100,000 threads. */
 int sim_plan_threads(int threads)
 {
-    return threads > 0 ? threads : omp_get_max_threads();
+    int n = threads > 0 ? threads : omp_get_max_threads();
+    return n < 1 ? 1 : n > SIM_PLAN_THREADS_MAX ? SIM_PLAN_THREADS_MAX : n;
 }
 
 static void draw_progress(int done, int total, double t0)

@@ -40,6 +40,7 @@ int sim_plan_run(const sim_plan *p, sim_job_fn fn, void *ctx, int threads,
                  int progress, sim_exec_stats *stats);
 
 /* Thread count that sim_plan_run would use for THREADS. */
+#define SIM_PLAN_THREADS_MAX 4096
 int sim_plan_threads(int threads);
 
 /* Monotonic wall clock in seconds. */

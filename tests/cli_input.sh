@@ -88,6 +88,7 @@ timeout 60 "$P" run "$T/boom.yaml" -r 1 -y 2 -q -o "$T/boom.h5" >/dev/null 2>"$T
 check "runaway shocks: run exits 1, not a timeout" [ "$rc" = 1 ]
 check "runaway shocks: message names the year and the job" \
     grep -qE 'variant 0 replicate 0: year [0-9]{4}: new needs in .* per adult' "$T/boom.err"
+check "runaway shocks: a failed run writes no result" [ ! -e "$T/boom.h5" ]
 
 # a plan whose results cannot fit in memory is refused before it runs
 # (the system would grant the memory lazily and kill the run much later)
@@ -95,3 +96,35 @@ timeout 60 "$P" run "$SMALL" -r 1000000 -y 100 -q -o "$T/huge.h5" >/dev/null 2>"
 check "oversized plan: run exits 2" [ "$rc" = 2 ]
 check "oversized plan: message says how much memory" grep -q "GiB of results in memory" "$T/huge_plan.err"
 check "oversized plan: no output file" [ ! -e "$T/huge.h5" ]
+
+# flow lists nested deep made the YAML parser take minutes
+python3 -c "import sys; n=200000; sys.stdout.write('extends: %s\nneed:\n  hours_per_week: ' % sys.argv[1] + '['*n + '1' + ']'*n + '\n')" \
+    "$SMALL" >"$T/deep.yaml"
+refused deep "$T/deep.yaml:3:" "nested more than 64 deep"
+
+# a tag would be ignored silently, so it is refused
+printf 'extends: %s
+run: { years: !!int 2 }
+' "$SMALL" >"$T/tag.yaml"
+refused tag "$T/tag.yaml:2:15" "YAML tags"
+
+# a lot holds at most 8 winners (more wrote past the end of the lot)
+printf 'extends: %s
+regime: { name: tender }
+tender: { winners: 11 }
+' "$SMALL" >"$T/winners.yaml"
+refused winners "$T/winners.yaml:3:20" "out of range [1, 8]"
+
+# variants that run would refuse are refused by check too
+printf 'extends: %s
+variants:
+  a: {}
+  b: { run: { years: 3 } }
+' "$SMALL" >"$T/incomparable.yaml"
+timeout 60 "$P" check "$T/incomparable.yaml" >/dev/null 2>"$T/incomparable.err"; rc=$?
+check "incomparable variants: check exits 2" [ "$rc" = 2 ]
+check "incomparable variants: message says why" grep -q "variants must share them" "$T/incomparable.err"
+
+# OMP_NUM_THREADS is held to --threads' bound (libgomp crashed far above it)
+OMP_NUM_THREADS=100000 timeout 120 "$P" run "$SMALL" -r 2 -y 1 -q -o "$T/omp.h5" >/dev/null 2>&1; rc=$?
+check "OMP_NUM_THREADS=100000: run exits 0" [ "$rc" = 0 ]

@@ -124,3 +124,18 @@ check "calibrate onto an existing file: unchanged" [ "$(cat "$T/existing.yaml")"
 check "calibrate onto an existing file: refused before fitting" [ ! -s "$T/cal.out" ]
 "$P" calibrate "$SMALL" -r 1 -y 1 -m 1 --force -o "$T/adir" >/dev/null 2>&1; rc=$?
 check "calibrate -o DIR --force: exits 2" [ "$rc" = 2 ]
+
+# --force replaces result files, never a device, FIFO or socket
+mknod "$T/fakenull" c 1 3 2>/dev/null || mkfifo "$T/fakenull"
+"$P" run "$SMALL" -r 1 -y 1 -q -o "$T/fakenull" --force >/dev/null 2>"$T/fakenull.err"; rc=$?
+check "-o DEVICE --force: exit 2" [ "$rc" = 2 ]
+check "-o DEVICE --force: the node is still not a regular file" [ ! -f "$T/fakenull" ]
+check "-o DEVICE --force: message says so" grep -q "not a regular file" "$T/fakenull.err"
+
+# calibrate must not write over the scenario it calibrates
+cp "$SMALL" "$T/calib_self.yaml"
+sed -i "s|^extends: .*|extends: $ROOT/scenarios/denmark.yaml|; s|municipalities: small_municipalities.csv|municipalities: $ROOT/tests/data/small_municipalities.csv|" "$T/calib_self.yaml"
+cp "$T/calib_self.yaml" "$T/calib_self.orig"
+"$P" calibrate "$T/calib_self.yaml" -o "$T/calib_self.yaml" --force -r 1 -y 1 -m 1 >/dev/null 2>"$T/calib_self.err"; rc=$?
+check "calibrate onto its own scenario: exit 2" [ "$rc" = 2 ]
+check "calibrate onto its own scenario: scenario unchanged" cmp -s "$T/calib_self.yaml" "$T/calib_self.orig"

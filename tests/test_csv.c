@@ -203,12 +203,16 @@ static void test_table_limits(void **state)
     static char text[8192];
     strcpy(text, HEADER);
     for (int i = 0; i < MAX_MUNIS + 1; i++)
-        sprintf(text + strlen(text), "%d,M,R,100\n", 101 + i);
+        sprintf(text + strlen(text), "%d,M%d,R,100\n", 101 + i, i);
     refused(text, MAX_MUNIS + 2, 1, "", "more than 128 municipalities");
     strcpy(text, HEADER);
     for (int i = 0; i < MAX_REGIONS + 1; i++)
-        sprintf(text + strlen(text), "%d,M,R%d,100\n", 101 + i, i);
-    refused(text, MAX_REGIONS + 2, 7, "region", "more than 8 regions");
+        sprintf(text + strlen(text), "%d,M%d,R%d,100\n", 101 + i, i, i);
+    refused(text, MAX_REGIONS + 2, 8, "region", "more than 8 regions");
+    /* names are the axis labels of the results: each once; "all" is a
+     * shock's word for every region */
+    refused(HEADER "101,A,R,5\n102,A,R,5\n", 3, 5, "name", "duplicate municipality name");
+    refused(HEADER "101,A,all,5\n", 2, 7, "region", "reserved");
     assert_int_equal(muni_table_parse(NULL, 0, NULL, &table, &err), -1);
 }
 

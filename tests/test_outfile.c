@@ -194,6 +194,7 @@ static int killed_child(const char *path, int sig, int ignored)
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
         signal(SIGHUP, SIG_DFL);
+        signal(sig, SIG_DFL);
         if (ignored) signal(ignored, SIG_IGN);
         sim_outfile_catch_signals();
         if (sim_outfile_open(&o, path, 0, err, sizeof err) ||
@@ -241,6 +242,15 @@ static void test_sighup_removes_temporary(void **state)
     signal_removes_temporary(*state, SIGHUP);
 }
 
+/* Ctrl-\\, a closed pipe, the user signals and timers end a process too. */
+static void test_other_signals_remove_temporary(void **state)
+{
+    static const int sigs[] = { SIGQUIT, SIGPIPE, SIGUSR1, SIGUSR2, SIGALRM,
+                                SIGXCPU, SIGXFSZ };
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        signal_removes_temporary(*state, sigs[i]);
+}
+
 /* A job started under nohup must survive the hang-up; SIGTERM still ends
  * it and removes the temporary. */
 static void test_ignored_signal_stays_ignored(void **state)
@@ -265,6 +275,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sigint_removes_temporary, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sigterm_removes_temporary, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sighup_removes_temporary, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_other_signals_remove_temporary, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ignored_signal_stays_ignored, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
