@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,7 +141,16 @@ typedef struct row {
     const char *path, *line;   /* LINE: the row's first byte */
     int ln;
     cfg_error *err;
+    uint32_t *name_hash;       /* one per municipality read so far */
 } row;
+
+/* FNV-1a: the duplicate-name check compares hashes before names. */
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
 
 /* Fail on field F (column index COL) of row R, echoing the field. */
 static int field_fail(const row *r, int col, const char *field, const char *fmt)
@@ -215,9 +225,11 @@ static int parse_row(muni_table *t, char *line, size_t len, const row *r)
     if (!utf8_text(f[1], strlen(f[1])))
         return field_fail(r, 1, f[1], "name '%s' is not UTF-8 text; save the "
                           "table as CSV in UTF-8");
+    uint32_t h = name_hash(f[1]);
     for (int i = 0; i < t->n; i++)
-        if (!strcmp(t->m[i].name, f[1]))
+        if (r->name_hash[i] == h && !strcmp(t->m[i].name, f[1]))
             return field_fail(r, 1, f[1], "duplicate municipality name '%s'");
+    r->name_hash[t->n] = h;
     if (!*f[2]) return field_fail(r, 2, f[2], "empty region%s");
     /* shocks name a region or "all": a region of that name would be both */
     if (!strcmp(f[2], "all"))
@@ -267,6 +279,7 @@ int muni_table_parse(const char *text, size_t len, const char *path,
     size_t pos = 0;
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) pos = 3;   /* BOM */
     char line[MUNI_LINE_MAX + 1];
+    uint32_t hashes[MAX_MUNIS];
     int ln = 0;
     while (pos < len) {
         ln++;
@@ -297,7 +310,7 @@ int muni_table_parse(const char *text, size_t len, const char *path,
         if (n == 0) continue;
         if (t->n == MAX_MUNIS)
             return csv_fail(err, path, ln, -1, 1, "%s", "more than 128 municipalities");
-        row r = { path, line, ln, err };
+        row r = { path, line, ln, err, hashes };
         if (control_check(line, n, &r) || parse_row(t, line, n, &r)) return -1;
     }
     if (ln == 0)

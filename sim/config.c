@@ -1070,11 +1070,12 @@ static int cfg_walk_mapping(cfg_loader *ld, const yaml_node_t *map,
 /* A node's tag is the default for its kind unless the text gave one. */
 static int cfg_tagged(const yaml_node_t *n)
 {
-    const char *tag = (const char *)n->tag, *def =
-        n->type == YAML_SCALAR_NODE ? YAML_DEFAULT_SCALAR_TAG
-      : n->type == YAML_SEQUENCE_NODE ? YAML_DEFAULT_SEQUENCE_TAG
-      : YAML_DEFAULT_MAPPING_TAG;
-    return tag && strcmp(tag, def);
+    static const char pre[] = "tag:yaml.org,2002:";   /* then str, seq, map */
+    const char *tag = (const char *)n->tag, *kind =
+        n->type == YAML_SCALAR_NODE ? "str"
+      : n->type == YAML_SEQUENCE_NODE ? "seq" : "map";
+    return tag && (strncmp(tag, pre, sizeof pre - 1) ||
+                   strcmp(tag + sizeof pre - 1, kind));
 }
 
 static int cfg_walk_value(cfg_loader *ld, const char *key,
@@ -1580,7 +1581,9 @@ static int cfg_undeclared(const cfg *c, const cfg_leaf *lf, const char *prefix,
 static int cfg_check_declared(const cfg *c, cfg_error *err)
 {
     char pre[CFG_KEY_MAX], lack[512], at[CFG_KEY_MAX + 16];
+    char last[2 * CFG_KEY_MAX + 2] = "", last_at[CFG_KEY_MAX + 16] = "";
     const char *suffix;
+    if (!c->ix->n_required) return 0;
     for (size_t i = 0; i < c->n_leaf; i++) {
         const cfg_leaf *lf = &c->leaf[i];
         const char *key = lf->key, *vname = NULL, *rest;
@@ -1601,6 +1604,10 @@ static int cfg_check_declared(const cfg *c, cfg_error *err)
         memcpy(name, key + plen + 1, nlen);
         name[nlen] = '\0';
         snprintf(decl, sizeof decl, "%s.%s", pre, name);
+        /* A name's keys mostly stand together: check each name once. */
+        if (!strcmp(decl, last) && !strcmp(at, last_at)) continue;
+        snprintf(last, sizeof last, "%s", decl);
+        snprintf(last_at, sizeof last_at, "%s", at);
         int in_base = cfg_map_get(&c->names.ix, decl) >= 0;
         if (vname && in_base) continue;   /* an override of a declared name */
         cfg_missing(c, vname ? at : "", pre, name, lack, sizeof lack);
