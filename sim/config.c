@@ -1471,17 +1471,29 @@ static int cfg_load_file(cfg *c, const char *path, const cfg_reader *rd,
     return rc;
 }
 
-/* Every key prefix of every base leaf, for cfg_names. */
+/* The names at '*' positions, for cfg_names: "groups.autism" for a leaf
+ * "groups.autism.narrow" under "groups.*.narrow".  A table with a path of
+ * two '*' keeps every leading part of every key instead. */
 static int cfg_index_names(cfg *c)
 {
+    const cfg_index *ix = c->ix;
     for (size_t i = 0; i < c->n_leaf; i++) {
         const char *key = c->leaf[i].key;
         if (cfg_is_variant_key(key)) continue;
-        for (const char *p = key;; p++) {
-            if ((*p == '.' || !*p) &&
-                cfg_set_add(&c->names, key, (size_t)(p - key), 0) < 0)
-                return -1;
-            if (!*p) break;
+        if (ix->multi_star) {
+            for (const char *p = key;; p++) {
+                if ((*p == '.' || !*p) &&
+                    cfg_set_add(&c->names, key, (size_t)(p - key), 0) < 0)
+                    return -1;
+                if (!*p) break;
+            }
+            continue;
+        }
+        for (int j = 0; j < ix->n_star; j++) {
+            size_t at = ix->star_len[j];
+            if (strncmp(key, ix->star[j], at)) continue;
+            size_t len = at + strcspn(key + at, ".");
+            if (len > at && cfg_set_add(&c->names, key, len, 0) < 0) return -1;
         }
     }
     return 0;
