@@ -232,6 +232,10 @@ static int output_check(const char *path, int force)
     struct stat st;
     size_t n = strlen(path);
     if (n == 0) return bad_usage("--output wants a file name, got '%s'", path);
+    for (const unsigned char *c = (const unsigned char *)path; *c; c++)
+        if (*c < 0x20 || *c == 0x7f)   /* it is echoed in every message */
+            return bad_usage("--output wants a file name without control "
+                             "characters%s", "");
     if (path[n - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
         fprintf(stderr, "placesim: %s is a folder; -o wants a file name\n", path);
         return EXIT_BAD_INPUT;

@@ -139,3 +139,8 @@ cp "$T/calib_self.yaml" "$T/calib_self.orig"
 "$P" calibrate "$T/calib_self.yaml" -o "$T/calib_self.yaml" --force -r 1 -y 1 -m 1 >/dev/null 2>"$T/calib_self.err"; rc=$?
 check "calibrate onto its own scenario: exit 2" [ "$rc" = 2 ]
 check "calibrate onto its own scenario: scenario unchanged" cmp -s "$T/calib_self.yaml" "$T/calib_self.orig"
+
+# an output name with control characters is refused, not echoed raw
+"$P" run "$SMALL" -r 1 -y 1 -q -o "$(printf '%s/x\033[31m.h5' "$T")" >/dev/null 2>"$T/esc.err"; rc=$?
+check "-o with an escape sequence: exit 2" [ "$rc" = 2 ]
+check "-o with an escape sequence: nothing echoed raw" bash -c "! LC_ALL=C grep -q \$'\\033' '$T/esc.err'"
