@@ -128,8 +128,9 @@ static void followup_placed(market *m, citizen *c, double assessed,
     o->priced_hours += citizen_hours(m, c, o, c->priced_level);
     o->need_hours += placement_staffed_hours(m, c, o) - staffed_before;
     c->price_day = placement_price(m, c, o);
-    market_schedule(m, m->now + p->type[o->type].followup_days, EV_FOLLOWUP,
-                    (int)(c - m->cit), c->gen);
+    double next = m->now + p->type[o->type].followup_days;
+    if (next < c->exit_time)   /* none after the known end of the stay */
+        market_schedule(m, next, EV_FOLLOWUP, (int)(c - m->cit), c->gen);
 }
 
 /* A home-support case is reviewed when its need has grown: the ladder is

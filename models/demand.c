@@ -163,12 +163,6 @@ static double shocked_rate(const market *m, int muni, double t, double *w)
     return m->muni[muni].adults * cum / 1e4 / DAYS_PER_YEAR;
 }
 
-/*
- * Days to the next onset.  Without incidence shocks the rate is constant.
- * With them it is piecewise constant, and one unit-exponential draw is
- * spent along it exactly, segment by segment: the same draws as without
- * shocks, so arrivals keep their common random numbers across variants.
- */
 /* Fails the run when RATE (onsets a day in MUNI, from time T) is beyond
  * ONSETS_PER_ADULT_MAX; returns 1 then. */
 static int rate_too_high(market *m, int muni, double rate, double t)
@@ -195,43 +189,41 @@ static int rate_too_high(market *m, int muni, double rate, double t)
     return 1;
 }
 
-static double next_gap_days(market *m, int muni)
+/*
+ * Time of the next onset in MUNI after time T, or INFINITY.  Without incidence shocks the rate is constant.
+ * With them it is piecewise constant, and one unit-exponential draw is
+ * spent along it exactly, segment by segment: the same draws as without
+ * shocks, so arrivals keep their common random numbers across variants.
+ */
+static double next_arrival_after(market *m, int muni, double t)
 {
     gsl_rng *r = &m->muni[muni].arrivals.rng;
     if (!m->shocks_on_incidence) {
         double rate = m->muni[muni].adults * m->onset_total / 1e4 / DAYS_PER_YEAR;
-        if (rate > 0 && rate_too_high(m, muni, rate, m->now)) return INFINITY;
-        return rate > 0 ? gsl_ran_exponential(r, 1 / rate) : INFINITY;
+        if (rate > 0 && rate_too_high(m, muni, rate, t)) return INFINITY;
+        return rate > 0 ? t + gsl_ran_exponential(r, 1 / rate) : INFINITY;
     }
-    double e = gsl_ran_exponential(r, 1.0), t = m->now;
+    double e = gsl_ran_exponential(r, 1.0);
     for (;;) {
         double rate = shocked_rate(m, muni, t, NULL);
         double next = shocks_next_change(m, t);
         /* !(<=) also catches a NaN rate */
         if (!(rate <= 0) && rate_too_high(m, muni, rate, t)) return INFINITY;
-        if (rate > 0 && e <= rate * (next - t)) return t + e / rate - m->now;
+        if (rate > 0 && e <= rate * (next - t)) return t + e / rate;
         if (!isfinite(next)) return INFINITY;
         e -= rate * (next - t);
         t = next;
     }
 }
 
-void demand_start(market *m)
-{
-    for (int i = 0; i < m->mt->n; i++) {
-        double t = next_gap_days(m, i);
-        if (isfinite(t)) market_schedule(m, t, EV_ARRIVAL, i, 0);
-    }
-}
-
-/* Group and character of an onset in MUNI now, from one uniform draw. */
-static int pick_onset(const market *m, int muni, double u)
+/* Group and character of an onset in MUNI at time T, from one uniform. */
+static int pick_onset(const market *m, int muni, double t, double u)
 {
     double shocked[MAX_GROUPS * N_RUNGS];
     const double *cum = m->onset_cum;
     double total = m->onset_total;
     if (m->shocks_on_incidence) {
-        shocked_rate(m, muni, m->now, shocked);
+        shocked_rate(m, muni, t, shocked);
         cum = shocked;
         total = shocked[m->p->n_groups * N_RUNGS - 1];
     }
@@ -252,30 +244,74 @@ static int draw_level(const market *m, gsl_rng *r, int g, int k)
     return m->p->levels - 1;
 }
 
-/* A committee decides at its next meeting (weekly, fortnightly, monthly). */
-static double next_meeting(const market *m, int muni)
+/* A committee decides at its meetings (weekly, fortnightly, monthly): the
+ * first one strictly after time T. */
+static double meeting_after(const market *m, int muni, double t)
 {
     double d = m->muni[muni].committee_days;
-    return ceil(m->now / d + 1e-9) * d;
+    return ceil(t / d + 1e-9) * d;
 }
 
-void demand_arrival(market *m, int muni)
+/*
+ * Needs arising are not events of their own: a need matters first at the
+ * committee meeting that decides it.  Each municipality draws its next
+ * onset ahead; the meeting after it is its only event, and at that meeting
+ * (or at a year end, which counts the year's needs) every onset up to now
+ * is drawn in time order, each at its own time, and queued for the
+ * committee.  The draws are those an event per onset would make.
+ */
+void demand_start(market *m)
+{
+    for (int i = 0; i < m->mt->n; i++) {
+        municipality *mu = &m->muni[i];
+        mu->pending_head = mu->pending_tail = -1;
+        mu->next_arrival = next_arrival_after(m, i, m->now);
+        if (isfinite(mu->next_arrival))
+            market_schedule(m, meeting_after(m, i, mu->next_arrival), EV_MEETING, i, 0);
+    }
+}
+
+void demand_collect(market *m, int muni)
 {
     municipality *mu = &m->muni[muni];
-    gsl_rng *r = &mu->arrivals.rng;
-    int onset = pick_onset(m, muni, gsl_rng_uniform(r));
-    int g = onset / N_RUNGS, k = onset % N_RUNGS;
-    int level = draw_level(m, r, g, k);
-    uint64_t key = mu->n_arrivals++;
-    m->ya.arrivals[muni]++;
-    market_schedule(m, m->now + next_gap_days(m, muni), EV_ARRIVAL, muni, 0);
+    while (mu->next_arrival <= m->now && !m->error[0]) {
+        double t = mu->next_arrival;
+        gsl_rng *r = &mu->arrivals.rng;
+        int onset = pick_onset(m, muni, t, gsl_rng_uniform(r));
+        int g = onset / N_RUNGS, k = onset % N_RUNGS;
+        int level = draw_level(m, r, g, k);
+        uint64_t key = mu->n_arrivals++;
+        m->ya.arrivals[muni]++;
+        mu->next_arrival = next_arrival_after(m, muni, t);
 
-    citizen *c = citizen_new(m, muni, ((uint64_t)muni << 48) | key);
-    if (!c) return;
-    c->group = (int8_t)g;
-    c->character = (int8_t)k;
-    c->true_level = (int8_t)level;
-    market_schedule(m, next_meeting(m, muni), EV_DECISION, (int)(c - m->cit), c->gen);
+        citizen *c = citizen_new(m, muni, ((uint64_t)muni << 48) | key);
+        if (!c) return;
+        c->group = (int8_t)g;
+        c->character = (int8_t)k;
+        c->true_level = (int8_t)level;
+        c->last_change = t;
+        /* queued for the committee, in order of onset */
+        int32_t id = (int32_t)(c - m->cit);
+        c->wnext = -1;
+        if (mu->pending_tail >= 0) m->cit[mu->pending_tail].wnext = id;
+        else mu->pending_head = id;
+        mu->pending_tail = id;
+    }
+}
+
+void demand_meeting(market *m, int muni)
+{
+    municipality *mu = &m->muni[muni];
+    demand_collect(m, muni);
+    while (mu->pending_head >= 0 && !m->error[0]) {
+        citizen *c = &m->cit[mu->pending_head];
+        mu->pending_head = c->wnext;
+        c->wnext = -1;
+        demand_decide(m, c);
+    }
+    mu->pending_tail = -1;
+    if (isfinite(mu->next_arrival) && !m->error[0])
+        market_schedule(m, meeting_after(m, muni, mu->next_arrival), EV_MEETING, muni, 0);
 }
 
 /* ---- visitation ---------------------------------------------------------- */

@@ -14,9 +14,15 @@
 
 #include "market.h"
 
-/* Event kinds; a = citizen or municipality index, tag = citizen generation. */
-enum { EV_ARRIVAL, EV_DECISION, EV_FOLLOWUP, EV_EXIT, EV_WAIT_CHECK,
-       EV_QUARTER, EV_YEAR_END, EV_SHOCK, N_EVENT_KINDS };
+/*
+ * Event kinds; id = citizen, municipality or shock index, tag = citizen
+ * generation (a shock's start or end).  The order is the tie-break at equal
+ * times (sim/queue.h): shocks, then the year end, the quarter, citizens'
+ * events, and last the committees, which decide with the year's accounts
+ * already closed.
+ */
+enum { EV_SHOCK, EV_YEAR_END, EV_QUARTER, EV_EXIT, EV_FOLLOWUP, EV_WAIT_CHECK,
+       EV_MEETING, N_EVENT_KINDS };
 
 /* Random-stream purposes (sim_rng_key's third part). */
 enum { RNG_ARRIVALS = 1, RNG_CITIZEN, RNG_POLICY, RNG_STOCK, RNG_MARKET,
@@ -33,8 +39,9 @@ double   offer_expected_hours(const market *m, const offer *o);
 
 /* demand.c */
 void     demand_prepare(market *m);               /* onset tables */
-void     demand_start(market *m);                 /* first arrivals */
-void     demand_arrival(market *m, int muni);
+void     demand_start(market *m);                 /* first arrivals, meetings */
+void     demand_collect(market *m, int muni);     /* needs arisen up to now */
+void     demand_meeting(market *m, int muni);     /* the committee decides */
 void     demand_decide(market *m, citizen *c);    /* visitation */
 void     demand_initial_stock(market *m);          /* create, not place */
 void     demand_place_stock(market *m);

@@ -23,11 +23,12 @@ void market_fail(market *m, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(m->error, sizeof m->error, fmt, ap);
     va_end(ap);
+    sim_engine_stop(&m->eng);
 }
 
 int market_schedule(market *m, double t, int kind, int a, uint32_t tag)
 {
-    if (sim_queue_push(&m->q, t, kind, a, 0, tag)) {
+    if (sim_schedule(&m->eng, t, kind, (uint32_t)a, tag)) {
         market_fail(m, "out of memory growing the event queue");
         return -1;
     }
@@ -119,6 +120,8 @@ void offer_accrue(market *m, offer *o)
     o->needed_h += o->true_hours * p->direct_share * dt / 7.0;
 }
 
+static void market_register(market *m);   /* the loop's handlers, below */
+
 /* ---- set-up ----------------------------------------------------------- */
 
 static void municipalities_init(market *m)
@@ -184,7 +187,9 @@ int market_init(market *m, const params *p, const muni_table *mt,
     m->fixed_index = m->cost_index = m->cost_index_last = 1.0;
     m->free_cit = -1;
     if (regime_assign(m)) return -1;
-    if (sim_queue_init(&m->q, 1 << 16)) goto oom;
+    /* a day per bucket: a few hundred events at the Danish scale */
+    if (sim_engine_init(&m->eng, m, 1.0)) goto oom;
+    market_register(m);
     for (int t = 0; t < N_OFFER_TYPES; t++)
         for (int g = 0; g < MAX_GROUPS; g++)
             m->wait[t][g].head = m->wait[t][g].tail = -1;
@@ -215,7 +220,7 @@ oom:
 
 void market_free(market *m)
 {
-    sim_queue_free(&m->q);
+    sim_engine_free(&m->eng);
     free(m->drg);
     free(m->shocks);
     free(m->incidence_shocks);
@@ -516,6 +521,8 @@ static void reprice_all(market *m)
 static void year_end(market *m, struct res_set *res, int v, int r)
 {
     const params *p = m->p;
+    /* needs that arose this year count in it, decided or not */
+    for (int i = 0; i < m->mt->n; i++) demand_collect(m, i);
     accrue_everything(m);
     market_check_invariants(m);
     offers_close_accounts(m);
@@ -540,43 +547,95 @@ static void year_end(market *m, struct res_set *res, int v, int r)
         reprice_all(m);
         placement_serve_all(m);   /* new and larger offers take waiting citizens */
         market_schedule(m, (m->year + 1) * DAYS_PER_YEAR, EV_YEAR_END, 0, 0);
+    } else {
+        sim_engine_stop(&m->eng);
     }
 }
 
-/* ---- the loop ----------------------------------------------------------- */
+/* ---- the loop ---------------------------------------------------------- */
 
-static citizen *live_citizen(market *m, const sim_event *e)
+/*
+ * The handlers the engine calls, one per kind.  Each sets the market's
+ * clock, which the model's modules read as m->now.
+ */
+static market *at(void *model, const sim_event *e)
 {
-    citizen *c = &m->cit[e->a];
-    return c->gen == e->tag ? c : NULL;   /* stale events are skipped */
+    market *m = model;
+    m->now = e->time;
+    return m;
 }
 
-static void dispatch(market *m, const sim_event *e, struct res_set *res,
-                     int v, int r)
+static citizen *cit_of(market *m, const sim_event *e)
 {
-    citizen *c;
-    switch (e->kind) {
-    case EV_ARRIVAL:  demand_arrival(m, e->a); break;
-    case EV_DECISION: if ((c = live_citizen(m, e))) demand_decide(m, c); break;
-    case EV_FOLLOWUP: if ((c = live_citizen(m, e))) caseflow_followup(m, c); break;
-    case EV_EXIT:     if ((c = live_citizen(m, e))) caseflow_exit(m, c); break;
-    case EV_WAIT_CHECK:
-        if ((c = live_citizen(m, e)) && c->state == CIT_WAITING) {
-            placement_try(m, c, 1);
-            /* looked at again a tolerance later, but at least a day: a
-             * tolerance of 0 buys at once and must not recheck forever */
-            if (c->state == CIT_WAITING)
-                market_schedule(m, m->now + fmax(m->p->wait_tolerance_days, 1.0),
-                                EV_WAIT_CHECK, (int)(c - m->cit), c->gen);
-        }
-        break;
-    case EV_QUARTER:
-        offers_staff_quarter(m);
-        market_schedule(m, m->now + DAYS_PER_YEAR / 4, EV_QUARTER, 0, 0);
-        break;
-    case EV_YEAR_END: year_end(m, res, v, r); break;
-    case EV_SHOCK:    shocks_fire(m, e->a); break;
-    }
+    return &m->cit[sim_event_id(e)];
+}
+
+/* A citizen's event is stale once its generation moved on. */
+static int citizen_live(const void *model, const sim_event *e)
+{
+    const market *m = model;
+    return sim_tag(m->cit[sim_event_id(e)].gen) == sim_event_tag(e);
+}
+
+static void on_meeting(void *mv, const sim_event *e)
+{
+    demand_meeting(at(mv, e), (int)sim_event_id(e));
+}
+
+static void on_followup(void *mv, const sim_event *e)
+{
+    market *m = at(mv, e);
+    caseflow_followup(m, cit_of(m, e));
+}
+
+static void on_exit(void *mv, const sim_event *e)
+{
+    market *m = at(mv, e);
+    caseflow_exit(m, cit_of(m, e));
+}
+
+static void on_wait_check(void *mv, const sim_event *e)
+{
+    market *m = at(mv, e);
+    citizen *c = cit_of(m, e);
+    if (c->state != CIT_WAITING) return;
+    placement_try(m, c, 1);
+    /* looked at again a tolerance later, but at least a day: a tolerance
+     * of 0 buys at once and must not recheck forever */
+    if (c->state == CIT_WAITING)
+        market_schedule(m, m->now + fmax(m->p->wait_tolerance_days, 1.0),
+                        EV_WAIT_CHECK, (int)(c - m->cit), c->gen);
+}
+
+static void on_quarter(void *mv, const sim_event *e)
+{
+    market *m = at(mv, e);
+    offers_staff_quarter(m);
+    market_schedule(m, m->now + DAYS_PER_YEAR / 4, EV_QUARTER, 0, 0);
+}
+
+static void on_year_end(void *mv, const sim_event *e)
+{
+    market *m = at(mv, e);
+    year_end(m, m->res, m->variant, m->replicate);
+}
+
+static void on_shock(void *mv, const sim_event *e)
+{
+    market *m = at(mv, e);
+    shocks_fire(m, (int)sim_event_id(e));
+}
+
+static void market_register(market *m)
+{
+    sim_engine *g = &m->eng;
+    sim_engine_on(g, EV_SHOCK, "shock", on_shock, NULL);
+    sim_engine_on(g, EV_YEAR_END, "year end", on_year_end, NULL);
+    sim_engine_on(g, EV_QUARTER, "quarter", on_quarter, NULL);
+    sim_engine_on(g, EV_EXIT, "exit", on_exit, citizen_live);
+    sim_engine_on(g, EV_FOLLOWUP, "follow-up", on_followup, citizen_live);
+    sim_engine_on(g, EV_WAIT_CHECK, "wait check", on_wait_check, citizen_live);
+    sim_engine_on(g, EV_MEETING, "committee meeting", on_meeting, NULL);
 }
 
 int market_run(const params *p, const muni_table *mt, uint64_t seed, int v,
@@ -590,14 +649,11 @@ int market_run(const params *p, const muni_table *mt, uint64_t seed, int v,
         if (shocks_prepare(m) == 0) demand_start(m);
         market_schedule(m, DAYS_PER_YEAR / 4, EV_QUARTER, 0, 0);
         market_schedule(m, DAYS_PER_YEAR, EV_YEAR_END, 0, 0);
-        double horizon = p->years * DAYS_PER_YEAR;
-        sim_event e;
-        while (!m->error[0] && m->year < p->years && sim_queue_pop(&m->q, &e) == 0) {
-            if (e.time > horizon) break;
-            m->now = e.time;
-            m->events++;
-            dispatch(m, &e, res, v, r);
-        }
+        m->res = res;
+        m->variant = v;
+        if (!m->error[0] && sim_engine_run(&m->eng, p->years * DAYS_PER_YEAR))
+            market_fail(m, "out of memory growing the event queue");
+        m->events = (double)m->eng.handled;
     }
     if (m->error[0]) {
         fprintf(stderr, "placesim: variant %d replicate %d: %s\n", v, r, m->error);

@@ -16,7 +16,7 @@
 
 #include <stdint.h>
 #include "params.h"
-#include "sim/queue.h"
+#include "sim/engine.h"
 #include "sim/rng.h"
 
 /* Read-only municipality table, loaded once from the CSV. */
@@ -130,6 +130,8 @@ typedef struct municipality {
     sim_rng  arrivals;      /* needs arising here: keyed by municipality */
     sim_rng  policy;        /* placement tastes of this municipality */
     uint64_t n_arrivals;
+    double   next_arrival;  /* time of the next need arising (drawn ahead) */
+    int32_t  pending_head, pending_tail;  /* arrived, awaiting the committee */
     int      waiting;       /* citizens waiting now */
     int      home_users;    /* citizens in home support now */
     double   home_until;    /* home-support cost accrued up to here */
@@ -203,10 +205,11 @@ typedef struct market {
     int      *incidence_shocks; int n_incidence_shocks;  /* their indices */
     tender_state *tender;
     uint64_t seed;
-    int      replicate;
+    int      replicate, variant;
+    struct res_set *res;    /* where the year ends write the KPIs */
 
-    sim_queue q;
-    double    now;
+    sim_engine eng;     /* the loop, its queue and clock (sim/engine.h) */
+    double    now;      /* eng.now while an event is handled */
     int       year;         /* 0-based simulated year */
     double    wage, fixed_index, cost_index, cost_index_last;
     double    hours_scale[N_OFFER_TYPES];  /* direct h/week per need unit */

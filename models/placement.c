@@ -219,7 +219,8 @@ static void place(market *m, citizen *c, int id, int mismatch)
     double first = p->followup_first_days;
     if (m->now == 0)   /* the starting stock is spread over the cycle */
         first = gsl_rng_uniform_pos(&r) * p->type[o->type].followup_days;
-    market_schedule(m, m->now + first, EV_FOLLOWUP, cid, c->gen);
+    if (m->now + first < c->exit_time)   /* none after a known end */
+        market_schedule(m, m->now + first, EV_FOLLOWUP, cid, c->gen);
     market_schedule(m, fmax(c->exit_time, m->now), EV_EXIT, cid, c->gen);
 }
 

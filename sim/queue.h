@@ -1,12 +1,25 @@
 /*
- * sim/queue.h - the event queue: a 4-ary min-heap of small plain events.
+ * sim/queue.h - the event queue: a small near heap in front of a two-level
+ * calendar of time buckets.
  *
- * Owns: ordering events by (time, sequence).  The sequence number is assigned
- * at push, so events at equal times pop in the order they were scheduled:
- * deterministic whatever the platform's qsort or the heap's shape.
- * Storage grows by doubling and is reused; pushing allocates only when the
- * queue reaches a new high-water mark, never per event in steady state.
- * Knows nothing of what the kinds mean.
+ * Owns: ordering 16-byte events by (time, kind, id, tag).  Ties at equal
+ * times are broken by the event's own contents, never by where it sits in
+ * memory or when it was pushed, so the order is the same on every platform,
+ * for every bucket width, and whatever was pushed or popped before.
+ *
+ * Why not one heap: a simulation's queue holds many events far ahead (the
+ * end of a stay years away) and pops only the next few.  One heap over all
+ * of them walks megabytes on every pop.  Here only the events of the
+ * current bucket live in a heap (kilobytes, in cache).  Every later event is
+ * appended, unsorted, to its bucket: one of SIM_NEAR buckets of `width`
+ * days, or beyond those one of SIM_FAR far buckets each spanning all the
+ * near ones, or beyond those an overflow list.  A far bucket is emptied into
+ * the near buckets when the clock reaches it; a near bucket becomes the heap
+ * when the clock reaches it.  Each event is moved at most three times.  The
+ * width adapts so that a bucket holds a few hundred events.
+ *
+ * Storage grows by doubling and is reused: in steady state a push or pop
+ * allocates nothing.  Knows nothing of what the kinds mean.
  */
 #ifndef SIM_QUEUE_H
 #define SIM_QUEUE_H
@@ -14,30 +27,73 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* key = kind (high SIM_KIND_BITS) | id (32 bits) | tag (low SIM_TAG_BITS) */
+#define SIM_KIND_BITS 4
+#define SIM_KINDS_MAX (1 << SIM_KIND_BITS)
+#define SIM_TAG_BITS  28
+#define SIM_TAG_MASK  ((1u << SIM_TAG_BITS) - 1)
+
 typedef struct sim_event {
-    double   time;   /* days since the start of the run */
-    uint64_t seq;    /* tie-breaker, set by sim_queue_push */
-    int32_t  kind;   /* handler index, owned by the model */
-    int32_t  a, b;   /* ids, meaning set by the kind */
-    uint32_t tag;    /* e.g. a generation counter to detect stale events */
+    double   time;   /* >= 0 and finite */
+    uint64_t key;    /* kind, id and tag packed; also the tie-breaker */
 } sim_event;
 
+static inline sim_event sim_event_make(double time, int kind, uint32_t id,
+                                       uint32_t tag)
+{
+    sim_event e = { time, (uint64_t)(unsigned)kind << (64 - SIM_KIND_BITS) |
+                          (uint64_t)id << SIM_TAG_BITS | (tag & SIM_TAG_MASK) };
+    return e;
+}
+static inline int sim_event_kind(const sim_event *e)
+{
+    return (int)(e->key >> (64 - SIM_KIND_BITS));
+}
+static inline uint32_t sim_event_id(const sim_event *e)
+{
+    return (uint32_t)(e->key >> SIM_TAG_BITS);
+}
+/* Only the low SIM_TAG_BITS of a tag are kept: compare with sim_tag(x). */
+static inline uint32_t sim_event_tag(const sim_event *e)
+{
+    return (uint32_t)e->key & SIM_TAG_MASK;
+}
+static inline uint32_t sim_tag(uint32_t x) { return x & SIM_TAG_MASK; }
+
+#define SIM_NEAR 1024   /* near buckets: powers of two */
+#define SIM_FAR  256
+
+typedef struct sim_bucket {
+    sim_event *ev;
+    uint32_t   n, cap;
+} sim_bucket;
+
 typedef struct sim_queue {
-    sim_event *heap;
-    size_t     n, cap;
-    uint64_t   next_seq;
+    sim_event  *heap_mem, *heap;  /* heap = heap_mem + 3: siblings share a line */
+    size_t      n_heap, cap_heap;
+    sim_bucket  near[SIM_NEAR], far[SIM_FAR], overflow;
+    size_t      in_near, in_far;
+    uint64_t    overflow_min;     /* smallest bucket index in overflow */
+    uint64_t    cur;              /* bucket index the heap holds */
+    double      width, inv_width; /* time per near bucket */
+    double      last;             /* time of the last pop */
+    size_t      n;                /* events held */
+    uint32_t    loads, loaded, skipped;   /* for adapting the width */
+    int         oom;              /* an internal move ran out of memory */
 } sim_queue;
 
-int  sim_queue_init(sim_queue *q, size_t initial_capacity); /* 0 ok, -1 oom */
+/* WIDTH_HINT: time per bucket to start with (a few hundred times the mean
+ * time between events); 0 picks 1.  0, or -1 when out of memory. */
+int  sim_queue_init(sim_queue *q, double width_hint);
 void sim_queue_free(sim_queue *q);
-int  sim_queue_push(sim_queue *q, double time, int32_t kind, int32_t a,
-                    int32_t b, uint32_t tag);               /* 0 ok, -1 oom */
-/* Remove the earliest event into *out; returns 0, or -1 when empty. */
+/* Push E; e.time must be >= the last popped time.  0, or -1 out of memory. */
+int  sim_queue_push(sim_queue *q, sim_event e);
+/* Remove the earliest event into *out; 0, or -1 when empty (or when an
+ * internal move ran out of memory: then q->oom is set). */
 int  sim_queue_pop(sim_queue *q, sim_event *out);
 static inline size_t sim_queue_size(const sim_queue *q) { return q->n; }
-static inline const sim_event *sim_queue_peek(const sim_queue *q)
-{
-    return q->n ? &q->heap[0] : NULL;
-}
+/* The earliest event without removing it, or NULL when empty (may move
+ * events between levels, hence not const). */
+const sim_event *sim_queue_peek(sim_queue *q);
 
 #endif

@@ -6,11 +6,17 @@
 #include "tests/testutil.h"
 #include <math.h>
 #include <gsl/gsl_randist.h>
+#include "sim/engine.h"
 #include "sim/plan.h"
 #include "sim/queue.h"
 #include "sim/rng.h"
 
 /* ---- event queue --------------------------------------------------------- */
+
+static void push(sim_queue *q, double t, int kind, uint32_t id, uint32_t tag)
+{
+    assert_int_equal(sim_queue_push(q, sim_event_make(t, kind, id, tag)), 0);
+}
 
 /* Random times from a fixed-seed stream: a failure is reproducible. */
 static void test_queue_pops_in_time_order(void **state)
@@ -19,11 +25,10 @@ static void test_queue_pops_in_time_order(void **state)
     sim_rng s;
     sim_rng_init(&s, 42, 0, 1, 0);
     sim_queue q;
-    assert_int_equal(sim_queue_init(&q, 16), 0);
+    assert_int_equal(sim_queue_init(&q, 0), 0);
     enum { N = 5000 };
     for (int i = 0; i < N; i++)
-        assert_int_equal(sim_queue_push(&q, 1000 * gsl_rng_uniform(&s.rng),
-                                        i % 7, i, -i, (uint32_t)i * 3u), 0);
+        push(&q, 1000 * gsl_rng_uniform(&s.rng), i % 7, (uint32_t)i, (uint32_t)i * 3u);
     assert_int_equal(sim_queue_size(&q), N);
     sim_event e;
     double last = -1;
@@ -35,56 +40,52 @@ static void test_queue_pops_in_time_order(void **state)
         assert_true(e.time == peeked);      /* peek shows what pop returns */
         assert_true(e.time >= last);
         /* the payload travels with its time */
-        assert_int_equal(e.kind, e.a % 7);
-        assert_int_equal(e.b, -e.a);
-        assert_int_equal(e.tag, (uint32_t)e.a * 3u);
+        uint32_t id = sim_event_id(&e);
+        assert_int_equal(sim_event_kind(&e), (int)(id % 7));
+        assert_int_equal(sim_event_tag(&e), sim_tag(id * 3u));
         last = e.time;
     }
     assert_int_equal(sim_queue_size(&q), 0);
     sim_queue_free(&q);
 }
 
-/* Equal times must come out in push order whatever the heap's shape, or
- * runs would depend on implementation details. */
-static void test_queue_ties_in_push_order(void **state)
+/* Equal times come out by (kind, id, tag) whatever the push order, or runs
+ * would depend on implementation details. */
+static void test_queue_ties_by_contents(void **state)
 {
     (void)state;
     sim_queue q;
-    assert_int_equal(sim_queue_init(&q, 4), 0);
-    /* interleave three time values so ties are scattered through the heap */
+    assert_int_equal(sim_queue_init(&q, 0.5), 0);
+    /* three times, two kinds, ids pushed in a scrambled order */
     for (int i = 0; i < 300; i++)
-        assert_int_equal(sim_queue_push(&q, (double)(2 - i % 3), 0, i, 0, 0), 0);
-    sim_event e;
-    int last_a[3] = { -1, -1, -1 };
-    double last_t = -1;
-    uint64_t last_seq = 0;
+        push(&q, (double)(2 - i % 3), (i / 3) % 2, (uint32_t)((i * 7919) % 300), 0);
+    sim_event e, prev = { -1, 0 };
     for (int i = 0; i < 300; i++) {
         assert_int_equal(sim_queue_pop(&q, &e), 0);
-        int t = (int)e.time;
-        assert_true(e.time >= last_t);
-        if (e.time == last_t) assert_true(e.seq > last_seq);
-        assert_true(e.a > last_a[t]);        /* push order within a time */
-        last_a[t] = e.a;
-        last_t = e.time;
-        last_seq = e.seq;
+        assert_true(e.time > prev.time ||
+                    (e.time == prev.time && e.key > prev.key));
+        if (e.time == prev.time)
+            assert_true(sim_event_kind(&e) > sim_event_kind(&prev) ||
+                        (sim_event_kind(&e) == sim_event_kind(&prev) &&
+                         sim_event_id(&e) > sim_event_id(&prev)));
+        prev = e;
     }
     sim_queue_free(&q);
 }
 
-/* Initial capacity 1 forces many doublings; nothing may be lost. */
+/* Reverse order, many more events than a bucket's or the heap's first
+ * allocation: nothing may be lost. */
 static void test_queue_grows(void **state)
 {
     (void)state;
     sim_queue q;
     assert_int_equal(sim_queue_init(&q, 1), 0);
     enum { N = 10000 };
-    for (int i = N - 1; i >= 0; i--)
-        assert_int_equal(sim_queue_push(&q, i, 0, i, 0, 0), 0);
-    assert_true(q.cap >= N);
+    for (int i = N - 1; i >= 0; i--) push(&q, i, 0, (uint32_t)i, 0);
     sim_event e;
     for (int i = 0; i < N; i++) {
         assert_int_equal(sim_queue_pop(&q, &e), 0);
-        assert_int_equal(e.a, i);
+        assert_int_equal(sim_event_id(&e), (uint32_t)i);
     }
     sim_queue_free(&q);
 }
@@ -93,19 +94,19 @@ static void test_queue_empty_pop(void **state)
 {
     (void)state;
     sim_queue q;
-    assert_int_equal(sim_queue_init(&q, 0), 0);   /* 0: default capacity */
+    assert_int_equal(sim_queue_init(&q, 0), 0);   /* 0: default width */
     sim_event e;
     assert_null(sim_queue_peek(&q));
     assert_int_equal(sim_queue_pop(&q, &e), -1);
-    assert_int_equal(sim_queue_push(&q, 1.0, 0, 7, 0, 0), 0);
+    push(&q, 1.0, 0, 7, 0);
     assert_int_equal(sim_queue_pop(&q, &e), 0);
-    assert_int_equal(e.a, 7);
+    assert_int_equal(sim_event_id(&e), 7u);
     assert_int_equal(sim_queue_pop(&q, &e), -1);  /* empty again */
     sim_queue_free(&q);
 }
 
-/* Reference: unsorted array, remove the minimum (time, push index). */
-typedef struct ref_ev { double t; int id; } ref_ev;
+/* Reference: unsorted array, remove the minimum (time, id). */
+typedef struct ref_ev { double t; uint32_t id; } ref_ev;
 
 static int ref_pop(ref_ev *r, int *n, ref_ev *out)
 {
@@ -119,25 +120,33 @@ static int ref_pop(ref_ev *r, int *n, ref_ev *out)
     return 0;
 }
 
-/* A simulation pushes while popping; times are whole numbers so ties are
- * common and the tie rule is checked under interleaving too. */
-static void test_queue_interleaved_vs_reference(void **state)
+/*
+ * A simulation pushes while popping.  SCALE spreads the delays so that
+ * events land in the heap, the near and far buckets and the overflow; whole
+ * numbers make ties common; a burst of dense events and then a sparse tail
+ * make the width adapt both ways.  Checked against the reference.
+ */
+static void run_vs_reference(double width, double scale, int steps, uint64_t seed)
 {
-    (void)state;
     sim_rng s;
-    sim_rng_init(&s, 7, 3, 2, 1);
+    sim_rng_init(&s, seed, 3, 2, 1);
     sim_queue q;
-    assert_int_equal(sim_queue_init(&q, 2), 0);
-    enum { STEPS = 20000 };
-    ref_ev *ref = malloc(STEPS * sizeof *ref);
+    assert_int_equal(sim_queue_init(&q, width), 0);
+    ref_ev *ref = malloc((size_t)steps * sizeof *ref);
     assert_non_null(ref);
-    int n = 0, id = 0;
+    int n = 0;
+    uint32_t id = 0;
     double now = 0;
-    for (int step = 0; step < STEPS; step++) {
-        if (gsl_rng_uniform(&s.rng) < 0.55) {
-            /* schedule in the future of the last popped time, as a model does */
-            double t = now + (double)gsl_rng_uniform_int(&s.rng, 20);
-            assert_int_equal(sim_queue_push(&q, t, 0, id, 0, 0), 0);
+    for (int step = 0; step < steps; step++) {
+        double p_push = step < steps / 3 ? 0.7 : step < 2 * steps / 3 ? 0.5 : 0.3;
+        if (gsl_rng_uniform(&s.rng) < p_push) {
+            /* in the future of the last popped time, as a model schedules */
+            double u = gsl_rng_uniform(&s.rng), d;
+            if (u < 0.5) d = (double)gsl_rng_uniform_int(&s.rng, 20);
+            else if (u < 0.9) d = floor(scale * gsl_rng_uniform(&s.rng));
+            else d = scale * 1000 * gsl_rng_uniform(&s.rng);
+            double t = now + d;
+            push(&q, t, 0, id, 0);
             ref[n++] = (ref_ev){ t, id++ };
         } else {
             sim_event e;
@@ -146,14 +155,99 @@ static void test_queue_interleaved_vs_reference(void **state)
             assert_int_equal(sim_queue_pop(&q, &e), rr);
             if (rr == 0) {
                 assert_true(e.time == want.t);
-                assert_int_equal(e.a, want.id);
+                assert_int_equal(sim_event_id(&e), want.id);
                 now = e.time;
             }
         }
         assert_int_equal(sim_queue_size(&q), n);
     }
+    sim_event e;
+    ref_ev want;
+    while (ref_pop(ref, &n, &want) == 0) {       /* drain: the far levels */
+        assert_int_equal(sim_queue_pop(&q, &e), 0);
+        assert_true(e.time == want.t);
+        assert_int_equal(sim_event_id(&e), want.id);
+    }
+    assert_int_equal(sim_queue_pop(&q, &e), -1);
     free(ref);
     sim_queue_free(&q);
+}
+
+static void test_queue_interleaved_vs_reference(void **state)
+{
+    (void)state;
+    run_vs_reference(1.0, 100, 20000, 7);
+    run_vs_reference(0.001, 1e4, 20000, 8);    /* width far too small */
+    run_vs_reference(1e5, 10, 20000, 9);       /* width far too large */
+    run_vs_reference(1.0, 1e6, 20000, 10);     /* most events overflow */
+}
+
+/* ---- the loop ------------------------------------------------------------ */
+
+/* A toy model: kind 0 counts and reschedules itself a day later while its
+ * entity's generation matches; kind 1 bumps a generation (cancelling the
+ * entity's pending kind-0 event) and kind 2 stops the loop. */
+typedef struct toy {
+    sim_engine *eng;
+    uint32_t gen[4];
+    int handled[4], order[64], n_order;
+} toy;
+
+static int toy_live(const void *model, const sim_event *e)
+{
+    const toy *t = model;
+    return sim_event_tag(e) == sim_tag(t->gen[sim_event_id(e)]);
+}
+
+static void toy_tick(void *model, const sim_event *e)
+{
+    toy *t = model;
+    uint32_t id = sim_event_id(e);
+    t->handled[id]++;
+    if (t->n_order < 64) t->order[t->n_order++] = (int)id;
+    assert_true(t->eng->now == e->time);
+    sim_schedule(t->eng, e->time + 1, 0, id, t->gen[id]);
+}
+
+static void toy_cancel(void *model, const sim_event *e)
+{
+    toy *t = model;
+    t->gen[sim_event_id(e)]++;
+}
+
+static void toy_stop(void *model, const sim_event *e)
+{
+    (void)e;
+    sim_engine_stop(((toy *)model)->eng);
+}
+
+static void test_engine_dispatch_stale_until_stop(void **state)
+{
+    (void)state;
+    sim_engine g;
+    toy t = { 0 };
+    t.eng = &g;
+    assert_int_equal(sim_engine_init(&g, &t, 0), 0);
+    sim_engine_on(&g, 0, "tick", toy_tick, toy_live);
+    sim_engine_on(&g, 1, "cancel", toy_cancel, NULL);
+    sim_engine_on(&g, 2, "stop", toy_stop, NULL);
+    for (uint32_t i = 0; i < 3; i++) sim_schedule(&g, 0, 0, i, 0);
+    sim_schedule(&g, 4.5, 1, 1, 0);           /* entity 1 stops ticking after 4 */
+    assert_int_equal(sim_engine_run(&g, 9.5), 0);   /* times 0..9 */
+    assert_int_equal(t.handled[0], 10);
+    assert_int_equal(t.handled[1], 5);
+    assert_int_equal(t.handled[2], 10);
+    assert_true(g.stale == 1);                 /* entity 1's tick at 5 */
+    /* at equal times, ids in order: 0 1 2 0 1 2 ... */
+    for (int i = 0; i < 9; i++) assert_int_equal(t.order[i], i % 3);
+    /* the loop resumes where it stopped; a stop event ends it */
+    sim_schedule(&g, 12.25, 2, 0, 0);
+    assert_int_equal(sim_engine_run(&g, 1e9), 0);
+    assert_true(g.stopped);
+    assert_int_equal(t.handled[0], 13);        /* 10, 11, 12 */
+    assert_true(g.now == 12.25);
+    assert_int_equal(g.handled, (uint64_t)(13 + 5 + 13 + 1 + 1));
+    sim_engine_free(&g);
 }
 
 /* ---- random streams ------------------------------------------------------ */
@@ -340,10 +434,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_queue_pops_in_time_order),
-        cmocka_unit_test(test_queue_ties_in_push_order),
+        cmocka_unit_test(test_queue_ties_by_contents),
         cmocka_unit_test(test_queue_grows),
         cmocka_unit_test(test_queue_empty_pop),
         cmocka_unit_test(test_queue_interleaved_vs_reference),
+        cmocka_unit_test(test_engine_dispatch_stale_until_stop),
         cmocka_unit_test(test_rng_same_identity_same_stream),
         cmocka_unit_test(test_rng_each_part_changes_stream),
         cmocka_unit_test(test_rng_view_continues),

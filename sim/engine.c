@@ -1,0 +1,43 @@
+/*
+ * sim/engine.c - pop, skip stale, dispatch.
+ */
+#include <assert.h>
+#include <string.h>
+#include "engine.h"
+
+int sim_engine_init(sim_engine *e, void *model, double width_hint)
+{
+    memset(e, 0, sizeof *e);
+    e->model = model;
+    return sim_queue_init(&e->q, width_hint);
+}
+
+void sim_engine_free(sim_engine *e)
+{
+    sim_queue_free(&e->q);
+}
+
+void sim_engine_on(sim_engine *e, int k, const char *name, sim_handler handle,
+                   sim_live_fn live)
+{
+    assert(k >= 0 && k < SIM_KINDS_MAX && handle);
+    e->kind[k] = (sim_kind){ handle, live, name };
+}
+
+int sim_engine_run(sim_engine *e, double until)
+{
+    sim_queue *q = &e->q;
+    while (!e->stopped && !e->oom) {
+        const sim_event *top = sim_queue_peek(q);
+        if (!top || top->time > until) break;
+        sim_event ev;
+        sim_queue_pop(q, &ev);
+        const sim_kind *k = &e->kind[sim_event_kind(&ev)];
+        assert(k->handle);      /* a kind nobody registered: a model bug */
+        if (k->live && !k->live(e->model, &ev)) { e->stale++; continue; }
+        e->now = ev.time;
+        e->handled++;
+        k->handle(e->model, &ev);
+    }
+    return q->oom || e->oom ? -1 : 0;
+}
