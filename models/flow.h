@@ -83,6 +83,8 @@ void   offers_close(market *m, offer *o, int bankrupt);
 void   offers_close_accounts(market *m);
 void   offers_year_end(market *m);
 void   offers_open_year(market *m);
+/* Call after any change to O's occupancy, capacity or status. */
+int    offers_room_changed(market *m, offer *o);
 int    offers_add(market *m, int type, int group, int owner_kind, int owner,
                   int region, int capacity);
 double offers_fixed_per_place(const market *m, int type, int group);

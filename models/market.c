@@ -229,7 +229,10 @@ void market_free(market *m)
     free(m->offers);
     free(m->cit);
     for (int t = 0; t < N_OFFER_TYPES; t++)
-        for (int g = 0; g < MAX_GROUPS; g++) free(m->seg_offers[t][g]);
+        for (int g = 0; g < MAX_GROUPS; g++) {
+            free(m->seg_offers[t][g]);
+            for (int r = 0; r < MAX_REGIONS; r++) free(m->avail[t][g][r].id);
+        }
 }
 
 /* ---- year end --------------------------------------------------------- */
@@ -577,6 +580,14 @@ static int citizen_live(const void *model, const sim_event *e)
     return sim_tag(m->cit[sim_event_id(e)].gen) == sim_event_tag(e);
 }
 
+static void citizen_prefetch(const void *model, const sim_event *e)
+{
+    const market *m = model;
+    const citizen *c = &m->cit[sim_event_id(e)];
+    __builtin_prefetch(c);
+    __builtin_prefetch((const char *)c + sizeof *c - 1);
+}
+
 static void on_meeting(void *mv, const sim_event *e)
 {
     demand_meeting(at(mv, e), (int)sim_event_id(e));
@@ -636,6 +647,7 @@ static void market_register(market *m)
     sim_engine_on(g, EV_FOLLOWUP, "follow-up", on_followup, citizen_live);
     sim_engine_on(g, EV_WAIT_CHECK, "wait check", on_wait_check, citizen_live);
     sim_engine_on(g, EV_MEETING, "committee meeting", on_meeting, NULL);
+    for (int k = EV_EXIT; k <= EV_WAIT_CHECK; k++) sim_engine_prefetch(g, k, citizen_prefetch);
 }
 
 int market_run(const params *p, const muni_table *mt, uint64_t seed, int v,

@@ -62,7 +62,9 @@ typedef enum { CIT_FREE, CIT_PENDING, CIT_WAITING, CIT_PLACED, CIT_HOME,
 typedef struct citizen {
     int32_t  home;          /* municipality index */
     int32_t  offer;         /* -1 unless placed */
-    int32_t  wprev, wnext;  /* waiting-list links, -1 at the ends */
+    int32_t  wprev, wnext;  /* list links, -1 at the ends: the waiting list
+                             * (waiting), the offer's residents (placed),
+                             * the committee's queue (pending), free slots */
     uint32_t gen;           /* bumped to cancel scheduled events */
     int8_t   state, group, character, rung;
     int8_t   true_level, priced_level, addons, mismatched;
@@ -98,6 +100,9 @@ typedef struct offer {
      * cap), the carry-over per day, and the average tariff's hours */
     double  t_basic_cost, t_hour_cost, t_scale, t_carry, t_avg_hours;
     double  carry[MAX_LAG + 1];   /* amounts to fold into coming tariffs */
+    int32_t residents;      /* first placed citizen (linked by wnext), or -1 */
+    int32_t avail_pos;      /* place in its availability list, or -1 */
+    int32_t room;           /* free places counted in the index */
     double  quality;        /* 0..1, what buyers weigh against price in tenders */
     double  pooled;         /* objective financing: this year's pooled amount */
     double  pool_carry;     /* objective: result to settle in next contributions */
@@ -226,6 +231,13 @@ typedef struct market {
     wait_list wait[N_OFFER_TYPES][MAX_GROUPS];
     int32_t  *seg_offers[N_OFFER_TYPES][MAX_GROUPS];  /* offer ids by segment */
     int       seg_n[N_OFFER_TYPES][MAX_GROUPS], seg_cap[N_OFFER_TYPES][MAX_GROUPS];
+    /* The availability index: open offers with a free place, by segment
+     * and region, and their free places (offers_room_changed keeps it). */
+    struct avail_list {
+        int32_t *id;
+        int      n, cap;
+        int      free_places;
+    } avail[N_OFFER_TYPES][MAX_GROUPS][MAX_REGIONS];
 
     year_acct ya;
     double    base_mix_tl[N_OFFER_TYPES][MAX_LEVELS];  /* base-year case mix */
@@ -265,6 +277,13 @@ void   market_pay(market *m, citizen *c);
 /* Accrue an offer's costs and resident days up to now. */
 void   offer_accrue(market *m, offer *o);
 int    market_seller(const market *m, const citizen *c, const offer *o);
+/* Free places in open offers of segment (TYPE, GROUP) in REGION: the
+ * alternatives a buyer there has, from the availability index. */
+static inline int market_free_places(const market *m, int type, int group,
+                                     int region)
+{
+    return m->avail[type][group][region].free_places;
+}
 int    market_schedule(market *m, double t, int kind, int a, uint32_t tag);
 void   market_fail(market *m, const char *fmt, ...)
            __attribute__((format(printf, 2, 3)));

@@ -37,6 +37,39 @@ static int segment_append(market *m, int type, int group, int id)
     return 0;
 }
 
+/*
+ * The availability index lists, for each segment and region, the open
+ * offers with a free place, so that a placement looks only at those.  An
+ * offer's place in its list is kept in the offer (swap-remove), and the
+ * list's free places are the sum of its offers' room.
+ */
+int offers_room_changed(market *m, offer *o)
+{
+    struct avail_list *l = &m->avail[o->type][o->group][o->region];
+    int room = o->status == OFFER_OPEN && o->occupied < o->capacity
+                   ? o->capacity - o->occupied : 0;
+    l->free_places += room - o->room;
+    o->room = room;
+    int32_t id = (int32_t)(o - m->offers);
+    if (room > 0 && o->avail_pos < 0) {
+        if (l->n == l->cap) {
+            int nc = l->cap ? l->cap * 2 : 16;
+            int32_t *a = realloc(l->id, (size_t)nc * sizeof *a);
+            if (!a) { market_fail(m, "out of memory for the offer index"); return -1; }
+            l->id = a;
+            l->cap = nc;
+        }
+        o->avail_pos = l->n;
+        l->id[l->n++] = id;
+    } else if (room == 0 && o->avail_pos >= 0) {
+        int32_t last = l->id[--l->n];
+        l->id[o->avail_pos] = last;
+        m->offers[last].avail_pos = o->avail_pos;
+        o->avail_pos = -1;
+    }
+    return 0;
+}
+
 int offers_add(market *m, int type, int group, int owner_kind, int owner,
                int region, int capacity)
 {
@@ -59,6 +92,8 @@ int offers_add(market *m, int type, int group, int owner_kind, int owner,
     o->region = region;
     o->capacity = capacity;
     o->status = OFFER_OPEN;
+    o->avail_pos = o->residents = -1;
+    if (offers_room_changed(m, o)) return -1;
     o->fixed_per_place = offers_fixed_per_place(m, type, group);
     o->accrued_until = m->now;
     /* quality is the offer's own: keyed by its id, the same in every variant */
@@ -185,25 +220,32 @@ void offers_staff_quarter(market *m)
 void offers_close(market *m, offer *o, int bankrupt)
 {
     offer_accrue(m, o);
-    int id = (int)(o - m->offers);
     o->status = OFFER_CLOSED;
+    offers_room_changed(m, o);
     o->staff_hours = 0;
     m->ya.exits++;
     m->ya.bankruptcies += bankrupt;
     if (o->occupied == 0) return;
     /* residents of a failed offer must be placed again, first in line */
-    for (int i = 0; i < m->n_cit; i++) {
-        citizen *c = &m->cit[i];
-        if (c->state != CIT_PLACED || c->offer != id) continue;
-        placement_discharge(m, c);
+    int32_t first = -1, last = -1;
+    while (o->residents >= 0) {
+        citizen *c = &m->cit[o->residents];
+        placement_discharge(m, c);      /* unlinks it from the residents */
         c->wait_start = m->now;
         wait_push(m, c, 1);
         placement_wait_events(m, c);
+        if (first < 0) first = (int32_t)(c - m->cit);
+        last = (int32_t)(c - m->cit);
     }
-    for (int i = 0; i < m->n_cit; i++) {
-        citizen *c = &m->cit[i];
-        if (c->state == CIT_WAITING && c->wait_start == m->now)
-            placement_try(m, c, 1);
+    /* they try again at once, in the order they joined the list's front
+     * (the last pushed is first in line) */
+    for (int32_t id = last; id >= 0;) {
+        citizen *c = &m->cit[id];
+        int32_t next = c->wnext;
+        int stop = id == first;
+        if (c->state == CIT_WAITING) placement_try(m, c, 1);
+        if (stop) break;
+        id = next;
     }
 }
 
@@ -211,6 +253,7 @@ static void resize(market *m, offer *o, int capacity)
 {
     offer_accrue(m, o);
     o->capacity = capacity;
+    offers_room_changed(m, o);
 }
 
 /*
@@ -229,6 +272,7 @@ static void capacity_decision(market *m, offer *o, int *need)
         o->low_years = 0;
         if (occ < p->close_occupancy) {
             o->status = OFFER_CLOSING;        /* no admissions; empties out */
+            offers_room_changed(m, o);
             return;
         }
         int cut = (int)ceil(p->cut_share * o->capacity);

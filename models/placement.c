@@ -141,44 +141,65 @@ static int declines(market *m, citizen *c, const offer *o, gsl_rng *r)
 }
 
 /*
- * Score every offer with room in the segments allowed; pick the best that
- * accepts.  Own offers win outright; the others trade price (relative to the
- * type's cost) against the buyer's dislike of the seller's tier.
+ * Score the offers with room in the segments allowed, from the
+ * availability index, skipping those already TRIED; the best is returned
+ * (-1 if none).  Own offers win outright; the others trade price (relative
+ * to the type's cost) against the buyer's dislike of the seller's tier.
+ * OWN_ONLY scores only the buyer's own offers.
  */
-static int choose(market *m, citizen *c, int mismatch, gsl_rng *r)
+static int best_offer(market *m, const citizen *c, int mismatch, gsl_rng *r,
+                      const int *tried, int n_tried, int own_only)
 {
     const params *p = m->p;
     const municipality *mu = &m->muni[c->home];
     int home_region = m->mt->m[c->home].region;
     double ref = p->type[c->rung].full_cost * m->cost_index / DAYS_PER_YEAR;
-    int tried[64], n_tried = 0;
-
-    for (int attempt = 0; attempt < 64; attempt++) {
-        int best = -1;
-        double best_u = -INFINITY;
-        for (int g = 0; g < p->n_groups; g++) {
-            if (mismatch ? g == c->group : g != c->group) continue;
-            if (mismatch && p->group[g].narrow && !p->group[c->group].narrow)
-                continue;   /* specialised places are not spent on broad needs */
-            for (int k = 0; k < m->seg_n[c->rung][g]; k++) {
-                int id = m->seg_offers[c->rung][g][k];
+    int best = -1;
+    double best_u = -INFINITY;
+    for (int g = 0; g < p->n_groups; g++) {
+        if (mismatch ? g == c->group : g != c->group) continue;
+        if (mismatch && p->group[g].narrow && !p->group[c->group].narrow)
+            continue;   /* specialised places are not spent on broad needs */
+        const regime_ops *reg = regime_of(m, c->rung, g);
+        for (int region = 0; region < m->mt->n_regions; region++) {
+            /* own offers are in the owner's region */
+            if (own_only && region != home_region) continue;
+            const struct avail_list *l = &m->avail[c->rung][g][region];
+            for (int k = 0; k < l->n; k++) {
+                int id = l->id[k];
                 const offer *o = &m->offers[id];
+                int tier = tier_of(m, c, o);
+                if (own_only && tier != TIER_OWN) continue;
                 if (!has_room_for(m, c, o)) continue;
                 int seen = 0;
                 for (int t = 0; t < n_tried; t++) seen |= tried[t] == id;
                 if (seen) continue;
-                int tier = tier_of(m, c, o);
                 double u = tier == TIER_OWN ? 1e9 : 0;
                 u -= mu->cost_sensitivity * placement_price(m, c, o) / ref;
                 u -= p->tier_penalty[tier];
-                const regime_ops *reg = regime_of(m, o->type, o->group);
                 if (reg->preference) u += reg->preference(m, c, o);
                 if (u == -INFINITY) continue;
-                if (o->region != home_region) u -= p->tier_penalty[4];
+                if (region != home_region) u -= p->tier_penalty[4];
                 u += p->preference_noise * gsl_ran_gaussian_ziggurat(r, 1.0);
                 if (u > best_u) { best_u = u; best = id; }
             }
         }
+    }
+    return best;
+}
+
+/*
+ * Pick the best offer that accepts.  An own offer's score is 1e9 above any
+ * other's, so when the buyer has an own offer it may use, the others cannot
+ * win and are not scored; and own offers never decline (public duty).
+ */
+static int choose(market *m, citizen *c, int mismatch, gsl_rng *r)
+{
+    int tried[64], n_tried = 0;
+    int own = best_offer(m, c, mismatch, r, NULL, 0, 1);
+    if (own >= 0) return own;
+    for (int attempt = 0; attempt < 64; attempt++) {
+        int best = best_offer(m, c, mismatch, r, tried, n_tried, 0);
         if (best < 0) return -1;
         if (!declines(m, c, &m->offers[best], r)) return best;
         tried[n_tried++] = best;
@@ -194,6 +215,11 @@ static void place(market *m, citizen *c, int id, int mismatch)
     int cid = (int)(c - m->cit);
     offer_accrue(m, o);
     o->occupied++;
+    offers_room_changed(m, o);
+    c->wprev = -1;                  /* onto the offer's residents */
+    c->wnext = o->residents;
+    if (o->residents >= 0) m->cit[o->residents].wprev = cid;
+    o->residents = cid;
     c->offer = id;
     c->state = CIT_PLACED;
     c->paid_until = c->last_change = m->now;
@@ -263,6 +289,11 @@ void placement_discharge(market *m, citizen *c)
     market_pay(m, c);
     offer_accrue(m, o);
     o->occupied--;
+    offers_room_changed(m, o);
+    if (c->wprev >= 0) m->cit[c->wprev].wnext = c->wnext;
+    else o->residents = c->wnext;
+    if (c->wnext >= 0) m->cit[c->wnext].wprev = c->wprev;
+    c->wprev = c->wnext = -1;
     o->need_hours -= placement_staffed_hours(m, c, o);
     o->priced_hours -= citizen_hours(m, c, o, c->priced_level);
     o->true_hours -= citizen_hours(m, c, o, c->true_level);

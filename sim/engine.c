@@ -21,7 +21,13 @@ void sim_engine_on(sim_engine *e, int k, const char *name, sim_handler handle,
                    sim_live_fn live)
 {
     assert(k >= 0 && k < SIM_KINDS_MAX && handle);
-    e->kind[k] = (sim_kind){ handle, live, name };
+    e->kind[k] = (sim_kind){ handle, live, NULL, name };
+}
+
+void sim_engine_prefetch(sim_engine *e, int k, sim_prefetch_fn prefetch)
+{
+    assert(k >= 0 && k < SIM_KINDS_MAX && e->kind[k].handle);
+    e->kind[k].prefetch = prefetch;
 }
 
 int sim_engine_run(sim_engine *e, double until)
@@ -32,6 +38,10 @@ int sim_engine_run(sim_engine *e, double until)
         if (!top || top->time > until) break;
         sim_event ev;
         sim_queue_pop(q, &ev);
+        if (q->n_heap) {     /* the next event, if the heap already holds it */
+            const sim_kind *nk = &e->kind[sim_event_kind(&q->heap[0])];
+            if (nk->prefetch) nk->prefetch(e->model, &q->heap[0]);
+        }
         const sim_kind *k = &e->kind[sim_event_kind(&ev)];
         assert(k->handle);      /* a kind nobody registered: a model bug */
         if (k->live && !k->live(e->model, &ev)) { e->stale++; continue; }

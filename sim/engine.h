@@ -8,6 +8,10 @@
  *   handle  what the event does (it may schedule more events);
  *   live    optional: 0 when the event was overtaken (its entity changed
  *           since it was scheduled).  Stale events are counted, not handled.
+ *   prefetch  optional: called for the next event while the current one is
+ *           handled, so that its entity is in cache when its turn comes (an
+ *           event touches one entity among many: without it every event
+ *           starts with a cache miss).
  * The loop stops when the queue is empty, the next event is later than the
  * end time, or a handler calls sim_engine_stop (e.g. on an error).
  *
@@ -22,11 +26,13 @@
 
 typedef void (*sim_handler)(void *model, const sim_event *e);
 typedef int  (*sim_live_fn)(const void *model, const sim_event *e);
+typedef void (*sim_prefetch_fn)(const void *model, const sim_event *e);
 
 typedef struct sim_kind {
-    sim_handler  handle;
-    sim_live_fn  live;
-    const char  *name;     /* for messages and statistics */
+    sim_handler     handle;
+    sim_live_fn     live;
+    sim_prefetch_fn prefetch;  /* optional: start loading what E will touch */
+    const char     *name;      /* for messages and statistics */
 } sim_kind;
 
 typedef struct sim_engine {
@@ -45,6 +51,8 @@ void sim_engine_free(sim_engine *e);
 /* Register kind K (0 <= K < SIM_KINDS_MAX); LIVE may be NULL. */
 void sim_engine_on(sim_engine *e, int k, const char *name, sim_handler handle,
                    sim_live_fn live);
+/* Give kind K (registered) a prefetch hook. */
+void sim_engine_prefetch(sim_engine *e, int k, sim_prefetch_fn prefetch);
 
 /* Schedule kind K for entity ID at time T (>= now) with TAG (its low
  * SIM_TAG_BITS kept).  0, or -1 when out of memory (e->oom is set). */
