@@ -228,6 +228,8 @@ void market_free(market *m)
     free(m->tender);
     free(m->offers);
     free(m->cit);
+    free(m->cand_id);
+    free(m->cand_d);
     for (int t = 0; t < N_OFFER_TYPES; t++)
         for (int g = 0; g < MAX_GROUPS; g++) {
             free(m->seg_offers[t][g]);

@@ -82,27 +82,28 @@ typedef struct citizen {
 
 typedef enum { OFFER_OPEN, OFFER_CLOSING, OFFER_CLOSED } offer_status;
 
+/* The fields a placement search reads come first: one cache line. */
 typedef struct offer {
     int8_t  type, owner_kind, status, group;
     int32_t owner;          /* municipality or region index; -1 private */
     int32_t region;
     int32_t capacity, occupied;
+    int32_t room;           /* free places counted in the index */
+    int32_t avail_pos;      /* place in its availability list, or -1 */
+    int32_t residents;      /* first placed citizen (linked by wnext), or -1 */
+    /* tariff of the current year (DKK per day) */
+    double  basic_day, hour_day, average_day;
     double  fixed_per_place;/* DKK per place-year at base prices */
     double  staff_hours;    /* attendance hours per week paid */
     double  need_hours;     /* residents' priced needs + add-ons, attendance h/week */
     double  priced_hours;   /* residents' priced needs without add-ons */
     double  true_hours;     /* residents' true needs, attendance h/week */
     double  accrued_until;
-    /* tariff of the current year (DKK per day) */
-    double  basic_day, hour_day, average_day;
     /* the pieces of a takst tariff, for the drift decomposition: basic
      * and hourly cost before markup and cap, their common scale (markup x
      * cap), the carry-over per day, and the average tariff's hours */
     double  t_basic_cost, t_hour_cost, t_scale, t_carry, t_avg_hours;
     double  carry[MAX_LAG + 1];   /* amounts to fold into coming tariffs */
-    int32_t residents;      /* first placed citizen (linked by wnext), or -1 */
-    int32_t avail_pos;      /* place in its availability list, or -1 */
-    int32_t room;           /* free places counted in the index */
     double  quality;        /* 0..1, what buyers weigh against price in tenders */
     double  pooled;         /* objective financing: this year's pooled amount */
     double  pool_carry;     /* objective: result to settle in next contributions */
@@ -238,6 +239,8 @@ typedef struct market {
         int      n, cap;
         int      free_places;
     } avail[N_OFFER_TYPES][MAX_GROUPS][MAX_REGIONS];
+
+    int32_t  *cand_id; double *cand_d; int cand_cap;  /* a search's candidates */
 
     year_acct ya;
     double    base_mix_tl[N_OFFER_TYPES][MAX_LEVELS];  /* base-year case mix */

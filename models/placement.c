@@ -11,6 +11,7 @@
  */
 #include <math.h>
 #include <gsl/gsl_randist.h>
+#include "sim/choice.h"
 #include "flow.h"
 #include "regime.h"
 
@@ -141,21 +142,22 @@ static int declines(market *m, citizen *c, const offer *o, gsl_rng *r)
 }
 
 /*
- * Score the offers with room in the segments allowed, from the
- * availability index, skipping those already TRIED; the best is returned
- * (-1 if none).  Own offers win outright; the others trade price (relative
- * to the type's cost) against the buyer's dislike of the seller's tier.
- * OWN_ONLY scores only the buyer's own offers.
+ * The candidates of one search: the offers with room in the segments
+ * allowed, from the availability index, minus those already TRIED, each
+ * with its score before taste (u = d + sd * z, z standard normal).  Own
+ * offers score 1e9 above any other; the others trade price (relative to the
+ * type's cost) against the buyer's dislike of the seller's tier.  OWN_ONLY
+ * collects only the buyer's own offers.  Returns how many, or -1 when out
+ * of memory.
  */
-static int best_offer(market *m, const citizen *c, int mismatch, gsl_rng *r,
+static int candidates(market *m, const citizen *c, int mismatch,
                       const int *tried, int n_tried, int own_only)
 {
     const params *p = m->p;
     const municipality *mu = &m->muni[c->home];
     int home_region = m->mt->m[c->home].region;
     double ref = p->type[c->rung].full_cost * m->cost_index / DAYS_PER_YEAR;
-    int best = -1;
-    double best_u = -INFINITY;
+    int n = 0;
     for (int g = 0; g < p->n_groups; g++) {
         if (mismatch ? g == c->group : g != c->group) continue;
         if (mismatch && p->group[g].narrow && !p->group[c->group].narrow)
@@ -165,9 +167,23 @@ static int best_offer(market *m, const citizen *c, int mismatch, gsl_rng *r,
             /* own offers are in the owner's region */
             if (own_only && region != home_region) continue;
             const struct avail_list *l = &m->avail[c->rung][g][region];
+            if (n + l->n > m->cand_cap) {
+                int cap = 2 * (n + l->n) + 64;
+                int32_t *id = realloc(m->cand_id, (size_t)cap * sizeof *id);
+                if (id) m->cand_id = id;
+                double *d = realloc(m->cand_d, (size_t)cap * sizeof *d);
+                if (d) m->cand_d = d;
+                if (!id || !d) {
+                    market_fail(m, "out of memory searching for a place");
+                    return -1;
+                }
+                m->cand_cap = cap;
+            }
             for (int k = 0; k < l->n; k++) {
                 int id = l->id[k];
                 const offer *o = &m->offers[id];
+                /* offers are scattered: ask for the ones a few steps on */
+                if (k + 4 < l->n) __builtin_prefetch(&m->offers[l->id[k + 4]]);
                 int tier = tier_of(m, c, o);
                 if (own_only && tier != TIER_OWN) continue;
                 if (!has_room_for(m, c, o)) continue;
@@ -180,12 +196,20 @@ static int best_offer(market *m, const citizen *c, int mismatch, gsl_rng *r,
                 if (reg->preference) u += reg->preference(m, c, o);
                 if (u == -INFINITY) continue;
                 if (region != home_region) u -= p->tier_penalty[4];
-                u += p->preference_noise * gsl_ran_gaussian_ziggurat(r, 1.0);
-                if (u > best_u) { best_u = u; best = id; }
+                m->cand_id[n] = id;
+                m->cand_d[n++] = u;
             }
         }
     }
-    return best;
+    return n;
+}
+
+static int best_offer(market *m, const citizen *c, int mismatch, gsl_rng *r,
+                      const int *tried, int n_tried, int own_only)
+{
+    int n = candidates(m, c, mismatch, tried, n_tried, own_only);
+    if (n <= 0) return -1;
+    return m->cand_id[sim_choice_argmax(m->cand_d, n, m->p->preference_noise, r)];
 }
 
 /*

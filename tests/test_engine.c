@@ -6,6 +6,7 @@
 #include "tests/testutil.h"
 #include <math.h>
 #include <gsl/gsl_randist.h>
+#include "sim/choice.h"
 #include "sim/engine.h"
 #include "sim/plan.h"
 #include "sim/queue.h"
@@ -250,6 +251,65 @@ static void test_engine_dispatch_stale_until_stop(void **state)
     sim_engine_free(&g);
 }
 
+/* ---- choice under taste ----------------------------------------------------- */
+
+/* Brute force: a normal draw per option, the plain argmax. */
+static int argmax_brute(const double *d, int n, double sd, gsl_rng *r)
+{
+    int best = 0;
+    double b = -INFINITY;
+    for (int i = 0; i < n; i++) {
+        double u = d[i] + sd * gsl_ran_gaussian(r, 1.0);
+        if (u > b) { b = u; best = i; }
+    }
+    return best;
+}
+
+/* The thinned argmax picks each option as often as brute force does: per
+ * option, the two frequencies over N draws differ by less than 5 sd of
+ * their difference.  Far options (beyond 4 sd of the top) must still win
+ * sometimes; a case with sd = 0 takes the first top score. */
+static void check_choice(const double *d, int n, double sd, int must_far)
+{
+    enum { N = 400000 };
+    sim_rng a, b;
+    sim_rng_init(&a, 11, 0, 1, (uint64_t)n);
+    sim_rng_init(&b, 12, 0, 1, (uint64_t)n);
+    int fa[16] = { 0 }, fb[16] = { 0 };
+    for (int k = 0; k < N; k++) {
+        int i = sim_choice_argmax(d, n, sd, &a.rng);
+        assert_true(i >= 0 && i < n);
+        fa[i]++;
+        fb[argmax_brute(d, n, sd, &b.rng)]++;
+    }
+    int far_wins = 0;
+    for (int i = 0; i < n; i++) {
+        double p = (fa[i] + fb[i]) / (2.0 * N);
+        double tol = 5 * sqrt(2 * p * (1 - p) / N) + 2.0 / N;
+        if (fabs((fa[i] - fb[i]) / (double)N) > tol)
+            fail_msg("option %d: thinned %d, brute force %d of %d", i, fa[i], fb[i], N);
+        if (d[i] < d[0] - 4 * sd) far_wins += fa[i];
+    }
+    if (must_far) assert_true(far_wins > 0);
+}
+
+static void test_choice_matches_brute_force(void **state)
+{
+    (void)state;
+    const double close[] = { 0, -0.05, -0.1, -0.12, -0.3, -0.45, -0.5, -0.6, -1.0 };
+    check_choice(close, 9, 0.1, 0);
+    /* many far options (4 sd is 0.8 here) that win a few % of the time */
+    double spread[15] = { 0 };
+    for (int i = 1; i < 15; i++) spread[i] = -0.81 - 0.01 * i;
+    check_choice(spread, 15, 0.2, 1);
+    const double one[] = { 5 };
+    check_choice(one, 1, 1.0, 0);
+    const double tie[] = { 1, 2, 2, 0 };
+    sim_rng s;
+    sim_rng_init(&s, 1, 0, 0, 0);
+    assert_int_equal(sim_choice_argmax(tie, 4, 0, &s.rng), 1);
+}
+
 /* ---- random streams ------------------------------------------------------ */
 
 static void draw(uint64_t seed, uint32_t rep, uint32_t purpose, uint64_t ent,
@@ -439,6 +499,7 @@ int main(void)
         cmocka_unit_test(test_queue_empty_pop),
         cmocka_unit_test(test_queue_interleaved_vs_reference),
         cmocka_unit_test(test_engine_dispatch_stale_until_stop),
+        cmocka_unit_test(test_choice_matches_brute_force),
         cmocka_unit_test(test_rng_same_identity_same_stream),
         cmocka_unit_test(test_rng_each_part_changes_stream),
         cmocka_unit_test(test_rng_view_continues),
