@@ -61,10 +61,9 @@ static void need_change(market *m, citizen *c, gsl_rng *r)
 static void leave_to_home(market *m, citizen *c)
 {
     placement_discharge(m, c);
-    home_enter(m, c);
-    c->exit_time = m->now + caseflow_stay_days(m, c, RUNG_HOME, 0);
-    market_schedule(m, c->exit_time, EV_EXIT, (int)(c - m->cit), c->gen);
-    caseflow_schedule_home_review(m, c);
+    if (!m->p->home_aggregate)
+        c->exit_time = m->now + caseflow_stay_days(m, c, RUNG_HOME, 0);
+    home_admit(m, c);
 }
 
 /*

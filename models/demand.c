@@ -17,6 +17,7 @@
 #include "shocks.h"
 
 #define STOCK_KEY_BASE (1ULL << 40)   /* stock citizens' keys sit above arrivals */
+#define CLIMB_KEY_BASE (1ULL << 41)   /* aggregate home users who need housing */
 
 /*
  * Bounds that turn a scenario no run could finish into a failed run with a
@@ -145,6 +146,101 @@ void home_leave(market *m, citizen *c)
 {
     home_accrue(m, c->home);
     m->muni[c->home].home_users--;
+}
+
+/*
+ * Home support in aggregate form (home_support.cases: aggregate).  A user's
+ * stay ends at a constant rate (stays are exponential) and its need grows
+ * at the group's rate times the home factor, so a municipality's users are
+ * counts by group and true level.  At each step (committee meeting, year
+ * end) the users of a cell who ended or deteriorated since the last step
+ * are drawn as binomials; a deteriorated user is reassessed as at a review
+ * and either stays at the next level or needs housing, and only then becomes
+ * a citizen record again.  Cost accrues at the midpoint of the step for the
+ * users who left in it.  What this loses is in the README.
+ */
+void home_admit(market *m, citizen *c)
+{
+    if (!m->p->home_aggregate) {
+        home_enter(m, c);
+        market_schedule(m, c->exit_time, EV_EXIT, (int)(c - m->cit), c->gen);
+        caseflow_schedule_home_review(m, c);
+        return;
+    }
+    municipality *mu = &m->muni[c->home];
+    home_accrue(m, c->home);
+    mu->home_n[c->group][c->true_level]++;
+    mu->home_users++;
+    c->state = CIT_HOME;
+    citizen_release(m, c);
+}
+
+/* A deteriorated user whose need home support no longer meets: a citizen
+ * again, who needs housing from now. */
+static void home_climb(market *m, int muni, int g, int level, double assessed)
+{
+    municipality *mu = &m->muni[muni];
+    uint64_t key = CLIMB_KEY_BASE | mu->n_climbs++;
+    citizen *c = citizen_new(m, muni, ((uint64_t)muni << 48) | key);
+    if (!c) return;
+    c->group = (int8_t)g;
+    c->character = RUNG_HOME;
+    c->true_level = (int8_t)level;
+    c->rung = OT_HOUSING;
+    c->priced_level = (int8_t)demand_clamp_level(m, assessed);
+    c->exit_time = m->now + caseflow_stay_days(m, c, OT_HOUSING, 0);
+    c->wait_start = m->now;
+    placement_try(m, c, 0);
+    placement_wait_events(m, c);
+}
+
+void home_step(market *m, int muni)
+{
+    const params *p = m->p;
+    municipality *mu = &m->muni[muni];
+    double dt = m->now - mu->home_step;
+    if (!p->home_aggregate || dt <= 0) return;
+    mu->home_step = m->now;
+    home_accrue(m, muni);
+    gsl_rng *r = &mu->home_rng.rng;
+    double exit_rate = 1 / (p->home_mean_years * DAYS_PER_YEAR);
+    int left = 0;
+    for (int g = 0; g < p->n_groups; g++) {
+        double det = p->group[g].deterioration_rate * p->home_deterioration_factor /
+                     DAYS_PER_YEAR;
+        /* from the top level down, so a user moved up is not moved twice */
+        for (int l = p->levels - 1; l >= 0; l--) {
+            int n = mu->home_n[g][l];
+            if (n == 0) continue;
+            double up = l < p->levels - 1 ? det : 0, rate = exit_rate + up;
+            unsigned moved = gsl_ran_binomial(r, 1 - exp(-rate * dt), (unsigned)n);
+            if (moved == 0) continue;
+            unsigned ended = up > 0 ? gsl_ran_binomial(r, exit_rate / rate, moved) : moved;
+            mu->home_n[g][l] -= (int)moved;
+            mu->home_users -= (int)moved;
+            left += (int)moved;
+            for (unsigned k = ended; k < moved && !m->error[0]; k++) {
+                /* a review, as for an individual case */
+                m->ya.followups++;
+                mu->acct.admin_cost += p->admin_cost_followup;
+                m->ya.admin_cost += p->admin_cost_followup;
+                double assessed = l + 1 + gsl_ran_gaussian_ziggurat(r, p->assessment_noise_sd);
+                if (assessed - mu->strictness - mu->pressure <= p->home_max_level + 0.5) {
+                    mu->home_n[g][l + 1]++;
+                    mu->home_users++;
+                    left--;
+                } else {
+                    home_climb(m, muni, g, l + 1, assessed);
+                }
+            }
+        }
+    }
+    /* the users who left did so on average halfway through the step */
+    double cost = 0.5 * left * p->home_cost_per_year *
+                  (m->wage / p->wage_per_hour) * dt / DAYS_PER_YEAR;
+    mu->acct.home_cost -= cost;
+    m->ya.home_cost -= cost;
+    m->ya.home_days -= 0.5 * left * dt;
 }
 
 /* ---- onset ------------------------------------------------------------- */
@@ -303,6 +399,7 @@ void demand_meeting(market *m, int muni)
 {
     municipality *mu = &m->muni[muni];
     demand_collect(m, muni);
+    home_step(m, muni);
     while (mu->pending_head >= 0 && !m->error[0]) {
         citizen *c = &m->cit[mu->pending_head];
         mu->pending_head = c->wnext;
@@ -352,9 +449,7 @@ void demand_decide(market *m, citizen *c)
     c->rung = (int8_t)rung;
     c->exit_time = m->now + caseflow_stay_days(m, c, rung, 0);
     if (rung == RUNG_HOME) {
-        home_enter(m, c);
-        market_schedule(m, c->exit_time, EV_EXIT, (int)(c - m->cit), c->gen);
-        caseflow_schedule_home_review(m, c);
+        home_admit(m, c);
         return;
     }
     c->wait_start = m->now;
@@ -451,11 +546,8 @@ void demand_place_stock(market *m)
          * uniform share already served */
         double remaining = caseflow_stay_days(m, c, rung, 1) * gsl_rng_uniform_pos(&r);
         c->exit_time = remaining;
-        int id = order[i];
         if (rung == RUNG_HOME) {
-            home_enter(m, c);
-            market_schedule(m, c->exit_time, EV_EXIT, id, c->gen);
-            caseflow_schedule_home_review(m, c);
+            home_admit(m, c);
             continue;
         }
         c->wait_start = 0;

@@ -26,7 +26,7 @@ enum { EV_SHOCK, EV_YEAR_END, EV_QUARTER, EV_EXIT, EV_FOLLOWUP, EV_WAIT_CHECK,
 
 /* Random-stream purposes (sim_rng_key's third part). */
 enum { RNG_ARRIVALS = 1, RNG_CITIZEN, RNG_POLICY, RNG_STOCK, RNG_MARKET,
-       RNG_QUALITY, RNG_SHOCKS };
+       RNG_QUALITY, RNG_SHOCKS, RNG_HOME };
 
 #define DAYS_PER_YEAR 365.0
 
@@ -52,6 +52,11 @@ citizen *citizen_new(market *m, int muni, uint64_t key);
 void     citizen_release(market *m, citizen *c);
 void     home_accrue(market *m, int muni);
 void     home_enter(market *m, citizen *c);
+/* C starts home support now (exit and reviews scheduled; in aggregate
+ * form C is counted and its record released). */
+void     home_admit(market *m, citizen *c);
+/* Aggregate home support: exits and deteriorations since the last step. */
+void     home_step(market *m, int muni);
 void     home_leave(market *m, citizen *c);
 
 /* placement.c */

@@ -35,17 +35,7 @@ int market_schedule(market *m, double t, int kind, int a, uint32_t tag)
     return 0;
 }
 
-double market_hours(const market *m, int type, int group, int level)
-{
-    const params *p = m->p;
-    return m->hours_scale[type] * p->group[group].cost_multiplier *
-           p->hours_per_week[level] / p->direct_share;
-}
 
-double citizen_hours(const market *m, const citizen *c, const offer *o, int level)
-{
-    return market_hours(m, o->type, o->group, level) * (1 + c->extra);
-}
 
 int market_seller(const market *m, const citizen *c, const offer *o)
 {
@@ -136,6 +126,8 @@ static void municipalities_init(market *m)
                      RNG_ARRIVALS, (uint64_t)i);
         sim_rng_init(&mu->policy, m->seed, (uint32_t)m->replicate,
                      RNG_POLICY, (uint64_t)i);
+        sim_rng_init(&mu->home_rng, m->seed, (uint32_t)m->replicate,
+                     RNG_HOME, (uint64_t)i);
         /* Municipalities differ in rigor and cost sensitivity; draw the
          * difference once per replicate so it is part of the uncertainty. */
         gsl_rng *r = &mu->policy.rng;
@@ -173,6 +165,13 @@ static void hours_scale_init(market *m)
                                (p->wage_per_hour / p->direct_share);
         m->hours_scale[t] = direct_h_year / (DAYS_PER_YEAR / 7.0) / mean_weight;
     }
+    /* market_hours is looked up, not computed: it is asked for every
+     * offer a placement search scores */
+    for (int t = 0; t < N_OFFER_TYPES; t++)
+        for (int g = 0; g < p->n_groups; g++)
+            for (int l = 0; l < p->levels; l++)
+                m->hours_tab[t][g][l] = m->hours_scale[t] * p->group[g].cost_multiplier *
+                                        p->hours_per_week[l] / p->direct_share;
 }
 
 int market_init(market *m, const params *p, const muni_table *mt,
@@ -526,8 +525,12 @@ static void reprice_all(market *m)
 static void year_end(market *m, struct res_set *res, int v, int r)
 {
     const params *p = m->p;
-    /* needs that arose this year count in it, decided or not */
-    for (int i = 0; i < m->mt->n; i++) demand_collect(m, i);
+    /* needs that arose this year count in it, decided or not; aggregate
+     * home support is moved on to the year end */
+    for (int i = 0; i < m->mt->n; i++) {
+        demand_collect(m, i);
+        home_step(m, i);
+    }
     accrue_everything(m);
     market_check_invariants(m);
     offers_close_accounts(m);

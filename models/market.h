@@ -141,6 +141,12 @@ typedef struct municipality {
     int      waiting;       /* citizens waiting now */
     int      home_users;    /* citizens in home support now */
     double   home_until;    /* home-support cost accrued up to here */
+    /* aggregate home support: users by group and true need level, moved
+     * on at each step (demand.c), and the stream that moves them */
+    int32_t  home_n[MAX_GROUPS][MAX_LEVELS];
+    double   home_step;     /* time of the last step */
+    uint64_t n_climbs;      /* users who left home support for housing */
+    sim_rng  home_rng;
     double   spend_last;    /* last year's spending on places and home support */
 } municipality;
 
@@ -219,6 +225,7 @@ typedef struct market {
     int       year;         /* 0-based simulated year */
     double    wage, fixed_index, cost_index, cost_index_last;
     double    hours_scale[N_OFFER_TYPES];  /* direct h/week per need unit */
+    double    hours_tab[N_OFFER_TYPES][MAX_GROUPS][MAX_LEVELS];  /* market_hours */
     /* expected need-level distribution and mean need weight by type, group */
     double    level_p[N_RUNGS][MAX_GROUPS][MAX_LEVELS];
     double    mean_weight[N_RUNGS][MAX_GROUPS];
@@ -254,6 +261,19 @@ typedef struct market {
     char      error[256];   /* set when an invariant fails */
 } market;
 
+/* Attendance hours per week a citizen of group G at level L needs in type T
+ * (zero until the stock has set the scale, market_init). */
+static inline double market_hours(const market *m, int type, int group, int level)
+{
+    return m->hours_tab[type][group][level];
+}
+/* The same for citizen C in offer O at LEVEL, with C's own cost factor. */
+static inline double citizen_hours(const market *m, const citizen *c,
+                                   const offer *o, int level)
+{
+    return market_hours(m, o->type, o->group, level) * (1 + c->extra);
+}
+
 /*
  * Run replicate R of the market under P on municipality table MT, writing
  * the KPIs of every year into slot (V, R) of RES.  Returns 0, or -1 with
@@ -271,10 +291,7 @@ void   market_free(market *m);
 /* The year-end invariant checks (accounts balance, occupancy, capacity,
  * waiting lists, every amount finite); 0, or -1 with m->error set. */
 int    market_check_invariants(market *m);
-/* Attendance hours per week a citizen of group G at level L needs in type T. */
-double market_hours(const market *m, int type, int group, int level);
-/* The same for citizen C in offer O at LEVEL, with C's own cost factor. */
-double citizen_hours(const market *m, const citizen *c, const offer *o, int level);
+
 /* Accrue payments of a placed citizen up to now (the one place money moves). */
 void   market_pay(market *m, citizen *c);
 /* Accrue an offer's costs and resident days up to now. */

@@ -71,6 +71,7 @@ const cfg_key params_table[] = {
     R("home_support.deterioration_factor", 0.25, 0, 10, "factor", "A", "multiplies the group's deterioration rate for citizens in home support"),
     R("home_support.escalated_share", 0.5, 0, 1, "share", "A", "starting stock: share of home-support users' deteriorations that have led to housing (calibrated so volume is stationary)"),
     R("home_support.level_shift", -3, -10, 10, "levels", "A", "need level at onset of a home-support need relative to the group's"),
+    E("home_support.cases", "individual", "individual|aggregate", "A", "home-support users as individual cases, or counted by municipality, group and need level and moved on at each committee meeting (faster; see the README for what it loses)"),
 
     B("groups.*.narrow", 0, "A", "narrow, highly specialised group: needs a specialised offer"),
     RQ("groups.*.incidence_temporary", 0, 1000, "per 10,000 adults/year", "A", "new needs of temporary (SEL 107) character"),
@@ -496,6 +497,7 @@ int params_load(const cfg *c, params *p, cfg_error *err)
     p->home_level_shift = cfg_real(c, "home_support.level_shift");
     p->home_deterioration_factor = cfg_real(c, "home_support.deterioration_factor");
     p->home_escalated_share = cfg_real(c, "home_support.escalated_share");
+    p->home_aggregate = strcmp(cfg_text(c, "home_support.cases"), "aggregate") == 0;
 
     if (load_groups(c, p, err) || load_types(c, p, err)) return -1;
 

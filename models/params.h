@@ -129,6 +129,7 @@ typedef struct params {
     /* home support (untraded) */
     double   home_cost_per_year, home_mean_years, home_level_shift,
              home_deterioration_factor, home_escalated_share;
+    int      home_aggregate;   /* home support counted, not as citizens */
     /* entities */
     int          n_groups;
     group_params group[MAX_GROUPS];

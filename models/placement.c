@@ -156,7 +156,9 @@ static int candidates(market *m, const citizen *c, int mismatch,
     const params *p = m->p;
     const municipality *mu = &m->muni[c->home];
     int home_region = m->mt->m[c->home].region;
-    double ref = p->type[c->rung].full_cost * m->cost_index / DAYS_PER_YEAR;
+    /* price counts relative to the type's full cost per day */
+    double per_price = mu->cost_sensitivity /
+                       (p->type[c->rung].full_cost * m->cost_index / DAYS_PER_YEAR);
     int n = 0;
     for (int g = 0; g < p->n_groups; g++) {
         if (mismatch ? g == c->group : g != c->group) continue;
@@ -191,7 +193,7 @@ static int candidates(market *m, const citizen *c, int mismatch,
                 for (int t = 0; t < n_tried; t++) seen |= tried[t] == id;
                 if (seen) continue;
                 double u = tier == TIER_OWN ? 1e9 : 0;
-                u -= mu->cost_sensitivity * placement_price(m, c, o) / ref;
+                u -= per_price * placement_price(m, c, o);
                 u -= p->tier_penalty[tier];
                 if (reg->preference) u += reg->preference(m, c, o);
                 if (u == -INFINITY) continue;

@@ -302,6 +302,10 @@ static void test_choice_matches_brute_force(void **state)
     double spread[15] = { 0 };
     for (int i = 1; i < 15; i++) spread[i] = -0.81 - 0.01 * i;
     check_choice(spread, 15, 0.2, 1);
+    /* every band one sd below the top holds a few options */
+    double bands[16];
+    for (int i = 0; i < 16; i++) bands[i] = -0.035 * i;
+    check_choice(bands, 16, 0.1, 0);
     const double one[] = { 5 };
     check_choice(one, 1, 1.0, 0);
     const double tie[] = { 1, 2, 2, 0 };
