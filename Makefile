@@ -71,11 +71,15 @@ run: $(BUILD)/placesim
 test: $(BUILD)/placesim $(TEST_BIN)
 	@BUILD=$(BUILD) bash tests/run.sh
 
-bench: $(BUILD)/placesim $(BUILD)/tests/bench_load
+bench: $(BUILD)/placesim $(BUILD)/tests/bench_load $(BUILD)/tests/bench_phold
 	@BUILD=$(BUILD) bash tests/bench.sh
 
-# Not a test_* program: built for the bench only.
+# Not test_* programs: built for the bench only.
 $(BUILD)/tests/bench_load: tests/bench_load.c $(BUILD)/libplacesim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libplacesim.a $(LDLIBS)
+
+$(BUILD)/tests/bench_phold: tests/bench_phold.c tests/phold.h $(BUILD)/libplacesim.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libplacesim.a $(LDLIBS)
 
