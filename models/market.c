@@ -185,6 +185,7 @@ int market_init(market *m, const params *p, const muni_table *mt,
     m->wage = p->wage_per_hour;
     m->fixed_index = m->cost_index = m->cost_index_last = 1.0;
     m->free_cit = -1;
+    m->price_epoch = 1;   /* floors start stale (epoch 0) */
     if (regime_assign(m)) return -1;
     /* a day per bucket: a few hundred events at the Danish scale */
     if (sim_engine_init(&m->eng, m, 1.0)) goto oom;
@@ -208,6 +209,7 @@ int market_init(market *m, const params *p, const muni_table *mt,
         /* tariffs were set on empty offers: averages now see residents */
         if (regime_of(m, o->type, o->group) != &regime_drg) takst_refresh_average(m, o);
     }
+    m->price_epoch++;
     regimes_year_lumps(m);
     for (int i = 0; i < m->n_cit; i++)
         if (m->cit[i].state == CIT_PLACED) placement_reprice(m, &m->cit[i]);
@@ -506,6 +508,7 @@ static void owner_frames(market *m)
 void regimes_year_start(market *m)
 {
     for (int i = 0; i < m->n_regimes; i++) m->regimes[i]->year_start(m, m->year);
+    m->price_epoch++;   /* placement searches' price floors are stale */
 }
 
 /* The year's lump payments, which depend on who is placed. */

@@ -248,6 +248,11 @@ typedef struct market {
     } avail[N_OFFER_TYPES][MAX_GROUPS][MAX_REGIONS];
 
     int32_t  *cand_id; double *cand_d; int cand_cap;  /* a search's candidates */
+    /* price floors by segment and region for bounding a search (placement.c),
+     * valid while floor_epoch matches price_epoch, which moves whenever
+     * tariffs may have */
+    struct price_floor { double a, b; } floor[N_OFFER_TYPES][MAX_GROUPS][MAX_REGIONS];
+    uint64_t  floor_epoch[N_OFFER_TYPES][MAX_GROUPS], price_epoch;
 
     year_acct ya;
     double    base_mix_tl[N_OFFER_TYPES][MAX_LEVELS];  /* base-year case mix */

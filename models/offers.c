@@ -93,6 +93,7 @@ int offers_add(market *m, int type, int group, int owner_kind, int owner,
     o->capacity = capacity;
     o->status = OFFER_OPEN;
     o->avail_pos = o->residents = -1;
+    m->price_epoch++;   /* a new offer: search floors are stale */
     if (offers_room_changed(m, o)) return -1;
     o->fixed_per_place = offers_fixed_per_place(m, type, group);
     o->accrued_until = m->now;

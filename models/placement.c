@@ -141,77 +141,193 @@ static int declines(market *m, citizen *c, const offer *o, gsl_rng *r)
     return 1;
 }
 
+/* ---- search --------------------------------------------------------------- */
+
+/* One search for citizen C: the segments allowed, the offers TRIED (they
+ * declined), and what a score needs. */
+typedef struct search {
+    market        *m;
+    const citizen *c;
+    int            mismatch, own_only, n_tried, home_region;
+    const int     *tried;
+    double         per_price;   /* utility per DKK/day: cost sensitivity / full cost */
+    /* the availability list being scored */
+    const struct avail_list *list;
+    const regime_ops *reg;
+    int            region;
+} search;
+
 /*
- * The candidates of one search: the offers with room in the segments
- * allowed, from the availability index, minus those already TRIED, each
- * with its score before taste (u = d + sd * z, z standard normal).  Own
- * offers score 1e9 above any other; the others trade price (relative to the
- * type's cost) against the buyer's dislike of the seller's tier.  OWN_ONLY
- * collects only the buyer's own offers.  Returns how many, or -1 when out
- * of memory.
+ * The score before taste (u = d + sd * z, z standard normal) of offer ID
+ * for the search's citizen, or -INFINITY when it is not an option (no room
+ * for this buyer, already tried, ruled out by the regime, not own in an
+ * own-only search).  Own offers score 1e9 above any other; the others trade
+ * price (relative to the type's cost) against the buyer's dislike of the
+ * seller's tier and of another region.
  */
-static int candidates(market *m, const citizen *c, int mismatch,
-                      const int *tried, int n_tried, int own_only)
+static double score_of(const search *s, int id)
 {
+    market *m = s->m;
     const params *p = m->p;
-    const municipality *mu = &m->muni[c->home];
-    int home_region = m->mt->m[c->home].region;
-    /* price counts relative to the type's full cost per day */
-    double per_price = mu->cost_sensitivity /
-                       (p->type[c->rung].full_cost * m->cost_index / DAYS_PER_YEAR);
-    int n = 0;
-    for (int g = 0; g < p->n_groups; g++) {
-        if (mismatch ? g == c->group : g != c->group) continue;
-        if (mismatch && p->group[g].narrow && !p->group[c->group].narrow)
-            continue;   /* specialised places are not spent on broad needs */
-        const regime_ops *reg = regime_of(m, c->rung, g);
-        for (int region = 0; region < m->mt->n_regions; region++) {
-            /* own offers are in the owner's region */
-            if (own_only && region != home_region) continue;
-            const struct avail_list *l = &m->avail[c->rung][g][region];
-            if (n + l->n > m->cand_cap) {
-                int cap = 2 * (n + l->n) + 64;
-                int32_t *id = realloc(m->cand_id, (size_t)cap * sizeof *id);
-                if (id) m->cand_id = id;
-                double *d = realloc(m->cand_d, (size_t)cap * sizeof *d);
-                if (d) m->cand_d = d;
-                if (!id || !d) {
-                    market_fail(m, "out of memory searching for a place");
-                    return -1;
-                }
-                m->cand_cap = cap;
-            }
-            for (int k = 0; k < l->n; k++) {
-                int id = l->id[k];
-                const offer *o = &m->offers[id];
-                /* offers are scattered: ask for the ones a few steps on */
-                if (k + 4 < l->n) __builtin_prefetch(&m->offers[l->id[k + 4]]);
-                int tier = tier_of(m, c, o);
-                if (own_only && tier != TIER_OWN) continue;
-                if (!has_room_for(m, c, o)) continue;
-                int seen = 0;
-                for (int t = 0; t < n_tried; t++) seen |= tried[t] == id;
-                if (seen) continue;
-                double u = tier == TIER_OWN ? 1e9 : 0;
-                u -= per_price * placement_price(m, c, o);
-                u -= p->tier_penalty[tier];
-                if (reg->preference) u += reg->preference(m, c, o);
-                if (u == -INFINITY) continue;
-                if (region != home_region) u -= p->tier_penalty[4];
-                m->cand_id[n] = id;
-                m->cand_d[n++] = u;
-            }
+    const citizen *c = s->c;
+    const offer *o = &m->offers[id];
+    int tier = tier_of(m, c, o);
+    if (s->own_only && tier != TIER_OWN) return -INFINITY;
+    if (!has_room_for(m, c, o)) return -INFINITY;
+    for (int t = 0; t < s->n_tried; t++)
+        if (s->tried[t] == id) return -INFINITY;
+    double u = tier == TIER_OWN ? 1e9 : 0;
+    u -= s->per_price * placement_price(m, c, o);
+    u -= p->tier_penalty[tier];
+    if (s->reg->preference) u += s->reg->preference(m, c, o);
+    if (u == -INFINITY) return u;
+    if (s->region != s->home_region) u -= p->tier_penalty[4];
+    return u;
+}
+
+static double score_of_member(void *ctx, int k)
+{
+    const search *s = ctx;
+    return score_of(s, s->list->id[k]);
+}
+
+/* Append the options of the current list to the candidate arrays from N;
+ * the new count, or -1 when out of memory. */
+static int collect_list(search *s, int n)
+{
+    market *m = s->m;
+    const struct avail_list *l = s->list;
+    if (n + l->n > m->cand_cap) {
+        int cap = 2 * (n + l->n) + 64;
+        int32_t *id = realloc(m->cand_id, (size_t)cap * sizeof *id);
+        if (id) m->cand_id = id;
+        double *d = realloc(m->cand_d, (size_t)cap * sizeof *d);
+        if (d) m->cand_d = d;
+        if (!id || !d) {
+            market_fail(m, "out of memory searching for a place");
+            return -1;
         }
+        m->cand_cap = cap;
+    }
+    for (int k = 0; k < l->n; k++) {
+        /* offers are scattered: ask for the ones a few steps on */
+        if (k + 4 < l->n) __builtin_prefetch(&m->offers[l->id[k + 4]]);
+        double u = score_of(s, l->id[k]);
+        if (u == -INFINITY) continue;
+        m->cand_id[n] = l->id[k];
+        m->cand_d[n++] = u;
     }
     return n;
 }
 
+/*
+ * Price floors by segment and region: every open offer's daily price is at
+ * least a + b * x for the citizen's priced hours x (the regime's
+ * price_floor), so a list's best score is bounded without looking at its
+ * offers.  Rebuilt when prices may have moved (m->price_epoch).
+ */
+static void floors_refresh(market *m, int type, int group)
+{
+    struct price_floor *f = m->floor[type][group];
+    const regime_ops *reg = regime_of(m, type, group);
+    for (int r = 0; r < MAX_REGIONS; r++) f[r] = (struct price_floor){ INFINITY, INFINITY };
+    for (int k = 0; k < m->seg_n[type][group]; k++) {
+        const offer *o = &m->offers[m->seg_offers[type][group][k]];
+        if (o->status != OFFER_OPEN) continue;
+        double a, b;
+        reg->price_floor(m, o, &a, &b);
+        f[o->region].a = fmin(f[o->region].a, a);
+        f[o->region].b = fmin(f[o->region].b, b);
+    }
+    m->floor_epoch[type][group] = m->price_epoch;
+}
+
+/* The highest score any non-own offer of list (type S->c->rung, GROUP,
+ * REGION) could have for the search's citizen, or +INFINITY if the regime
+ * gives no floor. */
+static double list_upper(search *s, int group, int region)
+{
+    market *m = s->m;
+    const params *p = m->p;
+    const citizen *c = s->c;
+    const regime_ops *reg = regime_of(m, c->rung, group);
+    if (!reg->price_floor || reg->preference) return INFINITY;
+    if (m->floor_epoch[c->rung][group] != m->price_epoch) floors_refresh(m, c->rung, group);
+    const struct price_floor *f = &m->floor[c->rung][group][region];
+    if (!(f->a < INFINITY)) return -INFINITY;        /* no open offer there */
+    double x = market_hours(m, c->rung, group, c->priced_level) * (1 + c->extra) *
+               (1 + c->addons * p->addon_size);
+    double price = (f->a + f->b * x) * (c->mismatched ? 1 + p->mismatch_premium : 1);
+    double pen = fmin(p->tier_penalty[TIER_REGION_MUNICIPAL],
+                      fmin(p->tier_penalty[TIER_REGIONAL], p->tier_penalty[TIER_PRIVATE]));
+    if (region != s->home_region) pen += p->tier_penalty[4];
+    double u = -s->per_price * price - pen;
+    return u + 1e-9 * (fabs(u) + 1);   /* rounding: the bound must hold */
+}
+
+/*
+ * The best option of the search (its offer id), or -1.  The search goes
+ * list by list (segment and region), highest bound first.  A list whose
+ * best possible score is well below the best so far is thinned without
+ * scoring most of its offers (sim_choice_fold_bounded); the others are
+ * scored in full and folded in.  The law of the winner is that of scoring
+ * every offer and drawing a taste for each.
+ */
 static int best_offer(market *m, const citizen *c, int mismatch, gsl_rng *r,
                       const int *tried, int n_tried, int own_only)
 {
-    int n = candidates(m, c, mismatch, tried, n_tried, own_only);
-    if (n <= 0) return -1;
-    return m->cand_id[sim_choice_argmax(m->cand_d, n, m->p->preference_noise, r)];
+    const params *p = m->p;
+    search s = { .m = m, .c = c, .mismatch = mismatch, .own_only = own_only,
+                 .n_tried = n_tried, .tried = tried,
+                 .home_region = m->mt->m[c->home].region };
+    s.per_price = m->muni[c->home].cost_sensitivity /
+                  (p->type[c->rung].full_cost * m->cost_index / DAYS_PER_YEAR);
+    double sd = p->preference_noise;
+    /* the lists of the search, with their bounds */
+    struct { double upper; int group, region; } list[MAX_GROUPS * MAX_REGIONS];
+    int n_lists = 0;
+    for (int g = 0; g < p->n_groups; g++) {
+        if (mismatch ? g == c->group : g != c->group) continue;
+        if (mismatch && p->group[g].narrow && !p->group[c->group].narrow)
+            continue;   /* specialised places are not spent on broad needs */
+        for (int region = 0; region < m->mt->n_regions; region++) {
+            /* own offers are in the owner's region */
+            if (own_only && region != s.home_region) continue;
+            if (m->avail[c->rung][g][region].n == 0) continue;
+            double up = own_only || !(sd > 0) ? INFINITY : list_upper(&s, g, region);
+            if (up == -INFINITY) continue;
+            int i = n_lists++;           /* insertion: highest bound first */
+            while (i > 0 && list[i - 1].upper < up) { list[i] = list[i - 1]; i--; }
+            list[i].upper = up;
+            list[i].group = g;
+            list[i].region = region;
+        }
+    }
+    int best = -1, n = 0;
+    double B = -INFINITY;
+    for (int i = 0; i < n_lists; i++) {
+        s.list = &m->avail[c->rung][list[i].group][list[i].region];
+        s.reg = regime_of(m, c->rung, list[i].group);
+        s.region = list[i].region;
+        if (sd > 0 && B > -INFINITY && list[i].upper < INFINITY &&
+            sim_choice_chance(B, list[i].upper, sd) < 0.25) {
+            int k = sim_choice_fold_bounded(s.list->n, list[i].upper, sd, &B,
+                                            score_of_member, &s, r);
+            if (k >= 0) best = s.list->id[k];
+            continue;
+        }
+        if (!(sd > 0)) {                 /* no taste: gather, then the first top */
+            if ((n = collect_list(&s, n)) < 0) return -1;
+            continue;
+        }
+        int got = collect_list(&s, 0);
+        if (got < 0) return -1;
+        if (got == 0) continue;
+        int k = sim_choice_fold(m->cand_d, got, sd, &B, r);
+        if (k >= 0) best = m->cand_id[k];
+    }
+    if (!(sd > 0) && n > 0) best = m->cand_id[sim_choice_argmax(m->cand_d, n, sd, r)];
+    return best;
 }
 
 /*

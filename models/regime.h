@@ -40,6 +40,10 @@ typedef struct regime_ops {
     /* The parts of daily_price(C, O), adding up to it (N_PARTS values). */
     void   (*price_parts)(const market *m, const citizen *c, const offer *o,
                           double *parts);
+    /* Optional: a and b such that daily_price(C, O) >= a + b * x for every
+     * citizen C, x = C's priced hours in O times (1 + add-ons); lets a
+     * placement search bound a group of offers without pricing each. */
+    void   (*price_floor)(const market *m, const offer *o, double *a, double *b);
     /* C has just been placed in O (contracts attach here). */
     void   (*on_place)(market *m, citizen *c, const offer *o);
     int      negotiates;   /* add-ons and contested grades at follow-ups */

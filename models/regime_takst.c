@@ -141,6 +141,19 @@ double takst_price(const market *m, const citizen *c, const offer *o)
     return o->basic_day + service * (1 + c->addons * m->p->addon_size);
 }
 
+/* takst_price is basic + hour x (priced hours) x (1 + add-ons), or with one
+ * average tariff at least the average. */
+static void takst_price_floor(const market *m, const offer *o, double *a, double *b)
+{
+    if (m->p->tariff == TARIFF_AVERAGE) {
+        *a = o->average_day >= o->basic_day ? o->average_day : -INFINITY;
+        *b = 0;
+    } else {
+        *a = o->basic_day;
+        *b = o->hour_day;
+    }
+}
+
 void takst_settle(market *m, offer *o)
 {
     const params *p = m->p;
@@ -167,5 +180,6 @@ const regime_ops regime_takst = {
     .daily_price = takst_price,
     .price_parts = takst_price_parts,
     .year_end = takst_year_end,
+    .price_floor = takst_price_floor,
     .negotiates = 1,
 };

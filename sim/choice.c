@@ -6,15 +6,18 @@
  * Q the normal's upper tail), and if it does, its value (the normal's tail
  * above B).  An option's value is never needed otherwise.
  *
- * The options are taken in bands of one sd below the top score.  The top
- * band gets a full draw each (a draw is cheaper than Q).  In each lower
- * band the chance of beating B is at most qmax = Q((B - band's top) / sd),
- * since B only grows; the options that do are found by thinning a
- * Bernoulli process: skip a geometric number of the band's options at rate
- * qmax, accept the one landed on with probability Q(t) / qmax.  Each option
- * thus beats B with exactly its own probability, independently of the
- * others, and a band two sd down costs a few per cent of a draw per option.
- * The order (bands, then index) depends on the scores only, never on draws.
+ * Thinning: when every option of a group beats B with probability at most
+ * qmax (true when their scores are at most some U: qmax = Q((B - U) / sd),
+ * and B only grows), the ones that do are found by skipping a geometric
+ * number of the group at rate qmax and accepting the one landed on with
+ * probability Q(t) / qmax.  Each option thus beats B with exactly its own
+ * probability, independently of the others, and only the options landed on
+ * are looked at.
+ *
+ * A batch of known scores is taken in bands of one sd below its top score:
+ * the top band gets a full draw each (a draw is cheaper than Q), each lower
+ * band is thinned with its own top as the bound.  The order (bands, then
+ * index) depends on the scores only, never on draws.
  */
 #include <assert.h>
 #include <math.h>
@@ -24,42 +27,83 @@
 
 #define BANDS 6              /* 0..4 sd below the top, and the rest */
 
+double sim_choice_chance(double B, double upper, double sd)
+{
+    return gsl_cdf_ugaussian_Q((B - upper) / sd);
+}
+
+/* Option with score D beats *B (it was landed on with rate QMAX): accept
+ * with probability Q(t) / qmax and draw its taste above t.  1 if it won. */
+static int try_beat(double d, double qmax, double sd, double *B, gsl_rng *r)
+{
+    double t = (*B - d) / sd;
+    if (!(gsl_rng_uniform(r) * qmax < gsl_cdf_ugaussian_Q(t))) return 0;
+    double z;                            /* its taste, from the tail above t */
+    if (t > 0) z = gsl_ran_gaussian_tail(r, t, 1.0);
+    else do z = gsl_ran_gaussian_ziggurat(r, 1.0); while (z <= t);
+    *B = d + sd * z;
+    return 1;
+}
+
+/* Members passed over before the next one is landed on, at rate QMAX
+ * (LOG_MISS = log(1 - qmax)); may be huge. */
+static double geometric_skip(double qmax, double log_miss, gsl_rng *r)
+{
+    return qmax >= 1 ? 0 : floor(log(gsl_rng_uniform_pos(r)) / log_miss);
+}
+
 static inline int band_of(double top, double d, double inv_sd)
 {
     double b = (top - d) * inv_sd;
     return b < BANDS - 1 ? (int)b : BANDS - 1;
 }
 
-/* Thin band K of the options: every option of it beats *B with its own
- * probability; *best and *B follow the winners. */
-static void thin_band(const double *d, int n, double sd, double top, int k,
-                      int members, double band_top, double *B, int *best,
-                      gsl_rng *r)
+/* Thin band K of the batch (MEMBERS options, all at most BAND_TOP). */
+static int thin_band(const double *d, int n, double sd, double top, int k,
+                     int members, double band_top, double *B, gsl_rng *r)
 {
     double inv_sd = 1 / sd;
-    double qmax = gsl_cdf_ugaussian_Q((*B - band_top) * inv_sd);
+    double qmax = sim_choice_chance(*B, band_top, sd);
     double log_miss = log1p(-qmax);      /* 0 when qmax is below 1e-16 */
-    int i = 0, seen = 0;                 /* position; members passed */
+    int i = 0, seen = 0, best = -1;      /* position; members passed */
     while (qmax > 0 && log_miss < 0) {
-        /* members passed over before the next one landed on */
-        double skip = qmax >= 1 ? 0 : floor(log(gsl_rng_uniform_pos(r)) / log_miss);
-        if (!(skip < members - seen)) return;
+        double skip = geometric_skip(qmax, log_miss, r);
+        if (!(skip < members - seen)) break;
         for (long left = (long)skip + 1; i < n; i++) {
             if (band_of(top, d[i], inv_sd) != k) continue;
             seen++;
             if (--left == 0) break;
         }
         assert(i < n);       /* skip < members - seen: it landed */
-        double t = (*B - d[i]) * inv_sd;
-        if (gsl_rng_uniform(r) * qmax < gsl_cdf_ugaussian_Q(t)) {
-            double z;                     /* its taste, from the tail above t */
-            if (t > 0) z = gsl_ran_gaussian_tail(r, t, 1.0);
-            else do z = gsl_ran_gaussian_ziggurat(r, 1.0); while (z <= t);
-            *B = d[i] + sd * z;
-            *best = i;
-        }
+        if (try_beat(d[i], qmax, sd, B, r)) best = i;
         i++;
     }
+    return best;
+}
+
+int sim_choice_fold(const double *d, int n, double sd, double *B, gsl_rng *r)
+{
+    double top = d[0], inv_sd = 1 / sd;
+    for (int i = 1; i < n; i++) top = fmax(top, d[i]);
+    int members[BANDS] = { 0 }, best = -1;
+    double band_top[BANDS];
+    for (int k = 0; k < BANDS; k++) band_top[k] = -INFINITY;
+    for (int i = 0; i < n; i++) {
+        int k = band_of(top, d[i], inv_sd);
+        if (k > 0) {
+            members[k]++;
+            band_top[k] = fmax(band_top[k], d[i]);
+            continue;
+        }
+        double u = d[i] + sd * gsl_ran_gaussian_ziggurat(r, 1.0);
+        if (u > *B) { *B = u; best = i; }
+    }
+    for (int k = 1; k < BANDS; k++)
+        if (members[k]) {
+            int b = thin_band(d, n, sd, top, k, members[k], band_top[k], B, r);
+            if (b >= 0) best = b;
+        }
+    return best;
 }
 
 int sim_choice_argmax(const double *d, int n, double sd, gsl_rng *r)
@@ -70,24 +114,23 @@ int sim_choice_argmax(const double *d, int n, double sd, gsl_rng *r)
             if (d[i] > d[best]) best = i;
         return best;
     }
-    double top = d[0], inv_sd = 1 / sd;
-    for (int i = 1; i < n; i++) top = fmax(top, d[i]);
-    int members[BANDS] = { 0 };
-    double band_top[BANDS];
-    for (int k = 0; k < BANDS; k++) band_top[k] = -INFINITY;
     double B = -INFINITY;
-    for (int i = 0; i < n; i++) {
-        int k = band_of(top, d[i], inv_sd);
-        if (k > 0) {
-            members[k]++;
-            band_top[k] = fmax(band_top[k], d[i]);
-            continue;
-        }
-        double u = d[i] + sd * gsl_ran_gaussian_ziggurat(r, 1.0);
-        if (u > B) { B = u; best = i; }
+    return sim_choice_fold(d, n, sd, &B, r);
+}
+
+int sim_choice_fold_bounded(int n, double upper, double sd, double *B,
+                            double (*score)(void *ctx, int j), void *ctx,
+                            gsl_rng *r)
+{
+    double qmax = sim_choice_chance(*B, upper, sd);
+    double log_miss = log1p(-qmax);
+    int best = -1;
+    for (double j = -1; qmax > 0 && log_miss < 0;) {
+        j += geometric_skip(qmax, log_miss, r) + 1;
+        if (!(j < n)) break;
+        double d = score(ctx, (int)j);
+        assert(d <= upper);
+        if (d > -INFINITY && try_beat(d, qmax, sd, B, r)) best = (int)j;
     }
-    for (int k = 1; k < BANDS; k++)
-        if (members[k])
-            thin_band(d, n, sd, top, k, members[k], band_top[k], &B, &best, r);
     return best;
 }

@@ -293,6 +293,49 @@ static void check_choice(const double *d, int n, double sd, int must_far)
     if (must_far) assert_true(far_wins > 0);
 }
 
+/* Options scored on demand for sim_choice_fold_bounded; counts the calls. */
+typedef struct lazy { const double *d; int calls; } lazy;
+
+static double lazy_score(void *ctx, int j)
+{
+    lazy *z = ctx;
+    z->calls++;
+    return z->d[j];
+}
+
+/* A search in two batches, the second bounded and scored lazily, picks
+ * each option as often as brute force over all of them, and scores only a
+ * fraction of the bounded batch. */
+static void test_choice_bounded_batch(void **state)
+{
+    (void)state;
+    enum { N = 300000, FIRST = 3, REST = 40 };
+    double d[FIRST + REST] = { 0, -0.05, -0.2 };
+    for (int i = 0; i < REST; i++) d[FIRST + i] = -0.25 - 0.005 * i;
+    d[FIRST + 7] = -INFINITY;            /* not an option after all */
+    sim_rng a, b;
+    sim_rng_init(&a, 21, 0, 1, 0);
+    sim_rng_init(&b, 22, 0, 1, 0);
+    int fa[FIRST + REST] = { 0 }, fb[FIRST + REST] = { 0 };
+    lazy z = { d + FIRST, 0 };
+    for (int k = 0; k < N; k++) {
+        double B = -INFINITY;
+        int w = sim_choice_fold(d, FIRST, 0.1, &B, &a.rng);
+        int v = sim_choice_fold_bounded(REST, -0.25, 0.1, &B, lazy_score, &z, &a.rng);
+        fa[v >= 0 ? FIRST + v : w]++;
+        fb[argmax_brute(d, FIRST + REST, 0.1, &b.rng)]++;
+    }
+    for (int i = 0; i < FIRST + REST; i++) {
+        double p = (fa[i] + fb[i]) / (2.0 * N);
+        double tol = 5 * sqrt(2 * p * (1 - p) / N) + 2.0 / N;
+        if (fabs((fa[i] - fb[i]) / (double)N) > tol)
+            fail_msg("option %d: bounded %d, brute force %d of %d", i, fa[i], fb[i], N);
+    }
+    assert_int_equal(fa[FIRST + 7], 0);
+    /* the bounded batch was scored far less than once per option */
+    assert_true(z.calls < N * REST / 4);
+}
+
 static void test_choice_matches_brute_force(void **state)
 {
     (void)state;
@@ -504,6 +547,7 @@ int main(void)
         cmocka_unit_test(test_queue_interleaved_vs_reference),
         cmocka_unit_test(test_engine_dispatch_stale_until_stop),
         cmocka_unit_test(test_choice_matches_brute_force),
+        cmocka_unit_test(test_choice_bounded_batch),
         cmocka_unit_test(test_rng_same_identity_same_stream),
         cmocka_unit_test(test_rng_each_part_changes_stream),
         cmocka_unit_test(test_rng_view_continues),
