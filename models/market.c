@@ -234,7 +234,8 @@ void market_free(market *m)
     for (int t = 0; t < N_OFFER_TYPES; t++)
         for (int g = 0; g < MAX_GROUPS; g++) {
             free(m->seg_offers[t][g]);
-            for (int r = 0; r < MAX_REGIONS; r++) free(m->avail[t][g][r].id);
+            for (int r = 0; r < MAX_REGIONS; r++)
+                for (int k = 0; k < N_OWNERS; k++) free(m->avail[t][g][r][k].id);
         }
 }
 

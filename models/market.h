@@ -239,19 +239,20 @@ typedef struct market {
     wait_list wait[N_OFFER_TYPES][MAX_GROUPS];
     int32_t  *seg_offers[N_OFFER_TYPES][MAX_GROUPS];  /* offer ids by segment */
     int       seg_n[N_OFFER_TYPES][MAX_GROUPS], seg_cap[N_OFFER_TYPES][MAX_GROUPS];
-    /* The availability index: open offers with a free place, by segment
-     * and region, and their free places (offers_room_changed keeps it). */
+    /* The availability index: open offers with a free place, by segment,
+     * region and kind of owner, and their free places (offers_room_changed
+     * keeps it). */
     struct avail_list {
         int32_t *id;
         int      n, cap;
         int      free_places;
-    } avail[N_OFFER_TYPES][MAX_GROUPS][MAX_REGIONS];
+    } avail[N_OFFER_TYPES][MAX_GROUPS][MAX_REGIONS][N_OWNERS];
 
     int32_t  *cand_id; double *cand_d; int cand_cap;  /* a search's candidates */
     /* price floors by segment and region for bounding a search (placement.c),
      * valid while floor_epoch matches price_epoch, which moves whenever
      * tariffs may have */
-    struct price_floor { double a, b; } floor[N_OFFER_TYPES][MAX_GROUPS][MAX_REGIONS];
+    struct price_floor { double a, b; } floor[N_OFFER_TYPES][MAX_GROUPS][MAX_REGIONS][N_OWNERS];
     uint64_t  floor_epoch[N_OFFER_TYPES][MAX_GROUPS], price_epoch;
 
     year_acct ya;
@@ -307,7 +308,9 @@ int    market_seller(const market *m, const citizen *c, const offer *o);
 static inline int market_free_places(const market *m, int type, int group,
                                      int region)
 {
-    return m->avail[type][group][region].free_places;
+    int n = 0;
+    for (int k = 0; k < N_OWNERS; k++) n += m->avail[type][group][region][k].free_places;
+    return n;
 }
 int    market_schedule(market *m, double t, int kind, int a, uint32_t tag);
 void   market_fail(market *m, const char *fmt, ...)

@@ -38,14 +38,14 @@ static int segment_append(market *m, int type, int group, int id)
 }
 
 /*
- * The availability index lists, for each segment and region, the open
- * offers with a free place, so that a placement looks only at those.  An
+ * The availability index lists, for each segment, region and kind of
+ * owner, the open offers with a free place, so that a placement looks only at those.  An
  * offer's place in its list is kept in the offer (swap-remove), and the
  * list's free places are the sum of its offers' room.
  */
 int offers_room_changed(market *m, offer *o)
 {
-    struct avail_list *l = &m->avail[o->type][o->group][o->region];
+    struct avail_list *l = &m->avail[o->type][o->group][o->region][o->owner_kind];
     int room = o->status == OFFER_OPEN && o->occupied < o->capacity
                    ? o->capacity - o->occupied : 0;
     l->free_places += room - o->room;

@@ -221,31 +221,33 @@ static int collect_list(search *s, int n)
 }
 
 /*
- * Price floors by segment and region: every open offer's daily price is at
+ * Price floors by segment, region and kind of owner: every open offer's daily price is at
  * least a + b * x for the citizen's priced hours x (the regime's
  * price_floor), so a list's best score is bounded without looking at its
  * offers.  Rebuilt when prices may have moved (m->price_epoch).
  */
 static void floors_refresh(market *m, int type, int group)
 {
-    struct price_floor *f = m->floor[type][group];
+    struct price_floor (*f)[N_OWNERS] = m->floor[type][group];
     const regime_ops *reg = regime_of(m, type, group);
-    for (int r = 0; r < MAX_REGIONS; r++) f[r] = (struct price_floor){ INFINITY, INFINITY };
+    for (int r = 0; r < MAX_REGIONS; r++)
+        for (int k = 0; k < N_OWNERS; k++) f[r][k] = (struct price_floor){ INFINITY, INFINITY };
     for (int k = 0; k < m->seg_n[type][group]; k++) {
         const offer *o = &m->offers[m->seg_offers[type][group][k]];
         if (o->status != OFFER_OPEN) continue;
         double a, b;
         reg->price_floor(m, o, &a, &b);
-        f[o->region].a = fmin(f[o->region].a, a);
-        f[o->region].b = fmin(f[o->region].b, b);
+        struct price_floor *x = &f[o->region][o->owner_kind];
+        x->a = fmin(x->a, a);
+        x->b = fmin(x->b, b);
     }
     m->floor_epoch[type][group] = m->price_epoch;
 }
 
 /* The highest score any non-own offer of list (type S->c->rung, GROUP,
- * REGION) could have for the search's citizen, or +INFINITY if the regime
- * gives no floor. */
-static double list_upper(search *s, int group, int region)
+ * REGION, owner KIND) could have for the search's citizen, or +INFINITY if
+ * the regime gives no floor. */
+static double list_upper(search *s, int group, int region, int kind)
 {
     market *m = s->m;
     const params *p = m->p;
@@ -253,13 +255,14 @@ static double list_upper(search *s, int group, int region)
     const regime_ops *reg = regime_of(m, c->rung, group);
     if (!reg->price_floor || reg->preference) return INFINITY;
     if (m->floor_epoch[c->rung][group] != m->price_epoch) floors_refresh(m, c->rung, group);
-    const struct price_floor *f = &m->floor[c->rung][group][region];
+    const struct price_floor *f = &m->floor[c->rung][group][region][kind];
     if (!(f->a < INFINITY)) return -INFINITY;        /* no open offer there */
     double x = market_hours(m, c->rung, group, c->priced_level) * (1 + c->extra) *
                (1 + c->addons * p->addon_size);
     double price = (f->a + f->b * x) * (c->mismatched ? 1 + p->mismatch_premium : 1);
-    double pen = fmin(p->tier_penalty[TIER_REGION_MUNICIPAL],
-                      fmin(p->tier_penalty[TIER_REGIONAL], p->tier_penalty[TIER_PRIVATE]));
+    /* own offers cannot be chosen once the own search failed */
+    double pen = p->tier_penalty[kind == OWNER_MUNICIPAL ? TIER_REGION_MUNICIPAL
+                                 : kind == OWNER_REGIONAL ? TIER_REGIONAL : TIER_PRIVATE];
     if (region != s->home_region) pen += p->tier_penalty[4];
     double u = -s->per_price * price - pen;
     return u + 1e-9 * (fabs(u) + 1);   /* rounding: the bound must hold */
@@ -267,7 +270,7 @@ static double list_upper(search *s, int group, int region)
 
 /*
  * The best option of the search (its offer id), or -1.  The search goes
- * list by list (segment and region), highest bound first.  A list whose
+ * list by list (segment, region, kind of owner), highest bound first.  A list whose
  * best possible score is well below the best so far is thinned without
  * scoring most of its offers (sim_choice_fold_bounded); the others are
  * scored in full and folded in.  The law of the winner is that of scoring
@@ -284,7 +287,7 @@ static int best_offer(market *m, const citizen *c, int mismatch, gsl_rng *r,
                   (p->type[c->rung].full_cost * m->cost_index / DAYS_PER_YEAR);
     double sd = p->preference_noise;
     /* the lists of the search, with their bounds */
-    struct { double upper; int group, region; } list[MAX_GROUPS * MAX_REGIONS];
+    struct { double upper; int group, region, kind; } list[MAX_GROUPS * MAX_REGIONS * N_OWNERS];
     int n_lists = 0;
     for (int g = 0; g < p->n_groups; g++) {
         if (mismatch ? g == c->group : g != c->group) continue;
@@ -293,20 +296,25 @@ static int best_offer(market *m, const citizen *c, int mismatch, gsl_rng *r,
         for (int region = 0; region < m->mt->n_regions; region++) {
             /* own offers are in the owner's region */
             if (own_only && region != s.home_region) continue;
-            if (m->avail[c->rung][g][region].n == 0) continue;
-            double up = own_only || !(sd > 0) ? INFINITY : list_upper(&s, g, region);
-            if (up == -INFINITY) continue;
-            int i = n_lists++;           /* insertion: highest bound first */
-            while (i > 0 && list[i - 1].upper < up) { list[i] = list[i - 1]; i--; }
-            list[i].upper = up;
-            list[i].group = g;
-            list[i].region = region;
+            for (int kind = 0; kind < N_OWNERS; kind++) {
+                if (own_only && kind != OWNER_MUNICIPAL) continue;
+                if (m->avail[c->rung][g][region][kind].n == 0) continue;
+                double up = own_only || !(sd > 0) ? INFINITY
+                                                  : list_upper(&s, g, region, kind);
+                if (up == -INFINITY) continue;
+                int i = n_lists++;       /* insertion: highest bound first */
+                while (i > 0 && list[i - 1].upper < up) { list[i] = list[i - 1]; i--; }
+                list[i].upper = up;
+                list[i].group = g;
+                list[i].region = region;
+                list[i].kind = kind;
+            }
         }
     }
     int best = -1, n = 0;
     double B = -INFINITY;
     for (int i = 0; i < n_lists; i++) {
-        s.list = &m->avail[c->rung][list[i].group][list[i].region];
+        s.list = &m->avail[c->rung][list[i].group][list[i].region][list[i].kind];
         s.reg = regime_of(m, c->rung, list[i].group);
         s.region = list[i].region;
         if (sd > 0 && B > -INFINITY && list[i].upper < INFINITY &&
