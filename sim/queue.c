@@ -13,6 +13,7 @@
  * exactly the indices [cur, cur + N) and moves into the near buckets.
  */
 #include <assert.h>
+#include <float.h>
 #include <stdlib.h>
 #include <string.h>
 #include "queue.h"
@@ -22,9 +23,20 @@
 #define ARITY 4
 #define TARGET_PER_BUCKET 256.0
 
+/* Times are >= 0 (push turns -0 into +0), and the bit patterns of
+ * non-negative doubles order as the numbers do: integer compares, which
+ * branch far more predictably than floating-point ones with a tie-break. */
+static inline uint64_t time_bits(double t)
+{
+    uint64_t b;
+    memcpy(&b, &t, sizeof b);
+    return b;
+}
+
 static inline int before(const sim_event *x, const sim_event *y)
 {
-    return x->time < y->time || (x->time == y->time && x->key < y->key);
+    uint64_t a = time_bits(x->time), b = time_bits(y->time);
+    return a < b || (a == b && x->key < y->key);
 }
 
 static inline uint64_t bucket_of(const sim_queue *q, double t)
@@ -266,7 +278,8 @@ void sim_queue_free(sim_queue *q)
 
 int sim_queue_push(sim_queue *q, sim_event e)
 {
-    assert(e.time >= q->last);
+    assert(e.time >= q->last && e.time <= DBL_MAX);   /* finite, not NaN */
+    e.time += 0.0;                                      /* -0 becomes +0 */
     if (place(q, e)) return -1;
     q->n++;
     return 0;
