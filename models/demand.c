@@ -354,16 +354,27 @@ static double meeting_after(const market *m, int muni, double t)
  * onset ahead; the meeting after it is its only event, and at that meeting
  * (or at a year end, which counts the year's needs) every onset up to now
  * is drawn in time order, each at its own time, and queued for the
- * committee.  The draws are those an event per onset would make.
+ * committee.  The draws are those an event per onset would make.  All the
+ * committees that meet at the same time decide together, in order of
+ * onset, as if each need had been an event of its own: no municipality is
+ * first in line every week.
  */
+static void schedule_meeting(market *m, int muni)
+{
+    municipality *mu = &m->muni[muni];
+    mu->meeting_at = INFINITY;
+    if (!isfinite(mu->next_arrival)) return;
+    mu->meeting_at = meeting_after(m, muni, mu->next_arrival);
+    market_schedule(m, mu->meeting_at, EV_MEETING, muni, 0);
+}
+
 void demand_start(market *m)
 {
     for (int i = 0; i < m->mt->n; i++) {
         municipality *mu = &m->muni[i];
         mu->pending_head = mu->pending_tail = -1;
         mu->next_arrival = next_arrival_after(m, i, m->now);
-        if (isfinite(mu->next_arrival))
-            market_schedule(m, meeting_after(m, i, mu->next_arrival), EV_MEETING, i, 0);
+        schedule_meeting(m, i);
     }
 }
 
@@ -395,20 +406,49 @@ void demand_collect(market *m, int muni)
     }
 }
 
+typedef struct onset_ref { double t; int32_t id; } onset_ref;
+
+static int by_onset(const void *x, const void *y)
+{
+    const onset_ref *a = x, *b = y;
+    if (a->t != b->t) return a->t < b->t ? -1 : 1;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
 void demand_meeting(market *m, int muni)
 {
-    municipality *mu = &m->muni[muni];
-    demand_collect(m, muni);
-    home_step(m, muni);
-    while (mu->pending_head >= 0 && !m->error[0]) {
-        citizen *c = &m->cit[mu->pending_head];
-        mu->pending_head = c->wnext;
+    (void)muni;   /* every committee meeting now decides, this one included */
+    int n = 0;
+    for (int i = 0; i < m->mt->n; i++) {
+        municipality *mu = &m->muni[i];
+        if (mu->meeting_at != m->now) continue;
+        demand_collect(m, i);
+        home_step(m, i);
+        for (int32_t id = mu->pending_head; id >= 0; id = m->cit[id].wnext) n++;
+    }
+    if (n > m->onset_cap) {
+        onset_ref *a = realloc(m->onsets, (size_t)n * 2 * sizeof *a);
+        if (!a) { market_fail(m, "out of memory for the committees' cases"); return; }
+        m->onsets = a;
+        m->onset_cap = n * 2;
+    }
+    onset_ref *order = m->onsets;
+    int k = 0;
+    for (int i = 0; i < m->mt->n; i++) {
+        municipality *mu = &m->muni[i];
+        if (mu->meeting_at != m->now) continue;
+        for (int32_t id = mu->pending_head; id >= 0; id = m->cit[id].wnext)
+            order[k++] = (onset_ref){ m->cit[id].last_change, id };
+        mu->pending_head = mu->pending_tail = -1;
+    }
+    qsort(order, (size_t)k, sizeof *order, by_onset);
+    for (int j = 0; j < k && !m->error[0]; j++) {
+        citizen *c = &m->cit[order[j].id];
         c->wnext = -1;
         demand_decide(m, c);
     }
-    mu->pending_tail = -1;
-    if (isfinite(mu->next_arrival) && !m->error[0])
-        market_schedule(m, meeting_after(m, muni, mu->next_arrival), EV_MEETING, muni, 0);
+    for (int i = 0; i < m->mt->n && !m->error[0]; i++)
+        if (m->muni[i].meeting_at == m->now) schedule_meeting(m, i);
 }
 
 /* ---- visitation ---------------------------------------------------------- */

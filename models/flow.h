@@ -41,7 +41,7 @@ double   offer_expected_hours(const market *m, const offer *o);
 void     demand_prepare(market *m);               /* onset tables */
 void     demand_start(market *m);                 /* first arrivals, meetings */
 void     demand_collect(market *m, int muni);     /* needs arisen up to now */
-void     demand_meeting(market *m, int muni);     /* the committee decides */
+void     demand_meeting(market *m, int muni);     /* the committees decide */
 void     demand_decide(market *m, citizen *c);    /* visitation */
 void     demand_initial_stock(market *m);          /* create, not place */
 void     demand_place_stock(market *m);

@@ -231,6 +231,7 @@ void market_free(market *m)
     free(m->cit);
     free(m->cand_id);
     free(m->cand_d);
+    free(m->onsets);
     for (int t = 0; t < N_OFFER_TYPES; t++)
         for (int g = 0; g < MAX_GROUPS; g++) {
             free(m->seg_offers[t][g]);
@@ -597,6 +598,13 @@ static void citizen_prefetch(const void *model, const sim_event *e)
     __builtin_prefetch((const char *)c + sizeof *c - 1);
 }
 
+/* A committee that met with others at the same time has met. */
+static int meeting_live(const void *model, const sim_event *e)
+{
+    const market *m = model;
+    return m->muni[sim_event_id(e)].meeting_at == e->time;
+}
+
 static void on_meeting(void *mv, const sim_event *e)
 {
     demand_meeting(at(mv, e), (int)sim_event_id(e));
@@ -655,7 +663,7 @@ static void market_register(market *m)
     sim_engine_on(g, EV_EXIT, "exit", on_exit, citizen_live);
     sim_engine_on(g, EV_FOLLOWUP, "follow-up", on_followup, citizen_live);
     sim_engine_on(g, EV_WAIT_CHECK, "wait check", on_wait_check, citizen_live);
-    sim_engine_on(g, EV_MEETING, "committee meeting", on_meeting, NULL);
+    sim_engine_on(g, EV_MEETING, "committee meeting", on_meeting, meeting_live);
     for (int k = EV_EXIT; k <= EV_WAIT_CHECK; k++) sim_engine_prefetch(g, k, citizen_prefetch);
 }
 

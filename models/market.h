@@ -137,6 +137,7 @@ typedef struct municipality {
     sim_rng  policy;        /* placement tastes of this municipality */
     uint64_t n_arrivals;
     double   next_arrival;  /* time of the next need arising (drawn ahead) */
+    double   meeting_at;    /* the committee's next meeting, or INFINITY */
     int32_t  pending_head, pending_tail;  /* arrived, awaiting the committee */
     int      waiting;       /* citizens waiting now */
     int      home_users;    /* citizens in home support now */
@@ -249,6 +250,7 @@ typedef struct market {
     } avail[N_OFFER_TYPES][MAX_GROUPS][MAX_REGIONS][N_OWNERS];
 
     int32_t  *cand_id; double *cand_d; int cand_cap;  /* a search's candidates */
+    struct onset_ref *onsets; int onset_cap;         /* a meeting's cases */
     /* price floors by segment and region for bounding a search (placement.c),
      * valid while floor_epoch matches price_epoch, which moves whenever
      * tariffs may have */
