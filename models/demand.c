@@ -406,45 +406,60 @@ void demand_collect(market *m, int muni)
     }
 }
 
+/* The next case of a committee meeting now: its earliest pending onset. */
 typedef struct onset_ref { double t; int32_t id; } onset_ref;
 
-static int by_onset(const void *x, const void *y)
+static inline int onset_before(const onset_ref *a, const onset_ref *b)
 {
-    const onset_ref *a = x, *b = y;
-    if (a->t != b->t) return a->t < b->t ? -1 : 1;
-    return (a->id > b->id) - (a->id < b->id);
+    return a->t < b->t || (a->t == b->t && a->id < b->id);
+}
+
+static void onset_sift(onset_ref *h, int n, int i)
+{
+    onset_ref x = h[i];
+    for (;;) {
+        int c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && onset_before(&h[c + 1], &h[c])) c++;
+        if (!onset_before(&h[c], &x)) break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = x;
 }
 
 void demand_meeting(market *m, int muni)
 {
     (void)muni;   /* every committee meeting now decides, this one included */
+    /* each committee's queue is in order of onset: merge the queues by
+     * a heap of their first cases */
+    if (m->onset_cap < m->mt->n) {
+        onset_ref *a = realloc(m->onsets, (size_t)m->mt->n * sizeof *a);
+        if (!a) { market_fail(m, "out of memory for the committees' cases"); return; }
+        m->onsets = a;
+        m->onset_cap = m->mt->n;
+    }
+    onset_ref *heap = m->onsets;
     int n = 0;
     for (int i = 0; i < m->mt->n; i++) {
         municipality *mu = &m->muni[i];
         if (mu->meeting_at != m->now) continue;
         demand_collect(m, i);
         home_step(m, i);
-        for (int32_t id = mu->pending_head; id >= 0; id = m->cit[id].wnext) n++;
-    }
-    if (n > m->onset_cap) {
-        onset_ref *a = realloc(m->onsets, (size_t)n * 2 * sizeof *a);
-        if (!a) { market_fail(m, "out of memory for the committees' cases"); return; }
-        m->onsets = a;
-        m->onset_cap = n * 2;
-    }
-    onset_ref *order = m->onsets;
-    int k = 0;
-    for (int i = 0; i < m->mt->n; i++) {
-        municipality *mu = &m->muni[i];
-        if (mu->meeting_at != m->now) continue;
-        for (int32_t id = mu->pending_head; id >= 0; id = m->cit[id].wnext)
-            order[k++] = (onset_ref){ m->cit[id].last_change, id };
+        int32_t id = mu->pending_head;
+        if (id >= 0) heap[n++] = (onset_ref){ m->cit[id].last_change, id };
         mu->pending_head = mu->pending_tail = -1;
     }
-    qsort(order, (size_t)k, sizeof *order, by_onset);
-    for (int j = 0; j < k && !m->error[0]; j++) {
-        citizen *c = &m->cit[order[j].id];
+    for (int i = n / 2; i-- > 0;) onset_sift(heap, n, i);
+    while (n > 0 && !m->error[0]) {
+        citizen *c = &m->cit[heap[0].id];
+        int32_t next = c->wnext;
         c->wnext = -1;
+        /* the committee's next case takes its place before C is decided
+         * (deciding may move citizens in memory) */
+        if (next >= 0) heap[0] = (onset_ref){ m->cit[next].last_change, next };
+        else heap[0] = heap[--n];
+        if (n > 0) onset_sift(heap, n, 0);
         demand_decide(m, c);
     }
     for (int i = 0; i < m->mt->n && !m->error[0]; i++)
