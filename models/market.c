@@ -513,7 +513,7 @@ static void reprice_all(market *m)
         if (m->cit[i].state == CIT_PLACED) placement_reprice(m, &m->cit[i]);
 }
 
-static void year_end(market *m, struct res_set *res, int v, int r)
+static void year_end(market *m, struct sim_record *res, int v, int r)
 {
     const params *p = m->p;
     accrue_everything(m);
@@ -551,7 +551,7 @@ static citizen *live_citizen(market *m, const sim_event *e)
     return c->gen == e->tag ? c : NULL;   /* stale events are skipped */
 }
 
-static void dispatch(market *m, const sim_event *e, struct res_set *res,
+static void dispatch(market *m, const sim_event *e, struct sim_record *res,
                      int v, int r)
 {
     citizen *c;
@@ -580,7 +580,7 @@ static void dispatch(market *m, const sim_event *e, struct res_set *res,
 }
 
 int market_run(const params *p, const muni_table *mt, uint64_t seed, int v,
-               int r, struct res_set *res, double *events)
+               int r, struct sim_record *res, double *events)
 {
     market *m = calloc(1, sizeof *m);
     if (!m) return -1;

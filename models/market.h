@@ -162,7 +162,7 @@ typedef struct year_acct {
 } year_acct;
 
 struct regime_ops;
-struct res_set;
+struct sim_record;
 
 /* drg: cost data by (region, type, group, level) of past years and the
  * group tariffs of this year (per day).  Region 0 holds national figures. */
@@ -243,7 +243,7 @@ typedef struct market {
  * number of events processed.
  */
 int market_run(const params *p, const muni_table *mt, uint64_t seed, int v,
-               int r, struct res_set *res, double *events);
+               int r, struct sim_record *res, double *events);
 
 /* ---- shared by the model's modules ------------------------------------ */
 
