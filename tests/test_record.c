@@ -86,7 +86,7 @@ static void test_axis_refusals(void **state)
     assert_int_equal(sim_record_add_axis(rec, "a", 2), 0);
     assert_int_equal(sim_record_add_axis(rec, "a", 5), -1);   /* name taken */
     assert_int_equal(rec->n_axes, 1);
-    char name[8];
+    char name[16];   /* room for any int: -O1 checks */
     for (int a = 1; a < SIM_RECORD_MAX_AXES; a++) {
         snprintf(name, sizeof name, "x%d", a);
         assert_int_equal(sim_record_add_axis(rec, name, 1), a);
