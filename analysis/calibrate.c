@@ -49,15 +49,13 @@ const calib_target calib_targets[] = {
 };
 const size_t calib_n_targets = sizeof calib_targets / sizeof calib_targets[0];
 
-static double at(const res_set *s, const char *kpi, int v, int r, int y, int item)
+static double at(const sim_record *s, const char *kpi, int v, int r, int y, int item)
 {
-    int k = res_kpi_index(s, kpi);
-    if (k < 0 || y >= s->n_years) return NAN;
-    int len = s->axis_len[s->kpi[k].axis];
-    return res_slot((res_set *)s, (size_t)k, v, r)[y * len + item];
+    int k = sim_record_series_index(s, kpi);
+    return k < 0 ? NAN : sim_record_get(s, (size_t)k, v, r, y, item);
 }
 
-double calib_measure(const res_set *s, size_t i, int v, int r)
+double calib_measure(const sim_record *s, size_t i, int v, int r)
 {
     double ext = at(s, "expenditure", v, r, 0, 0) - at(s, "expenditure_own", v, r, 0, 0);
     switch (i) {
@@ -114,12 +112,12 @@ double calib_error(const calib_target *t, double value)
 }
 
 /* Mean and 95 % interval of target I over the done replicates of variant 0. */
-static void measure_stat(const res_set *s, size_t i, double *mean, double *half)
+static void measure_stat(const sim_record *s, size_t i, double *mean, double *half)
 {
     double sum = 0, sq = 0;
     int n = 0;
     for (int r = 0; r < s->n_replicates; r++) {
-        if (!s->job_done[r]) continue;
+        if (!sim_record_done(s, 0, r)) continue;
         double x = calib_measure(s, i, 0, r);
         if (!isfinite(x)) continue;
         sum += x;
@@ -131,7 +129,7 @@ static void measure_stat(const res_set *s, size_t i, double *mean, double *half)
     *half = n > 1 ? 1.96 * sqrt(var > 0 ? var : 0) / sqrt(n) : 0;
 }
 
-int calib_validate(FILE *out, const res_set *s)
+int calib_validate(FILE *out, const sim_record *s)
 {
     int misses = 0;
     fprintf(out, "\nCalibration targets (reference model, section 8) against the %s "
@@ -193,14 +191,14 @@ typedef struct fit_ctx {
     int               replicates, years, verbose, evals;
     const double     *target_values;
     params            trial;
-    res_set          *res;
+    sim_record       *res;
 } fit_ctx;
 
 static int fit_job(void *vctx, int v, int r)
 {
     fit_ctx *f = vctx;
     int rc = market_run(&f->trial, f->mt, f->trial.seed, v, r, f->res, NULL);
-    f->res->job_done[r] = rc == 0;
+    sim_record_set_done(f->res, v, r, rc == 0);
     return rc;
 }
 
@@ -223,7 +221,7 @@ static double objective(const gsl_vector *z, void *vctx)
     f->trial = *f->base;
     calib_apply(&f->trial, x);
     f->trial.years = f->years;
-    memset(f->res->job_done, 0, (size_t)f->replicates);
+    for (int r = 0; r < f->replicates; r++) sim_record_set_done(f->res, 0, r, 0);
     sim_plan plan = { 1, f->replicates, 0, f->replicates };
     if (sim_plan_run(&plan, fit_job, f, 0, 0, NULL)) return GSL_POSINF;
     double sum = 0;
@@ -249,12 +247,11 @@ double calib_fit(const params *base, const muni_table *mt, int replicates,
     if (n_free < 1 || n_free > CALIB_KNOBS) n_free = CALIB_KNOBS;
     fit_ctx f = { .n_free = n_free, .base = base, .mt = mt, .replicates = replicates,
                   .years = years, .verbose = verbose, .target_values = target_values };
-    int axis_len[RES_AXIS_COUNT] = { 1, mt->n, base->n_groups, N_OFFER_TYPES };
-    f.res = res_create(1, replicates, years, axis_len, kpi_table, N_KPI);
+    f.res = kpi_new_record(base, mt, 1, replicates, years);
     gsl_vector *z = gsl_vector_alloc((size_t)n_free), *step = gsl_vector_alloc((size_t)n_free);
     gsl_multimin_fminimizer *mm =
         gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, (size_t)n_free);
-    if (!f.res || !z || !step || !mm) { res_free(f.res); return GSL_POSINF; }
+    if (!f.res || !z || !step || !mm) { sim_record_free(f.res); return GSL_POSINF; }
     calib_start(base, x);
     memcpy(f.start, x, sizeof f.start);
     for (int i = 0; i < n_free; i++) {
@@ -283,7 +280,7 @@ double calib_fit(const params *base, const muni_table *mt, int replicates,
     gsl_multimin_fminimizer_free(mm);
     gsl_vector_free(z);
     gsl_vector_free(step);
-    res_free(f.res);
+    sim_record_free(f.res);
     return best;
 }
 

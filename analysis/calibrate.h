@@ -2,7 +2,7 @@
  * analysis/calibrate.h - the baseline against Danish figures.
  *
  * Owns: the calibration targets (reference model, section 8), measuring
- * them on a result set, the free parameters a calibration moves (knobs),
+ * them on a record of the KPIs, the free parameters a calibration moves (knobs),
  * fitting them with GSL's Nelder-Mead simplex, and writing the fitted
  * values as a scenario that extends the unfitted one.
  */
@@ -26,12 +26,12 @@ extern const calib_target calib_targets[];
 extern const size_t calib_n_targets;
 
 /* Target I's value in replicate R of variant V (NaN if it cannot be had). */
-double calib_measure(const res_set *s, size_t i, int v, int r);
+double calib_measure(const sim_record *s, size_t i, int v, int r);
 /* Relative distance from the target: 0 inside a range. */
 double calib_error(const calib_target *t, double value);
 
 /* Print target, simulated mean with 95 % interval, relative error. */
-int  calib_validate(FILE *out, const res_set *s);
+int  calib_validate(FILE *out, const sim_record *s);
 
 /* The free parameters: incidence multipliers by offer type and placement
  * penalties.  X has calib_n_knobs values. */

@@ -44,10 +44,10 @@ static void cell(char *buf, size_t n, const res_stat *st, const row *r, int sign
              st->mean * r->scale, r->decimals, (st->ci_hi - st->mean) * r->scale);
 }
 
-static void committee_table(FILE *out, const res_set *s)
+static void committee_table(FILE *out, const sim_record *s)
 {
     for (size_t i = 0; i < N_ROWS; i++) {
-        int k = res_kpi_index(s, compare_aggs[i].kpi);
+        int k = sim_record_series_index(s, compare_aggs[i].series);
         if (k < 0) continue;
         fprintf(out, "\n%s\n  %-16s %-24s %s\n", rows[i].title, "variant",
                 "mean ± 95 %", s->n_variants > 1 ? "difference from the reference ± 95 %" : "");
@@ -67,13 +67,13 @@ static void committee_table(FILE *out, const res_set *s)
 }
 
 /* Per year: the reference's mean, then each variant's paired difference. */
-static void year_table(FILE *out, const res_set *s, const res_agg *agg,
+static void year_table(FILE *out, const sim_record *s, const res_agg *agg,
                        const row *r)
 {
-    int k = res_kpi_index(s, agg->kpi);
+    int k = sim_record_series_index(s, agg->series);
     if (k < 0) return;
     fprintf(out, "\n%s by year: %s mean, then each variant's paired difference\n",
-            agg->kpi, s->variant_names[0]);
+            agg->series, s->variant_names[0]);
     fprintf(out, "%-4s", "year");
     for (int v = 0; v < s->n_variants; v++) fprintf(out, " | %-18s", s->variant_names[v]);
     fputc('\n', out);
@@ -91,10 +91,9 @@ static void year_table(FILE *out, const res_set *s, const res_agg *agg,
     }
 }
 
-void compare_report(FILE *out, const res_set *s)
+void compare_report(FILE *out, const sim_record *s)
 {
-    int done = 0;
-    for (int j = 0; j < s->n_variants * s->n_replicates; j++) done += s->job_done[j];
+    int done = sim_record_jobs_done(s);
     fprintf(out, "\nComparison over %d-%d, %d replicates per variant (%d jobs done); "
             "reference: %s.\nIntervals are 95 %% intervals of the mean; "
             "differences are paired replicate by replicate.\n",
@@ -113,10 +112,10 @@ static int narrow_enough(const res_stat *st, const row *r, double ref_mean,
     return r->share ? w <= width : w <= width * fabs(ref_mean);
 }
 
-int compare_converged(const res_set *s, double width)
+int compare_converged(const sim_record *s, double width)
 {
     for (size_t i = 0; i < N_ROWS; i++) {
-        int k = res_kpi_index(s, compare_aggs[i].kpi);
+        int k = sim_record_series_index(s, compare_aggs[i].series);
         if (k < 0) continue;
         res_stat ref;
         res_stat_agg(s, (size_t)k, compare_aggs[i].kind, 0, -1, &ref);

@@ -12,12 +12,12 @@
 #include <stdio.h>
 #include "results.h"
 
-/* The horizon aggregates a comparison reports (for res_set.agg). */
+/* The horizon aggregates a comparison reports (for res_meta.agg). */
 extern const res_agg compare_aggs[];
 extern const size_t compare_n_aggs;
 
 /* The committee table over the horizon, then per-year paired differences. */
-void compare_report(FILE *out, const res_set *s);
+void compare_report(FILE *out, const sim_record *s);
 
 /*
  * 1 when every reported interval is narrower than WIDTH: for shares (price
@@ -25,6 +25,6 @@ void compare_report(FILE *out, const res_set *s);
  * relative to the reference variant's mean.  Both each variant's mean and
  * each paired difference count.
  */
-int compare_converged(const res_set *s, double width);
+int compare_converged(const sim_record *s, double width);
 
 #endif

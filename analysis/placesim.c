@@ -2,9 +2,11 @@
  * analysis/placesim.c - the command-line tool.
  *
  * The outermost layer: it turns a scenario file into a run plan, runs the
- * plan on threads, prints what a reader needs on the terminal and hands the
- * result set to the HDF5 writer.  Exit status: 0 success, 1 a run failed,
- * 2 bad usage or bad input (nothing written).
+ * plan on threads into one sim_record (the model declares and fills it),
+ * prints what a reader needs on the terminal and hands the record, with
+ * what this invocation says about itself, to the HDF5 writer.  Exit
+ * status: 0 success, 1 a run failed, 2 bad usage or bad input (nothing
+ * written).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -184,18 +186,19 @@ static int parse_options(int argc, char **argv, options *o)
 typedef struct run_ctx {
     params     *variant;      /* n_variants params */
     muni_table *munis;        /* n_variants tables */
-    res_set    *res;
+    sim_record *rec;
     double     *events;       /* per job: summed after, in job order */
 } run_ctx;
 
+/* Variants share the seed (variants_comparable): common random numbers. */
 static int run_job(void *vctx, int v, int r)
 {
     run_ctx *ctx = vctx;
     const params *p = &ctx->variant[v];
-    int job = v * ctx->res->n_replicates + r;
-    int rc = market_run(p, &ctx->munis[v], ctx->res->master_seed, v, r,
-                        ctx->res, &ctx->events[job]);
-    if (rc == 0) ctx->res->job_done[job] = 1;
+    size_t job = sim_record_job(ctx->rec, v, r);
+    int rc = market_run(p, &ctx->munis[v], ctx->variant[0].seed, v, r,
+                        ctx->rec, &ctx->events[job]);
+    if (rc == 0) sim_record_set_done(ctx->rec, v, r, 1);
     return rc;
 }
 
@@ -281,7 +284,7 @@ static int output_still_free(const char *path, int force)
 }
 
 /* A scenario loaded for running: one params and municipality table per
- * variant.  Owned here until the run hands names to the result set. */
+ * variant, and the variants' names. */
 typedef struct loaded {
     cfg        *c;
     params     *p;
@@ -401,23 +404,6 @@ static int variants_comparable(const char *scenario, const loaded *l)
     return 1;
 }
 
-static void label_axes(res_set *res, const params *p, const muni_table *mt)
-{
-    for (int y = 0; y < res->n_years; y++) res->years[y] = p->start_year + y;
-    res->axis_labels[RES_AXIS_MUNICIPALITY] = calloc((size_t)mt->n, sizeof(char *));
-    res->municipality_codes = calloc((size_t)mt->n, sizeof(int));
-    res->axis_labels[RES_AXIS_GROUP] = calloc((size_t)p->n_groups, sizeof(char *));
-    res->axis_labels[RES_AXIS_OFFER_TYPE] = calloc(N_OFFER_TYPES, sizeof(char *));
-    for (int i = 0; i < mt->n; i++) {
-        res->axis_labels[RES_AXIS_MUNICIPALITY][i] = strdup(mt->m[i].name);
-        res->municipality_codes[i] = mt->m[i].code;
-    }
-    for (int g = 0; g < p->n_groups; g++)
-        res->axis_labels[RES_AXIS_GROUP][g] = strdup(p->group[g].name);
-    for (int t = 0; t < N_OFFER_TYPES; t++)
-        res->axis_labels[RES_AXIS_OFFER_TYPE][t] = strdup(offer_type_name[t]);
-}
-
 static char *resolved_all(const cfg *c, char **names, int n)
 {
     if (cfg_variant_count(c) == 0)
@@ -448,49 +434,73 @@ static char *resolved_all(const cfg *c, char **names, int n)
  * front: the system would otherwise grant the memory lazily and kill the
  * run hours later.
  */
-static int plan_fits(const loaded *l, int replicates)
+static int plan_fits(const sim_record *rec)
 {
-    const params *p = &l->p[0];
-    int axis_len[RES_AXIS_COUNT] = { 1, l->mt[0].n, p->n_groups, N_OFFER_TYPES };
-    size_t need = res_bytes(l->n, replicates, p->years, axis_len, kpi_table, N_KPI);
+    size_t need = sim_record_bytes(rec);
     long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     double have = pages > 0 && page > 0 ? (double)pages * (double)page : 0;
     if (need != SIZE_MAX && (have <= 0 || (double)need <= 0.75 * have)) return 1;
     fprintf(stderr, "placesim: %d variant%s x %d replicates x %d years would hold "
             "%.3g GiB of results in memory, more than three quarters of this "
-            "machine's %.3g GiB; run fewer replicates or years\n", l->n,
-            l->n == 1 ? "" : "s", replicates, p->years,
+            "machine's %.3g GiB; run fewer replicates or years\n", rec->n_variants,
+            rec->n_variants == 1 ? "" : "s", rec->n_replicates, rec->n_years,
             need == SIZE_MAX ? INFINITY : (double)need / 1073741824.0,
             have / 1073741824.0);
     return 0;
 }
 
-static res_set *result_set(const loaded *l, const options *o, int argc,
-                           char **argv, const char *scenario)
+/* A record of L's plan with the KPIs and the variants' names declared, and
+ * no data yet (plan_fits looks at it first); exits when memory is short. */
+static sim_record *declared_record(const loaded *l)
 {
     const params *p = &l->p[0];
-    int axis_len[RES_AXIS_COUNT] = { 1, l->mt[0].n, p->n_groups, N_OFFER_TYPES };
-    res_set *res = res_create(l->n, p->replicates, p->years, axis_len,
-                              kpi_table, N_KPI);
-    if (!res) return NULL;
-    res->years = calloc((size_t)p->years, sizeof(int));
-    label_axes(res, p, &l->mt[0]);
-    res->master_seed = p->seed;
-    res->threads = sim_plan_threads((int)o->threads);
-    res->program_version = dup_text(PLACESIM_VERSION);
-    res->git_commit = dup_text(PLACESIM_GIT_COMMIT);
-    res->command_line = join_args(argc, argv);
+    sim_record *rec = sim_record_create(l->n, p->replicates, p->years);
+    if (!rec) {   /* jobs are numbered with an int */
+        fprintf(stderr, "placesim: %d variants x %d replicates: more jobs than "
+                "one plan can number, or out of memory\n", l->n, p->replicates);
+        exit(EXIT_RUN_FAILED);
+    }
+    int rc = kpi_declare(rec, p, &l->mt[0]);
+    for (int v = 0; rc == 0 && v < l->n; v++)
+        rc = sim_record_label_variant(rec, v, l->names[v]);
+    if (rc) {
+        fprintf(stderr, "placesim: out of memory\n");
+        exit(EXIT_RUN_FAILED);
+    }
+    return rec;
+}
+
+/* A record for L's plan, ready for the jobs to fill. */
+static sim_record *new_record(const loaded *l)
+{
+    sim_record *rec = declared_record(l);
+    if (sim_record_alloc(rec)) {
+        fprintf(stderr, "placesim: out of memory\n");
+        exit(EXIT_RUN_FAILED);
+    }
+    return rec;
+}
+
+/* What the file says about this invocation. */
+static void run_meta(const loaded *l, const options *o, int argc, char **argv,
+                     const char *scenario, res_meta *m)
+{
+    memset(m, 0, sizeof *m);
+    m->master_seed = l->p[0].seed;
+    m->threads = sim_plan_threads((int)o->threads);
+    m->program_version = dup_text(PLACESIM_VERSION);
+    m->git_commit = dup_text(PLACESIM_GIT_COMMIT);
+    m->command_line = join_args(argc, argv);
     time_t now = time(NULL);
     char stamp[64];
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    res->created = dup_text(stamp);
-    res->scenario_path = dup_text(scenario);
-    res->scenario_source = dup_text(cfg_source_text(l->c));
-    res->resolved_config = resolved_all(l->c, l->names, l->n);
-    return res;
+    m->created = dup_text(stamp);
+    m->scenario_path = dup_text(scenario);
+    m->scenario_source = dup_text(cfg_source_text(l->c));
+    m->resolved_config = resolved_all(l->c, l->names, l->n);
 }
 
-static void report_speed(const sim_exec_stats *st, const res_set *res,
+static void report_speed(const sim_exec_stats *st, const res_meta *m,
                          const char *path)
 {
     struct rusage ru;
@@ -498,17 +508,17 @@ static void report_speed(const sim_exec_stats *st, const res_set *res,
     double secs = st->seconds > 0 ? st->seconds : 1e-9;
     fprintf(stderr, "placesim: %d jobs in %.2f s: %.3g events/s, %.3g replicates/s, "
             "peak memory %.0f MiB; wrote %s\n", st->jobs_done, st->seconds,
-            res->events / secs, st->jobs_done / secs, ru.ru_maxrss / 1024.0, path);
+            m->events / secs, st->jobs_done / secs, ru.ru_maxrss / 1024.0, path);
 }
 
 /* Run replicates [R0, R1) of every variant; returns the failed jobs. */
-static int run_batch(loaded *l, res_set *res, double *events, int r0, int r1,
+static int run_batch(loaded *l, sim_record *rec, double *events, int r0, int r1,
                      const options *o, sim_exec_stats *total)
 {
     int failed = 0;
-    run_ctx ctx = { l->p, l->mt, res, events };
+    run_ctx ctx = { l->p, l->mt, rec, events };
     for (int v = 0; v < l->n; v++) {
-        sim_plan plan = { l->n, res->n_replicates, v * res->n_replicates + r0, r1 - r0 };
+        sim_plan plan = { l->n, rec->n_replicates, v * rec->n_replicates + r0, r1 - r0 };
         sim_exec_stats st;
         failed += sim_plan_run(&plan, run_job, &ctx, (int)o->threads,
                                isatty(2) && !o->quiet, &st);
@@ -555,54 +565,55 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
             : o->max_replicates ? (int)o->max_replicates : 10 * batch;
     if (max < batch) max = batch;
     for (int v = 0; v < l.n; v++) l.p[v].replicates = max;
-    if (!plan_fits(&l, max)) {
+    sim_record *rec = declared_record(&l);
+    if (!plan_fits(rec)) {
+        sim_record_free(rec);
         loaded_free(&l);
         return EXIT_BAD_INPUT;
     }
-    res_set *res = result_set(&l, o, argc, argv, scenario);
     double *events = calloc((size_t)l.n * (size_t)max, sizeof *events);
-    if (!res || !events) {
+    if (sim_record_alloc(rec) || !events) {
         fprintf(stderr, "placesim: out of memory\n");
         exit(EXIT_RUN_FAILED);
     }
-    res->variant_names = l.names;     /* the result set frees them now */
-    l.names = NULL;
-    if (compare) { res->agg = compare_aggs; res->n_agg = compare_n_aggs; }
-    if (mode == MODE_RISK) { res->agg = risk_aggs; res->n_agg = risk_n_aggs; }
+    res_meta meta;
+    run_meta(&l, o, argc, argv, scenario, &meta);
+    if (compare) { meta.agg = compare_aggs; meta.n_agg = compare_n_aggs; }
+    if (mode == MODE_RISK) { meta.agg = risk_aggs; meta.n_agg = risk_n_aggs; }
 
     if (!o->quiet)
         fprintf(stderr, "placesim: %s: %d variant(s) x %d replicates x %d years on %d threads\n",
-                scenario, l.n, batch, l.p[0].years, res->threads);
+                scenario, l.n, batch, l.p[0].years, meta.threads);
     sim_exec_stats st = { 0 };
     int done = 0, failed = 0, narrow = 0;
     do {
         int next = done + batch < max ? done + batch : max;
-        failed += run_batch(&l, res, events, done, next, o, &st);
+        failed += run_batch(&l, rec, events, done, next, o, &st);
         done = next;
         if (max > batch) {
-            narrow = compare_converged(res, o->until_width);
+            narrow = compare_converged(rec, o->until_width);
             if (!o->quiet)
                 fprintf(stderr, "placesim: %d replicates per variant: intervals %s\n",
                         done, narrow ? "narrow enough" : "still too wide");
         }
     } while (done < max && !failed && !narrow);
-    res_truncate(res, done);
-    for (int j = 0; j < l.n * max; j++) res->events += events[j];
-    res->seconds = st.seconds;
+    sim_record_truncate(rec, done);
+    for (int j = 0; j < l.n * max; j++) meta.events += events[j];
+    meta.seconds = st.seconds;
 
     if (!o->quiet) {
         if (compare) {
-            compare_report(stdout, res);
+            compare_report(stdout, rec);
         } else if (mode == MODE_RISK) {
-            risk_report(stdout, res, n_base, o->has_threshold ? o->threshold : 0.01);
+            risk_report(stdout, rec, n_base, o->has_threshold ? o->threshold : 0.01);
             const char *keys[64];
             for (size_t i = 0; i < params_sensitivity_len; i++)
                 keys[i] = params_sensitivity[i].key;
             if (o->sensitivity)
-                risk_sensitivity(stdout, res, n_base, keys, low, high,
+                risk_sensitivity(stdout, rec, n_base, keys, low, high,
                                  (int)params_sensitivity_len);
         } else {
-            report_summary(stdout, res);
+            report_summary(stdout, rec);
         }
     }
     char err[OUT_PATH_MAX + 256];
@@ -614,13 +625,14 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
         rc = EXIT_RUN_FAILED;
     } else if (output_still_free(path, o->force)) {
         rc = EXIT_RUN_FAILED;
-    } else if (res_write_h5(res, path, o->force, err, sizeof err)) {
+    } else if (res_write_h5(rec, &meta, path, o->force, err, sizeof err)) {
         fprintf(stderr, "placesim: %s\n", err);
         rc = EXIT_RUN_FAILED;
     } else {
-        report_speed(&st, res, path);
+        report_speed(&st, &meta, path);
     }
-    res_free(res);
+    res_meta_clear(&meta);
+    sim_record_free(rec);
     free(events);
     loaded_free(&l);
     return rc;
@@ -644,30 +656,27 @@ static int cmd_check(const char *scenario, const options *o)
     return 0;
 }
 
-/* Run R replicates of variant 0 of L into a new result set. */
-static res_set *run_quietly(loaded *l, const options *o, int argc, char **argv,
-                            const char *scenario)
+/* Run the replicates of variant 0 of L into a new record. */
+static sim_record *run_quietly(loaded *l, const options *o)
 {
-    res_set *res = result_set(l, o, argc, argv, scenario);
+    sim_record *rec = new_record(l);
     double *events = calloc((size_t)l->n * (size_t)l->p[0].replicates, sizeof *events);
-    if (!res || !events) { fprintf(stderr, "placesim: out of memory\n"); exit(EXIT_RUN_FAILED); }
-    res->variant_names = l->names;
-    l->names = NULL;
-    run_ctx ctx = { l->p, l->mt, res, events };
+    if (!events) { fprintf(stderr, "placesim: out of memory\n"); exit(EXIT_RUN_FAILED); }
+    run_ctx ctx = { l->p, l->mt, rec, events };
     sim_plan plan = { l->n, l->p[0].replicates, 0, l->p[0].replicates };  /* variant 0 */
     sim_plan_run(&plan, run_job, &ctx, (int)o->threads, isatty(2) && !o->quiet, NULL);
     free(events);
-    return res;
+    return rec;
 }
 
-static int cmd_validate(const char *scenario, const options *o, int argc, char **argv)
+static int cmd_validate(const char *scenario, const options *o)
 {
     loaded l;
     int rc = load_scenario(scenario, o, &l);
     if (rc) return rc;
-    res_set *res = run_quietly(&l, o, argc, argv, scenario);
-    calib_validate(stdout, res);
-    res_free(res);
+    sim_record *rec = run_quietly(&l, o);
+    calib_validate(stdout, rec);
+    sim_record_free(rec);
     loaded_free(&l);
     return 0;
 }
@@ -745,7 +754,10 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(cmd, "reference")) { params_reference(stdout); return 0; }
-    if (!strcmp(cmd, "outputs")) { report_kpi_reference(stdout, kpi_table, N_KPI); return 0; }
+    if (!strcmp(cmd, "outputs")) {
+        report_kpi_reference(stdout, kpi_table, N_KPI, kpi_axis_name, KPI_N_AXES);
+        return 0;
+    }
     if (strcmp(cmd, "run") && strcmp(cmd, "check") && strcmp(cmd, "compare") &&
         strcmp(cmd, "risk") && strcmp(cmd, "validate") && strcmp(cmd, "calibrate"))
         return bad_usage("unknown command '%s'", cmd);
@@ -763,7 +775,7 @@ int main(int argc, char **argv)
     if (rc) return rc;
     if (!strcmp(cmd, "validate"))
         return cmd_validate(optind == argc ? "scenarios/denmark.yaml" : argv[optind],
-                            &o, argc, argv);
+                            &o);
     if (!strcmp(cmd, "calibrate") && optind == argc - 1)
         return cmd_calibrate(argv[optind], &o, argc, argv);
     int mode = !strcmp(cmd, "compare") ? MODE_COMPARE

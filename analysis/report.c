@@ -1,8 +1,8 @@
 /*
  * analysis/report.c - terminal summary and output reference.
  *
- * The summary shows the headline KPIs (those flagged in the KPI table) by
- * looking them up by name, so it follows the table rather than an enum.
+ * The summary shows the few KPIs of its column table, looked up by name in
+ * the record, so it follows the model's table rather than its enum.
  */
 #include <math.h>
 #include <string.h>
@@ -24,14 +24,7 @@ static const column columns[] = {
 };
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
 
-static int kpi_index(const res_set *s, const char *name)
-{
-    for (size_t k = 0; k < s->n_kpi; k++)
-        if (strcmp(s->kpi[k].name, name) == 0) return (int)k;
-    return -1;
-}
-
-static void cell(FILE *out, const res_set *s, int k, int v, int y,
+static void cell(FILE *out, const sim_record *s, int k, int v, int y,
                  const column *c)
 {
     char buf[80];
@@ -44,10 +37,9 @@ static void cell(FILE *out, const res_set *s, int k, int v, int y,
     fprintf(out, " | %-20s", buf);
 }
 
-void report_summary(FILE *out, const res_set *s)
+void report_summary(FILE *out, const sim_record *s)
 {
-    int done = 0;
-    for (int j = 0; j < s->n_variants * s->n_replicates; j++) done += s->job_done[j];
+    int done = sim_record_jobs_done(s);
     for (int v = 0; v < s->n_variants; v++) {
         fprintf(out, "\nvariant %s: mean ± half-width of the 95 %% interval over "
                 "%d replicates\n", s->variant_names ? s->variant_names[v] : "?",
@@ -58,7 +50,7 @@ void report_summary(FILE *out, const res_set *s)
         for (int y = 0; y < s->n_years; y++) {
             fprintf(out, "%-4d", s->years ? s->years[y] : y);
             for (size_t c = 0; c < N_COLUMNS; c++)
-                cell(out, s, kpi_index(s, columns[c].kpi), v, y, &columns[c]);
+                cell(out, s, sim_record_series_index(s, columns[c].kpi), v, y, &columns[c]);
             fputc('\n', out);
         }
     }
@@ -67,18 +59,15 @@ void report_summary(FILE *out, const res_set *s)
                 s->n_variants * s->n_replicates);
 }
 
-static const char *axis_name(res_axis a)
-{
-    static const char *const names[RES_AXIS_COUNT] = {
-        "national", "municipality", "group", "offer_type"
-    };
-    return a < RES_AXIS_COUNT ? names[a] : "?";
-}
-
-void report_kpi_reference(FILE *out, const res_kpi *kpi, size_t n)
+void report_kpi_reference(FILE *out, const sim_series *table, size_t n,
+                          const char *const *axis_name, int n_axes)
 {
     fprintf(out, "| dataset | unit | per | meaning |\n|---|---|---|---|\n");
-    for (size_t k = 0; k < n; k++)
-        fprintf(out, "| `%s` | %s | %s | %s |\n", kpi[k].name, kpi[k].unit,
-                axis_name(kpi[k].axis), kpi[k].doc);
+    for (size_t k = 0; k < n; k++) {
+        int a = table[k].axis;
+        const char *per = a == SIM_AXIS_NONE ? RES_NO_AXIS
+                        : a >= 0 && a < n_axes ? axis_name[a] : "?";
+        fprintf(out, "| `%s` | %s | %s | %s |\n", table[k].name, table[k].unit,
+                per, table[k].doc);
+    }
 }

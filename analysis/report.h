@@ -12,9 +12,12 @@
 
 /* Per variant and year: expenditure, unit price, price drift, waiting and
  * external share, each as mean +- half-width of its 95 % interval. */
-void report_summary(FILE *out, const res_set *s);
+void report_summary(FILE *out, const sim_record *s);
 
-/* Markdown table of the KPI table: dataset, unit, axis, meaning. */
-void report_kpi_reference(FILE *out, const res_kpi *kpi, size_t n);
+/* Markdown table of the N series of TABLE: dataset, unit, axis, meaning.
+ * AXIS_NAME[a] names axis a (of N_AXES); no record is needed, so the
+ * reference can be printed without a scenario. */
+void report_kpi_reference(FILE *out, const sim_series *table, size_t n,
+                          const char *const *axis_name, int n_axes);
 
 #endif

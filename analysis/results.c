@@ -1,14 +1,12 @@
 /*
- * analysis/results.c - allocation of the result set and statistics across
- * replicates.
+ * analysis/results.c - statistics across replicates of a record.
  *
  * Statistics skip replicates whose job is not done and values that are not
  * finite: a failed or unfinished job must not drag a mean towards zero, and a
- * KPI that is undefined in one replicate (0/0) should not poison the others.
+ * series that is undefined in one replicate (0/0) should not poison the others.
  */
 #include <limits.h>
 #include <math.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_cdf.h>
@@ -16,158 +14,44 @@
 #include <gsl/gsl_statistics_double.h>
 #include "results.h"
 
-/* A*B without wrapping; 0 when the product does not fit in size_t. */
-static size_t mul_size(size_t a, size_t b)
+void res_meta_clear(res_meta *meta)
 {
-    return (b != 0 && a > SIZE_MAX / b) ? 0 : a * b;
-}
-
-/* Number of doubles KPI K needs: variants * replicates * years * axis. */
-static size_t kpi_len(const res_set *s, size_t k)
-{
-    size_t n = mul_size((size_t)s->n_variants, (size_t)s->n_replicates);
-    n = mul_size(n, (size_t)s->n_years);
-    return mul_size(n, (size_t)s->axis_len[s->kpi[k].axis]);
-}
-
-/* Copy the caller's axis lengths; NONE is always 1 so national KPIs share
- * the [year][axis] block layout with the others. */
-static void set_axes(res_set *s, const int axis_len[RES_AXIS_COUNT])
-{
-    s->axis_len[RES_AXIS_NONE] = 1;
-    for (int a = 1; a < RES_AXIS_COUNT; a++) {
-        int len = axis_len ? axis_len[a] : 0;
-        s->axis_len[a] = len > 0 ? len : 0;
-    }
-}
-
-/* Every KPI needs a known axis of at least one item, or its block is empty. */
-static int kpis_valid(const res_set *s)
-{
-    for (size_t k = 0; k < s->n_kpi; k++) {
-        res_axis a = s->kpi[k].axis;
-        if ((int)a < 0 || a >= RES_AXIS_COUNT || s->axis_len[a] < 1)
-            return 0;
-    }
-    return 1;
-}
-
-static int alloc_data(res_set *s)
-{
-    if (s->n_kpi == 0) return 1;
-    s->data = calloc(s->n_kpi, sizeof *s->data);
-    if (!s->data) return 0;
-    for (size_t k = 0; k < s->n_kpi; k++) {
-        size_t n = kpi_len(s, k);
-        if (n == 0) return 0;  /* overflow: sizes are all >= 1 here */
-        s->data[k] = calloc(n, sizeof **s->data);
-        if (!s->data[k]) return 0;
-    }
-    return 1;
-}
-
-size_t res_bytes(int n_variants, int n_replicates, int n_years,
-                 const int axis_len[RES_AXIS_COUNT], const res_kpi *kpi,
-                 size_t n_kpi)
-{
-    res_set s = { .n_variants = n_variants, .n_replicates = n_replicates,
-                  .n_years = n_years, .kpi = kpi, .n_kpi = n_kpi };
-    set_axes(&s, axis_len);
-    size_t total = 0;
-    for (size_t k = 0; k < n_kpi; k++) {
-        size_t n = kpi_len(&s, k);
-        if (n == 0 || n > SIZE_MAX / sizeof(double) ||
-            total > SIZE_MAX - n * sizeof(double))
-            return SIZE_MAX;
-        total += n * sizeof(double);
-    }
-    return total;
-}
-
-res_set *res_create(int n_variants, int n_replicates, int n_years,
-                    const int axis_len[RES_AXIS_COUNT],
-                    const res_kpi *kpi, size_t n_kpi)
-{
-    if (n_variants < 1 || n_replicates < 1 || n_years < 1 || (n_kpi && !kpi))
-        return NULL;
-    res_set *s = calloc(1, sizeof *s);
-    if (!s) return NULL;
-    s->n_variants = n_variants;
-    s->n_replicates = n_replicates;
-    s->n_years = n_years;
-    s->kpi = kpi;
-    s->n_kpi = n_kpi;
-    set_axes(s, axis_len);
-    size_t jobs = mul_size((size_t)n_variants, (size_t)n_replicates);
-    if (!kpis_valid(s) || !alloc_data(s) ||
-        !(s->job_done = calloc(jobs, sizeof *s->job_done))) {
-        res_free(s);
-        return NULL;
-    }
-    return s;
-}
-
-static void free_strings(char **v, int n)
-{
-    if (!v) return;
-    for (int i = 0; i < n; i++) free(v[i]);
-    free(v);
-}
-
-void res_free(res_set *s)
-{
-    if (!s) return;
-    free_strings(s->variant_names, s->n_variants);
-    free(s->years);
-    for (int a = 0; a < RES_AXIS_COUNT; a++)
-        free_strings(s->axis_labels[a], s->axis_len[a]);
-    free(s->municipality_codes);
-    if (s->data)
-        for (size_t k = 0; k < s->n_kpi; k++) free(s->data[k]);
-    free(s->data);
-    free(s->job_done);
-    free(s->program_version);
-    free(s->git_commit);
-    free(s->command_line);
-    free(s->created);
-    free(s->scenario_path);
-    free(s->scenario_source);
-    free(s->resolved_config);
-    free(s);   /* kpi is borrowed from the model */
+    if (!meta) return;
+    free(meta->program_version);
+    free(meta->git_commit);
+    free(meta->command_line);
+    free(meta->created);
+    free(meta->scenario_path);
+    free(meta->scenario_source);
+    free(meta->resolved_config);
+    memset(meta, 0, sizeof *meta);
 }
 
 /* ---- statistics ---------------------------------------------------------- */
 
-static double value_at(const res_set *s, size_t k, int v, int r, int y, int a)
+static int args_valid(const sim_record *s, size_t k, int v, int y, int a)
 {
-    size_t len = (size_t)s->axis_len[s->kpi[k].axis];
-    size_t job = (size_t)v * (size_t)s->n_replicates + (size_t)r;
-    return s->data[k][(job * (size_t)s->n_years + (size_t)y) * len + (size_t)a];
+    return s && k < s->n_series && v >= 0 && v < s->n_variants && y >= 0 &&
+           y < s->n_years && a >= 0 && a < sim_record_width(s, k);
 }
 
-static int job_done(const res_set *s, int v, int r)
+/* Replicate R counts for variant V (and, with REF >= 0, for the pair). */
+static int pair_done(const sim_record *s, int v, int ref, int r)
 {
-    return s->job_done[(size_t)v * (size_t)s->n_replicates + (size_t)r] != 0;
-}
-
-static int args_valid(const res_set *s, size_t k, int v, int y, int a)
-{
-    return s && k < s->n_kpi && v >= 0 && v < s->n_variants && y >= 0 &&
-           y < s->n_years && a >= 0 && a < s->axis_len[s->kpi[k].axis];
+    return sim_record_done(s, v, r) && (ref < 0 || sim_record_done(s, ref, r));
 }
 
 /* Finite values of (k, v, y, a) over done replicates into BUF; with REF >= 0
  * the paired differences v - ref over replicates done in both.  Returns the
  * count. */
-static int gather(const res_set *s, size_t k, int v, int ref, int y, int a,
+static int gather(const sim_record *s, size_t k, int v, int ref, int y, int a,
                   double *buf)
 {
     int n = 0;
     for (int r = 0; r < s->n_replicates; r++) {
-        if (!job_done(s, v, r) || (ref >= 0 && !job_done(s, ref, r)))
-            continue;
-        double x = value_at(s, k, v, r, y, a);
-        if (ref >= 0) x -= value_at(s, k, ref, r, y, a);
+        if (!pair_done(s, v, ref, r)) continue;
+        double x = sim_record_get(s, k, v, r, y, a);
+        if (ref >= 0) x -= sim_record_get(s, k, ref, r, y, a);
         if (isfinite(x)) buf[n++] = x;
     }
     return n;
@@ -198,7 +82,7 @@ static void describe(double *x, int n, res_stat *out)
 
 /* Shared body of res_stat_of (REF < 0) and res_stat_diff.  Invalid
  * arguments or an allocation failure give the empty summary (n = 0). */
-static void stat_common(const res_set *s, size_t k, int v, int ref, int y,
+static void stat_common(const sim_record *s, size_t k, int v, int ref, int y,
                         int a, res_stat *out)
 {
     double *buf = NULL;
@@ -210,12 +94,12 @@ static void stat_common(const res_set *s, size_t k, int v, int ref, int y,
     free(buf);
 }
 
-void res_stat_of(const res_set *s, size_t k, int v, int y, int a, res_stat *out)
+void res_stat_of(const sim_record *s, size_t k, int v, int y, int a, res_stat *out)
 {
     stat_common(s, k, v, -1, y, a, out);
 }
 
-void res_stat_diff(const res_set *s, size_t k, int v, int ref, int y, int a,
+void res_stat_diff(const sim_record *s, size_t k, int v, int ref, int y, int a,
                    res_stat *out)
 {
     /* A negative REF means "no difference" to stat_common; make it out of
@@ -225,13 +109,13 @@ void res_stat_diff(const res_set *s, size_t k, int v, int ref, int y, int a,
 
 /* ---- horizon aggregates -------------------------------------------------- */
 
-double res_aggregate(const res_set *s, size_t k, res_agg_kind kind, int v, int r)
+double res_aggregate(const sim_record *s, size_t k, res_agg_kind kind, int v, int r)
 {
-    if (kind == RES_AGG_LAST) return value_at(s, k, v, r, s->n_years - 1, 0);
+    if (kind == RES_AGG_LAST) return sim_record_get(s, k, v, r, s->n_years - 1, 0);
     double sum = 0, product = 1;
     int n = 0;
     for (int y = 0; y < s->n_years; y++) {
-        double x = value_at(s, k, v, r, y, 0);
+        double x = sim_record_get(s, k, v, r, y, 0);
         if (!isfinite(x)) continue;
         sum += x;
         product *= 1 + x;
@@ -245,43 +129,20 @@ double res_aggregate(const res_set *s, size_t k, res_agg_kind kind, int v, int r
     }
 }
 
-void res_stat_agg(const res_set *s, size_t k, res_agg_kind kind, int v, int ref,
+void res_stat_agg(const sim_record *s, size_t k, res_agg_kind kind, int v, int ref,
                   res_stat *out)
 {
     double *buf = NULL;
     int n = 0;
-    if (s && k < s->n_kpi && s->kpi[k].axis == RES_AXIS_NONE && v >= 0 &&
+    if (s && k < s->n_series && s->series[k].axis == SIM_AXIS_NONE && v >= 0 &&
         v < s->n_variants && ref < s->n_variants &&
         (buf = malloc((size_t)s->n_replicates * sizeof *buf)))
         for (int r = 0; r < s->n_replicates; r++) {
-            if (!job_done(s, v, r) || (ref >= 0 && !job_done(s, ref, r))) continue;
+            if (!pair_done(s, v, ref, r)) continue;
             double x = res_aggregate(s, k, kind, v, r);
             if (ref >= 0) x -= res_aggregate(s, k, kind, ref, r);
             if (isfinite(x)) buf[n++] = x;
         }
     describe(buf, n, out);
     free(buf);
-}
-
-int res_kpi_index(const res_set *s, const char *name)
-{
-    for (size_t k = 0; k < s->n_kpi; k++)
-        if (strcmp(s->kpi[k].name, name) == 0) return (int)k;
-    return -1;
-}
-
-void res_truncate(res_set *s, int r)
-{
-    if (r >= s->n_replicates || r < 1) return;
-    for (size_t k = 0; k < s->n_kpi; k++) {
-        size_t block = (size_t)s->n_years * (size_t)s->axis_len[s->kpi[k].axis];
-        for (int v = 0; v < s->n_variants; v++)
-            memmove(s->data[k] + (size_t)v * (size_t)r * block,
-                    s->data[k] + (size_t)v * (size_t)s->n_replicates * block,
-                    (size_t)r * block * sizeof(double));
-    }
-    for (int v = 0; v < s->n_variants; v++)
-        memmove(s->job_done + (size_t)v * (size_t)r,
-                s->job_done + (size_t)v * (size_t)s->n_replicates, (size_t)r);
-    s->n_replicates = r;
 }

@@ -1,14 +1,16 @@
 /*
- * analysis/results_h5.c - the result set as one HDF5 file.
+ * analysis/results_h5.c - a record and its run's metadata as one HDF5 file.
  *
  * Layout (schema_version 1):
  *   /                      attributes program, version, git_commit,
  *                          command_line, created, scenario_path, master_seed,
  *                          threads, replicates, variants, years, schema_version
  *   /scenario/source, /scenario/resolved          string datasets
- *   /axes/year, /axes/variant, /axes/municipality, /axes/municipality_code,
- *   /axes/group, /axes/offer_type                 (axes in use only)
- *   /kpi/{national,municipal,group,offer_type}/NAME
+ *   /axes/year, /axes/variant, /axes/AXIS and /axes/AXIS_code for each
+ *        axis of the record in use (for the market: municipality,
+ *        municipality_code, group, offer_type)
+ *   /kpi/{national,DIR}/NAME, one DIR per axis (for the market: municipal,
+ *        group, offer_type)
  *        float64 [variant][replicate][year] (national) or
  *        [variant][replicate][year][item]; attributes unit, doc, axis, dims
  *   /summary/<same>/NAME/{n,mean,sd,ci_lo,ci_hi,p025,p975}
@@ -23,8 +25,8 @@
  * half-written file, a failed run never destroys an older result, and every
  * disk error (a full disk, a lost server) is a plain write() error with the
  * system's reason, never an HDF5 file left open and half flushed.
- * Objects are created without modification times so that the same result
- * set gives the same bytes.
+ * Objects are created without modification times so that the same record
+ * gives the same bytes.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -41,18 +43,10 @@
 /* The in-memory file grows by this much at a time. */
 #define CORE_INCREMENT ((size_t)1 << 20)
 
-/* Group under /kpi, /summary and /summary_diff, and the value of the "axis"
- * attribute, per axis. */
-static const char *const kpi_dir[RES_AXIS_COUNT] = {
-    "national", "municipal", "group", "offer_type"
-};
-static const char *const axis_name[RES_AXIS_COUNT] = {
-    "national", "municipality", "group", "offer_type"
-};
-
 /* State of one write; handles shared by every object in the file. */
 typedef struct h5w {
-    const res_set *s;
+    const sim_record *s;
+    const res_meta   *m;
     hid_t str;      /* variable-length UTF-8 string type */
     hid_t gcpl;     /* group creation: no timestamps */
     hid_t dcpl;     /* contiguous dataset creation: no timestamps */
@@ -205,27 +199,37 @@ static int dset_ints(h5w *w, hid_t loc, const char *name, const int *v, int n)
     return dset_write(w, loc, name, 1, &dim, H5T_STD_I32LE, H5T_NATIVE_INT, v);
 }
 
-/* ---- root, scenario, axes, run ------------------------------------------- */
+/* ---- names of schema 1 ----------------------------------------------------- */
 
-static int jobs_done(const res_set *s)
+/* The "axis" attribute of a series: its axis's name, RES_NO_AXIS without. */
+static const char *axis_of(const h5w *w, const sim_series *ser)
 {
-    int n = 0;
-    for (size_t j = 0; j < (size_t)s->n_variants * (size_t)s->n_replicates; j++)
-        n += s->job_done[j] != 0;
-    return n;
+    return ser->axis == SIM_AXIS_NONE ? RES_NO_AXIS : w->s->axis[ser->axis].name;
 }
+
+/* The group a series is filed under in /kpi, /summary and /summary_diff:
+ * its axis's name, except that schema 1 has always filed the series per
+ * municipality under "municipal", and readers of it look there. */
+static const char *dir_of(const h5w *w, const sim_series *ser)
+{
+    const char *axis = axis_of(w, ser);
+    return strcmp(axis, "municipality") == 0 ? "municipal" : axis;
+}
+
+/* ---- root, scenario, axes, run ------------------------------------------- */
 
 static int write_root(h5w *w, hid_t file)
 {
-    const res_set *s = w->s;
+    const sim_record *s = w->s;
+    const res_meta *m = w->m;
     if (attr_str(w, file, "program", "placesim") ||
-        attr_str(w, file, "version", s->program_version) ||
-        attr_str(w, file, "git_commit", s->git_commit) ||
-        attr_str(w, file, "command_line", s->command_line) ||
-        attr_str(w, file, "created", s->created) ||
-        attr_str(w, file, "scenario_path", s->scenario_path) ||
-        attr_u64(w, file, "master_seed", s->master_seed) ||
-        attr_int(w, file, "threads", s->threads) ||
+        attr_str(w, file, "version", m->program_version) ||
+        attr_str(w, file, "git_commit", m->git_commit) ||
+        attr_str(w, file, "command_line", m->command_line) ||
+        attr_str(w, file, "created", m->created) ||
+        attr_str(w, file, "scenario_path", m->scenario_path) ||
+        attr_u64(w, file, "master_seed", m->master_seed) ||
+        attr_int(w, file, "threads", m->threads) ||
         attr_int(w, file, "replicates", s->n_replicates) ||
         attr_int(w, file, "variants", s->n_variants) ||
         attr_int(w, file, "years", s->n_years))
@@ -237,36 +241,40 @@ static int write_scenario(h5w *w, hid_t file)
 {
     hid_t g = group_open(w, file, "scenario");
     if (g < 0) return -1;
-    int rc = dset_str(w, g, "source", w->s->scenario_source) ||
-             dset_str(w, g, "resolved", w->s->resolved_config);
+    int rc = dset_str(w, g, "source", w->m->scenario_source) ||
+             dset_str(w, g, "resolved", w->m->resolved_config);
     H5Gclose(g);
     return rc ? -1 : 0;
 }
 
 /* An axis is worth describing when it has several items or named ones. */
-static int axis_used(const res_set *s, int a)
+static int axis_used(const sim_axis *ax)
 {
-    return s->axis_len[a] > 1 || s->axis_labels[a] != NULL;
+    return ax->len > 1 || ax->labels != NULL;
 }
 
+/* /axes/NAME, the labels, and /axes/NAME_code where the items have codes. */
 static int write_axis_items(h5w *w, hid_t g)
 {
-    const res_set *s = w->s;
-    for (int a = 1; a < RES_AXIS_COUNT; a++) {
-        if (!axis_used(s, a)) continue;
-        if (dset_strs(w, g, axis_name[a], s->axis_labels[a], s->axis_len[a]))
-            return -1;
-        if (a == RES_AXIS_MUNICIPALITY && s->municipality_codes &&
-            dset_ints(w, g, "municipality_code", s->municipality_codes,
-                      s->axis_len[a]))
-            return -1;
+    for (int a = 0; a < w->s->n_axes; a++) {
+        const sim_axis *ax = &w->s->axis[a];
+        if (!axis_used(ax)) continue;
+        if (dset_strs(w, g, ax->name, ax->labels, ax->len)) return -1;
+        if (!ax->codes) continue;
+        size_t len = strlen(ax->name) + sizeof "_code";
+        char *name = malloc(len);
+        if (!name) return fail(w, "out of memory writing /axes/%s_code", ax->name);
+        snprintf(name, len, "%s_code", ax->name);
+        int rc = dset_ints(w, g, name, ax->codes, ax->len);
+        free(name);
+        if (rc) return -1;
     }
     return 0;
 }
 
 static int write_axes(h5w *w, hid_t file)
 {
-    const res_set *s = w->s;
+    const sim_record *s = w->s;
     hid_t g = group_open(w, file, "axes");
     if (g < 0) return -1;
     int rc = (s->years && dset_ints(w, g, "year", s->years, s->n_years)) ||
@@ -280,9 +288,9 @@ static int write_run(h5w *w, hid_t file)
 {
     hid_t g = group_open(w, file, "run");
     if (g < 0) return -1;
-    int rc = attr_f64(w, g, "seconds", w->s->seconds) ||
-             attr_f64(w, g, "events", w->s->events) ||
-             attr_int(w, g, "jobs_done", jobs_done(w->s));
+    int rc = attr_f64(w, g, "seconds", w->m->seconds) ||
+             attr_f64(w, g, "events", w->m->events) ||
+             attr_int(w, g, "jobs_done", sim_record_jobs_done(w->s));
     H5Gclose(g);
     return rc ? -1 : 0;
 }
@@ -290,12 +298,27 @@ static int write_run(h5w *w, hid_t file)
 /* ---- KPI data ------------------------------------------------------------ */
 
 /* Attributes that let a reader interpret a KPI dataset or summary group. */
-static int kpi_attrs(h5w *w, hid_t loc, const res_kpi *kpi, const char *dims)
+static int kpi_attrs(h5w *w, hid_t loc, const sim_series *kpi, const char *dims)
 {
     if (attr_str(w, loc, "unit", kpi->unit) || attr_str(w, loc, "doc", kpi->doc) ||
-        attr_str(w, loc, "axis", axis_name[kpi->axis]))
+        attr_str(w, loc, "axis", axis_of(w, kpi)))
         return -1;
     return attr_str(w, loc, "dims", dims);
+}
+
+/* kpi_attrs with the dimension names of the raw data (WITH_REP) or of its
+ * summaries: "variant,replicate,year[,AXIS]" or "variant,year[,AXIS]". */
+static int series_attrs(h5w *w, hid_t loc, const sim_series *kpi, int with_rep)
+{
+    const char *head = with_rep ? "variant,replicate,year" : "variant,year";
+    const char *axis = kpi->axis == SIM_AXIS_NONE ? NULL : axis_of(w, kpi);
+    size_t len = strlen(head) + (axis ? strlen(axis) + 1 : 0) + 1;
+    char *dims = malloc(len);
+    if (!dims) return fail(w, "out of memory writing %s", kpi->name);
+    snprintf(dims, len, "%s%s%s", head, axis ? "," : "", axis ? axis : "");
+    int rc = kpi_attrs(w, loc, kpi, dims);
+    free(dims);
+    return rc;
 }
 
 /* One chunk per job's [year][axis] block: what a job wrote is what a reader
@@ -312,35 +335,21 @@ static hid_t chunked_dcpl(int rank, const hsize_t *chunk)
     return p;
 }
 
-/* Dimension names for a KPI's raw data (WITH_REP) or its summaries. */
-static const char *dims_text(res_axis a, int with_rep)
-{
-    static const char *const raw[RES_AXIS_COUNT] = {
-        "variant,replicate,year", "variant,replicate,year,municipality",
-        "variant,replicate,year,group", "variant,replicate,year,offer_type"
-    };
-    static const char *const sum[RES_AXIS_COUNT] = {
-        "variant,year", "variant,year,municipality", "variant,year,group",
-        "variant,year,offer_type"
-    };
-    return with_rep ? raw[a] : sum[a];
-}
-
 static int write_kpi(h5w *w, hid_t dir, size_t k)
 {
-    const res_set *s = w->s;
-    const res_kpi *kpi = &s->kpi[k];
+    const sim_record *s = w->s;
+    const sim_series *kpi = &s->series[k];
     hsize_t dims[4] = { (hsize_t)s->n_variants, (hsize_t)s->n_replicates,
-                        (hsize_t)s->n_years, (hsize_t)s->axis_len[kpi->axis] };
+                        (hsize_t)s->n_years, (hsize_t)sim_record_width(s, k) };
     hsize_t chunk[4] = { 1, 1, dims[2], dims[3] };
-    int rank = kpi->axis == RES_AXIS_NONE ? 3 : 4;
+    int rank = kpi->axis == SIM_AXIS_NONE ? 3 : 4;
     hid_t dcpl = chunked_dcpl(rank, chunk);
     if (dcpl < 0) return fail(w, "HDF5: cannot set up compression for %s", kpi->name);
     hid_t ds = dset_put(w, dir, kpi->name, rank, dims, H5T_IEEE_F64LE,
                         H5T_NATIVE_DOUBLE, dcpl, s->data[k]);
     H5Pclose(dcpl);
     if (ds < 0) return -1;
-    int rc = kpi_attrs(w, ds, kpi, dims_text(kpi->axis, 1));
+    int rc = series_attrs(w, ds, kpi, 1);
     H5Dclose(ds);
     return rc;
 }
@@ -353,13 +362,9 @@ static int each_kpi(h5w *w, hid_t file, const char *top, kpi_fn fn)
     hid_t g = group_open(w, file, top);
     if (g < 0) return -1;
     int rc = 0;
-    for (size_t k = 0; k < w->s->n_kpi && rc == 0; k++) {
-        const res_kpi *kpi = &w->s->kpi[k];
-        if (!kpi->name || !kpi->name[0]) {
-            rc = fail(w, "KPI %zu has no name", k);
-            break;
-        }
-        hid_t dir = group_open(w, g, kpi_dir[kpi->axis]);
+    /* the record has checked that every series has a name */
+    for (size_t k = 0; k < w->s->n_series && rc == 0; k++) {
+        hid_t dir = group_open(w, g, dir_of(w, &w->s->series[k]));
         if (dir < 0) {
             rc = -1;
             break;
@@ -406,11 +411,11 @@ static int write_stat_fields(h5w *w, hid_t g, const res_stat *st, size_t count,
 /* Summaries of KPI K for every [variant][year][item].  With DIFF, the paired
  * difference against variant 0; the row of variant 0 itself stays all zero
  * with n = 0, so that variant indices mean the same in every dataset. */
-static res_stat *compute_stats(const res_set *s, size_t k, int diff, size_t count)
+static res_stat *compute_stats(const sim_record *s, size_t k, int diff, size_t count)
 {
     res_stat *st = calloc(count, sizeof *st);
     if (!st) return NULL;
-    int len = s->axis_len[s->kpi[k].axis];
+    int len = sim_record_width(s, k);
     for (int v = diff ? 1 : 0; v < s->n_variants; v++)
         for (int y = 0; y < s->n_years; y++)
             for (int a = 0; a < len; a++) {
@@ -426,17 +431,17 @@ static res_stat *compute_stats(const res_set *s, size_t k, int diff, size_t coun
 
 static int write_summary(h5w *w, hid_t dir, size_t k, int diff)
 {
-    const res_set *s = w->s;
-    const res_kpi *kpi = &s->kpi[k];
+    const sim_record *s = w->s;
+    const sim_series *kpi = &s->series[k];
     hsize_t dims[3] = { (hsize_t)s->n_variants, (hsize_t)s->n_years,
-                        (hsize_t)s->axis_len[kpi->axis] };
-    int rank = kpi->axis == RES_AXIS_NONE ? 2 : 3;
+                        (hsize_t)sim_record_width(s, k) };
+    int rank = kpi->axis == SIM_AXIS_NONE ? 2 : 3;
     size_t count = (size_t)dims[0] * (size_t)dims[1] * (size_t)dims[2];
     res_stat *st = compute_stats(s, k, diff, count);
     if (!st) return fail(w, "out of memory summarising %s", kpi->name);
     hid_t g = group_open(w, dir, kpi->name);
     int rc = g < 0 ? -1
-                   : (kpi_attrs(w, g, kpi, dims_text(kpi->axis, 0)) ||
+                   : (series_attrs(w, g, kpi, 0) ||
                       write_stat_fields(w, g, st, count, rank, dims)) ? -1 : 0;
     if (g >= 0) H5Gclose(g);
     free(st);
@@ -468,25 +473,26 @@ static int write_diffs(h5w *w, hid_t file)
  * (with DIFF) the paired difference against variant 0. */
 static int write_aggregates(h5w *w, hid_t file, const char *top, int diff)
 {
-    const res_set *s = w->s;
+    const sim_record *s = w->s;
+    const res_meta *m = w->m;
     static const char *const kind_name[] = { "sum", "mean", "last", "compound" };
     hid_t dir = group_open(w, file, top);
     if (dir < 0) return -1;
     int rc = 0;
     res_stat *st = calloc((size_t)s->n_variants, sizeof *st);
     if (!st) rc = fail(w, "out of memory summarising the horizon");
-    for (size_t i = 0; i < s->n_agg && rc == 0; i++) {
-        int k = res_kpi_index(s, s->agg[i].kpi);
+    for (size_t i = 0; i < m->n_agg && rc == 0; i++) {
+        int k = sim_record_series_index(s, m->agg[i].series);
         if (k < 0) continue;
         for (int v = 0; v < s->n_variants; v++) {
             if (diff && v == 0) { memset(&st[v], 0, sizeof st[v]); continue; }
-            res_stat_agg(s, (size_t)k, s->agg[i].kind, v, diff ? 0 : -1, &st[v]);
+            res_stat_agg(s, (size_t)k, m->agg[i].kind, v, diff ? 0 : -1, &st[v]);
         }
         hsize_t dims[1] = { (hsize_t)s->n_variants };
-        hid_t g = group_open(w, dir, s->agg[i].kpi);
+        hid_t g = group_open(w, dir, m->agg[i].series);
         rc = g < 0 ? -1
-           : (kpi_attrs(w, g, &s->kpi[k], "variant") ||
-              attr_str(w, g, "over_years", kind_name[s->agg[i].kind]) ||
+           : (kpi_attrs(w, g, &s->series[k], "variant") ||
+              attr_str(w, g, "over_years", kind_name[m->agg[i].kind]) ||
               write_stat_fields(w, g, st, (size_t)s->n_variants, 1, dims)) ? -1 : 0;
         if (g >= 0) H5Gclose(g);
     }
@@ -497,7 +503,7 @@ static int write_aggregates(h5w *w, hid_t file, const char *top, int diff)
 
 static int write_compare(h5w *w, hid_t file)
 {
-    if (w->s->n_agg == 0) return 0;
+    if (w->m->n_agg == 0) return 0;
     if (write_aggregates(w, file, "compare", 0)) return -1;
     return w->s->n_variants > 1 ? write_aggregates(w, file, "compare_diff", 1) : 0;
 }
@@ -586,12 +592,13 @@ static int build_file(h5w *w, const char *path, void **image, size_t *len)
     return rc;
 }
 
-int res_write_h5(const res_set *s, const char *path, int force, char *errbuf,
-                 size_t errlen)
+int res_write_h5(const sim_record *rec, const res_meta *meta, const char *path,
+                 int force, char *errbuf, size_t errlen)
 {
+    static const res_meta unknown;
     struct stat st;
-    if (!s || !path || !path[0]) {
-        set_err(errbuf, errlen, "no result set or path");
+    if (!rec || !rec->data || !path || !path[0]) {
+        set_err(errbuf, errlen, "no record, no data in it, or no path");
         return -1;
     }
     /* Checked up front so a refusal costs no work.  A file that appears
@@ -600,8 +607,8 @@ int res_write_h5(const res_set *s, const char *path, int force, char *errbuf,
         set_err(errbuf, errlen, "%s exists; use --force to replace it", path);
         return -1;
     }
-    h5w w = { s, H5I_INVALID_HID, H5I_INVALID_HID, H5I_INVALID_HID, errbuf,
-              errlen, 0 };
+    h5w w = { rec, meta ? meta : &unknown, H5I_INVALID_HID, H5I_INVALID_HID,
+              H5I_INVALID_HID, errbuf, errlen, 0 };
     /* Our messages say what failed; HDF5's stack dump would only bury them. */
     H5E_auto2_t old_fn;
     void *old_data;

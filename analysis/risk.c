@@ -34,11 +34,11 @@ const res_agg risk_aggs[] = {
 const size_t risk_n_aggs = sizeof risk_aggs / sizeof risk_aggs[0];
 
 /* Cumulative drift of every done replicate of variant V into X; count. */
-static int cumulative(const res_set *s, int k, int v, double *x)
+static int cumulative(const sim_record *s, int k, int v, double *x)
 {
     int n = 0;
     for (int r = 0; r < s->n_replicates; r++) {
-        if (!s->job_done[(size_t)v * (size_t)s->n_replicates + (size_t)r]) continue;
+        if (!sim_record_done(s, v, r)) continue;
         double c = res_aggregate(s, (size_t)k, RES_AGG_COMPOUND, v, r);
         if (isfinite(c)) x[n++] = c;
     }
@@ -55,17 +55,17 @@ static double quantile(double *x, int n, double q)
 /* Yearly drifts of variant V (all replicates and years with a value): the
  * share above T, the share of replicates with any year above T, and the
  * 95th percentile. */
-static void yearly(const res_set *s, int k, int v, double t, double *share,
+static void yearly(const sim_record *s, int k, int v, double t, double *share,
                    double *any, double *p95)
 {
     size_t cap = (size_t)s->n_replicates * (size_t)s->n_years;
     double *x = malloc(cap * sizeof *x);
     int n = 0, above = 0, reps = 0, reps_above = 0;
     for (int r = 0; x && r < s->n_replicates; r++) {
-        if (!s->job_done[(size_t)v * (size_t)s->n_replicates + (size_t)r]) continue;
+        if (!sim_record_done(s, v, r)) continue;
         int hit = 0;
         for (int y = 0; y < s->n_years; y++) {
-            double d = res_slot((res_set *)s, (size_t)k, v, r)[y];
+            double d = sim_record_get(s, (size_t)k, v, r, y, 0);
             if (!isfinite(d)) continue;
             x[n++] = d;
             above += d > t;
@@ -80,9 +80,9 @@ static void yearly(const res_set *s, int k, int v, double t, double *share,
     free(x);
 }
 
-static void risk_table(FILE *out, const res_set *s, int n_base, double t)
+static void risk_table(FILE *out, const sim_record *s, int n_base, double t)
 {
-    int k = res_kpi_index(s, "price_drift");
+    int k = sim_record_series_index(s, "price_drift");
     double *x = malloc((size_t)s->n_replicates * sizeof *x);
     if (k < 0 || !x) { free(x); return; }
     fprintf(out, "\nCumulative price drift %d-%d (%% beyond the cost index; %d replicates)"
@@ -104,7 +104,7 @@ static void risk_table(FILE *out, const res_set *s, int n_base, double t)
     free(x);
 }
 
-static void sources_table(FILE *out, const res_set *s, int n_base)
+static void sources_table(FILE *out, const sim_record *s, int n_base)
 {
     fprintf(out, "\nSources of drift: each source's yearly shares summed over the years, "
             "mean over replicates (%% points); they add up to the summed yearly drift\n");
@@ -114,7 +114,7 @@ static void sources_table(FILE *out, const res_set *s, int n_base)
     for (size_t i = 0; i <= N_SOURCES + 1; i++) {
         const char *name = i < N_SOURCES ? sources[i]
                          : i == N_SOURCES ? "price_drift" : "drift_case_mix";
-        int k = res_kpi_index(s, name);
+        int k = sim_record_series_index(s, name);
         if (k < 0) continue;
         const char *label = i < N_SOURCES ? name + 6
                           : i == N_SOURCES ? "= total (summed)" : "(case mix, apart)";
@@ -128,7 +128,7 @@ static void sources_table(FILE *out, const res_set *s, int n_base)
     }
 }
 
-void risk_report(FILE *out, const res_set *s, int n_base, double threshold)
+void risk_report(FILE *out, const sim_record *s, int n_base, double threshold)
 {
     risk_table(out, s, n_base, threshold);
     sources_table(out, s, n_base);
@@ -142,11 +142,11 @@ static int by_size(const void *a, const void *b)
     return x < y ? 1 : x > y ? -1 : ((const effect *)a)->i - ((const effect *)b)->i;
 }
 
-void risk_sensitivity(FILE *out, const res_set *s, int n_base,
+void risk_sensitivity(FILE *out, const sim_record *s, int n_base,
                       const char *const *keys, const double *low,
                       const double *high, int n_keys)
 {
-    int k = res_kpi_index(s, "price_drift");
+    int k = sim_record_series_index(s, "price_drift");
     effect *e = calloc((size_t)n_keys, sizeof *e);
     if (k < 0 || !e) { free(e); return; }
     for (int i = 0; i < n_keys; i++) {

@@ -17,11 +17,11 @@ extern const res_agg risk_aggs[];
 extern const size_t risk_n_aggs;
 
 /* Risk and sources for the first N_BASE variants, per year threshold T. */
-void risk_report(FILE *out, const res_set *s, int n_base, double threshold);
+void risk_report(FILE *out, const sim_record *s, int n_base, double threshold);
 
 /* Sensitivity: variants N_BASE.. come in (low, high) pairs, one pair per
  * parameter KEYS[i] with values LOW[i], HIGH[i], varied around variant 0. */
-void risk_sensitivity(FILE *out, const res_set *s, int n_base,
+void risk_sensitivity(FILE *out, const sim_record *s, int n_base,
                       const char *const *keys, const double *low,
                       const double *high, int n_keys);
 

@@ -6,15 +6,61 @@
  * at each level, so that heavier citizens do not show up as drift while
  * re-grading, add-ons, carry-over and markups do.
  */
+#include <assert.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "kpi.h"
 #include "flow.h"
 #include "regime.h"
 
-#define KPI_ROW(name, unit, axis, head, doc) { #name, unit, axis, head, doc },
-const res_kpi kpi_table[N_KPI] = { KPI_LIST(KPI_ROW) };
+#define KPI_ROW(name, unit, axis, head, doc) \
+    { #name, unit, axis, (head) ? SIM_SERIES_HEADLINE : 0u, doc },
+const sim_series kpi_table[N_KPI] = { KPI_LIST(KPI_ROW) };
 #undef KPI_ROW
+
+/* ORDER KPI_AXIS */
+const char *const kpi_axis_name[KPI_N_AXES] = { "municipality", "group", "offer_type" };
+
+/* Each axis gets the index its enum value promises, or the KPI table's
+ * axes would point at the wrong lengths. */
+static int declare_axes(sim_record *rec, const params *p, const muni_table *mt)
+{
+    const int len[KPI_N_AXES] = { mt->n, p->n_groups, N_OFFER_TYPES };
+    for (int a = 0; a < KPI_N_AXES; a++)
+        if (sim_record_add_axis(rec, kpi_axis_name[a], len[a]) != a) return -1;
+    int rc = 0;
+    for (int i = 0; i < mt->n; i++)
+        rc |= sim_record_label_item(rec, KPI_MUNICIPALITY, i, mt->m[i].name) |
+              sim_record_code_item(rec, KPI_MUNICIPALITY, i, mt->m[i].code);
+    for (int g = 0; g < p->n_groups; g++)
+        rc |= sim_record_label_item(rec, KPI_GROUP, g, p->group[g].name);
+    for (int t = 0; t < N_OFFER_TYPES; t++)
+        rc |= sim_record_label_item(rec, KPI_OFFER_TYPE, t, offer_type_name[t]);
+    return rc ? -1 : 0;
+}
+
+int kpi_declare(sim_record *rec, const params *p, const muni_table *mt)
+{
+    int *years = malloc((size_t)rec->n_years * sizeof *years);
+    if (!years) return -1;
+    for (int y = 0; y < rec->n_years; y++) years[y] = p->start_year + y;
+    int rc = declare_axes(rec, p, mt) || sim_record_set_years(rec, years) ||
+             sim_record_set_series(rec, kpi_table, N_KPI) ? -1 : 0;
+    free(years);
+    return rc;
+}
+
+sim_record *kpi_new_record(const params *p, const muni_table *mt,
+                           int n_variants, int n_replicates, int n_years)
+{
+    sim_record *rec = sim_record_create(n_variants, n_replicates, n_years);
+    if (rec && (kpi_declare(rec, p, mt) || sim_record_alloc(rec))) {
+        sim_record_free(rec);
+        rec = NULL;
+    }
+    return rec;
+}
 
 static double ratio(double a, double b) { return b != 0 ? a / b : NAN; }
 
@@ -46,15 +92,17 @@ static double drift(double now, double last, const market *m)
 }
 
 typedef struct writer {
-    res_set *res;
+    sim_record *rec;
     int v, r, y;
 } writer;
 
+/* Every index here comes from the market's own counts, which kpi_declare
+ * gave the axes: a value out of range is a bug, not an input error. */
 static void put(const writer *w, int k, int item, double x)
 {
-    const res_set *s = w->res;
-    int len = s->axis_len[s->kpi[k].axis];
-    res_slot(w->res, (size_t)k, w->v, w->r)[w->y * len + item] = x;
+    int rc = sim_record_put(w->rec, (size_t)k, w->v, w->r, w->y, item, x);
+    assert(rc == 0);
+    (void)rc;
 }
 
 /* Fixed-mix price of every part, all types weighted as the fixed-mix price
@@ -281,9 +329,9 @@ static void spread_lumps(market *m)
     }
 }
 
-void kpi_record(market *m, res_set *res, int v, int r, int y)
+void kpi_record(market *m, sim_record *rec, int v, int r, int y)
 {
-    writer w = { res, v, r, y };
+    writer w = { rec, v, r, y };
     spread_lumps(m);
     record_prices(m, &w);
     record_spending(m, &w);

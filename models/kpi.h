@@ -1,96 +1,114 @@
 /*
  * models/kpi.h - the outputs every run produces, one row per KPI.
  *
- * Owns: the KPI table (name, unit, axis, headline flag, description) and the
- * year-end step that turns a market's yearly accounts into KPI values in the
- * result set.  The table is the single source for dataset names in the HDF5
- * file and the output reference in the README.
+ * Owns: the KPI table (name, unit, axis, headline flag, description), the
+ * axes the KPIs are laid out on (municipality, group, offer type) with
+ * their labels, and the year-end step that turns a market's yearly
+ * accounts into KPI values in a sim_record.  The table is the single source
+ * for dataset names in the HDF5 file and the output reference in the
+ * README.  Knows nothing of statistics or files: analysis reads the record.
  */
 #ifndef MODELS_KPI_H
 #define MODELS_KPI_H
 
-#include "analysis/results.h"
+#include "sim/record.h"
 #include "market.h"
 
+/* The axes, declared in this order by kpi_declare, so that each value is
+ * the index sim_record_add_axis returns (ORDER KPI_AXIS: kpi_axis_name). */
+enum { KPI_NATIONAL = SIM_AXIS_NONE, KPI_MUNICIPALITY, KPI_GROUP,
+       KPI_OFFER_TYPE, KPI_N_AXES };
+extern const char *const kpi_axis_name[KPI_N_AXES];
+
 #define KPI_LIST(X) \
- X(expenditure, "DKK", RES_AXIS_NONE, 1, "municipalities' spending on the three traded offer types") \
- X(expenditure_per_adult, "DKK", RES_AXIS_NONE, 0, "expenditure per adult aged 18-64") \
- X(expenditure_by_type, "DKK", RES_AXIS_OFFER_TYPE, 0, "expenditure by offer type") \
- X(expenditure_own, "DKK", RES_AXIS_NONE, 0, "spent on the municipality's own offers") \
- X(expenditure_other_municipality, "DKK", RES_AXIS_NONE, 0, "spent on other municipalities' offers") \
- X(expenditure_region, "DKK", RES_AXIS_NONE, 0, "spent on regional offers") \
- X(expenditure_private, "DKK", RES_AXIS_NONE, 0, "spent on private and self-owning offers") \
- X(expenditure_pool, "DKK", RES_AXIS_NONE, 0, "paid into objective-financing pools") \
- X(external_share, "share", RES_AXIS_NONE, 1, "share of expenditure bought outside the municipality") \
- X(home_support_cost, "DKK", RES_AXIS_NONE, 0, "cost of SEL 85 support in own home (untraded)") \
- X(unit_price, "DKK/place-year", RES_AXIS_NONE, 1, "expenditure per occupied place-year") \
- X(unit_price_by_type, "DKK/place-year", RES_AXIS_OFFER_TYPE, 0, "expenditure per occupied place-year by type") \
- X(unit_price_by_group, "DKK/place-year", RES_AXIS_GROUP, 0, "expenditure per occupied place-year by target group") \
- X(fixed_mix_price, "DKK/place-year", RES_AXIS_NONE, 0, "price of a comparable place: base-year mix of type and need level") \
- X(fixed_mix_price_by_type, "DKK/place-year", RES_AXIS_OFFER_TYPE, 0, "price of a comparable place by type") \
- X(price_drift, "share", RES_AXIS_NONE, 1, "growth of the fixed-mix price beyond growth of the cost index (NaN in the first year); the drift_* parts add up to it") \
- X(price_drift_by_type, "share", RES_AXIS_OFFER_TYPE, 0, "price drift by offer type") \
- X(price_drift_by_group, "share", RES_AXIS_GROUP, 0, "price drift by target group (fixed need-level mix)") \
- X(drift_cost, "share", RES_AXIS_NONE, 0, "price drift from cost: the true need's cost at reference occupancy (fixed cost per place moves with capacity)") \
- X(drift_occupancy, "share", RES_AXIS_NONE, 0, "price drift from the occupancy assumed in tariffs") \
- X(drift_regrading, "share", RES_AXIS_NONE, 0, "price drift from grades above the true need (contested downgrades, average tariffs)") \
- X(drift_upcoding, "share", RES_AXIS_NONE, 0, "price drift from negotiated group upgrades") \
- X(drift_addons, "share", RES_AXIS_NONE, 0, "price drift from add-ons") \
- X(drift_carry_over, "share", RES_AXIS_NONE, 0, "price drift from public offers' results carried into tariffs") \
- X(drift_markup, "share", RES_AXIS_NONE, 0, "price drift from private and bidders' markups") \
- X(drift_cap, "share", RES_AXIS_NONE, 0, "price drift from the rammeaftale cap (negative when it binds)") \
- X(drift_tender_risk, "share", RES_AXIS_NONE, 0, "price drift from tender risk premiums") \
- X(drift_standard_price, "share", RES_AXIS_NONE, 0, "price drift from standard prices (group tariffs, contract prices) against own cost") \
- X(drift_mismatch, "share", RES_AXIS_NONE, 0, "price drift from premiums for mismatched places") \
- X(drift_pooled, "share", RES_AXIS_NONE, 0, "price drift from pooled contributions and owners' frames") \
- X(drift_case_mix, "share", RES_AXIS_NONE, 0, "growth of the unit price beyond the cost index that is not price drift: heavier or lighter citizens") \
- X(cost_index, "index", RES_AXIS_NONE, 0, "cost index (base year 1): wage and fixed-cost indices weighted by the fixed share") \
- X(occupancy_by_type, "share", RES_AXIS_OFFER_TYPE, 0, "resident days over place days") \
- X(places_by_type, "places", RES_AXIS_OFFER_TYPE, 0, "capacity of open offers at year end") \
- X(places_municipal, "places", RES_AXIS_NONE, 0, "places in municipal offers at year end") \
- X(places_regional, "places", RES_AXIS_NONE, 0, "places in regional offers at year end") \
- X(places_private, "places", RES_AXIS_NONE, 0, "places in private offers at year end") \
- X(offers_open, "count", RES_AXIS_NONE, 0, "offers open at year end") \
- X(users_per_10k_by_type, "per 10,000 adults", RES_AXIS_OFFER_TYPE, 0, "average residents per 10,000 adults aged 18-64") \
- X(home_support_per_10k, "per 10,000 adults", RES_AXIS_NONE, 0, "average home-support users per 10,000 adults") \
- X(waiting, "citizens", RES_AXIS_NONE, 1, "citizens waiting for a place at year end") \
- X(waiting_narrow, "citizens", RES_AXIS_NONE, 1, "of whom in narrow groups") \
- X(mean_wait_days, "days", RES_AXIS_NONE, 0, "mean wait of placements made in the year, broad groups") \
- X(mean_wait_narrow_days, "days", RES_AXIS_NONE, 0, "mean wait of placements made in the year, narrow groups") \
- X(waiting_by_group, "citizens", RES_AXIS_GROUP, 0, "citizens waiting at year end by group") \
- X(mean_wait_by_group, "days", RES_AXIS_GROUP, 0, "mean wait of placements made in the year by group") \
- X(mismatch_share, "share", RES_AXIS_NONE, 0, "share of placements made in a mismatched offer") \
- X(declined_high_need, "count", RES_AXIS_NONE, 0, "offers' refusals of high-need citizens") \
- X(offers_beyond_band_share, "share", RES_AXIS_NONE, 0, "share of public offers whose result is beyond +-5 % of cost") \
- X(offer_result_share, "share", RES_AXIS_NONE, 0, "offers' total result over their total cost") \
- X(offer_entries, "count", RES_AXIS_NONE, 0, "new private offers") \
- X(offer_exits, "count", RES_AXIS_NONE, 1, "offers closed (including bankruptcies)") \
- X(bankruptcies, "count", RES_AXIS_NONE, 0, "private offers closed with negative equity") \
- X(admin_cost, "DKK", RES_AXIS_NONE, 1, "follow-ups, negotiations and buyers' tender costs") \
- X(negotiations, "count", RES_AXIS_NONE, 0, "case negotiations at follow-ups: contested grades, add-ons asked or removed, upcoding asked") \
- X(upcodings, "count", RES_AXIS_NONE, 0, "group tariffs: placements moved to a higher group by negotiation") \
- X(lots_tendered, "count", RES_AXIS_NONE, 0, "framework tenders held") \
- X(bids, "count", RES_AXIS_NONE, 0, "bids made in framework tenders") \
- X(contracted_share, "share", RES_AXIS_NONE, 0, "share of placements made on a framework contract") \
- X(delivered_to_needed_hours, "ratio", RES_AXIS_NONE, 0, "direct staff hours delivered over residents' true needs") \
- X(budget_deviation, "DKK", RES_AXIS_NONE, 0, "spending on places and home support minus budget") \
- X(budget_deviation_share, "share", RES_AXIS_NONE, 0, "budget deviation over budget") \
- X(muni_expenditure, "DKK", RES_AXIS_MUNICIPALITY, 0, "a municipality's spending on places") \
- X(muni_expenditure_per_adult, "DKK", RES_AXIS_MUNICIPALITY, 0, "spending on places per adult") \
- X(muni_external_share, "share", RES_AXIS_MUNICIPALITY, 0, "share bought outside the municipality") \
- X(muni_net_position, "DKK", RES_AXIS_MUNICIPALITY, 0, "sales to other buyers minus purchases from other sellers") \
- X(muni_budget_deviation, "DKK", RES_AXIS_MUNICIPALITY, 0, "spending minus budget") \
- X(muni_waiting, "citizens", RES_AXIS_MUNICIPALITY, 0, "citizens waiting at year end") \
- X(muni_needs_arising, "citizens", RES_AXIS_MUNICIPALITY, 0, "new needs arising (the same in every variant: common random numbers)")
+ X(expenditure, "DKK", KPI_NATIONAL, 1, "municipalities' spending on the three traded offer types") \
+ X(expenditure_per_adult, "DKK", KPI_NATIONAL, 0, "expenditure per adult aged 18-64") \
+ X(expenditure_by_type, "DKK", KPI_OFFER_TYPE, 0, "expenditure by offer type") \
+ X(expenditure_own, "DKK", KPI_NATIONAL, 0, "spent on the municipality's own offers") \
+ X(expenditure_other_municipality, "DKK", KPI_NATIONAL, 0, "spent on other municipalities' offers") \
+ X(expenditure_region, "DKK", KPI_NATIONAL, 0, "spent on regional offers") \
+ X(expenditure_private, "DKK", KPI_NATIONAL, 0, "spent on private and self-owning offers") \
+ X(expenditure_pool, "DKK", KPI_NATIONAL, 0, "paid into objective-financing pools") \
+ X(external_share, "share", KPI_NATIONAL, 1, "share of expenditure bought outside the municipality") \
+ X(home_support_cost, "DKK", KPI_NATIONAL, 0, "cost of SEL 85 support in own home (untraded)") \
+ X(unit_price, "DKK/place-year", KPI_NATIONAL, 1, "expenditure per occupied place-year") \
+ X(unit_price_by_type, "DKK/place-year", KPI_OFFER_TYPE, 0, "expenditure per occupied place-year by type") \
+ X(unit_price_by_group, "DKK/place-year", KPI_GROUP, 0, "expenditure per occupied place-year by target group") \
+ X(fixed_mix_price, "DKK/place-year", KPI_NATIONAL, 0, "price of a comparable place: base-year mix of type and need level") \
+ X(fixed_mix_price_by_type, "DKK/place-year", KPI_OFFER_TYPE, 0, "price of a comparable place by type") \
+ X(price_drift, "share", KPI_NATIONAL, 1, "growth of the fixed-mix price beyond growth of the cost index (NaN in the first year); the drift_* parts add up to it") \
+ X(price_drift_by_type, "share", KPI_OFFER_TYPE, 0, "price drift by offer type") \
+ X(price_drift_by_group, "share", KPI_GROUP, 0, "price drift by target group (fixed need-level mix)") \
+ X(drift_cost, "share", KPI_NATIONAL, 0, "price drift from cost: the true need's cost at reference occupancy (fixed cost per place moves with capacity)") \
+ X(drift_occupancy, "share", KPI_NATIONAL, 0, "price drift from the occupancy assumed in tariffs") \
+ X(drift_regrading, "share", KPI_NATIONAL, 0, "price drift from grades above the true need (contested downgrades, average tariffs)") \
+ X(drift_upcoding, "share", KPI_NATIONAL, 0, "price drift from negotiated group upgrades") \
+ X(drift_addons, "share", KPI_NATIONAL, 0, "price drift from add-ons") \
+ X(drift_carry_over, "share", KPI_NATIONAL, 0, "price drift from public offers' results carried into tariffs") \
+ X(drift_markup, "share", KPI_NATIONAL, 0, "price drift from private and bidders' markups") \
+ X(drift_cap, "share", KPI_NATIONAL, 0, "price drift from the rammeaftale cap (negative when it binds)") \
+ X(drift_tender_risk, "share", KPI_NATIONAL, 0, "price drift from tender risk premiums") \
+ X(drift_standard_price, "share", KPI_NATIONAL, 0, "price drift from standard prices (group tariffs, contract prices) against own cost") \
+ X(drift_mismatch, "share", KPI_NATIONAL, 0, "price drift from premiums for mismatched places") \
+ X(drift_pooled, "share", KPI_NATIONAL, 0, "price drift from pooled contributions and owners' frames") \
+ X(drift_case_mix, "share", KPI_NATIONAL, 0, "growth of the unit price beyond the cost index that is not price drift: heavier or lighter citizens") \
+ X(cost_index, "index", KPI_NATIONAL, 0, "cost index (base year 1): wage and fixed-cost indices weighted by the fixed share") \
+ X(occupancy_by_type, "share", KPI_OFFER_TYPE, 0, "resident days over place days") \
+ X(places_by_type, "places", KPI_OFFER_TYPE, 0, "capacity of open offers at year end") \
+ X(places_municipal, "places", KPI_NATIONAL, 0, "places in municipal offers at year end") \
+ X(places_regional, "places", KPI_NATIONAL, 0, "places in regional offers at year end") \
+ X(places_private, "places", KPI_NATIONAL, 0, "places in private offers at year end") \
+ X(offers_open, "count", KPI_NATIONAL, 0, "offers open at year end") \
+ X(users_per_10k_by_type, "per 10,000 adults", KPI_OFFER_TYPE, 0, "average residents per 10,000 adults aged 18-64") \
+ X(home_support_per_10k, "per 10,000 adults", KPI_NATIONAL, 0, "average home-support users per 10,000 adults") \
+ X(waiting, "citizens", KPI_NATIONAL, 1, "citizens waiting for a place at year end") \
+ X(waiting_narrow, "citizens", KPI_NATIONAL, 1, "of whom in narrow groups") \
+ X(mean_wait_days, "days", KPI_NATIONAL, 0, "mean wait of placements made in the year, broad groups") \
+ X(mean_wait_narrow_days, "days", KPI_NATIONAL, 0, "mean wait of placements made in the year, narrow groups") \
+ X(waiting_by_group, "citizens", KPI_GROUP, 0, "citizens waiting at year end by group") \
+ X(mean_wait_by_group, "days", KPI_GROUP, 0, "mean wait of placements made in the year by group") \
+ X(mismatch_share, "share", KPI_NATIONAL, 0, "share of placements made in a mismatched offer") \
+ X(declined_high_need, "count", KPI_NATIONAL, 0, "offers' refusals of high-need citizens") \
+ X(offers_beyond_band_share, "share", KPI_NATIONAL, 0, "share of public offers whose result is beyond +-5 % of cost") \
+ X(offer_result_share, "share", KPI_NATIONAL, 0, "offers' total result over their total cost") \
+ X(offer_entries, "count", KPI_NATIONAL, 0, "new private offers") \
+ X(offer_exits, "count", KPI_NATIONAL, 1, "offers closed (including bankruptcies)") \
+ X(bankruptcies, "count", KPI_NATIONAL, 0, "private offers closed with negative equity") \
+ X(admin_cost, "DKK", KPI_NATIONAL, 1, "follow-ups, negotiations and buyers' tender costs") \
+ X(negotiations, "count", KPI_NATIONAL, 0, "case negotiations at follow-ups: contested grades, add-ons asked or removed, upcoding asked") \
+ X(upcodings, "count", KPI_NATIONAL, 0, "group tariffs: placements moved to a higher group by negotiation") \
+ X(lots_tendered, "count", KPI_NATIONAL, 0, "framework tenders held") \
+ X(bids, "count", KPI_NATIONAL, 0, "bids made in framework tenders") \
+ X(contracted_share, "share", KPI_NATIONAL, 0, "share of placements made on a framework contract") \
+ X(delivered_to_needed_hours, "ratio", KPI_NATIONAL, 0, "direct staff hours delivered over residents' true needs") \
+ X(budget_deviation, "DKK", KPI_NATIONAL, 0, "spending on places and home support minus budget") \
+ X(budget_deviation_share, "share", KPI_NATIONAL, 0, "budget deviation over budget") \
+ X(muni_expenditure, "DKK", KPI_MUNICIPALITY, 0, "a municipality's spending on places") \
+ X(muni_expenditure_per_adult, "DKK", KPI_MUNICIPALITY, 0, "spending on places per adult") \
+ X(muni_external_share, "share", KPI_MUNICIPALITY, 0, "share bought outside the municipality") \
+ X(muni_net_position, "DKK", KPI_MUNICIPALITY, 0, "sales to other buyers minus purchases from other sellers") \
+ X(muni_budget_deviation, "DKK", KPI_MUNICIPALITY, 0, "spending minus budget") \
+ X(muni_waiting, "citizens", KPI_MUNICIPALITY, 0, "citizens waiting at year end") \
+ X(muni_needs_arising, "citizens", KPI_MUNICIPALITY, 0, "new needs arising (the same in every variant: common random numbers)")
 
 #define KPI_ENUM(name, unit, axis, head, doc) K_##name,
 enum { KPI_LIST(KPI_ENUM) N_KPI };
 #undef KPI_ENUM
 
-extern const res_kpi kpi_table[N_KPI];
+extern const sim_series kpi_table[N_KPI];
 
-/* Record year Y of market M into slot (V, R) of RES.  Called once per year
+/* Declare on REC (created, not yet allocated) the KPI axes, labelled from
+ * P and MT, the calendar years from run.start_year, and the KPI table.
+ * Returns 0, or -1 when the record refuses them (an empty axis, memory). */
+int kpi_declare(sim_record *rec, const params *p, const muni_table *mt);
+
+/* A record for the plan with the KPIs declared and the data allocated, or
+ * NULL. */
+sim_record *kpi_new_record(const params *p, const muni_table *mt,
+                           int n_variants, int n_replicates, int n_years);
+
+/* Record year Y of market M into slot (V, R) of REC.  Called once per year
  * after the accounts are closed and before they are reset. */
-void kpi_record(market *m, struct res_set *res, int v, int r, int y);
+void kpi_record(market *m, struct sim_record *rec, int v, int r, int y);
 
 #endif

@@ -527,7 +527,7 @@ static void reprice_all(market *m)
         if (m->cit[i].state == CIT_PLACED) placement_reprice(m, &m->cit[i]);
 }
 
-static void year_end(market *m, struct res_set *res, int v, int r)
+static void year_end(market *m, struct sim_record *res, int v, int r)
 {
     const params *p = m->p;
     /* needs that arose this year count in it, decided or not; aggregate
@@ -668,7 +668,7 @@ static void market_register(market *m)
 }
 
 int market_run(const params *p, const muni_table *mt, uint64_t seed, int v,
-               int r, struct res_set *res, double *events)
+               int r, struct sim_record *res, double *events)
 {
     market *m = calloc(1, sizeof *m);
     if (!m) return -1;

@@ -177,7 +177,7 @@ typedef struct year_acct {
 } year_acct;
 
 struct regime_ops;
-struct res_set;
+struct sim_record;
 
 /* drg: cost data by (region, type, group, level) of past years and the
  * group tariffs of this year (per day).  Region 0 holds national figures. */
@@ -219,7 +219,7 @@ typedef struct market {
     tender_state *tender;
     uint64_t seed;
     int      replicate, variant;
-    struct res_set *res;    /* where the year ends write the KPIs */
+    struct sim_record *res; /* where the year ends write the KPIs */
 
     sim_engine eng;     /* the loop, its queue and clock (sim/engine.h) */
     double    now;      /* eng.now while an event is handled */
@@ -289,7 +289,7 @@ static inline double citizen_hours(const market *m, const citizen *c,
  * number of events processed.
  */
 int market_run(const params *p, const muni_table *mt, uint64_t seed, int v,
-               int r, struct res_set *res, double *events);
+               int r, struct sim_record *res, double *events);
 
 /* ---- shared by the model's modules ------------------------------------ */
 

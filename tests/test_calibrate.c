@@ -41,13 +41,13 @@ static void test_knobs_apply(void **state)
     assert_true(q.group[0].incidence[OT_HOUSING] == p.group[0].incidence[OT_HOUSING]);
 }
 
-typedef struct gen { params p; const muni_table *mt; res_set *res; } gen;
+typedef struct gen { params p; const muni_table *mt; sim_record *res; } gen;
 
 static int gen_job(void *ctx, int v, int r)
 {
     gen *g = ctx;
     int rc = market_run(&g->p, g->mt, g->p.seed, v, r, g->res, NULL);
-    g->res->job_done[r] = rc == 0;
+    sim_record_set_done(g->res, v, r, rc == 0);
     return rc;
 }
 
@@ -76,8 +76,7 @@ static void test_recovers_known_parameters(void **state)
     gen g = { p, &mt, NULL };
     calib_apply(&g.p, truth);
     g.p.years = years;
-    int axis_len[RES_AXIS_COUNT] = { 1, mt.n, p.n_groups, N_OFFER_TYPES };
-    g.res = res_create(1, reps, years, axis_len, kpi_table, N_KPI);
+    g.res = kpi_new_record(&p, &mt, 1, reps, years);
     assert_non_null(g.res);
     sim_plan plan = { 1, reps, 0, reps };
     assert_int_equal(sim_plan_run(&plan, gen_job, &g, 0, 0, NULL), 0);
@@ -92,7 +91,7 @@ static void test_recovers_known_parameters(void **state)
         for (int r = 0; r < reps; r++) sum += calib_measure(g.res, i, 0, r);
         values[i] = smooth ? sum / reps : NAN;
     }
-    res_free(g.res);
+    sim_record_free(g.res);
 
     double x[CALIB_KNOBS];
     double f = calib_fit(&p, &mt, reps, years, values, 2, 120, 0, x);

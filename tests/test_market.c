@@ -19,22 +19,20 @@
 typedef struct fixture {
     params     p;
     muni_table mt;
-    res_set   *res;       /* the differentiated run, every replicate */
+    sim_record   *res;       /* the differentiated run, every replicate */
     int        rc[64];    /* market_run's return for each replicate */
     double     events[64];
 } fixture;
 
-static res_set *new_res(const fixture *f)
+static sim_record *new_res(const fixture *f)
 {
-    int axis_len[RES_AXIS_COUNT] = { 1, f->mt.n, f->p.n_groups, N_OFFER_TYPES };
-    res_set *r = res_create(1, f->p.replicates, f->p.years, axis_len,
-                            kpi_table, N_KPI);
+    sim_record *r = kpi_new_record(&f->p, &f->mt, 1, f->p.replicates, f->p.years);
     assert_non_null(r);
     return r;
 }
 
 /* Run every replicate of P into RES, noting each return code. */
-static void run_all(const fixture *f, const params *p, res_set *res,
+static void run_all(const fixture *f, const params *p, sim_record *res,
                     int *rc, double *events)
 {
     for (int r = 0; r < p->replicates; r++)
@@ -65,16 +63,15 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    res_free(f->res);
+    sim_record_free(f->res);
     free(f);
     return 0;
 }
 
 /* KPI K of replicate R, year Y, axis item A. */
-static double kpi(const res_set *res, size_t k, int r, int y, int a)
+static double kpi(const sim_record *res, size_t k, int r, int y, int a)
 {
-    int len = res->axis_len[res->kpi[k].axis];
-    return res_slot((res_set *)res, k, 0, r)[y * len + a];
+    return sim_record_get(res, k, 0, r, y, a);
 }
 
 /* The scenario is what the golden file and these bounds assume. */
@@ -156,17 +153,17 @@ static void test_price_drift_nan_first_year(void **state)
 static void test_replicate_reproducible(void **state)
 {
     fixture *f = *state;
-    res_set *again = new_res(f);
+    sim_record *again = new_res(f);
     int r = 2;
     assert_int_equal(market_run(&f->p, &f->mt, f->p.seed, 0, r, again, NULL), 0);
     for (size_t k = 0; k < N_KPI; k++) {
-        size_t n = (size_t)f->p.years * (size_t)again->axis_len[kpi_table[k].axis];
-        if (memcmp(res_slot(f->res, k, 0, r), res_slot(again, k, 0, r),
+        size_t n = (size_t)f->p.years * (size_t)sim_record_width(again, k);
+        if (memcmp(sim_record_slot(f->res, k, 0, r), sim_record_slot(again, k, 0, r),
                    n * sizeof(double)))
             fail_msg("KPI %s differs between two runs of replicate %d",
                      kpi_table[k].name, r);
     }
-    res_free(again);
+    sim_record_free(again);
 }
 
 /* Replicates must draw different numbers, or the intervals are fake. */
@@ -175,11 +172,11 @@ static void test_replicates_differ(void **state)
     fixture *f = *state;
     size_t n = (size_t)f->p.years * sizeof(double);
     for (int r = 1; r < f->p.replicates; r++)
-        assert_memory_not_equal(res_slot(f->res, K_expenditure, 0, 0),
-                                res_slot(f->res, K_expenditure, 0, r), n);
+        assert_memory_not_equal(sim_record_slot(f->res, K_expenditure, 0, 0),
+                                sim_record_slot(f->res, K_expenditure, 0, r), n);
 }
 
-static double sum_declined(const fixture *f, const res_set *res)
+static double sum_declined(const fixture *f, const sim_record *res)
 {
     double s = 0;
     for (int r = 0; r < f->p.replicates; r++)
@@ -195,7 +192,7 @@ static void test_average_tariff(void **state)
     fixture *f = *state;
     params avg = f->p;
     avg.tariff = TARIFF_AVERAGE;
-    res_set *res = new_res(f);
+    sim_record *res = new_res(f);
     int rc[64];
     double events[64];
     run_all(f, &avg, res, rc, events);
@@ -207,17 +204,17 @@ static void test_average_tariff(void **state)
         fail_msg("average tariffs declined %.0f high-need citizens, "
                  "differentiated %.0f", d_avg, d_diff);
     /* the variant must really change something */
-    assert_memory_not_equal(res_slot(f->res, K_expenditure, 0, 0),
-                            res_slot(res, K_expenditure, 0, 0),
+    assert_memory_not_equal(sim_record_slot(f->res, K_expenditure, 0, 0),
+                            sim_record_slot(res, K_expenditure, 0, 0),
                             (size_t)f->p.years * sizeof(double));
-    res_free(res);
+    sim_record_free(res);
 }
 
 /* Run a modified copy of the scenario; every replicate must keep the
- * invariants.  Returns the result set (caller frees). */
-static res_set *run_variant(const fixture *f, const params *p)
+ * invariants.  Returns the record (caller frees). */
+static sim_record *run_variant(const fixture *f, const params *p)
 {
-    res_set *res = new_res(f);
+    sim_record *res = new_res(f);
     int rc[64];
     double events[64];
     run_all(f, p, res, rc, events);
@@ -225,7 +222,7 @@ static res_set *run_variant(const fixture *f, const params *p)
     return res;
 }
 
-static double sum_kpi(const fixture *f, const res_set *res, size_t k)
+static double sum_kpi(const fixture *f, const sim_record *res, size_t k)
 {
     double s = 0;
     for (int r = 0; r < f->p.replicates; r++)
@@ -233,7 +230,7 @@ static double sum_kpi(const fixture *f, const res_set *res, size_t k)
     return s;
 }
 
-static double mean_kpi(const fixture *f, const res_set *res, size_t k, int y)
+static double mean_kpi(const fixture *f, const sim_record *res, size_t k, int y)
 {
     double s = 0;
     for (int r = 0; r < f->p.replicates; r++) s += kpi(res, k, r, y, 0);
@@ -248,10 +245,10 @@ static void test_bankruptcy(void **state)
     params p = f->p;
     p.private_markup = -0.3;
     p.private_initial_equity = 0.02;
-    res_set *res = run_variant(f, &p);
+    sim_record *res = run_variant(f, &p);
     assert_true(sum_kpi(f, res, K_bankruptcies) > sum_kpi(f, f->res, K_bankruptcies));
     assert_true(sum_kpi(f, res, K_offer_exits) >= sum_kpi(f, res, K_bankruptcies));
-    res_free(res);
+    sim_record_free(res);
 }
 
 /* With too few temporary places, citizens wait and new private offers
@@ -263,10 +260,10 @@ static void test_private_entry(void **state)
     p.type[OT_TEMPORARY].places *= 0.6;
     p.entry_min_waiting = 1;
     p.entry_risk_premium = 0;
-    res_set *res = run_variant(f, &p);
+    sim_record *res = run_variant(f, &p);
     assert_true(sum_kpi(f, res, K_offer_entries) > 0);
     assert_true(mean_kpi(f, res, K_waiting, 0) > mean_kpi(f, f->res, K_waiting, 0));
-    res_free(res);
+    sim_record_free(res);
 }
 
 /* A lower assumed occupancy spreads fixed cost over fewer days: the basic
@@ -276,9 +273,9 @@ static void test_budgeted_occupancy_raises_price(void **state)
     fixture *f = *state;
     params p = f->p;
     p.budgeted_occupancy = 0.85;
-    res_set *res = run_variant(f, &p);
+    sim_record *res = run_variant(f, &p);
     assert_true(mean_kpi(f, res, K_unit_price, 0) > mean_kpi(f, f->res, K_unit_price, 0));
-    res_free(res);
+    sim_record_free(res);
 }
 
 /* A negative rammeaftale cap holds public tariffs below cost growth, so the
@@ -288,13 +285,13 @@ static void test_cap_holds_prices(void **state)
     fixture *f = *state;
     params p = f->p;
     p.rammeaftale_cap = -0.05;
-    res_set *res = run_variant(f, &p);
+    sim_record *res = run_variant(f, &p);
     int last = f->p.years - 1;
     assert_true(mean_kpi(f, res, K_fixed_mix_price, last) <
                 mean_kpi(f, f->res, K_fixed_mix_price, last));
     assert_true(mean_kpi(f, res, K_fixed_mix_price, 0) ==
                 mean_kpi(f, f->res, K_fixed_mix_price, 0));  /* no cap in year 0 */
-    res_free(res);
+    sim_record_free(res);
 }
 
 /* Offers are built by minimum efficient size, not in proportion to

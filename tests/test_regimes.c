@@ -178,24 +178,22 @@ static const char *const rg_name[N_RG] = { "takst", "drg", "tender", "objective"
 typedef struct fixture {
     params     p;
     muni_table mt;
-    res_set   *res[N_RG];       /* every replicate under each regime */
+    sim_record   *res[N_RG];       /* every replicate under each regime */
     int        rc[N_RG][MAX_REP];
 } fixture;
 
-static res_set *new_res(const fixture *f, int reps)
+static sim_record *new_res(const fixture *f, int reps)
 {
-    int axis_len[RES_AXIS_COUNT] = { 1, f->mt.n, f->p.n_groups, N_OFFER_TYPES };
-    return res_create(1, reps, f->p.years, axis_len, kpi_table, N_KPI);
+    return kpi_new_record(&f->p, &f->mt, 1, reps, f->p.years);
 }
 
-static double kpi(const res_set *res, size_t k, int r, int y, int a)
+static double kpi(const sim_record *res, size_t k, int r, int y, int a)
 {
-    int len = res->axis_len[res->kpi[k].axis];
-    return res_slot((res_set *)res, k, 0, r)[y * len + a];
+    return sim_record_get(res, k, 0, r, y, a);
 }
 
 /* KPI K (axis item A) summed over every replicate and year of RES. */
-static double sum_kpi(const res_set *res, size_t k, int a)
+static double sum_kpi(const sim_record *res, size_t k, int a)
 {
     double s = 0;
     for (int r = 0; r < res->n_replicates; r++)
@@ -203,14 +201,14 @@ static double sum_kpi(const res_set *res, size_t k, int a)
     return s;
 }
 
-static double sum_kpi_axis(const res_set *res, size_t k)
+static double sum_kpi_axis(const sim_record *res, size_t k)
 {
     double s = 0;
-    for (int a = 0; a < res->axis_len[res->kpi[k].axis]; a++) s += sum_kpi(res, k, a);
+    for (int a = 0; a < sim_record_width(res, k); a++) s += sum_kpi(res, k, a);
     return s;
 }
 
-static void run_all(const fixture *f, const params *p, res_set *res, int *rc)
+static void run_all(const fixture *f, const params *p, sim_record *res, int *rc)
 {
     for (int r = 0; r < res->n_replicates; r++)
         rc[r] = market_run(p, &f->mt, p->seed, 0, r, res, NULL);
@@ -241,7 +239,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    for (int g = 0; g < N_RG; g++) res_free(f->res[g]);
+    for (int g = 0; g < N_RG; g++) sim_record_free(f->res[g]);
     free(f);
     return 0;
 }
@@ -250,7 +248,7 @@ static int teardown(void **state)
 
 /* Expenditure by seller, the pool included, adds up to the total in every
  * year of every replicate. */
-static void assert_money_balance(const res_set *res, const char *what)
+static void assert_money_balance(const sim_record *res, const char *what)
 {
     for (int r = 0; r < res->n_replicates; r++)
         for (int y = 0; y < res->n_years; y++) {
@@ -289,8 +287,8 @@ static void test_regimes_change_the_market(void **state)
     size_t n = (size_t)f->p.years * sizeof(double);
     for (int g = 1; g < N_RG; g++)
         for (int r = 0; r < f->p.replicates; r++)
-            if (!memcmp(res_slot(f->res[RG_TAKST], K_expenditure, 0, r),
-                        res_slot(f->res[g], K_expenditure, 0, r), n))
+            if (!memcmp(sim_record_slot(f->res[RG_TAKST], K_expenditure, 0, r),
+                        sim_record_slot(f->res[g], K_expenditure, 0, r), n))
                 fail_msg("%s: replicate %d spends exactly what takst does", rg_name[g], r);
 }
 
@@ -329,12 +327,12 @@ static const option_variant options[] = {
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
 /* Run option variant I on VARIANT_REPS replicates (caller frees). */
-static res_set *run_option(const fixture *f, size_t i)
+static sim_record *run_option(const fixture *f, size_t i)
 {
     params p = f->p;
     snprintf(p.regime, sizeof p.regime, "%s", options[i].regime);
     options[i].set(&p);
-    res_set *res = new_res(f, VARIANT_REPS);
+    sim_record *res = new_res(f, VARIANT_REPS);
     assert_non_null(res);
     int rc[VARIANT_REPS];
     run_all(f, &p, res, rc);
@@ -348,18 +346,18 @@ static void test_options_keep_invariants(void **state)
     fixture *f = *state;
     size_t n = (size_t)f->p.years * sizeof(double);
     for (size_t i = 0; i < N_OPTIONS; i++) {
-        res_set *res = run_option(f, i);
+        sim_record *res = run_option(f, i);
         /* the option must change something against its regime's default */
         int base = RG_TAKST;
         for (int g = 0; g < N_RG; g++)
             if (!strcmp(rg_name[g], options[i].regime)) base = g;
         int same = 1;
         for (int r = 0; r < VARIANT_REPS; r++)
-            same &= !memcmp(res_slot(f->res[base], K_expenditure, 0, r),
-                            res_slot(res, K_expenditure, 0, r), n);
+            same &= !memcmp(sim_record_slot(f->res[base], K_expenditure, 0, r),
+                            sim_record_slot(res, K_expenditure, 0, r), n);
         if (same) fail_msg("%s spends exactly what %s does", options[i].name,
                            rg_name[base]);
-        res_free(res);
+        sim_record_free(res);
     }
 }
 
@@ -372,11 +370,11 @@ static void test_drg_upcoding(void **state)
     fixture *f = *state;
     size_t neg = 1;
     assert_string_equal(options[neg].name, "drg negotiated");
-    res_set *res = run_option(f, neg);
+    sim_record *res = run_option(f, neg);
     double up = sum_kpi(res, K_upcodings, 0);
     print_message("upcodings: negotiated %.0f over %d replicates\n", up, VARIANT_REPS);
     assert_true(up > 0);
-    res_free(res);
+    sim_record_free(res);
     for (int g = 0; g < N_RG; g++)
         if (sum_kpi(f->res[g], K_upcodings, 0) != 0)
             fail_msg("%s: %.0f upcodings without negotiated grouping", rg_name[g],
@@ -400,7 +398,7 @@ static void test_drg_no_negotiations(void **state)
 static void test_tender_lots_and_contracts(void **state)
 {
     fixture *f = *state;
-    const res_set *res = f->res[RG_TENDER];
+    const sim_record *res = f->res[RG_TENDER];
     for (int r = 0; r < res->n_replicates; r++) {
         assert_true(kpi(res, K_lots_tendered, r, 0, 0) == 0);
         assert_true(kpi(res, K_bids, r, 0, 0) == 0);
@@ -429,7 +427,7 @@ static void test_objective_pool(void **state)
     fixture *f = *state;
     for (int g = 0; g < N_RG; g++) {
         int pooled = g == RG_OBJECTIVE || g == RG_DRG_OBJECTIVE;
-        const res_set *res = f->res[g];
+        const sim_record *res = f->res[g];
         for (int r = 0; r < res->n_replicates; r++)
             for (int y = 0; y < res->n_years; y++) {
                 double pool = kpi(res, K_expenditure_pool, r, y, 0);
@@ -446,13 +444,13 @@ static void test_objective_pool(void **state)
  * same coordinator, same random numbers).  Against takst the difference is
  * printed, not asserted: there capacity binds, the extra referrals first
  * wait, and the regime's other effects are as large as the referral one. */
-static res_set *run_objective(const fixture *f, double share, double elasticity)
+static sim_record *run_objective(const fixture *f, double share, double elasticity)
 {
     params p = f->p;
     snprintf(p.regime, sizeof p.regime, "objective");
     p.objective.share = share;
     p.objective.elasticity = elasticity;
-    res_set *res = new_res(f, f->p.replicates);
+    sim_record *res = new_res(f, f->p.replicates);
     assert_non_null(res);
     int rc[MAX_REP];
     run_all(f, &p, res, rc);
@@ -461,7 +459,7 @@ static res_set *run_objective(const fixture *f, double share, double elasticity)
     return res;
 }
 
-static double users(const res_set *res, int r)
+static double users(const sim_record *res, int r)
 {
     double s = 0;
     for (int y = 0; y < res->n_years; y++)
@@ -473,9 +471,9 @@ static double users(const res_set *res, int r)
 static void test_objective_loosens_referral(void **state)
 {
     fixture *f = *state;
-    res_set *loose = run_objective(f, 1.0, 2);
-    res_set *strict = run_objective(f, 1.0, 0);
-    const res_set *tk = f->res[RG_TAKST];
+    sim_record *loose = run_objective(f, 1.0, 2);
+    sim_record *strict = run_objective(f, 1.0, 0);
+    const sim_record *tk = f->res[RG_TAKST];
     double users_t = sum_kpi_axis(tk, K_users_per_10k_by_type);
     double users_0 = sum_kpi_axis(strict, K_users_per_10k_by_type);
     double users_2 = sum_kpi_axis(loose, K_users_per_10k_by_type);
@@ -500,8 +498,8 @@ static void test_objective_loosens_referral(void **state)
         wait_0 += kpi(strict, K_waiting_narrow, r, 0, 0);
     }
     assert_true(wait_2 > wait_0);
-    res_free(loose);
-    res_free(strict);
+    sim_record_free(loose);
+    sim_record_free(strict);
 }
 
 /* ==== (d) common random numbers =========================================== */
@@ -511,18 +509,18 @@ static void test_common_random_numbers(void **state)
     fixture *f = *state;
     size_t n = (size_t)f->p.years * (size_t)f->mt.n * sizeof(double);
     for (int r = 0; r < f->p.replicates; r++) {
-        const double *ref = res_slot(f->res[RG_TAKST], K_muni_needs_arising, 0, r);
+        const double *ref = sim_record_slot(f->res[RG_TAKST], K_muni_needs_arising, 0, r);
         double total = 0;
         for (size_t i = 0; i < n / sizeof(double); i++) total += ref[i];
         assert_true(total > 0);
         for (int g = 1; g < N_RG; g++)
-            if (memcmp(ref, res_slot(f->res[g], K_muni_needs_arising, 0, r), n))
+            if (memcmp(ref, sim_record_slot(f->res[g], K_muni_needs_arising, 0, r), n))
                 fail_msg("replicate %d: needs arising under %s differ from takst",
                          r, rg_name[g]);
     }
     for (int g = 0; g < N_RG; g++)
-        assert_memory_not_equal(res_slot(f->res[g], K_muni_needs_arising, 0, 0),
-                                res_slot(f->res[g], K_muni_needs_arising, 0, 1), n);
+        assert_memory_not_equal(sim_record_slot(f->res[g], K_muni_needs_arising, 0, 0),
+                                sim_record_slot(f->res[g], K_muni_needs_arising, 0, 1), n);
 }
 
 int main(void)

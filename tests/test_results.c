@@ -1,6 +1,7 @@
 /*
- * tests/test_results.c - result set allocation, statistics against
- * hand-computed values, and the HDF5 writer read back through the HDF5 API.
+ * tests/test_results.c - statistics of a record against hand-computed
+ * values, and the HDF5 writer read back through the HDF5 API.  The record's
+ * own storage is tested in tests/test_record.c.
  */
 #include "tests/testutil.h"
 #include <dirent.h>
@@ -23,13 +24,14 @@ static void near_at(double a, double b, double eps, const char *file, int line)
 }
 #define assert_near(a, b, eps) near_at((a), (b), (eps), __FILE__, __LINE__)
 
-static const res_kpi national_only[] = {
-    { "cost", "DKK", RES_AXIS_NONE, 1, "total cost" },
+static const sim_series national_only[] = {
+    { "cost", "DKK", SIM_AXIS_NONE, SIM_SERIES_HEADLINE, "total cost" },
 };
 
-static const res_kpi two_kpis[] = {
-    { "cost", "DKK", RES_AXIS_NONE, 1, "total cost" },
-    { "placed", "count", RES_AXIS_MUNICIPALITY, 0, "children placed" },
+/* "placed" is on axis 0, which new_record declares as "municipality". */
+static const sim_series two_kpis[] = {
+    { "cost", "DKK", SIM_AXIS_NONE, SIM_SERIES_HEADLINE, "total cost" },
+    { "placed", "count", 0, 0, "children placed" },
 };
 
 static char *xstrdup(const char *s)
@@ -39,15 +41,27 @@ static char *xstrdup(const char *s)
     return strcpy(p, s);
 }
 
-/* One national KPI, one year, VALS[i] as replicate i of variant 0, all done. */
-static res_set *national_set(const double *vals, int n)
+/* An allocated record of the plan with the N series of TABLE and, when
+ * ITEMS > 0, an axis "municipality" of ITEMS items. */
+static sim_record *new_record(int nv, int nr, int ny, int items,
+                              const sim_series *table, size_t n)
 {
-    int len[RES_AXIS_COUNT] = { 0 };
-    res_set *s = res_create(1, n, 1, len, national_only, 1);
+    sim_record *s = sim_record_create(nv, nr, ny);
     assert_non_null(s);
+    if (items > 0) assert_int_equal(sim_record_add_axis(s, "municipality", items), 0);
+    assert_int_equal(sim_record_set_series(s, table, n), 0);
+    assert_int_equal(sim_record_alloc(s), 0);
+    return s;
+}
+
+/* One national series, one year, VALS[i] as replicate i of variant 0, all
+ * done. */
+static sim_record *national_set(const double *vals, int n)
+{
+    sim_record *s = new_record(1, n, 1, 0, national_only, 1);
     for (int r = 0; r < n; r++) {
-        res_slot(s, 0, 0, r)[0] = vals[r];
-        s->job_done[r] = 1;
+        sim_record_slot(s, 0, 0, r)[0] = vals[r];
+        sim_record_set_done(s, 0, r, 1);
     }
     return s;
 }
@@ -65,86 +79,49 @@ static void assert_stat_1_to_5(const res_stat *st)
     assert_near(st->p975, 4.9, 1e-12);
 }
 
-/* ---- allocation ---------------------------------------------------------- */
-
-static void test_create_and_free(void **state)
-{
-    (void)state;
-    int len[RES_AXIS_COUNT] = { 7, 3, 0, 0 };
-    res_set *s = res_create(2, 4, 5, len, two_kpis, 2);
-    assert_non_null(s);
-    assert_int_equal(s->axis_len[RES_AXIS_NONE], 1);
-    assert_int_equal(s->axis_len[RES_AXIS_MUNICIPALITY], 3);
-    for (size_t i = 0; i < 2 * 4 * 5 * 3; i++) assert_true(s->data[1][i] == 0.0);
-    for (int j = 0; j < 8; j++) assert_int_equal(s->job_done[j], 0);
-    assert_null(s->variant_names);
-    assert_null(s->axis_labels[RES_AXIS_MUNICIPALITY]);
-    /* slot of (v=1, r=2) starts after 6 jobs of 5 years x 3 items */
-    assert_ptr_equal(res_slot(s, 1, 1, 2), s->data[1] + 6 * 15);
-    /* everything the caller fills is freed by res_free (ASan checks) */
-    s->variant_names = calloc(2, sizeof *s->variant_names);
-    s->variant_names[0] = xstrdup("a");
-    s->axis_labels[RES_AXIS_MUNICIPALITY] = calloc(3, sizeof(char *));
-    s->axis_labels[RES_AXIS_MUNICIPALITY][2] = xstrdup("x");
-    s->years = calloc(5, sizeof *s->years);
-    s->created = xstrdup("now");
-    s->scenario_source = xstrdup("src");
-    res_free(s);
-    res_free(NULL);
-}
-
-static void test_create_rejects_bad_plan(void **state)
-{
-    (void)state;
-    int len[RES_AXIS_COUNT] = { 1, 0, 0, 0 };
-    assert_null(res_create(0, 1, 1, len, national_only, 1));
-    /* a municipal KPI needs at least one municipality */
-    assert_null(res_create(1, 1, 1, len, two_kpis, 2));
-}
-
 /* ---- statistics ---------------------------------------------------------- */
 
 static void test_stat_hand_computed(void **state)
 {
     (void)state;
     const double v[] = { 4, 2, 5, 1, 3 };
-    res_set *s = national_set(v, 5);
+    sim_record *s = national_set(v, 5);
     res_stat st;
     res_stat_of(s, 0, 0, 0, 0, &st);
     assert_stat_1_to_5(&st);
-    assert_near(res_slot(s, 0, 0, 0)[0], 4.0, 0);  /* data not sorted */
-    res_free(s);
+    assert_near(sim_record_slot(s, 0, 0, 0)[0], 4.0, 0);  /* data not sorted */
+    sim_record_free(s);
 }
 
 static void test_stat_skips_nan(void **state)
 {
     (void)state;
     const double v[] = { 1, NAN, 2, 3, INFINITY, 4, 5 };
-    res_set *s = national_set(v, 7);
+    sim_record *s = national_set(v, 7);
     res_stat st;
     res_stat_of(s, 0, 0, 0, 0, &st);
     assert_stat_1_to_5(&st);
-    res_free(s);
+    sim_record_free(s);
 }
 
 static void test_stat_skips_jobs_not_done(void **state)
 {
     (void)state;
     const double v[] = { 1, 2, 100, 3, 4, 5 };
-    res_set *s = national_set(v, 6);
-    s->job_done[2] = 0;
+    sim_record *s = national_set(v, 6);
+    sim_record_set_done(s, 0, 2, 0);
     res_stat st;
     res_stat_of(s, 0, 0, 0, 0, &st);
     assert_stat_1_to_5(&st);
-    res_free(s);
+    sim_record_free(s);
 }
 
 static void test_stat_one_and_none(void **state)
 {
     (void)state;
     const double v[] = { 7, 8 };
-    res_set *s = national_set(v, 2);
-    s->job_done[1] = 0;
+    sim_record *s = national_set(v, 2);
+    sim_record_set_done(s, 0, 1, 0);
     res_stat st;
     res_stat_of(s, 0, 0, 0, 0, &st);
     assert_int_equal(st.n, 1);
@@ -154,23 +131,21 @@ static void test_stat_one_and_none(void **state)
     assert_near(st.ci_hi, 7, 0);
     assert_near(st.p025, 7, 0);
     assert_near(st.p975, 7, 0);
-    s->job_done[0] = 0;
+    sim_record_set_done(s, 0, 0, 0);
     res_stat_of(s, 0, 0, 0, 0, &st);
     assert_int_equal(st.n, 0);
     assert_true(isnan(st.mean) && isnan(st.ci_lo) && isnan(st.p975));
-    res_free(s);
+    sim_record_free(s);
 }
 
 static void test_stat_axis_item(void **state)
 {
     (void)state;
-    int len[RES_AXIS_COUNT] = { 1, 3, 0, 0 };
-    res_set *s = res_create(1, 2, 2, len, two_kpis, 2);
-    assert_non_null(s);
+    sim_record *s = new_record(1, 2, 2, 3, two_kpis, 2);
     for (int r = 0; r < 2; r++) {
-        double *b = res_slot(s, 1, 0, r);
+        double *b = sim_record_slot(s, 1, 0, r);
         b[1 * 3 + 2] = 10.0 * (r + 1);   /* year 1, municipality 2 */
-        s->job_done[r] = 1;
+        sim_record_set_done(s, 0, r, 1);
     }
     res_stat st;
     res_stat_of(s, 1, 0, 1, 2, &st);
@@ -178,21 +153,19 @@ static void test_stat_axis_item(void **state)
     assert_near(st.mean, 15, 1e-12);
     res_stat_of(s, 1, 0, 0, 2, &st);
     assert_near(st.mean, 0, 0);
-    res_free(s);
+    sim_record_free(s);
 }
 
 static void test_stat_paired_diff(void **state)
 {
     (void)state;
-    int len[RES_AXIS_COUNT] = { 0 };
-    res_set *s = res_create(2, 4, 1, len, national_only, 1);
-    assert_non_null(s);
+    sim_record *s = new_record(2, 4, 1, 0, national_only, 1);
     const double ref[] = { 10, 20, 30, 40 }, alt[] = { 11, 22, 33, 44 };
     for (int r = 0; r < 4; r++) {
-        res_slot(s, 0, 0, r)[0] = ref[r];
-        res_slot(s, 0, 1, r)[0] = alt[r];
-        s->job_done[r] = 1;
-        s->job_done[4 + r] = r != 3;   /* variant 1, replicate 3 not done */
+        sim_record_slot(s, 0, 0, r)[0] = ref[r];
+        sim_record_slot(s, 0, 1, r)[0] = alt[r];
+        sim_record_set_done(s, 0, r, 1);
+        sim_record_set_done(s, 1, r, r != 3);   /* replicate 3 not done */
     }
     res_stat st;
     res_stat_diff(s, 0, 1, 0, 0, 0, &st);   /* differences 1, 2, 3 */
@@ -203,7 +176,7 @@ static void test_stat_paired_diff(void **state)
     assert_near(st.ci_hi, 2 + T975_2 / sqrt(3.0), 1e-6);
     assert_near(st.p025, 1.05, 1e-12);
     assert_near(st.p975, 2.95, 1e-12);
-    res_free(s);
+    sim_record_free(s);
 }
 
 /* ---- writer -------------------------------------------------------------- */
@@ -211,7 +184,8 @@ static void test_stat_paired_diff(void **state)
 typedef struct fixture {
     char dir[64];
     char path[128];
-    res_set *s;
+    sim_record *s;
+    res_meta    meta;
 } fixture;
 
 static double raw_value(int k, int v, int r, int y, int a)
@@ -220,39 +194,40 @@ static double raw_value(int k, int v, int r, int y, int a)
 }
 
 /* 2 variants, 3 replicates, 2 years; national "cost", municipal "placed". */
-static res_set *writer_set(void)
+static sim_record *writer_set(void)
 {
-    int len[RES_AXIS_COUNT] = { 1, 3, 0, 0 };
-    res_set *s = res_create(2, 3, 2, len, two_kpis, 2);
-    assert_non_null(s);
+    sim_record *s = new_record(2, 3, 2, 3, two_kpis, 2);
     for (int k = 0; k < 2; k++)
         for (int v = 0; v < 2; v++)
-            for (int r = 0; r < 3; r++)
+            for (int r = 0; r < 3; r++) {
                 for (int y = 0; y < 2; y++)
-                    for (int a = 0; a < s->axis_len[two_kpis[k].axis]; a++)
-                        res_slot(s, (size_t)k, v, r)[y * s->axis_len[two_kpis[k].axis] + a] =
-                            raw_value(k, v, r, y, a);
-    memset(s->job_done, 1, 6);
-    s->variant_names = calloc(2, sizeof(char *));
-    s->variant_names[0] = xstrdup("baseline");
-    s->variant_names[1] = xstrdup("reform");
-    s->years = malloc(2 * sizeof(int));
-    s->years[0] = 2025;
-    s->years[1] = 2026;
-    s->axis_labels[RES_AXIS_MUNICIPALITY] = calloc(3, sizeof(char *));
-    s->axis_labels[RES_AXIS_MUNICIPALITY][0] = xstrdup("København");
-    s->axis_labels[RES_AXIS_MUNICIPALITY][1] = xstrdup("Aarhus");
+                    for (int a = 0; a < sim_record_width(s, (size_t)k); a++)
+                        assert_int_equal(sim_record_put(s, (size_t)k, v, r, y, a,
+                                                        raw_value(k, v, r, y, a)), 0);
+                sim_record_set_done(s, v, r, 1);
+            }
+    assert_int_equal(sim_record_label_variant(s, 0, "baseline"), 0);
+    assert_int_equal(sim_record_label_variant(s, 1, "reform"), 0);
+    const int years[2] = { 2025, 2026 };
+    assert_int_equal(sim_record_set_years(s, years), 0);
+    assert_int_equal(sim_record_label_item(s, 0, 0, "København"), 0);
+    assert_int_equal(sim_record_label_item(s, 0, 1, "Aarhus"), 0);
     /* label 2 left NULL: written as "" */
-    s->municipality_codes = malloc(3 * sizeof(int));
-    for (int i = 0; i < 3; i++) s->municipality_codes[i] = 101 + i;
-    s->program_version = xstrdup("0.1.0");
-    s->created = xstrdup("2025-01-01T00:00:00Z");
-    s->master_seed = 18446744073709551615ULL;
-    s->threads = 4;
-    s->scenario_source = xstrdup("name: test\n");
-    s->seconds = 1.5;
-    s->events = 1234;
+    for (int i = 0; i < 3; i++) assert_int_equal(sim_record_code_item(s, 0, i, 101 + i), 0);
     return s;
+}
+
+/* What the writer says about the run, beside the record. */
+static void writer_meta(res_meta *m)
+{
+    memset(m, 0, sizeof *m);
+    m->program_version = xstrdup("0.1.0");
+    m->created = xstrdup("2025-01-01T00:00:00Z");
+    m->master_seed = 18446744073709551615ULL;
+    m->threads = 4;
+    m->scenario_source = xstrdup("name: test\n");
+    m->seconds = 1.5;
+    m->events = 1234;
 }
 
 static int setup(void **state)
@@ -263,6 +238,7 @@ static int setup(void **state)
     if (!mkdtemp(f->dir)) return -1;
     snprintf(f->path, sizeof f->path, "%s/out.h5", f->dir);
     f->s = writer_set();
+    writer_meta(&f->meta);
     *state = f;
     return 0;
 }
@@ -281,7 +257,8 @@ static int teardown(void **state)
     }
     if (d) closedir(d);
     rmdir(f->dir);
-    res_free(f->s);
+    sim_record_free(f->s);
+    res_meta_clear(&f->meta);
     free(f);
     return 0;
 }
@@ -455,7 +432,7 @@ static void test_write_and_read_back(void **state)
 {
     fixture *f = *state;
     char err[256] = "";
-    assert_int_equal(res_write_h5(f->s, f->path, 0, err, sizeof err), 0);
+    assert_int_equal(res_write_h5(f->s, &f->meta, f->path, 0, err, sizeof err), 0);
     assert_int_equal(count_entries(f->dir), 1);   /* no temp file left */
     hid_t file = H5Fopen(f->path, H5F_ACC_RDONLY, H5P_DEFAULT);
     assert_true(file >= 0);
@@ -471,7 +448,7 @@ static void test_refuses_overwrite(void **state)
     fixture *f = *state;
     char err[256] = "";
     write_text(f->path, "old");
-    assert_int_not_equal(res_write_h5(f->s, f->path, 0, err, sizeof err), 0);
+    assert_int_not_equal(res_write_h5(f->s, &f->meta, f->path, 0, err, sizeof err), 0);
     assert_non_null(strstr(err, "exists; use --force to replace it"));
     assert_non_null(strstr(err, f->path));
     assert_file_text(f->path, "old");
@@ -483,7 +460,7 @@ static void test_force_replaces(void **state)
     fixture *f = *state;
     char err[256] = "";
     write_text(f->path, "old");
-    assert_int_equal(res_write_h5(f->s, f->path, 1, err, sizeof err), 0);
+    assert_int_equal(res_write_h5(f->s, &f->meta, f->path, 1, err, sizeof err), 0);
     assert_true(H5Fis_hdf5(f->path) > 0);
     assert_int_equal(count_entries(f->dir), 1);
 }
@@ -493,40 +470,53 @@ static void test_unwritable_dir(void **state)
     fixture *f = *state;
     char err[256] = "", path[256];
     snprintf(path, sizeof path, "%s/missing/out.h5", f->dir);
-    assert_int_not_equal(res_write_h5(f->s, path, 0, err, sizeof err), 0);
+    assert_int_not_equal(res_write_h5(f->s, &f->meta, path, 0, err, sizeof err), 0);
     assert_true(err[0] != '\0');
     assert_int_equal(count_entries(f->dir), 0);
 }
 
-/* A failure after the file exists (duplicate dataset name) must remove the
- * temporary file and leave an older PATH untouched. */
+/* A failure after the file exists (a series name HDF5 reads as a path
+ * through groups that do not exist) must remove the temporary file and
+ * leave an older PATH untouched.  Without metadata (NULL) the root
+ * attributes before it are written empty. */
 static void test_failure_midway_cleans_up(void **state)
 {
     fixture *f = *state;
-    static const res_kpi dup_kpis[] = {
-        { "cost", "DKK", RES_AXIS_NONE, 1, "a" },
-        { "cost", "DKK", RES_AXIS_NONE, 1, "b" },
+    static const sim_series bad_name[] = {
+        { "cost", "DKK", SIM_AXIS_NONE, 0, "a" },
+        { "no/such/group", "DKK", SIM_AXIS_NONE, 0, "b" },
     };
-    int len[RES_AXIS_COUNT] = { 0 };
-    res_set *s = res_create(1, 1, 1, len, dup_kpis, 2);
-    assert_non_null(s);
+    sim_record *s = new_record(1, 1, 1, 0, bad_name, 2);
     char err[256] = "";
     write_text(f->path, "old");
-    assert_int_not_equal(res_write_h5(s, f->path, 1, err, sizeof err), 0);
-    assert_non_null(strstr(err, "cost"));
+    assert_int_not_equal(res_write_h5(s, NULL, f->path, 1, err, sizeof err), 0);
+    assert_non_null(strstr(err, "/kpi/national/no/such/group"));
     assert_file_text(f->path, "old");
     assert_int_equal(count_entries(f->dir), 1);
-    res_free(s);
+    sim_record_free(s);
 }
 
-/* Same set, two files: dataset bytes identical. */
+/* A record whose data was never allocated has nothing to write. */
+static void test_refuses_record_without_data(void **state)
+{
+    fixture *f = *state;
+    sim_record *s = sim_record_create(1, 1, 1);
+    assert_non_null(s);
+    char err[256] = "";
+    assert_int_not_equal(res_write_h5(s, NULL, f->path, 0, err, sizeof err), 0);
+    assert_true(err[0] != '\0');
+    assert_int_equal(count_entries(f->dir), 0);
+    sim_record_free(s);
+}
+
+/* Same record, two files: dataset bytes identical. */
 static void test_deterministic(void **state)
 {
     fixture *f = *state;
     char err[256] = "", p2[160];
     snprintf(p2, sizeof p2, "%s/again.h5", f->dir);
-    assert_int_equal(res_write_h5(f->s, f->path, 0, err, sizeof err), 0);
-    assert_int_equal(res_write_h5(f->s, p2, 0, err, sizeof err), 0);
+    assert_int_equal(res_write_h5(f->s, &f->meta, f->path, 0, err, sizeof err), 0);
+    assert_int_equal(res_write_h5(f->s, &f->meta, p2, 0, err, sizeof err), 0);
     hid_t a = H5Fopen(f->path, H5F_ACC_RDONLY, H5P_DEFAULT);
     hid_t b = H5Fopen(p2, H5F_ACC_RDONLY, H5P_DEFAULT);
     hsize_t md[4] = { 2, 3, 2, 3 }, sd[3] = { 2, 2, 3 };
@@ -545,8 +535,6 @@ static void test_deterministic(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_create_and_free),
-        cmocka_unit_test(test_create_rejects_bad_plan),
         cmocka_unit_test(test_stat_hand_computed),
         cmocka_unit_test(test_stat_skips_nan),
         cmocka_unit_test(test_stat_skips_jobs_not_done),
@@ -558,6 +546,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_force_replaces, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unwritable_dir, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failure_midway_cleans_up, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refuses_record_without_data, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

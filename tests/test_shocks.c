@@ -30,26 +30,25 @@ typedef struct fixture {
     params     p;                 /* as loaded: takst, no shocks */
     muni_table mt;
     int        region;            /* index of REGION */
-    res_set   *base;              /* no shocks, takst */
-    res_set   *stoch[N_RG];       /* the stochastic shocks of (b), each regime */
+    sim_record   *base;              /* no shocks, takst */
+    sim_record   *stoch[N_RG];       /* the stochastic shocks of (b), each regime */
 } fixture;
 
-static res_set *new_res(const fixture *f)
+static sim_record *new_res(const fixture *f)
 {
-    int axis_len[RES_AXIS_COUNT] = { 1, f->mt.n, f->p.n_groups, N_OFFER_TYPES };
-    return res_create(1, f->p.replicates, f->p.years, axis_len, kpi_table, N_KPI);
+    return kpi_new_record(&f->p, &f->mt, 1, f->p.replicates, f->p.years);
 }
 
-/* Every replicate of P into a new result set; every run must return 0. */
-static res_set *run(const fixture *f, const params *p, const char *what)
+/* Every replicate of P into a new record; every run must return 0. */
+static sim_record *run(const fixture *f, const params *p, const char *what)
 {
-    res_set *res = new_res(f);
+    sim_record *res = new_res(f);
     if (!res) return NULL;
     for (int r = 0; r < res->n_replicates; r++) {
         int rc = market_run(p, &f->mt, p->seed, 0, r, res, NULL);
         if (rc) {
             fprintf(stderr, "%s: replicate %d: market_run returned %d\n", what, r, rc);
-            res_free(res);
+            sim_record_free(res);
             return NULL;
         }
     }
@@ -57,20 +56,19 @@ static res_set *run(const fixture *f, const params *p, const char *what)
 }
 
 /* Run P in a test: fail the test if any replicate fails. */
-static res_set *run_checked(const fixture *f, const params *p, const char *what)
+static sim_record *run_checked(const fixture *f, const params *p, const char *what)
 {
-    res_set *res = run(f, p, what);
+    sim_record *res = run(f, p, what);
     if (!res) fail_msg("%s: a replicate failed (invariants or memory)", what);
     return res;
 }
 
-static double kpi(const res_set *res, size_t k, int r, int y, int a)
+static double kpi(const sim_record *res, size_t k, int r, int y, int a)
 {
-    int len = res->axis_len[res->kpi[k].axis];
-    return res_slot((res_set *)res, k, 0, r)[y * len + a];
+    return sim_record_get(res, k, 0, r, y, a);
 }
 
-static double sum_reps(const res_set *res, size_t k, int y)
+static double sum_reps(const sim_record *res, size_t k, int y)
 {
     double s = 0;
     for (int r = 0; r < res->n_replicates; r++) s += kpi(res, k, r, y, 0);
@@ -153,8 +151,8 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     if (!f) return 0;
-    res_free(f->base);
-    for (int g = 0; g < N_RG; g++) res_free(f->stoch[g]);
+    sim_record_free(f->base);
+    for (int g = 0; g < N_RG; g++) sim_record_free(f->stoch[g]);
     free(f);
     return 0;
 }
@@ -168,17 +166,17 @@ static void test_incidence_when_and_where(void **state)
     params pa = f->p, pb = f->p;
     add_shock(&pa, make_shock("rise", SHOCK_INCIDENCE, 2023, 100, -1, R, -1, 0, 0, 0));
     add_shock(&pb, make_shock("rise", SHOCK_INCIDENCE, 2023, 100, -1, R, -1, 1.0, 0, 0));
-    res_set *a = run_checked(f, &pa, "incidence size 0");
-    res_set *b = run_checked(f, &pb, "incidence size 1");
+    sim_record *a = run_checked(f, &pa, "incidence size 0");
+    sim_record *b = run_checked(f, &pb, "incidence size 1");
     int inside = 0;
     for (int i = 0; i < n; i++) inside += f->mt.m[i].region == R;
     assert_true(inside > 0 && inside < n);
 
     double sum_a[8] = { 0 }, sum_b[8] = { 0 };
     for (int r = 0; r < f->p.replicates; r++) {
-        const double *va = res_slot(a, K_muni_needs_arising, 0, r);
-        const double *vb = res_slot(b, K_muni_needs_arising, 0, r);
-        const double *v0 = res_slot(f->base, K_muni_needs_arising, 0, r);
+        const double *va = sim_record_slot(a, K_muni_needs_arising, 0, r);
+        const double *vb = sim_record_slot(b, K_muni_needs_arising, 0, r);
+        const double *v0 = sim_record_slot(f->base, K_muni_needs_arising, 0, r);
         for (int y = 0; y < f->p.years; y++)
             for (int i = 0; i < n; i++) {
                 int in = f->mt.m[i].region == R;
@@ -204,8 +202,8 @@ static void test_incidence_when_and_where(void **state)
             fail_msg("%d: doubling incidence gives %.0f needs, %.0f without",
                      f->p.start_year + y, sum_b[y], sum_a[y]);
     }
-    res_free(a);
-    res_free(b);
+    sim_record_free(a);
+    sim_record_free(b);
 }
 
 /* ==== (b) stochastic shocks are the same in every variant ================= */
@@ -217,25 +215,25 @@ static void test_stochastic_common_random_numbers(void **state)
     size_t n = (size_t)f->p.years * (size_t)f->mt.n * sizeof(double);
     int shocked = 0;
     for (int r = 0; r < f->p.replicates; r++) {
-        const double *ref = res_slot(f->stoch[RG_TAKST], K_muni_needs_arising, 0, r);
+        const double *ref = sim_record_slot(f->stoch[RG_TAKST], K_muni_needs_arising, 0, r);
         for (size_t j = 1; j < sizeof cmp / sizeof cmp[0]; j++)
-            if (memcmp(ref, res_slot(f->stoch[cmp[j]], K_muni_needs_arising, 0, r), n))
+            if (memcmp(ref, sim_record_slot(f->stoch[cmp[j]], K_muni_needs_arising, 0, r), n))
                 fail_msg("replicate %d: needs arising under %s differ from takst "
                          "with stochastic shocks", r, rg_name[cmp[j]]);
         /* the stochastic incidence shock really changed the needs somewhere */
-        shocked |= memcmp(ref, res_slot(f->base, K_muni_needs_arising, 0, r), n) != 0;
+        shocked |= memcmp(ref, sim_record_slot(f->base, K_muni_needs_arising, 0, r), n) != 0;
     }
     assert_true(shocked);
     for (size_t j = 0; j < sizeof cmp / sizeof cmp[0]; j++)
-        assert_memory_not_equal(res_slot(f->stoch[cmp[j]], K_muni_needs_arising, 0, 0),
-                                res_slot(f->stoch[cmp[j]], K_muni_needs_arising, 0, 1),
+        assert_memory_not_equal(sim_record_slot(f->stoch[cmp[j]], K_muni_needs_arising, 0, 0),
+                                sim_record_slot(f->stoch[cmp[j]], K_muni_needs_arising, 0, 1),
                                 n);
 }
 
 /* ==== (c) closure ========================================================= */
 
 /* A closure of the largest longterm offer on 1 January 2023. */
-static res_set *run_closure(const fixture *f)
+static sim_record *run_closure(const fixture *f)
 {
     params p = f->p;
     add_shock(&p, make_shock("closure", SHOCK_CLOSURE, 2023, 100, -1, -1, OT_LONGTERM,
@@ -249,7 +247,7 @@ static void test_closure_adds_an_exit(void **state)
 {
     fixture *f = *state;
     const int y = 2023 - f->p.start_year;
-    res_set *res = run_closure(f);
+    sim_record *res = run_closure(f);
     double with = sum_reps(res, K_offer_exits, y - 1) + sum_reps(res, K_offer_exits, y);
     double without = sum_reps(f->base, K_offer_exits, y - 1) +
                      sum_reps(f->base, K_offer_exits, y);
@@ -260,7 +258,7 @@ static void test_closure_adds_an_exit(void **state)
         for (int yy = 0; yy < y - 1; yy++)
             assert_true(kpi(res, K_offer_exits, r, yy, 0) ==
                         kpi(f->base, K_offer_exits, r, yy, 0));
-    res_free(res);
+    sim_record_free(res);
 }
 
 /* A shock on 1 January 2023 belongs to 2023: the exit is counted in 2023,
@@ -269,7 +267,7 @@ static void test_closure_booked_in_its_year(void **state)
 {
     fixture *f = *state;
     const int y = 2023 - f->p.start_year;
-    res_set *res = run_closure(f);
+    sim_record *res = run_closure(f);
     double with = sum_reps(res, K_offer_exits, y), without = sum_reps(f->base, K_offer_exits, y);
     print_message("offer exits in 2023 over %d replicates: %.0f without, %.0f with "
                   "a closure\n", f->p.replicates, without, with);
@@ -280,7 +278,7 @@ static void test_closure_booked_in_its_year(void **state)
                          "%.0f without", r, kpi(res, K_offer_exits, r, yy, 0),
                          f->p.start_year + yy, kpi(f->base, K_offer_exits, r, yy, 0));
     assert_true(with >= without + 1);
-    res_free(res);
+    sim_record_free(res);
 }
 
 /* ==== (d) wage shock ====================================================== */
@@ -297,7 +295,7 @@ static void test_wage_shock_moves_cost_index(void **state)
     const int y0 = 2023 - f->p.start_year + 1;   /* the index's first year with it */
     params p = f->p;
     add_shock(&p, make_shock("wage", SHOCK_WAGE, 2023, 100, -1, -1, -1, 0.10, 0, 0));
-    res_set *res = run_checked(f, &p, "wage");
+    sim_record *res = run_checked(f, &p, "wage");
     const double fs = f->p.fixed_share;
     for (int r = 0; r < f->p.replicates; r++) {
         for (int y = 0; y < y0; y++)
@@ -323,7 +321,7 @@ static void test_wage_shock_moves_cost_index(void **state)
                      index_rise, expect);
         assert_true(index_rise > 0.05);
     }
-    res_free(res);
+    sim_record_free(res);
 }
 
 /* ==== (e) expensive case ================================================== */
@@ -335,7 +333,7 @@ static void test_expensive_case(void **state)
     params p = f->p;
     add_shock(&p, make_shock("expensive", SHOCK_EXPENSIVE_CASE, 2022, 100, -1, -1, -1,
                              5, 0, 0));
-    res_set *res = run_checked(f, &p, "expensive case");   /* every run returns 0 */
+    sim_record *res = run_checked(f, &p, "expensive case");   /* every run returns 0 */
     double with = sum_reps(res, K_expenditure, y), without = sum_reps(f->base, K_expenditure, y);
     print_message("expenditure 2022 over %d replicates: %.0f without, %.0f with an "
                   "expensive case (%+.0f)\n", f->p.replicates, without, with,
@@ -349,7 +347,7 @@ static void test_expensive_case(void **state)
         /* the year before is untouched */
         assert_true(kpi(res, K_expenditure, r, 0, 0) == kpi(f->base, K_expenditure, r, 0, 0));
     }
-    res_free(res);
+    sim_record_free(res);
 }
 
 /* ==== (f) the drift decomposition adds up ================================= */
@@ -361,7 +359,7 @@ static const size_t parts[] = {
 };
 #define N_PARTS_TESTED (sizeof parts / sizeof parts[0])
 
-static void assert_parts_add_up(const res_set *res, const char *what)
+static void assert_parts_add_up(const sim_record *res, const char *what)
 {
     for (int r = 0; r < res->n_replicates; r++) {
         double d0 = kpi(res, K_price_drift, r, 0, 0);
@@ -371,14 +369,14 @@ static void assert_parts_add_up(const res_set *res, const char *what)
         for (size_t j = 0; j < N_PARTS_TESTED; j++)
             if (!isnan(kpi(res, parts[j], r, 0, 0)))
                 fail_msg("%s r%d: %s %.17g in the first year", what, r,
-                         res->kpi[parts[j]].name, kpi(res, parts[j], r, 0, 0));
+                         res->series[parts[j]].name, kpi(res, parts[j], r, 0, 0));
         for (int y = 1; y < res->n_years; y++) {
             double d = kpi(res, K_price_drift, r, y, 0), s = 0;
             if (!isfinite(d)) fail_msg("%s r%d y%d: price drift %g", what, r, y, d);
             for (size_t j = 0; j < N_PARTS_TESTED; j++) {
                 double x = kpi(res, parts[j], r, y, 0);
                 if (!isfinite(x))
-                    fail_msg("%s r%d y%d: %s is %g", what, r, y, res->kpi[parts[j]].name, x);
+                    fail_msg("%s r%d y%d: %s is %g", what, r, y, res->series[parts[j]].name, x);
                 s += x;
             }
             if (!(fabs(s - d) <= 1e-9))
@@ -389,7 +387,7 @@ static void assert_parts_add_up(const res_set *res, const char *what)
 }
 
 /* True if part K is exactly 0 in every replicate and year after the first. */
-static int all_zero(const res_set *res, size_t k)
+static int all_zero(const sim_record *res, size_t k)
 {
     for (int r = 0; r < res->n_replicates; r++)
         for (int y = 1; y < res->n_years; y++)
@@ -428,7 +426,7 @@ static void test_drg_negotiated_upcoding_drift(void **state)
     params p = with_regime(&f->p, "drg");
     p.drg.negotiated = 1;
     add_stochastic(&p);
-    res_set *res = run_checked(f, &p, "drg negotiated");
+    sim_record *res = run_checked(f, &p, "drg negotiated");
     assert_parts_add_up(res, "drg negotiated");
     double up = 0;
     for (int r = 0; r < res->n_replicates; r++)
@@ -436,7 +434,7 @@ static void test_drg_negotiated_upcoding_drift(void **state)
     print_message("drg negotiated: |drift_upcoding| summed %.3g %%-points\n", 100 * up);
     assert_false(all_zero(res, K_drift_upcoding));
     assert_true(all_zero(res, K_drift_tender_risk));
-    res_free(res);
+    sim_record_free(res);
 }
 
 int main(void)

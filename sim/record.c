@@ -1,0 +1,278 @@
+/*
+ * sim/record.c - the storage of a record: shape checks, allocation, slots.
+ *
+ * Each series is one array of variants x replicates x years x width
+ * doubles, so a job's slot is one contiguous block and a writer can hand a
+ * whole series to a file in one call.  Every size is multiplied with an
+ * overflow check: a plan is refused, not wrapped round to a small buffer.
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "record.h"
+
+/* A*B without wrapping; 0 when the product does not fit in size_t. */
+static size_t mul_size(size_t a, size_t b)
+{
+    return (b != 0 && a > SIZE_MAX / b) ? 0 : a * b;
+}
+
+static size_t n_jobs(const sim_record *rec)
+{
+    return (size_t)rec->n_variants * (size_t)rec->n_replicates;
+}
+
+/* Doubles of series K: jobs x years x width; 0 on overflow. */
+static size_t series_len(const sim_record *rec, size_t k)
+{
+    size_t n = mul_size(n_jobs(rec), (size_t)rec->n_years);
+    return mul_size(n, (size_t)sim_record_width(rec, k));
+}
+
+sim_record *sim_record_create(int n_variants, int n_replicates, int n_years)
+{
+    /* sim/plan numbers jobs with an int */
+    if (n_variants < 1 || n_replicates < 1 || n_years < 1 ||
+        n_variants > INT_MAX / n_replicates)
+        return NULL;
+    sim_record *rec = calloc(1, sizeof *rec);
+    if (!rec) return NULL;
+    rec->n_variants = n_variants;
+    rec->n_replicates = n_replicates;
+    rec->n_years = n_years;
+    rec->job_done = calloc(n_jobs(rec), sizeof *rec->job_done);
+    if (!rec->job_done) {
+        free(rec);
+        return NULL;
+    }
+    return rec;
+}
+
+static void free_strings(char **v, int n)
+{
+    if (!v) return;
+    for (int i = 0; i < n; i++) free(v[i]);
+    free(v);
+}
+
+void sim_record_free(sim_record *rec)
+{
+    if (!rec) return;
+    free_strings(rec->variant_names, rec->n_variants);
+    free(rec->years);
+    for (int a = 0; a < rec->n_axes; a++) {
+        free(rec->axis[a].name);
+        free_strings(rec->axis[a].labels, rec->axis[a].len);
+        free(rec->axis[a].codes);
+    }
+    if (rec->data)
+        for (size_t k = 0; k < rec->n_series; k++) free(rec->data[k]);
+    free(rec->data);
+    free(rec->job_done);
+    free(rec);   /* the series table is borrowed */
+}
+
+/* ---- shape ---------------------------------------------------------------- */
+
+int sim_record_axis_index(const sim_record *rec, const char *name)
+{
+    for (int a = 0; a < rec->n_axes; a++)
+        if (strcmp(rec->axis[a].name, name) == 0) return a;
+    return -1;
+}
+
+int sim_record_add_axis(sim_record *rec, const char *name, int len)
+{
+    if (rec->data || !name || !name[0] || len < 1 ||
+        rec->n_axes == SIM_RECORD_MAX_AXES || sim_record_axis_index(rec, name) >= 0)
+        return -1;
+    sim_axis *ax = &rec->axis[rec->n_axes];
+    if (!(ax->name = strdup(name))) return -1;
+    ax->len = len;
+    return rec->n_axes++;
+}
+
+int sim_record_series_index(const sim_record *rec, const char *name)
+{
+    for (size_t k = 0; k < rec->n_series; k++)
+        if (strcmp(rec->series[k].name, name) == 0) return (int)k;
+    return -1;
+}
+
+/* Names are keys (readers look series up by name), so they must be there
+ * and distinct; an axis must be one that exists, or slots have no width. */
+static int series_valid(const sim_record *rec, const sim_series *t, size_t n)
+{
+    if (n > INT_MAX || (n && !t)) return 0;
+    for (size_t k = 0; k < n; k++) {
+        if (!t[k].name || !t[k].name[0]) return 0;
+        if (t[k].axis != SIM_AXIS_NONE && (t[k].axis < 0 || t[k].axis >= rec->n_axes))
+            return 0;
+        for (size_t j = 0; j < k; j++)
+            if (strcmp(t[j].name, t[k].name) == 0) return 0;
+    }
+    return 1;
+}
+
+int sim_record_set_series(sim_record *rec, const sim_series *table, size_t n)
+{
+    if (rec->data || !series_valid(rec, table, n)) return -1;
+    rec->series = table;
+    rec->n_series = n;
+    return 0;
+}
+
+size_t sim_record_bytes(const sim_record *rec)
+{
+    size_t total = 0;
+    for (size_t k = 0; k < rec->n_series; k++) {
+        size_t n = series_len(rec, k);
+        if (n == 0 || n > SIZE_MAX / sizeof(double) ||
+            total > SIZE_MAX - n * sizeof(double))
+            return SIZE_MAX;
+        total += n * sizeof(double);
+    }
+    return total;
+}
+
+int sim_record_alloc(sim_record *rec)
+{
+    if (rec->data || sim_record_bytes(rec) == SIZE_MAX) return -1;
+    /* at least one pointer, so that data != NULL says "allocated" even for
+     * a record without series */
+    rec->data = calloc(rec->n_series ? rec->n_series : 1, sizeof *rec->data);
+    if (!rec->data) return -1;
+    for (size_t k = 0; k < rec->n_series; k++)
+        if (!(rec->data[k] = calloc(series_len(rec, k), sizeof **rec->data))) {
+            for (size_t j = 0; j < k; j++) free(rec->data[j]);
+            free(rec->data);
+            rec->data = NULL;
+            return -1;
+        }
+    memset(rec->job_done, 0, n_jobs(rec));
+    return 0;
+}
+
+/* ---- labels --------------------------------------------------------------- */
+
+/* Set *SLOT (an array of N strings, allocated on first use) entry I to a
+ * copy of TEXT. */
+static int set_string(char ***slot, int n, int i, const char *text)
+{
+    if (i < 0 || i >= n || !text) return -1;
+    if (!*slot && !(*slot = calloc((size_t)n, sizeof **slot))) return -1;
+    char *copy = strdup(text);
+    if (!copy) return -1;
+    free((*slot)[i]);
+    (*slot)[i] = copy;
+    return 0;
+}
+
+int sim_record_label_variant(sim_record *rec, int v, const char *name)
+{
+    return set_string(&rec->variant_names, rec->n_variants, v, name);
+}
+
+int sim_record_set_years(sim_record *rec, const int *years)
+{
+    if (!years) return -1;
+    if (!rec->years && !(rec->years = calloc((size_t)rec->n_years, sizeof *rec->years)))
+        return -1;
+    memcpy(rec->years, years, (size_t)rec->n_years * sizeof *years);
+    return 0;
+}
+
+int sim_record_label_item(sim_record *rec, int axis, int item, const char *label)
+{
+    if (axis < 0 || axis >= rec->n_axes) return -1;
+    return set_string(&rec->axis[axis].labels, rec->axis[axis].len, item, label);
+}
+
+int sim_record_code_item(sim_record *rec, int axis, int item, int code)
+{
+    if (axis < 0 || axis >= rec->n_axes) return -1;
+    sim_axis *ax = &rec->axis[axis];
+    if (item < 0 || item >= ax->len) return -1;
+    if (!ax->codes && !(ax->codes = calloc((size_t)ax->len, sizeof *ax->codes)))
+        return -1;
+    ax->codes[item] = code;
+    return 0;
+}
+
+/* ---- values --------------------------------------------------------------- */
+
+static int job_valid(const sim_record *rec, int v, int r)
+{
+    return v >= 0 && v < rec->n_variants && r >= 0 && r < rec->n_replicates;
+}
+
+double *sim_record_slot(sim_record *rec, size_t k, int v, int r)
+{
+    if (!rec->data || k >= rec->n_series || !job_valid(rec, v, r)) return NULL;
+    size_t per_job = (size_t)rec->n_years * (size_t)sim_record_width(rec, k);
+    return rec->data[k] + sim_record_job(rec, v, r) * per_job;
+}
+
+/* Offset of (V, R, Y, ITEM) in series K, or -1 when out of range. */
+static ptrdiff_t offset_of(const sim_record *rec, size_t k, int v, int r, int y,
+                           int item)
+{
+    if (!rec->data || k >= rec->n_series || !job_valid(rec, v, r) || y < 0 ||
+        y >= rec->n_years)
+        return -1;
+    int width = sim_record_width(rec, k);
+    if (item < 0 || item >= width) return -1;
+    size_t year = sim_record_job(rec, v, r) * (size_t)rec->n_years + (size_t)y;
+    return (ptrdiff_t)(year * (size_t)width + (size_t)item);
+}
+
+double sim_record_get(const sim_record *rec, size_t k, int v, int r, int y, int item)
+{
+    ptrdiff_t at = offset_of(rec, k, v, r, y, item);
+    return at < 0 ? NAN : rec->data[k][at];
+}
+
+int sim_record_put(sim_record *rec, size_t k, int v, int r, int y, int item, double x)
+{
+    ptrdiff_t at = offset_of(rec, k, v, r, y, item);
+    if (at < 0) return -1;
+    rec->data[k][at] = x;
+    return 0;
+}
+
+int sim_record_done(const sim_record *rec, int v, int r)
+{
+    return job_valid(rec, v, r) && rec->job_done[sim_record_job(rec, v, r)] != 0;
+}
+
+void sim_record_set_done(sim_record *rec, int v, int r, int done)
+{
+    if (job_valid(rec, v, r)) rec->job_done[sim_record_job(rec, v, r)] = done != 0;
+}
+
+int sim_record_jobs_done(const sim_record *rec)
+{
+    int n = 0;
+    for (size_t j = 0; j < n_jobs(rec); j++) n += rec->job_done[j] != 0;
+    return n;
+}
+
+/* Variant v's first N replicates move down to where variant v starts when
+ * there are N replicates per variant; variant 0 stays where it is. */
+void sim_record_truncate(sim_record *rec, int n)
+{
+    if (n >= rec->n_replicates || n < 1) return;
+    for (size_t k = 0; rec->data && k < rec->n_series; k++) {
+        size_t block = (size_t)rec->n_years * (size_t)sim_record_width(rec, k);
+        for (int v = 1; v < rec->n_variants; v++)
+            memmove(rec->data[k] + (size_t)v * (size_t)n * block,
+                    rec->data[k] + (size_t)v * (size_t)rec->n_replicates * block,
+                    (size_t)n * block * sizeof(double));
+    }
+    for (int v = 1; v < rec->n_variants; v++)
+        memmove(rec->job_done + (size_t)v * (size_t)n,
+                rec->job_done + (size_t)v * (size_t)rec->n_replicates, (size_t)n);
+    rec->n_replicates = n;
+}

@@ -1,0 +1,136 @@
+/*
+ * sim/record.h - the results of a run plan: named arrays, one slot per job.
+ *
+ * Owns: the plan's shape (variants x replicates x years) and the labels of
+ * its variants and years; the axes a model declares at run time (a name, a
+ * length of at least one item, optional item labels and integer codes); the
+ * table of series (name, unit, axis or none, flags, one-line doc); the
+ * values of every series, laid out [variant][replicate][year][item]; and
+ * which jobs are done.  Job (v, r) writes only its own block of each series,
+ * its slot, so jobs on different threads never write the same byte and need
+ * no lock.
+ *
+ * Knows nothing of what a series means, how it is summarised or in which
+ * file format it is kept: the model declares the axes and series and fills
+ * the slots, analysis reads them and writes the file.  Nor does it hold who
+ * ran the plan (command line, scenario text, wall time): that describes an
+ * invocation, not its results, and a record made by a test or merged from
+ * several runs has no single command line; the writer takes it beside the
+ * record.  The labels of variants and years are here because every reader
+ * of the values needs them to say what a row is.
+ *
+ * Life cycle: sim_record_create (the plan), sim_record_add_axis and
+ * sim_record_set_series (the shape), sim_record_bytes (what the data will
+ * cost, so a plan no machine can hold is refused before it runs),
+ * sim_record_alloc (the data, zero-filled); then jobs fill their slots and
+ * readers read them; sim_record_free.  Axes and series are fixed once the
+ * data exists; labels may be set at any time.
+ */
+#ifndef SIM_RECORD_H
+#define SIM_RECORD_H
+
+#include <stddef.h>
+
+#define SIM_AXIS_NONE      (-1)  /* a series with one value per year */
+#define SIM_RECORD_MAX_AXES 8
+
+/* Series flags. */
+#define SIM_SERIES_HEADLINE 1u   /* among the few a reader shows first */
+
+typedef struct sim_axis {
+    char  *name;     /* what an item is, e.g. a kind of entity */
+    int    len;      /* items, at least one */
+    char **labels;   /* len labels; NULL until one is set */
+    int   *codes;    /* len integer codes; NULL until one is set */
+} sim_axis;
+
+typedef struct sim_series {
+    const char *name;   /* unique in the record */
+    const char *unit;
+    int         axis;   /* index of a declared axis, or SIM_AXIS_NONE */
+    unsigned    flags;  /* SIM_SERIES_* */
+    const char *doc;    /* one line */
+} sim_series;
+
+/* Plain data: readers use the fields, writers the functions below. */
+typedef struct sim_record {
+    int    n_variants, n_replicates, n_years;
+    char **variant_names;         /* n_variants; NULL until one is set */
+    int   *years;                 /* n_years labels; NULL until set */
+    int      n_axes;
+    sim_axis axis[SIM_RECORD_MAX_AXES];
+    size_t            n_series;
+    const sim_series *series;     /* borrowed from the declarer */
+    double          **data;       /* n_series arrays; NULL until allocated */
+    unsigned char    *job_done;   /* [variant][replicate] */
+} sim_record;
+
+/* A record for the plan, with no axes, series or data yet; NULL when a
+ * count is below one, there are more jobs than an int numbers, or memory
+ * is short. */
+sim_record *sim_record_create(int n_variants, int n_replicates, int n_years);
+void        sim_record_free(sim_record *rec);
+
+/* Declare an axis of LEN >= 1 items (NAME copied).  Returns its index,
+ * numbered from 0 in the order of declaration, or -1: an empty or repeated
+ * name, LEN < 1, SIM_RECORD_MAX_AXES reached, or the data already there. */
+int sim_record_add_axis(sim_record *rec, const char *name, int len);
+
+/* Use the N series of TABLE (borrowed: it must outlive the record).
+ * Returns 0, or -1 when a name is empty or repeated, an axis is not
+ * declared, or the data is already there. */
+int sim_record_set_series(sim_record *rec, const sim_series *table, size_t n);
+
+/* Bytes of the values sim_record_alloc would allocate; SIZE_MAX when that
+ * does not fit in a size_t. */
+size_t sim_record_bytes(const sim_record *rec);
+/* Allocate every series' values (zero) and clear the job flags; 0 or -1. */
+int    sim_record_alloc(sim_record *rec);
+
+/* Labels, copied; each returns 0, or -1 out of range or out of memory. */
+int sim_record_label_variant(sim_record *rec, int v, const char *name);
+int sim_record_set_years(sim_record *rec, const int *years);  /* n_years */
+int sim_record_label_item(sim_record *rec, int axis, int item, const char *label);
+int sim_record_code_item(sim_record *rec, int axis, int item, int code);
+
+/* Index of the series or axis called NAME, or -1. */
+int sim_record_series_index(const sim_record *rec, const char *name);
+int sim_record_axis_index(const sim_record *rec, const char *name);
+
+/* Items per year of series K: its axis's length, 1 without an axis.
+ * K must be a series of REC. */
+static inline int sim_record_width(const sim_record *rec, size_t k)
+{
+    int a = rec->series[k].axis;
+    return a == SIM_AXIS_NONE ? 1 : rec->axis[a].len;
+}
+
+/* Index of job (V, R) in job_done, as sim/plan numbers jobs. */
+static inline size_t sim_record_job(const sim_record *rec, int v, int r)
+{
+    return (size_t)v * (size_t)rec->n_replicates + (size_t)r;
+}
+
+/*
+ * The slot of job (V, R) in series K: n_years blocks of sim_record_width
+ * values, [year][item].  NULL when K, V or R is out of range or the data is
+ * not allocated.  What a job writes; nothing else writes there.
+ */
+double *sim_record_slot(sim_record *rec, size_t k, int v, int r);
+/* One value, or NaN when any index is out of range. */
+double  sim_record_get(const sim_record *rec, size_t k, int v, int r, int y,
+                       int item);
+/* Set one value; 0, or -1 when any index is out of range. */
+int     sim_record_put(sim_record *rec, size_t k, int v, int r, int y,
+                       int item, double x);
+
+/* Job flags: a reader counts only the replicates whose job is done. */
+int  sim_record_done(const sim_record *rec, int v, int r);
+void sim_record_set_done(sim_record *rec, int v, int r, int done);
+int  sim_record_jobs_done(const sim_record *rec);
+
+/* Keep the first N replicates of every variant (1 <= N <= n_replicates;
+ * otherwise nothing changes).  The memory is kept. */
+void sim_record_truncate(sim_record *rec, int n);
+
+#endif
