@@ -100,7 +100,8 @@ check "missing parent folder: not created" [ ! -e "$T/missing" ]
 killed() {
     local sig=$1 want=$2 out=$T/killed-$1.h5 pid rc
     set -m
-    "$P" run "$SMALL" -r 100 -o "$out" >/dev/null 2>"$T/killed-$sig.err" &
+    # enough replicates that the run cannot end before the signal lands
+    "$P" run "$SMALL" -r 2000 -o "$out" >/dev/null 2>"$T/killed-$sig.err" &
     pid=$!
     set +m
     for _ in $(seq 300); do   # until it has started running; at most 30 s
