@@ -177,10 +177,12 @@ void home_admit(market *m, citizen *c)
 
 /* A deteriorated user whose need home support no longer meets: a citizen
  * again, who needs housing from now. */
-static void home_climb(market *m, int muni, int g, int level, double assessed)
+static void home_climb(market *m, int muni, int g, int level, double assessed,
+                       uint64_t k)
 {
-    municipality *mu = &m->muni[muni];
-    uint64_t key = CLIMB_KEY_BASE | mu->n_climbs++;
+    /* keyed by the step and its order in the step, not by a running count,
+     * so that the same climb in two variants is the same citizen */
+    uint64_t key = CLIMB_KEY_BASE | (m->muni[muni].home_steps & 0xfffff) << 20 | (k & 0xfffff);
     citizen *c = citizen_new(m, muni, ((uint64_t)muni << 48) | key);
     if (!c) return;
     c->group = (int8_t)g;
@@ -202,7 +204,12 @@ void home_step(market *m, int muni)
     if (!p->home_aggregate || dt <= 0) return;
     mu->home_step = m->now;
     home_accrue(m, muni);
-    gsl_rng *r = &mu->home_rng.rng;
+    /* each step draws from a sub-stream of its own (steps fall on the same
+     * days in every variant: committee meetings, year ends) */
+    sim_rng_state st;
+    sim_rng_state_init(&st, sim_rng_subkey(mu->home_rng.state.key, ++mu->home_steps));
+    gsl_rng rs = sim_rng_view(&st), *r = &rs;
+    uint64_t climbs = 0;
     double exit_rate = 1 / (p->home_mean_years * DAYS_PER_YEAR);
     int left = 0;
     for (int g = 0; g < p->n_groups; g++) {
@@ -230,7 +237,7 @@ void home_step(market *m, int muni)
                     mu->home_users++;
                     left--;
                 } else {
-                    home_climb(m, muni, g, l + 1, assessed);
+                    home_climb(m, muni, g, l + 1, assessed, climbs++);
                 }
             }
         }

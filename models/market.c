@@ -186,6 +186,7 @@ int market_init(market *m, const params *p, const muni_table *mt,
     m->fixed_index = m->cost_index = m->cost_index_last = 1.0;
     m->free_cit = -1;
     m->price_epoch = 1;   /* floors start stale (epoch 0) */
+    m->displaced_at = -1;
     if (regime_assign(m)) return -1;
     /* a day per bucket: a few hundred events at the Danish scale */
     if (sim_engine_init(&m->eng, m, 1.0)) goto oom;
@@ -232,6 +233,7 @@ void market_free(market *m)
     free(m->cand_id);
     free(m->cand_d);
     free(m->onsets);
+    free(m->displaced);
     for (int t = 0; t < N_OFFER_TYPES; t++)
         for (int g = 0; g < MAX_GROUPS; g++) {
             free(m->seg_offers[t][g]);
@@ -406,6 +408,29 @@ int market_check_invariants(market *m)
     if (listed != waiting)
         market_fail(m, "year %d: %d citizens waiting but %d on waiting lists",
                     year, waiting, listed);
+    /* the availability index lists exactly the open offers with room */
+    for (int i = 0; i < m->n_offers; i++) {
+        const offer *o = &m->offers[i];
+        int room = o->status == OFFER_OPEN && o->occupied < o->capacity
+                       ? o->capacity - o->occupied : 0;
+        const struct avail_list *l = &m->avail[o->type][o->group][o->region][o->owner_kind];
+        int listed_here = o->avail_pos >= 0 && o->avail_pos < l->n && l->id[o->avail_pos] == i;
+        if (o->room != room || (room > 0) != listed_here || (room == 0 && o->avail_pos >= 0))
+            market_fail(m, "year %d: offer %d has %d free places but the index says %d%s",
+                        year, i, room, o->room, listed_here ? "" : " (not listed)");
+    }
+    for (int t = 0; t < N_OFFER_TYPES; t++)
+        for (int g = 0; g < m->p->n_groups; g++)
+            for (int r = 0; r < m->mt->n_regions; r++)
+                for (int k = 0; k < N_OWNERS; k++) {
+                    const struct avail_list *l = &m->avail[t][g][r][k];
+                    int sum = 0;
+                    for (int j = 0; j < l->n; j++) sum += m->offers[l->id[j]].room;
+                    if (sum != l->free_places)
+                        market_fail(m, "year %d: index list %s/%d/%d/%d counts %d free "
+                                    "places, its offers %d", year, offer_type_name[t], g,
+                                    r, k, l->free_places, sum);
+                }
     free(placed);
     return m->error[0] ? -1 : 0;
 }

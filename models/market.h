@@ -70,6 +70,7 @@ typedef struct citizen {
     int8_t   true_level, priced_level, addons, mismatched;
     int32_t  lot;           /* tender: contract lot of this placement, or -1 */
     int8_t   lot_slot;      /* tender: which winner of the lot */
+    uint16_t searches;      /* placement searches so far: keys their tastes */
     double   wait_start;
     double   paid_until;    /* payments accrued up to here */
     double   price_day;     /* DKK per day paid for this placement */
@@ -146,7 +147,7 @@ typedef struct municipality {
      * on at each step (demand.c), and the stream that moves them */
     int32_t  home_n[MAX_GROUPS][MAX_LEVELS];
     double   home_step;     /* time of the last step */
-    uint64_t n_climbs;      /* users who left home support for housing */
+    uint64_t home_steps;    /* steps taken (they key the steps' draws) */
     sim_rng  home_rng;
     double   spend_last;    /* last year's spending on places and home support */
 } municipality;
@@ -251,6 +252,8 @@ typedef struct market {
 
     int32_t  *cand_id; double *cand_d; int cand_cap;  /* a search's candidates */
     struct onset_ref *onsets; int onset_cap;         /* a meeting's cases */
+    int32_t  *displaced; int n_displaced, cap_displaced;  /* by closures now */
+    double    displaced_at;
     /* price floors by segment and region for bounding a search (placement.c),
      * valid while floor_epoch matches price_epoch, which moves whenever
      * tariffs may have */

@@ -218,6 +218,12 @@ void offers_staff_quarter(market *m)
 
 /* ---- yearly decisions ------------------------------------------------- */
 
+static int by_id(const void *x, const void *y)
+{
+    int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
+    return (a > b) - (a < b);
+}
+
 void offers_close(market *m, offer *o, int bankrupt)
 {
     offer_accrue(m, o);
@@ -228,25 +234,30 @@ void offers_close(market *m, offer *o, int bankrupt)
     m->ya.bankruptcies += bankrupt;
     if (o->occupied == 0) return;
     /* residents of a failed offer must be placed again, first in line */
-    int32_t first = -1, last = -1;
+    if (m->displaced_at != m->now) m->n_displaced = 0;
+    m->displaced_at = m->now;
     while (o->residents >= 0) {
         citizen *c = &m->cit[o->residents];
         placement_discharge(m, c);      /* unlinks it from the residents */
         c->wait_start = m->now;
         wait_push(m, c, 1);
         placement_wait_events(m, c);
-        if (first < 0) first = (int32_t)(c - m->cit);
-        last = (int32_t)(c - m->cit);
+        if (m->n_displaced == m->cap_displaced) {
+            int cap = m->cap_displaced ? 2 * m->cap_displaced : 256;
+            int32_t *d = realloc(m->displaced, (size_t)cap * sizeof *d);
+            if (!d) { market_fail(m, "out of memory for displaced residents"); return; }
+            m->displaced = d;
+            m->cap_displaced = cap;
+        }
+        m->displaced[m->n_displaced++] = (int32_t)(c - m->cit);
     }
-    /* they try again at once, in the order they joined the list's front
-     * (the last pushed is first in line) */
-    for (int32_t id = last; id >= 0;) {
-        citizen *c = &m->cit[id];
-        int32_t next = c->wnext;
-        int stop = id == first;
-        if (c->state == CIT_WAITING) placement_try(m, c, 1);
-        if (stop) break;
-        id = next;
+    /* Everyone displaced at this instant, by this closure or an earlier one
+     * of the same year end, tries again at once, in order of citizen; each
+     * closure thus gives the earlier ones another round of offers' answers. */
+    qsort(m->displaced, (size_t)m->n_displaced, sizeof *m->displaced, by_id);
+    for (int i = 0; i < m->n_displaced && !m->error[0]; i++) {
+        citizen *c = &m->cit[m->displaced[i]];
+        if (c->state == CIT_WAITING && c->wait_start == m->now) placement_try(m, c, 1);
     }
 }
 

@@ -402,7 +402,12 @@ static void place(market *m, citizen *c, int id, int mismatch)
 
 int placement_try(market *m, citizen *c, int allow_mismatch)
 {
-    gsl_rng r = sim_rng_view(&c->rng);
+    /* a search draws tastes and answers from a sub-stream of its own, so
+     * that however many it takes (which depends on prices, and so on the
+     * regime) the citizen's other draws stay paired across variants */
+    sim_rng_state taste;
+    sim_rng_state_init(&taste, sim_rng_subkey(c->rng.key, c->searches++));
+    gsl_rng r = sim_rng_view(&taste);
     int was_waiting = c->state == CIT_WAITING;
     c->mismatched = 0;
     int id = choose(m, c, 0, &r), mismatch = 0;

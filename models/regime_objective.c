@@ -161,6 +161,7 @@ static void coordinate(market *m)
                 if (!best) continue;
                 offer_accrue(m, best);
                 best->capacity += waiting[pool];
+                offers_room_changed(m, best);   /* the new places are free */
             }
         }
 }

@@ -3,9 +3,10 @@
  * calendar of time buckets.
  *
  * Owns: ordering 16-byte events by (time, kind, id, tag).  Ties at equal
- * times are broken by the event's own contents, never by where it sits in
- * memory or when it was pushed, so the order is the same on every platform,
- * for every bucket width, and whatever was pushed or popped before.
+ * times are broken by the event's own contents (so, for the market, by
+ * kind and then by citizen slot), never by where it sits in the queue or
+ * when it was pushed, so the order is the same on every platform, for
+ * every bucket width, and whatever was pushed or popped before.
  *
  * Why not one heap: a simulation's queue holds many events far ahead (the
  * end of a stay years away) and pops only the next few.  One heap over all

@@ -56,6 +56,11 @@ uint64_t sim_rng_key(uint64_t seed, uint32_t replicate, uint32_t purpose,
     return k;
 }
 
+uint64_t sim_rng_subkey(uint64_t key, uint64_t n)
+{
+    return mix64(mix64(key ^ 0x7a57e5ULL) + (n + 1) * 0x9e3779b97f4a7c15ULL);
+}
+
 void sim_rng_init(sim_rng *s, uint64_t seed, uint32_t replicate,
                   uint32_t purpose, uint64_t entity)
 {

@@ -46,6 +46,11 @@ static inline gsl_rng sim_rng_view(sim_rng_state *st)
     return r;
 }
 
+/* The N-th sub-stream of the stream keyed KEY: independent of the stream
+ * itself and of every other N, so that draws made for the N-th occasion
+ * (e.g. a search) do not shift the stream's other draws. */
+uint64_t sim_rng_subkey(uint64_t key, uint64_t n);
+
 static inline void sim_rng_state_init(sim_rng_state *st, uint64_t key)
 {
     st->key = key;
