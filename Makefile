@@ -120,7 +120,7 @@ fuzz: $(FUZZ_BUILD)/fuzz_load $(FUZZ_BUILD)/seeds
 	  $(FUZZ_BUILD)/corpus $(FUZZ_BUILD)/seeds
 
 asan:
-	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" test
 
 reference: $(BUILD)/placesim

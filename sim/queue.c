@@ -175,20 +175,22 @@ static int set_width(sim_queue *q, double width)
     size_t n = q->n;
     sim_event *all = malloc((n ? n : 1) * sizeof *all), *p = all;
     if (!all) return -1;
-    memcpy(p, q->heap, q->n_heap * sizeof *p);
+    if (q->n_heap) memcpy(p, q->heap, q->n_heap * sizeof *p);
     p += q->n_heap;
     q->n_heap = 0;
+    /* a bucket never used has no storage: memcpy from NULL is undefined
+     * even for no bytes */
     for (int i = 0; i < SIM_NEAR; i++) {
-        memcpy(p, q->near[i].ev, q->near[i].n * sizeof *p);
+        if (q->near[i].n) memcpy(p, q->near[i].ev, q->near[i].n * sizeof *p);
         p += q->near[i].n;
         q->near[i].n = 0;
     }
     for (int i = 0; i < SIM_FAR; i++) {
-        memcpy(p, q->far[i].ev, q->far[i].n * sizeof *p);
+        if (q->far[i].n) memcpy(p, q->far[i].ev, q->far[i].n * sizeof *p);
         p += q->far[i].n;
         q->far[i].n = 0;
     }
-    memcpy(p, q->overflow.ev, q->overflow.n * sizeof *p);
+    if (q->overflow.n) memcpy(p, q->overflow.ev, q->overflow.n * sizeof *p);
     p += q->overflow.n;
     q->overflow.n = 0;
     assert((size_t)(p - all) == n);
