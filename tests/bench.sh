@@ -67,9 +67,9 @@ awk -v a="$peak1" -v b="$peakn" -v n="$(nproc)" 'BEGIN {
            a, b, n, n > 1 ? (b - a) / (n - 1) : 0 }'
 RREG=${BENCH_REGIME_REPLICATES:-20}
 r=$(cpu_run regimes run scenarios/regimes.yaml -r "$RREG" -t "$(nproc)")
-echo "  regimes.yaml (4 regimes), $RREG replicates: $(line_of "$r")"
+echo "  regimes.yaml (5 variants), $RREG replicates: $(line_of "$r")"
 line_of "$r" | sed -n 's/^\([0-9]*\) jobs in \([0-9.]*\) s.*/\1 \2/p' | awk '{
-    printf "  at that rate 4 regimes x 1,000 replicates x 10 years take %.1f min (projected)\n",
+    printf "  at that rate 4 variants x 1,000 replicates x 10 years take %.1f min (projected)\n",
            $2 / $1 * 4000 / 60 }'
 
 echo "placesim bench: 10 x the population, offers of today's size, one thread"
