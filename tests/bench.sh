@@ -52,11 +52,11 @@ for mode in individual aggregate; do
     scen=scenarios/denmark.yaml
     [ "$mode" = aggregate ] && scen=$agg
     r=$(cpu_run "one-$mode" run "$scen" -r "$REPS" -t 1)
+    [ "$mode" = individual ] && peak1=$(peak_of "$r")
     awk -v c="$(cpu_of "$r")" -v n="$REPS" -v y=$YEARS -v m="$mode" -v l="$(line_of "$r")" \
         'BEGIN { printf "  home support %-10s %6.1f ms CPU per simulated year (%d x %d years: %s)\n",
                  m, 1000 * c / (n * y), n, y, l }'
 done
-peak1=$(peak_of "$r")
 
 echo "placesim bench: all $(nproc) cores"
 r=$(cpu_run all run scenarios/denmark.yaml -r "$REPS" -t "$(nproc)")
@@ -64,7 +64,7 @@ peakn=$(peak_of "$r")
 echo "  denmark.yaml, $(nproc) threads: $(line_of "$r")"
 awk -v a="$peak1" -v b="$peakn" -v n="$(nproc)" 'BEGIN {
     printf "  peak memory %s MiB on 1 thread, %s MiB on %d: about %.0f MiB per extra thread\n",
-           a, b, n, n > 1 ? (b - a) / (n - 1) : 0 }'
+           a, b, n, (n > 1 ? (b - a) / (n - 1) : 0) }'
 RREG=${BENCH_REGIME_REPLICATES:-20}
 r=$(cpu_run regimes run scenarios/regimes.yaml -r "$RREG" -t "$(nproc)")
 echo "  regimes.yaml (5 variants), $RREG replicates: $(line_of "$r")"
