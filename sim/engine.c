@@ -28,17 +28,16 @@ void sim_engine_prefetch(sim_engine *e, int k, sim_prefetch_fn prefetch)
 {
     assert(k >= 0 && k < SIM_KINDS_MAX && e->kind[k].handle);
     e->kind[k].prefetch = prefetch;
+    e->any_prefetch = 1;
 }
 
 int sim_engine_run(sim_engine *e, double until)
 {
     sim_queue *q = &e->q;
-    while (!e->stopped && !e->oom) {
-        const sim_event *top = sim_queue_peek(q);
-        if (!top || top->time > until) break;
-        sim_event ev;
-        sim_queue_pop(q, &ev);
-        if (q->n_heap) {     /* the next event, if the heap already holds it */
+    sim_event ev;
+    while (!e->stopped && !e->oom && sim_queue_pop_until(q, until, &ev) > 0) {
+        /* the next event, if the heap already holds it */
+        if (e->any_prefetch && q->n_heap) {
             const sim_kind *nk = &e->kind[sim_event_kind(&q->heap[0])];
             if (nk->prefetch) nk->prefetch(e->model, &q->heap[0]);
         }

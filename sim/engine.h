@@ -42,6 +42,7 @@ typedef struct sim_engine {
     sim_kind   kind[SIM_KINDS_MAX];
     uint64_t   handled, stale;     /* events handled; stale events skipped */
     int        stopped;
+    int        any_prefetch;       /* some kind has a prefetch hook */
     int        oom;                /* a push failed for want of memory */
 } sim_engine;
 

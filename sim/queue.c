@@ -294,6 +294,20 @@ const sim_event *sim_queue_peek(sim_queue *q)
     return &q->heap[0];
 }
 
+int sim_queue_pop_until(sim_queue *q, double until, sim_event *out)
+{
+    if (q->n == 0) return 0;
+    if (q->n_heap == 0 && refill(q)) { q->oom = 1; return -1; }
+    sim_event *h = q->heap;
+    if (h[0].time > until) return 0;
+    *out = h[0];
+    size_t n = --q->n_heap;
+    if (n) sift_down(h, n, 0, h[n]);
+    q->n--;
+    q->last = out->time;
+    return 1;
+}
+
 int sim_queue_pop(sim_queue *q, sim_event *out)
 {
     if (q->n == 0) return -1;

@@ -92,6 +92,11 @@ int  sim_queue_push(sim_queue *q, sim_event e);
 /* Remove the earliest event into *out; 0, or -1 when empty (or when an
  * internal move ran out of memory: then q->oom is set). */
 int  sim_queue_pop(sim_queue *q, sim_event *out);
+/* The earliest event into *out if its time is <= UNTIL: 1 when one was
+ * removed, 0 when the queue is empty or its earliest event is later, -1
+ * when an internal move ran out of memory (q->oom set).  One call per
+ * event for a loop that runs to a time. */
+int  sim_queue_pop_until(sim_queue *q, double until, sim_event *out);
 static inline size_t sim_queue_size(const sim_queue *q) { return q->n; }
 /* The earliest event without removing it, or NULL when empty (may move
  * events between levels, hence not const). */
