@@ -284,7 +284,7 @@ static int rate_too_high(market *m, int muni, double rate, double t)
         w += (size_t)k;
     }
     market_fail(m, "year %d: new needs in %s would arise %.3g times a year per "
-                "adult, more than %g%s%s%s", m->p->start_year + (int)(t / DAYS_PER_YEAR),
+                "adult, more than %g%s%s%s", m->p->start_year + (int)floor(t / DAYS_PER_YEAR) - m->p->warmup_years,
                 m->mt->m[muni].name, per_adult, ONSETS_PER_ADULT_MAX,
                 *names ? " (incidence shocks in force: " : "; lower the groups' incidences",
                 names, *names ? "; each occurrence multiplies the rate, so lower "

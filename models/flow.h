@@ -30,6 +30,13 @@ enum { RNG_ARRIVALS = 1, RNG_CITIZEN, RNG_POLICY, RNG_STOCK, RNG_MARKET,
 
 #define DAYS_PER_YEAR 365.0
 
+/* Time of 1 January of YEAR (0 = base year): the clock starts at 0 on the
+ * first day of the warm-up. */
+static inline double market_year_time(const market *m, int year)
+{
+    return (year + m->p->warmup_years) * DAYS_PER_YEAR;
+}
+
 /* market.c */
 void     regimes_year_start(market *m);
 void     regimes_year_lumps(market *m);

@@ -174,6 +174,17 @@ static void hours_scale_init(market *m)
                                         p->hours_per_week[l] / p->direct_share;
 }
 
+/* Wage, fixed-cost and cost index of year m->year (below 1 in a warm-up). */
+static void set_indices(market *m)
+{
+    const params *p = m->p;
+    m->wage = p->wage_per_hour * pow(1 + p->wage_growth, m->year) *
+              shocks_wage_factor(m, m->now);
+    m->fixed_index = pow(1 + p->price_growth, m->year);
+    m->cost_index = p->fixed_share * m->fixed_index +
+                    (1 - p->fixed_share) * m->wage / p->wage_per_hour;
+}
+
 int market_init(market *m, const params *p, const muni_table *mt,
                 uint64_t seed, int replicate)
 {
@@ -182,12 +193,14 @@ int market_init(market *m, const params *p, const muni_table *mt,
     m->mt = mt;
     m->seed = seed;
     m->replicate = replicate;
-    m->wage = p->wage_per_hour;
-    m->fixed_index = m->cost_index = m->cost_index_last = 1.0;
+    m->year = -p->warmup_years;
+    set_indices(m);
+    m->cost_index_last = m->cost_index;
     m->free_cit = -1;
     m->price_epoch = 1;   /* floors start stale (epoch 0) */
     m->displaced_at = -1;
-    if (regime_assign(m)) return -1;
+    /* a warm-up runs today's tariffs in every variant */
+    if (regime_assign(m, p->warmup_years > 0 ? "takst" : p->regime)) return -1;
     /* a day per bucket: a few hundred events at the Danish scale */
     if (sim_engine_init(&m->eng, m, 1.0)) goto oom;
     market_register(m);
@@ -567,24 +580,25 @@ static void year_end(market *m, struct sim_record *res, int v, int r)
     for (int i = 0; i < m->n_regimes; i++) m->regimes[i]->year_end(m, m->year);
     budgets_close_year(m);
     offers_year_end(m);        /* closures, capacity, entry: counted this year */
-    kpi_record(m, res, v, r, m->year);
+    if (m->year >= 0) kpi_record(m, res, v, r, m->year);   /* warm-up: unreported */
     offers_open_year(m);
 
     m->year++;
     memset(&m->ya, 0, sizeof m->ya);
     budgets_open_year(m);
-    m->wage = p->wage_per_hour * pow(1 + p->wage_growth, m->year) *
-              shocks_wage_factor(m, m->now);
-    m->fixed_index = pow(1 + p->price_growth, m->year);
     m->cost_index_last = m->cost_index;
-    m->cost_index = p->fixed_share * m->fixed_index +
-                    (1 - p->fixed_share) * m->wage / p->wage_per_hour;
+    set_indices(m);
+    /* the base year after a warm-up: each variant's own regimes take over */
+    if (m->year == 0 && p->warmup_years > 0 && regime_assign(m, p->regime)) {
+        sim_engine_stop(&m->eng);
+        return;
+    }
     if (m->year < p->years) {
         regimes_year_start(m);
         regimes_year_lumps(m);
         reprice_all(m);
         placement_serve_all(m);   /* new and larger offers take waiting citizens */
-        market_schedule(m, (m->year + 1) * DAYS_PER_YEAR, EV_YEAR_END, 0, 0);
+        market_schedule(m, market_year_time(m, m->year + 1), EV_YEAR_END, 0, 0);
     } else {
         sim_engine_stop(&m->eng);
     }
@@ -692,6 +706,24 @@ static void market_register(market *m)
     for (int k = EV_EXIT; k <= EV_WAIT_CHECK; k++) sim_engine_prefetch(g, k, citizen_prefetch);
 }
 
+void market_start(market *m, struct sim_record *res, int v)
+{
+    budgets_first_year(m);
+    if (shocks_prepare(m) == 0) demand_start(m);
+    market_schedule(m, DAYS_PER_YEAR / 4, EV_QUARTER, 0, 0);
+    market_schedule(m, market_year_time(m, m->year + 1), EV_YEAR_END, 0, 0);
+    m->res = res;
+    m->variant = v;
+}
+
+int market_advance(market *m, double until)
+{
+    if (!m->error[0] && sim_engine_run(&m->eng, until))
+        market_fail(m, "out of memory growing the event queue");
+    m->events = (double)m->eng.handled;
+    return m->error[0] ? -1 : 0;
+}
+
 int market_run(const params *p, const muni_table *mt, uint64_t seed, int v,
                int r, struct sim_record *res, double *events)
 {
@@ -699,15 +731,8 @@ int market_run(const params *p, const muni_table *mt, uint64_t seed, int v,
     if (!m) return -1;
     int rc = market_init(m, p, mt, seed, r);
     if (rc == 0) {
-        budgets_first_year(m);
-        if (shocks_prepare(m) == 0) demand_start(m);
-        market_schedule(m, DAYS_PER_YEAR / 4, EV_QUARTER, 0, 0);
-        market_schedule(m, DAYS_PER_YEAR, EV_YEAR_END, 0, 0);
-        m->res = res;
-        m->variant = v;
-        if (!m->error[0] && sim_engine_run(&m->eng, p->years * DAYS_PER_YEAR))
-            market_fail(m, "out of memory growing the event queue");
-        m->events = (double)m->eng.handled;
+        market_start(m, res, v);
+        market_advance(m, market_year_time(m, p->years));
     }
     if (m->error[0]) {
         fprintf(stderr, "placesim: variant %d replicate %d: %s\n", v, r, m->error);

@@ -224,7 +224,8 @@ typedef struct market {
 
     sim_engine eng;     /* the loop, its queue and clock (sim/engine.h) */
     double    now;      /* eng.now while an event is handled */
-    int       year;         /* 0-based simulated year */
+    int       year;         /* simulated year from the base year (0); negative
+                             * in the warm-up (market_year_time) */
     double    wage, fixed_index, cost_index, cost_index_last;
     double    hours_scale[N_OFFER_TYPES];  /* direct h/week per need unit */
     double    hours_tab[N_OFFER_TYPES][MAX_GROUPS][MAX_LEVELS];  /* market_hours */
@@ -299,6 +300,14 @@ int market_run(const params *p, const muni_table *mt, uint64_t seed, int v,
 int    market_init(market *m, const params *p, const muni_table *mt,
                    uint64_t seed, int replicate);
 void   market_free(market *m);
+/* After market_init: the base-year budgets, the shocks, the first needs and
+ * the first quarter and year end; the year ends write into slot V of RES
+ * (NULL: nowhere; only a test stops before the first reported year). */
+void   market_start(market *m, struct sim_record *res, int v);
+/* Handle every event up to time UNTIL (days from the start of the
+ * warm-up); 0, or -1 with m->error set.  market_run = init, start, advance
+ * to the end of the horizon, free. */
+int    market_advance(market *m, double until);
 /* The year-end invariant checks (accounts balance, occupancy, capacity,
  * waiting lists, every amount finite); 0, or -1 with m->error set. */
 int    market_check_invariants(market *m);

@@ -46,6 +46,7 @@ const char *const rung_name[N_RUNGS] = {
 const cfg_key params_table[] = {
     I("run.start_year", 2021, 1990, 2100, "year", "R", "first simulated calendar year (base year)"),
     I("run.years", 10, 1, 100, "years", "A", "simulated horizon"),
+    I("run.warmup_years", 0, 0, 50, "years", "A", "unreported years before the base year, run under takst in every variant on the same streams, so that each variant starts its own regime from the same settled market"),
     I("run.replicates", 100, 1, 1000000, "count", "A", "replicates per variant (--replicates overrides)"),
     I("run.seed", 20211, 0, 9007199254740991.0, "seed", "A", "master seed (--seed overrides)"),
     S("run.municipalities", "data/municipalities.csv", "R", "CSV of municipalities: code,name,region,population"),
@@ -467,6 +468,7 @@ int params_load(const cfg *c, params *p, cfg_error *err)
     memset(p, 0, sizeof *p);
     p->start_year = (int)cfg_int(c, "run.start_year");
     p->years = (int)cfg_int(c, "run.years");
+    p->warmup_years = (int)cfg_int(c, "run.warmup_years");
     p->replicates = (int)cfg_int(c, "run.replicates");
     p->seed = (uint64_t)cfg_int(c, "run.seed");
     cfg_path(c, "run.municipalities", p->municipalities_file,

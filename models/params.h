@@ -114,6 +114,7 @@ typedef enum { CARRY_WHOLE, CARRY_EXCESS } carry_mode;
 typedef struct params {
     /* run */
     int      start_year, years, replicates;
+    int      warmup_years;             /* unreported, under takst, before the base year */
     uint64_t seed;
     char     municipalities_file[1024];
     double   adult_share;

@@ -47,11 +47,12 @@ static int uses(const market *m, const regime_ops *r)
     return 0;
 }
 
-int regime_assign(market *m)
+int regime_assign(market *m, const char *names)
 {
     const params *p = m->p;
     char buf[sizeof p->regime];
-    snprintf(buf, sizeof buf, "%s", p->regime);
+    snprintf(buf, sizeof buf, "%s", names);
+    m->n_regimes = 0;
     for (char *save = NULL, *w = strtok_r(buf, "+", &save); w;
          w = strtok_r(NULL, "+", &save)) {
         const regime_ops *r = regime_find(w);
@@ -70,8 +71,9 @@ int regime_assign(market *m)
         for (int g = 0; g < p->n_groups; g++)
             if (m->seg_regime[t][g] == &regime_takst && !uses(m, &regime_takst))
                 m->regimes[m->n_regimes++] = &regime_takst;
-    if (uses(m, &regime_drg) && !(m->drg = calloc(1, sizeof *m->drg))) goto oom;
-    if (uses(m, &regime_tender)) {
+    if (uses(m, &regime_drg) && !m->drg && !(m->drg = calloc(1, sizeof *m->drg)))
+        goto oom;
+    if (uses(m, &regime_tender) && !m->tender) {
         if (!(m->tender = calloc(1, sizeof *m->tender))) goto oom;
         memset(m->tender->current, 0xff, sizeof m->tender->current);   /* -1 */
     }

@@ -53,8 +53,10 @@ typedef struct regime_ops {
 const regime_ops *regime_find(const char *name);
 extern const regime_ops regime_takst, regime_drg, regime_tender, regime_objective;
 
-/* Fill m->seg_regime from P's regime names; -1 and m->error on failure. */
-int regime_assign(market *m);
+/* Fill m->seg_regime and m->regimes from NAMES (regime names joined by
+ * '+', as regime.name); -1 and m->error on failure.  Called at set-up,
+ * and again on 1 January of the base year after a warm-up under takst. */
+int regime_assign(market *m, const char *names);
 
 static inline const regime_ops *regime_of(const market *m, int type, int group)
 {

@@ -47,6 +47,7 @@ static double budget_hours(const market *m, const offer *o)
 
 void takst_set_tariff(market *m, offer *o, int year)
 {
+    (void)year;
     const params *p = m->p;
     double bocc = p->budgeted_occupancy;
     double fixed_year = o->fixed_per_place * o->capacity * m->fixed_index;
@@ -67,9 +68,9 @@ void takst_set_tariff(market *m, offer *o, int year)
          * price growth, so that a cap of 0 binds only on carry-free growth
          * beyond costs, never on the index itself */
         double growth = o->last_cost_basket > 0 ? typical / o->last_cost_basket - 1 : 0;
-        double capped = year > 0 ? takst_capped(typical, o->last_tariff_index,
-                                                growth, p->rammeaftale_cap)
-                                 : typical;
+        /* uncapped the first time (no last tariff: takst_capped) */
+        double capped = takst_capped(typical, o->last_tariff_index, growth,
+                                     p->rammeaftale_cap);
         o->last_cost_basket = typical;
         if (capped < typical && typical > 0) {
             basic *= capped / typical;

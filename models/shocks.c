@@ -61,7 +61,7 @@ static double draw_size(const shock_params *s, gsl_rng *r)
 int shocks_prepare(market *m)
 {
     const params *p = m->p;
-    double horizon = p->years * DAYS_PER_YEAR;
+    double base = market_year_time(m, 0), horizon = p->years * DAYS_PER_YEAR;
     for (int i = 0; i < p->n_shocks; i++) {
         const shock_params *s = &p->shock[i];
         sim_rng st;
@@ -74,12 +74,13 @@ int shocks_prepare(market *m)
         if (s->rate > 0) {
             unsigned n = gsl_ran_poisson(r, s->rate * p->years);
             for (unsigned j = 0; j < n; j++) {
-                double t0 = gsl_rng_uniform(r) * horizon;
+                double t0 = base + gsl_rng_uniform(r) * horizon;
                 double size = draw_size(s, r);
                 if (add_event(m, i, t0, size, gsl_rng_uniform(r))) return -1;
             }
         } else {
-            double t0 = s->start_year ? (s->start_year - p->start_year) * DAYS_PER_YEAR : 0;
+            double t0 = base + (s->start_year ? (s->start_year - p->start_year) *
+                                                DAYS_PER_YEAR : 0);
             double size = draw_size(s, r);
             if (add_event(m, i, t0, size, gsl_rng_uniform(r))) return -1;
         }
@@ -184,7 +185,7 @@ static void set_wage(market *m)
     for (int i = 0; i < m->n_offers; i++) offer_accrue(m, &m->offers[i]);
     for (int i = 0; i < m->mt->n; i++) home_accrue(m, i);
     m->wage = m->p->wage_per_hour * pow(1 + m->p->wage_growth, m->year) *
-              shocks_wage_factor(m, m->now);
+              shocks_wage_factor(m, m->now);   /* as market.c's set_indices */
 }
 
 void shocks_fire(market *m, int i)
