@@ -263,14 +263,14 @@ static double shocked_rate(const market *m, int muni, double t, double *w)
             cum += shocks_incidence(m, g, k, region, t);
             if (w) w[g * N_RUNGS + k] = cum;
         }
-    return m->muni[muni].adults * cum / 1e4 / DAYS_PER_YEAR;
+    return m->muni[muni].adults * m->muni[muni].need * cum / 1e4 / DAYS_PER_YEAR;
 }
 
 /* Fails the run when RATE (onsets a day in MUNI, from time T) is beyond
  * ONSETS_PER_ADULT_MAX; returns 1 then. */
 static int rate_too_high(market *m, int muni, double rate, double t)
 {
-    double per_adult = rate * DAYS_PER_YEAR / m->muni[muni].adults;
+    double per_adult = rate * DAYS_PER_YEAR / m->muni[muni].adults;   /* need included */
     if (per_adult <= ONSETS_PER_ADULT_MAX) return 0;
     /* Name the shocks in force then: they are what compounds. */
     char names[256] = "";
@@ -302,7 +302,8 @@ static double next_arrival_after(market *m, int muni, double t)
 {
     gsl_rng *r = &m->muni[muni].arrivals.rng;
     if (!m->shocks_on_incidence) {
-        double rate = m->muni[muni].adults * m->onset_total / 1e4 / DAYS_PER_YEAR;
+        double rate = m->muni[muni].adults * m->muni[muni].need * m->onset_total /
+                      1e4 / DAYS_PER_YEAR;
         if (rate > 0 && rate_too_high(m, muni, rate, t)) return INFINITY;
         return rate > 0 ? t + gsl_ran_exponential(r, 1 / rate) : INFINITY;
     }
@@ -544,7 +545,9 @@ void demand_initial_stock(market *m)
         uint64_t key = STOCK_KEY_BASE;
         for (int g = 0; g < p->n_groups; g++)
             for (int k = 0; k < N_RUNGS; k++) {
-                double mean = m->muni[i].adults * p->group[g].incidence[k] / 1e4 * longest;
+                double mean = m->muni[i].adults * m->muni[i].need *
+                              p->group[g].incidence[k] * shocks_trend(m, g, k, 0) /
+                              1e4 * longest;
                 unsigned n = gsl_ran_poisson(&s.rng, mean);
                 /* residents who came to housing from home support: home
                  * users x deterioration rate x housing stay x the share of

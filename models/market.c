@@ -114,6 +114,34 @@ static void market_register(market *m);   /* the loop's handlers, below */
 
 /* ---- set-up ----------------------------------------------------------- */
 
+/*
+ * A municipality's lasting traits (domain.md section 9), from a stream keyed
+ * by the municipality and, with traits.draw: redraw, the replicate: with
+ * fixed, every replicate and every variant sees the same country.  Draws
+ * come in a fixed order; a new trait goes at the end, so adding one leaves
+ * the others.  Need per adult is a structural index times a part it does
+ * not explain, both log-normal with mean 1 before the national
+ * normalisation.
+ */
+static void municipality_traits(market *m, int i)
+{
+    const params *p = m->p;
+    municipality *mu = &m->muni[i];
+    sim_rng s;
+    sim_rng_init(&s, m->seed, p->traits_redraw ? (uint32_t)m->replicate : UINT32_MAX,
+                 RNG_TRAITS, (uint64_t)i);
+    gsl_rng *r = &s.rng;
+    double ss = p->need_structural_sd, su = p->need_idiosyncratic_sd;
+    mu->need_structural = exp(gsl_ran_gaussian_ziggurat(r, ss) - ss * ss / 2);
+    mu->need = mu->need_structural * exp(gsl_ran_gaussian_ziggurat(r, su) - su * su / 2);
+    mu->strictness = p->strictness + gsl_ran_gaussian_ziggurat(r, p->strictness_sd);
+    mu->rigor = fmin(1.0, p->rigor * exp(gsl_ran_gaussian_ziggurat(r, p->rigor_sd)));
+    mu->cost_sensitivity = p->cost_sensitivity *
+                           exp(gsl_ran_gaussian_ziggurat(r, p->cost_sensitivity_sd));
+    mu->own_preference = exp(gsl_ran_gaussian_ziggurat(r, p->own_preference_sd));
+    mu->budget_bias = gsl_ran_gaussian_ziggurat(r, p->budget_bias_sd);
+}
+
 static void municipalities_init(market *m)
 {
     const params *p = m->p;
@@ -124,20 +152,26 @@ static void municipalities_init(market *m)
         mu->adults = mi->population * p->adult_share;
         sim_rng_init(&mu->arrivals, m->seed, (uint32_t)m->replicate,
                      RNG_ARRIVALS, (uint64_t)i);
-        sim_rng_init(&mu->policy, m->seed, (uint32_t)m->replicate,
-                     RNG_POLICY, (uint64_t)i);
+        sim_rng_init(&mu->budget_rng, m->seed, (uint32_t)m->replicate,
+                     RNG_BUDGET, (uint64_t)i);
         sim_rng_init(&mu->home_rng, m->seed, (uint32_t)m->replicate,
                      RNG_HOME, (uint64_t)i);
-        /* Municipalities differ in rigor and cost sensitivity; draw the
-         * difference once per replicate so it is part of the uncertainty. */
-        gsl_rng *r = &mu->policy.rng;
-        double s = p->policy_spread;
-        mu->rigor = fmin(1.0, p->rigor * exp(gsl_ran_gaussian_ziggurat(r, s)));
-        mu->cost_sensitivity = p->cost_sensitivity * exp(gsl_ran_gaussian_ziggurat(r, s));
-        mu->strictness = p->strictness + gsl_ran_gaussian_ziggurat(r, s);
+        municipality_traits(m, i);
         int size = mi->population >= p->large_population ? 2
                  : mi->population >= p->small_population ? 1 : 0;
         mu->committee_days = p->committee_days[size];
+    }
+    /* the need index redistributes need: its adult-weighted mean is 1, so
+     * the groups' incidences stay the national rates */
+    double w = 0, a = 0, ws = 0;
+    for (int i = 0; i < m->mt->n; i++) {
+        w += m->muni[i].adults * m->muni[i].need;
+        ws += m->muni[i].adults * m->muni[i].need_structural;
+        a += m->muni[i].adults;
+    }
+    for (int i = 0; i < m->mt->n; i++) {
+        if (w > 0) m->muni[i].need *= a / w;
+        if (ws > 0) m->muni[i].need_structural *= a / ws;
     }
 }
 
@@ -461,11 +495,27 @@ static void budgets_close_year(market *m)
     }
 }
 
+/*
+ * Budget practice [R]: next year's budget is this year's spending grown by
+ * the price and wage forecast (the cost index the municipality expects),
+ * its lasting optimism or caution, a forecast error, and any allowance for
+ * demand.  Demand enters only through last year's spending: the budget
+ * reacts late, so growth in needs and unit prices beyond the index shows
+ * as overspending.
+ */
+static double budget_forecast(market *m, municipality *mu)
+{
+    const params *p = m->p;
+    double index = p->fixed_share * p->price_growth + (1 - p->fixed_share) * p->wage_growth;
+    return index + p->budget_allowance + mu->budget_bias +
+           gsl_ran_gaussian_ziggurat(&mu->budget_rng.rng, p->budget_noise_sd);
+}
+
 static void budgets_open_year(market *m)
 {
     for (int i = 0; i < m->mt->n; i++) {
         municipality *mu = &m->muni[i];
-        mu->budget = mu->spend_last * (1 + m->p->budget_growth);
+        mu->budget = mu->spend_last * (1 + budget_forecast(m, mu));
         memset(&mu->acct, 0, sizeof mu->acct);
     }
 }
@@ -482,7 +532,7 @@ static void budgets_first_year(market *m)
     for (int i = 0; i < m->mt->n; i++) {
         municipality *mu = &m->muni[i];
         mu->spend_last += mu->home_users * m->p->home_cost_per_year;
-        mu->budget = mu->spend_last * (1 + m->p->budget_growth);
+        mu->budget = mu->spend_last * (1 + budget_forecast(m, mu));
     }
 }
 

@@ -117,6 +117,7 @@ typedef struct offer {
     double  income, cost, resident_days, place_days, delivered_h, needed_h;
     double  last_cost_fixed, last_hour_days, last_resident_days;
     double  equity;         /* private: equity; public: accumulated result */
+    double  startup;        /* start-up cost of places just added, charged next year */
     double  last_result, last_cost, last_occupancy;
     int     low_years;
 } offer;
@@ -131,11 +132,14 @@ typedef struct muni_acct {
 
 typedef struct municipality {
     double adults;
-    double strictness, rigor, cost_sensitivity, committee_days;
+    /* lasting traits (market.c, municipalities_init) */
+    double need, need_structural;   /* need index (adult-weighted mean 1), its structural part */
+    double strictness, rigor, cost_sensitivity, own_preference, budget_bias;
+    double committee_days;
     double budget, pressure;
     muni_acct acct;
     sim_rng  arrivals;      /* needs arising here: keyed by municipality */
-    sim_rng  policy;        /* placement tastes of this municipality */
+    sim_rng  budget_rng;    /* yearly forecast errors */
     uint64_t n_arrivals;
     double   next_arrival;  /* time of the next need arising (drawn ahead) */
     double   meeting_at;    /* the committee's next meeting, or INFINITY */

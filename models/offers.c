@@ -129,17 +129,78 @@ static int add_split(market *m, int type, int group, int kind, int owner,
 static double expected_stock(const market *m, int i, int type, int group)
 {
     const params *p = m->p;
-    return m->muni[i].adults * p->group[group].incidence[type] / 1e4 *
-           p->type[type].mean_stay_years;
+    return m->muni[i].adults * m->muni[i].need * p->group[group].incidence[type] /
+           1e4 * p->type[type].mean_stay_years;
 }
 
-static int build_municipal(market *m, int t, int g, double places)
+/*
+ * History [R]: after the 2007 reform some municipalities took over the
+ * counties' institutions.  In each region ownership.hosts_per_region
+ * municipalities, drawn with weight sqrt(population) from a stream keyed by
+ * the region (a fixed country unless traits.draw is redraw), host them;
+ * they are not chosen for their own demand, so they sell most of their
+ * places.  HOSTS[r][k] are the hosts of region r, N_HOSTS[r] how many.
+ */
+static void draw_hosts(market *m, int (*hosts)[MAX_MUNIS], int *n_hosts)
 {
     const params *p = m->p;
+    for (int r = 0; r < m->mt->n_regions; r++) {
+        sim_rng s;
+        sim_rng_init(&s, m->seed, p->traits_redraw ? (uint32_t)m->replicate : UINT32_MAX,
+                     RNG_HISTORY, (uint64_t)r);
+        double w[MAX_MUNIS] = { 0 }, total = 0;
+        for (int i = 0; i < m->mt->n; i++)
+            if (m->mt->m[i].region == r) total += w[i] = sqrt(m->mt->m[i].population);
+        n_hosts[r] = 0;
+        for (int k = 0; k < p->county_hosts && total > 0; k++) {
+            double x = gsl_rng_uniform(&s.rng) * total;
+            int pick = -1;
+            for (int i = 0; i < m->mt->n && pick < 0; i++)
+                if (w[i] > 0 && (x -= w[i]) < 0) pick = i;
+            if (pick < 0)      /* rounding: the last one left */
+                for (int i = m->mt->n - 1; i >= 0 && pick < 0; i--) if (w[i] > 0) pick = i;
+            hosts[r][n_hosts[r]++] = pick;
+            total -= w[pick];
+            w[pick] = 0;
+        }
+    }
+}
+
+/* Municipal places of segment (T, G): the former county institutions'
+ * share with the hosts, in proportion to the region's demand, in offers of
+ * county size; the rest to municipalities whose own demand, weighed by
+ * their preference for running offers, reaches the minimum efficient
+ * size. */
+static int build_municipal(market *m, int t, int g, double places,
+                           int (*hosts)[MAX_MUNIS], const int *n_hosts)
+{
+    const params *p = m->p;
+    double county = places * p->county_share, demand[MAX_REGIONS] = { 0 }, all = 0;
+    for (int i = 0; i < m->mt->n; i++) {
+        double d = expected_stock(m, i, t, g);
+        demand[m->mt->m[i].region] += d;
+        all += d;
+    }
+    double size = p->type[t].mean_offer_size * p->county_size_factor;
+    for (int r = 0; r < m->mt->n_regions && all > 0; r++) {
+        if (!n_hosts[r] || demand[r] <= 0) continue;
+        double here = county * demand[r] / all / n_hosts[r];
+        for (int k = 0; k < n_hosts[r]; k++) {
+            int places_k = (int)lround(here);
+            int n = (int)lround(places_k / size);
+            if (n < 1) n = 1;
+            for (int j = 0; j < n && places_k > 0; j++) {
+                int sz = places_k / n + (j < places_k % n ? 1 : 0);
+                if (sz > 0 && offers_add(m, t, g, OWNER_MUNICIPAL, hosts[r][k], r, sz) < 0)
+                    return -1;
+            }
+        }
+    }
+    places -= county;
     double eligible = 0;
     int largest = 0;
     for (int i = 0; i < m->mt->n; i++) {
-        double d = expected_stock(m, i, t, g);
+        double d = expected_stock(m, i, t, g) * m->muni[i].own_preference;
         if (d >= p->min_efficient_size) eligible += d;
         if (m->mt->m[i].population > m->mt->m[largest].population) largest = i;
     }
@@ -147,7 +208,7 @@ static int build_municipal(market *m, int t, int g, double places)
         return add_split(m, t, g, OWNER_MUNICIPAL, largest,
                          m->mt->m[largest].region, places);
     for (int i = 0; i < m->mt->n; i++) {
-        double d = expected_stock(m, i, t, g);
+        double d = expected_stock(m, i, t, g) * m->muni[i].own_preference;
         if (d < p->min_efficient_size) continue;
         if (add_split(m, t, g, OWNER_MUNICIPAL, i, m->mt->m[i].region,
                       places * d / eligible)) return -1;
@@ -174,6 +235,8 @@ static int build_by_region(market *m, int t, int g, int kind, double places)
 int offers_build(market *m)
 {
     const params *p = m->p;
+    int hosts[MAX_REGIONS][MAX_MUNIS], n_hosts[MAX_REGIONS] = { 0 };
+    draw_hosts(m, hosts, n_hosts);
     for (int t = 0; t < N_OFFER_TYPES; t++) {
         const type_params *tp = &p->type[t];
         double w = 0, wr = 0;
@@ -192,7 +255,7 @@ int offers_build(market *m)
             double reg = wr > 0 ? regional * p->group[g].incidence[t] *
                                   p->group[g].regional_weight / wr : 0;
             double mun = fmax(0, (municipal + regional) * share - reg);
-            if (build_municipal(m, t, g, mun) ||
+            if (build_municipal(m, t, g, mun, hosts, n_hosts) ||
                 build_by_region(m, t, g, OWNER_REGIONAL, reg) ||
                 build_by_region(m, t, g, OWNER_PRIVATE, private_ * share))
                 return -1;
@@ -269,12 +332,40 @@ static void resize(market *m, offer *o, int capacity)
 }
 
 /*
- * Cut or close after low occupancy for some years; expand a full offer when
- * citizens of its region wait in its segment and the expansion pays.  The
- * places added in a region never exceed the citizens waiting there: NEED is
- * the waiting count still unserved, by region, for this offer's segment.
+ * The demand an owner can count on when it adds places [R direction, A
+ * size]: its own waiting citizens in full, other buyers' with weight
+ * capacity.other_demand_weight, because a place built for others stands
+ * empty, at the owner's cost, when their demand goes elsewhere.  Private
+ * and regional owners have no citizens of their own.  NEED holds the
+ * waiting still unserved in the offer's segment by region, NEED_HOME by
+ * home municipality.
  */
-static void capacity_decision(market *m, offer *o, int *need)
+static double relied_demand(const market *m, const offer *o, const int *need,
+                            const int *need_home)
+{
+    int own = o->owner_kind == OWNER_MUNICIPAL ? need_home[o->owner] : 0;
+    return own + m->p->other_demand_weight * (need[o->region] - own);
+}
+
+/* The start-up cost of PLACES new places of segment (TYPE, GROUP) [A]:
+ * recruiting and training specialised staff, fitting out; a share of a
+ * place-year's full cost, higher for narrow groups. */
+static double startup_cost(const market *m, int type, int group, int places)
+{
+    const params *p = m->p;
+    double share = p->startup_cost * (p->group[group].narrow ? p->startup_narrow_factor : 1);
+    return share * places * p->type[type].full_cost * p->group[group].cost_multiplier *
+           m->cost_index;
+}
+
+/*
+ * Cut or close after low occupancy for some years; expand a full offer when
+ * citizens wait in its segment, by as many places as the demand its owner
+ * can count on (relied_demand), when that is at least one place and, for a
+ * private owner, when last year's result covers the start-up cost.  The
+ * places added in a region never exceed the citizens waiting there.
+ */
+static void capacity_decision(market *m, offer *o, int *need, int *need_home)
 {
     const params *p = m->p;
     double occ = o->last_occupancy;
@@ -291,22 +382,35 @@ static void capacity_decision(market *m, offer *o, int *need)
         resize(m, o, o->capacity - cut > o->occupied ? o->capacity - cut : o->occupied);
         return;
     }
-    int pays = o->owner_kind != OWNER_PRIVATE || o->last_result >= 0;
-    if (occ > p->expand_occupancy && need[o->region] > 0 && pays) {
-        int add = (int)lround(p->expand_share * o->capacity);
-        if (add < 1) add = 1;
-        if (add > need[o->region]) add = need[o->region];
-        need[o->region] -= add;
-        resize(m, o, o->capacity + add);
+    if (!(occ > p->expand_occupancy) || need[o->region] <= 0) return;
+    int add = (int)lround(p->expand_share * o->capacity);
+    if (add < 1) add = 1;
+    int relied = (int)floor(relied_demand(m, o, need, need_home));
+    if (add > relied) add = relied;
+    if (add > need[o->region]) add = need[o->region];
+    if (add < 1) return;
+    double startup = startup_cost(m, o->type, o->group, add);
+    if (o->owner_kind == OWNER_PRIVATE && o->last_result < startup) return;
+    need[o->region] -= add;
+    if (o->owner_kind == OWNER_MUNICIPAL) {
+        int own = need_home[o->owner] < add ? need_home[o->owner] : add;
+        need_home[o->owner] -= own;
     }
+    resize(m, o, o->capacity + add);
+    o->startup += startup;     /* charged to the coming year (offers_open_year) */
 }
 
-/* Citizens waiting in segment (TYPE, GROUP), by home region. */
-static void waiting_by_region(const market *m, int type, int group, int *out)
+/* Citizens waiting in segment (TYPE, GROUP), by home region (and, with
+ * BY_HOME, by home municipality). */
+static void waiting_by_region(const market *m, int type, int group, int *out,
+                              int *by_home)
 {
     memset(out, 0, sizeof(int) * MAX_REGIONS);
-    for (int32_t id = m->wait[type][group].head; id >= 0; id = m->cit[id].wnext)
+    if (by_home) memset(by_home, 0, sizeof(int) * MAX_MUNIS);
+    for (int32_t id = m->wait[type][group].head; id >= 0; id = m->cit[id].wnext) {
         out[m->mt->m[m->cit[id].home].region]++;
+        if (by_home) by_home[m->cit[id].home]++;
+    }
 }
 
 /* Mean price per day the segment's open offers would charge for a resident
@@ -333,7 +437,10 @@ static double segment_price(market *m, int type, int group)
 
 /*
  * A new private offer enters a region's segment when citizens there wait and
- * the going price covers the expected cost plus a risk premium [A].
+ * the going price covers the expected cost plus a risk premium [A] plus the
+ * start-up cost spread over capacity.payback_years at the occupancy the
+ * waiting citizens promise: a narrow group's few waiting citizens promise
+ * too little to carry a specialised offer's start-up [R direction].
  */
 static void private_entry(market *m)
 {
@@ -341,7 +448,7 @@ static void private_entry(market *m)
     for (int t = 0; t < N_OFFER_TYPES; t++)
         for (int g = 0; g < p->n_groups; g++) {
             int waiting[MAX_REGIONS] = { 0 };
-            waiting_by_region(m, t, g, waiting);
+            waiting_by_region(m, t, g, waiting, NULL);
             double price = segment_price(m, t, g);
             double cost = 0;
             for (int l = 0; l < p->levels; l++) {
@@ -353,13 +460,18 @@ static void private_entry(market *m)
             }
             for (int r = 0; r < m->mt->n_regions; r++) {
                 if (waiting[r] < p->entry_min_waiting) continue;
-                if (price < cost * (1 + p->entry_risk_premium)) continue;
                 int size = (int)fmax(p->min_efficient_size,
                                      fmin(waiting[r], p->type[t].mean_offer_size));
-                if (offers_add(m, t, g, OWNER_PRIVATE, -1, r, size) < 0) {
+                double fill = fmin(1.0, waiting[r] / (double)size);
+                double startup_day = startup_cost(m, t, g, size) /
+                                     (p->payback_years * DAYS_PER_YEAR * size);
+                if (price * fill < cost * (1 + p->entry_risk_premium) + startup_day) continue;
+                int id = offers_add(m, t, g, OWNER_PRIVATE, -1, r, size);
+                if (id < 0) {
                     market_fail(m, "out of memory adding an offer");
                     return;
                 }
+                m->offers[id].startup = startup_cost(m, t, g, size);
                 m->ya.entries++;
             }
         }
@@ -369,8 +481,10 @@ void offers_year_end(market *m)
 {
     int n = m->n_offers;   /* entries below are not judged this year */
     int need[N_OFFER_TYPES][MAX_GROUPS][MAX_REGIONS];
+    int need_home[N_OFFER_TYPES][MAX_GROUPS][MAX_MUNIS];
     for (int t = 0; t < N_OFFER_TYPES; t++)
-        for (int g = 0; g < m->p->n_groups; g++) waiting_by_region(m, t, g, need[t][g]);
+        for (int g = 0; g < m->p->n_groups; g++)
+            waiting_by_region(m, t, g, need[t][g], need_home[t][g]);
     for (int i = 0; i < n; i++) {
         offer *o = &m->offers[i];
         if (o->status == OFFER_CLOSED) continue;
@@ -382,7 +496,7 @@ void offers_year_end(market *m)
             if (o->occupied == 0) offers_close(m, o, 0);
             continue;
         }
-        capacity_decision(m, o, need[o->type][o->group]);
+        capacity_decision(m, o, need[o->type][o->group], need_home[o->type][o->group]);
     }
     private_entry(m);
 }
@@ -392,7 +506,9 @@ void offers_open_year(market *m)
 {
     for (int i = 0; i < m->n_offers; i++) {
         offer *o = &m->offers[i];
-        o->income = o->cost = o->resident_days = o->place_days = 0;
+        o->income = o->resident_days = o->place_days = 0;
+        o->cost = o->startup;   /* start-up cost of places added at the year end */
+        o->startup = 0;
         o->delivered_h = o->needed_h = o->cost_fixed = o->hour_days = 0;
     }
 }

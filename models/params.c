@@ -67,6 +67,10 @@ const cfg_key params_table[] = {
     R("visitation.large_population", 100000, 0, 1e7, "persons", "A", "at or above this a municipality is large"),
     R("visitation.followup_first_days", 90, 7, 730, "days", "R", "first follow-up after a placement (3 months)"),
 
+    R("trends.incidence_growth_temporary", 0, -0.5, 0.5, "per year", "A", "yearly growth of the incidence of temporary (SEL 107) needs, all groups, from the base year"),
+    R("trends.incidence_growth_longterm", 0, -0.5, 0.5, "per year", "A", "yearly growth of the incidence of longterm (SEL 108) needs"),
+    R("trends.incidence_growth_housing", 0, -0.5, 0.5, "per year", "A", "yearly growth of the incidence of housing (SEL 85 / ABL 105) needs"),
+    R("trends.incidence_growth_home", 0, -0.5, 0.5, "per year", "A", "yearly growth of the incidence of home-support needs"),
     R("home_support.cost_per_year", 90000, 0, 1e7, "DKK/user-year", "A", "cost of SEL 85 support in the citizen's own home, base year"),
     R("home_support.mean_years", 2.5, 0.05, 80, "years", "A", "mean duration of home support"),
     R("home_support.deterioration_factor", 0.25, 0, 10, "factor", "A", "multiplies the group's deterioration rate for citizens in home support"),
@@ -83,6 +87,7 @@ const cfg_key params_table[] = {
     R("groups.*.cost_multiplier", 1.0, 0.1, 10, "factor", "A", "support hours relative to the type's average (narrow groups 1.5-2.0)"),
     R("groups.*.progression_rate", 0.10, 0, 5, "per year", "A", "rate of moving one level down (rehabilitation)"),
     R("groups.*.deterioration_rate", 0.08, 0, 5, "per year", "A", "rate of moving one level up"),
+    R("groups.*.incidence_growth", 0, -0.5, 0.5, "per year", "A", "yearly growth of this group's incidence (all characters), from the base year; below 1 in the warm-up"),
     R("groups.*.regional_weight", 1.0, 0, 100, "factor", "A", "relative pull of regional capacity to this group (regions run the most specialised offers)"),
 
     TYPE_KEYS("temporary", 7600, 0.092, 0.60, 850000, 1.5, 2.0, 18, 0, 180, 2.0),
@@ -132,6 +137,10 @@ const cfg_key params_table[] = {
     I("offers.low_years", 2, 1, 10, "years", "A", "years of low occupancy before a cut or closure"),
     R("offers.entry_min_waiting", 5, 0, 1e5, "citizens", "A", "waiting citizens in a region and segment that draw a new private offer"),
     R("offers.entry_risk_premium", 0.03, 0, 5, "share", "A", "return over cost a new private offer requires"),
+    R("capacity.other_demand_weight", 0.5, 0, 1, "weight", "A", "weight an owner gives other buyers' waiting citizens when it adds places (its own count in full)"),
+    R("capacity.startup_cost", 0.15, 0, 10, "share of a place-year", "A", "start-up cost of a new place (staff, fitting out), as a share of its full cost per year"),
+    R("capacity.startup_narrow_factor", 3.0, 0, 100, "factor", "A", "start-up cost of a place for a narrow group relative to a broad one (specialised staff and buildings)"),
+    R("capacity.payback_years", 3, 0.1, 50, "years", "A", "years over which a new private offer must earn back its start-up cost"),
     R("offers.private_initial_equity", 0.15, 0, 10, "share of annual cost", "A", "equity of a private offer at start"),
 
     S("regime.name", "takst", "R", "regimes in use, joined by '+' (takst, drg, tender, objective); each takes its own segments, the first named wins an overlap, the rest stay on takst"),
@@ -193,8 +202,21 @@ const cfg_key params_table[] = {
     R("shocks.*.size_sd", 0, 0, 10, "log sd", "A", "stochastic shocks: spread of the size (log-normal around size)"),
     R("shocks.*.rate", 0, 0, 100, "per year", "A", "0: scheduled once at start_year; above 0: occurrences at random times at this rate over the horizon"),
 
-    R("budget.growth_forecast", 0.025, -0.5, 0.5, "per year", "R", "a municipality budgets last year's spending times one plus this"),
-    R("policy.spread", 0.10, 0, 1, "sd", "A", "spread of municipal policy (rigor, cost sensitivity) between municipalities"),
+    R("ownership.county_share", 0.30, 0, 1, "share", "A", "share of each segment's municipal places in former county institutions taken over in 2007 by a few host municipalities"),
+    I("ownership.hosts_per_region", 3, 0, MAX_MUNIS, "municipalities", "A", "municipalities per region hosting former county institutions"),
+    R("ownership.county_size_factor", 2.0, 0.1, 20, "factor", "A", "size of a former county institution relative to the type's mean offer size"),
+
+    R("budget.demand_allowance", 0.0, -0.5, 0.5, "per year", "A", "growth a municipality adds to the price and wage forecast when it budgets next year from this year's spending (0: the budget reacts to demand only through last year's spending)"),
+
+    E("traits.draw", "fixed", "fixed|redraw", "A", "municipalities' lasting traits: fixed (one country for the seed, the same in every replicate and variant) or redraw (a new country in every replicate)"),
+    R("traits.need_structural_sd", 0.25, 0, 3, "log sd", "A", "spread of the structural need index (what an expenditure-need model sees) between municipalities"),
+    R("traits.need_idiosyncratic_sd", 0.25, 0, 3, "log sd", "A", "spread of the part of need per adult that the structural index does not explain"),
+    R("traits.strictness_sd", 0.15, 0, 3, "levels", "A", "spread of visitation strictness between municipalities"),
+    R("traits.rigor_sd", 0.10, 0, 3, "log sd", "A", "spread of follow-up rigor (refusing unjustified requests) between municipalities"),
+    R("traits.cost_sensitivity_sd", 0.10, 0, 3, "log sd", "A", "spread of the weight of price in placement choices"),
+    R("traits.own_preference_sd", 0.30, 0, 3, "log sd", "A", "spread of the preference for running own offers (lowers the demand at which a municipality runs one)"),
+    R("traits.budget_bias_sd", 0.01, 0, 0.5, "per year", "A", "spread of municipalities' lasting budget optimism or caution, added to the forecast"),
+    R("traits.budget_noise_sd", 0.01, 0, 0.5, "per year", "A", "year-to-year error of a municipality's budget forecast"),
 };
 const size_t params_table_len = sizeof params_table / sizeof params_table[0];
 
@@ -245,6 +267,7 @@ static int load_groups(const cfg *c, params *p, cfg_error *err)
         GET(gp->progression_rate, "progression_rate");
         GET(gp->deterioration_rate, "deterioration_rate");
         GET(gp->regional_weight, "regional_weight");
+        GET(gp->incidence_growth, "incidence_growth");
 #undef GET
         key_of(k, sizeof k, "groups", names[g], "need_dist");
         if (list_of_levels(c, k, p->levels, gp->need_dist, 1, err)) return -1;
@@ -557,8 +580,28 @@ int params_load(const cfg *c, params *p, cfg_error *err)
     p->rammeaftale_cap = cfg_real(c, "takst.cap");
     p->private_markup = cfg_real(c, "takst.private_markup");
 
-    p->budget_growth = cfg_real(c, "budget.growth_forecast");
-    p->policy_spread = cfg_real(c, "policy.spread");
+    p->budget_allowance = cfg_real(c, "budget.demand_allowance");
+    for (int k = 0; k < N_RUNGS; k++) {
+        char key[96];
+        snprintf(key, sizeof key, "trends.incidence_growth_%s", rung_name[k]);
+        p->incidence_growth[k] = cfg_real(c, key);
+    }
+    p->other_demand_weight = cfg_real(c, "capacity.other_demand_weight");
+    p->startup_cost = cfg_real(c, "capacity.startup_cost");
+    p->startup_narrow_factor = cfg_real(c, "capacity.startup_narrow_factor");
+    p->payback_years = cfg_real(c, "capacity.payback_years");
+    p->county_share = cfg_real(c, "ownership.county_share");
+    p->county_hosts = (int)cfg_int(c, "ownership.hosts_per_region");
+    p->county_size_factor = cfg_real(c, "ownership.county_size_factor");
+    p->traits_redraw = !strcmp(cfg_text(c, "traits.draw"), "redraw");
+    p->need_structural_sd = cfg_real(c, "traits.need_structural_sd");
+    p->need_idiosyncratic_sd = cfg_real(c, "traits.need_idiosyncratic_sd");
+    p->strictness_sd = cfg_real(c, "traits.strictness_sd");
+    p->rigor_sd = cfg_real(c, "traits.rigor_sd");
+    p->cost_sensitivity_sd = cfg_real(c, "traits.cost_sensitivity_sd");
+    p->own_preference_sd = cfg_real(c, "traits.own_preference_sd");
+    p->budget_bias_sd = cfg_real(c, "traits.budget_bias_sd");
+    p->budget_noise_sd = cfg_real(c, "traits.budget_noise_sd");
     return 0;
 }
 

@@ -42,6 +42,7 @@ typedef struct group_params {
     double progression_rate;          /* per year, one level down */
     double deterioration_rate;        /* per year, one level up */
     double regional_weight;           /* pull of regional capacity to this group */
+    double incidence_growth;          /* per year, from the base year */
 } group_params;
 
 typedef struct type_params {
@@ -128,6 +129,7 @@ typedef struct params {
     double   small_population, large_population;
     double   followup_first_days;
     /* home support (untraded) */
+    double   incidence_growth[N_RUNGS];    /* per year by need character */
     double   home_cost_per_year, home_mean_years, home_level_shift,
              home_deterioration_factor, home_escalated_share;
     int      home_aggregate;   /* home support counted, not as citizens */
@@ -169,7 +171,14 @@ typedef struct params {
     tariff_mode tariff;
     double   budgeted_occupancy, rammeaftale_cap, private_markup;
     /* budgets and municipal heterogeneity */
-    double   budget_growth, policy_spread;
+    double   budget_allowance;
+    double   other_demand_weight, startup_cost, startup_narrow_factor, payback_years;
+    double   county_share, county_size_factor;   /* inherited ownership */
+    int      county_hosts;
+    int      traits_redraw;   /* 0: one country per seed; 1: one per replicate */
+    double   need_structural_sd, need_idiosyncratic_sd, strictness_sd, rigor_sd,
+             cost_sensitivity_sd, own_preference_sd, budget_bias_sd,
+             budget_noise_sd;
 } params;
 
 /* The key table, for cfg_load and the reference generator. */

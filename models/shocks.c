@@ -61,6 +61,8 @@ static double draw_size(const shock_params *s, gsl_rng *r)
 int shocks_prepare(market *m)
 {
     const params *p = m->p;
+    /* trends make the onset rate piecewise constant, as shocks do */
+    if (shocks_trended(p)) m->shocks_on_incidence = 1;
     double base = market_year_time(m, 0), horizon = p->years * DAYS_PER_YEAR;
     for (int i = 0; i < p->n_shocks; i++) {
         const shock_params *s = &p->shock[i];
@@ -107,9 +109,27 @@ static double wave_share(const market *m, const shock_event *e, int g, int k)
     return total > 0 ? m->p->group[g].incidence[k] / total : 0;
 }
 
+double shocks_trend(const market *m, int g, int k, double t)
+{
+    const params *p = m->p;
+    double growth = p->group[g].incidence_growth + p->incidence_growth[k];
+    if (growth == 0) return 1;
+    int year = (int)floor(t / DAYS_PER_YEAR) - p->warmup_years;
+    return pow(1 + growth, year);
+}
+
+int shocks_trended(const params *p)
+{
+    for (int k = 0; k < N_RUNGS; k++)
+        if (p->incidence_growth[k] != 0) return 1;
+    for (int g = 0; g < p->n_groups; g++)
+        if (p->group[g].incidence_growth != 0) return 1;
+    return 0;
+}
+
 double shocks_incidence(const market *m, int g, int k, int region, double t)
 {
-    double inc = m->p->group[g].incidence[k];
+    double inc = m->p->group[g].incidence[k] * shocks_trend(m, g, k, t);
     for (int j = 0; j < m->n_incidence_shocks; j++) {
         const shock_event *e = &m->shocks[m->incidence_shocks[j]];
         if (t < e->t0 || t >= e->t1 || !matches(e, g, k, region)) continue;
@@ -121,7 +141,9 @@ double shocks_incidence(const market *m, int g, int k, int region, double t)
 
 double shocks_next_change(const market *m, double t)
 {
-    double next = INFINITY;
+    /* trends step on 1 January */
+    double next = shocks_trended(m->p) ? (floor(t / DAYS_PER_YEAR) + 1) * DAYS_PER_YEAR
+                                       : INFINITY;
     for (int j = 0; j < m->n_incidence_shocks; j++) {
         const shock_event *e = &m->shocks[m->incidence_shocks[j]];
         if (e->t0 > t && e->t0 < next) next = e->t0;

@@ -24,7 +24,13 @@ typedef struct shock_event {
 
 /* Draw the replicate's occurrences and schedule the one-off shocks. */
 int    shocks_prepare(market *m);
-/* Incidence of (group G, character K) in REGION at time T: base x
+/* Trend multiplier of the incidence of (group G, character K) at time T:
+ * (1 + group growth + character growth) ^ (calendar year - base year),
+ * constant within a year (trends.*, groups.*.incidence_growth). */
+double shocks_trend(const market *m, int g, int k, double t);
+/* Whether any trend is set (the onset rate then steps on 1 January). */
+int    shocks_trended(const params *p);
+/* Incidence of (group G, character K) in REGION at time T: base x trend x
  * multiplier + additions, per 10,000 adults a year. */
 double shocks_incidence(const market *m, int g, int k, int region, double t);
 /* The next time after T at which an incidence changes (INFINITY if none). */
