@@ -39,6 +39,48 @@ void caseflow_schedule_home_review(market *m, citizen *c)
         market_schedule(m, t, EV_FOLLOWUP, (int)(c - m->cit), c->gen);
 }
 
+/*
+ * Bargaining power [R direction, A size]: after placement the provider knows
+ * the citizen best and the resident is almost never moved.  What it obtains
+ * grows with the buyer's lack of alternatives, scarcity s = 1 / (1 + free
+ * places within reach / bargaining.alternatives_ref), and with the cost of
+ * moving the resident, lock-in l = 1 - exp(-stay / bargaining.lock_in_years):
+ *     power = 1 - (1 - scarcity_weight x s) (1 - lock_in_weight x l).
+ * The buyer refuses an unjustified request with probability rigor x
+ * (1 - power); the provider asks with its base probability x (1 + power);
+ * the buyer pushes a price down with push_prob x (1 - power).  A
+ * municipality's own offer has no power over its owner.
+ */
+double caseflow_power(const market *m, const citizen *c, const offer *o, int at_intake)
+{
+    const params *p = m->p;
+    if (o->owner_kind == OWNER_MUNICIPAL && o->owner == c->home) return 0;
+    double s = market_scarcity(m, o->type, o->group, m->mt->m[c->home].region);
+    double lock = 0;
+    if (!at_intake)
+        lock = 1 - exp(-(m->now - c->placed_at) / DAYS_PER_YEAR / p->lock_in_years);
+    return 1 - (1 - p->scarcity_weight * s) * (1 - p->lock_in_weight * lock);
+}
+
+static double ask_prob(const market *m, const offer *o)
+{
+    const params *p = m->p;
+    return p->addon_ask_prob * (o->owner_kind == OWNER_PRIVATE ? p->addon_private_factor : 1);
+}
+
+int caseflow_intake_addons(market *m, citizen *c, const offer *o, gsl_rng *r)
+{
+    const params *p = m->p;
+    double power = caseflow_power(m, c, o, 1);
+    /* at intake the provider asks only as far as scarcity lets it */
+    int asked = gsl_rng_uniform(r) < fmin(1, ask_prob(m, o) * power);
+    if (!asked) return 0;
+    m->ya.negotiations++;
+    m->muni[c->home].acct.admin_cost += p->admin_cost_negotiation;
+    m->ya.admin_cost += p->admin_cost_negotiation;
+    return gsl_rng_uniform(r) >= m->muni[c->home].rigor * (1 - power) && p->max_addons > 0;
+}
+
 /* Move the true need one level at most since the last look. */
 static void need_change(market *m, citizen *c, gsl_rng *r)
 {
@@ -78,22 +120,23 @@ static int regrade(market *m, citizen *c, const offer *o, int assessed,
     const regime_ops *reg = regime_of(m, o->type, o->group);
     if (reg->regrade) return reg->regrade(m, c, o, assessed, r);
     if (assessed >= c->priced_level || !reg->negotiates) return assessed;
-    if (gsl_rng_uniform(r) >= p->regrade_ask_prob) return assessed;
+    double power = caseflow_power(m, c, o, 0);
+    if (gsl_rng_uniform(r) >= fmin(1, p->regrade_ask_prob * (1 + power))) return assessed;
     m->ya.negotiations++;
     m->muni[c->home].acct.admin_cost += p->admin_cost_negotiation;
     m->ya.admin_cost += p->admin_cost_negotiation;
-    return gsl_rng_uniform(r) < m->muni[c->home].rigor ? assessed : c->priced_level;
+    return gsl_rng_uniform(r) < m->muni[c->home].rigor * (1 - power) ? assessed
+                                                                       : c->priced_level;
 }
 
 static int negotiate_addons(market *m, citizen *c, const offer *o, gsl_rng *r)
 {
     const params *p = m->p;
     int addons = c->addons;
-    double ask = p->addon_ask_prob *
-                 (o->owner_kind == OWNER_PRIVATE ? p->addon_private_factor : 1);
-    int asked = gsl_rng_uniform(r) < fmin(1, ask);
-    int pushed = gsl_rng_uniform(r) < p->push_prob;
-    double rigor = m->muni[c->home].rigor;
+    double power = caseflow_power(m, c, o, 0);
+    int asked = gsl_rng_uniform(r) < fmin(1, ask_prob(m, o) * (1 + power));
+    int pushed = gsl_rng_uniform(r) < p->push_prob * (1 - power);
+    double rigor = m->muni[c->home].rigor * (1 - power);
     if (asked && addons < p->max_addons && gsl_rng_uniform(r) >= rigor) addons++;
     if (pushed && addons > 0) addons--;   /* buyers push prices down [R] */
     int talks = asked + (pushed && c->addons > 0);

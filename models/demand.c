@@ -609,14 +609,15 @@ void demand_place_stock(market *m)
         int rung = c->rung;
         /* residual stay: full stay from the length-biased law, minus a
          * uniform share already served */
-        double remaining = caseflow_stay_days(m, c, rung, 1) * gsl_rng_uniform_pos(&r);
+        double full = caseflow_stay_days(m, c, rung, 1);
+        double remaining = full * gsl_rng_uniform_pos(&r);
         c->exit_time = remaining;
         if (rung == RUNG_HOME) {
             home_admit(m, c);
             continue;
         }
         c->wait_start = 0;
-        placement_try(m, c, 1);
+        if (placement_try(m, c, 1)) c->placed_at = remaining - full;   /* served so far */
         placement_wait_events(m, c);
     }
     free(order);

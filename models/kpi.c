@@ -276,6 +276,11 @@ static void record_flow(market *m, const writer *w)
     put(w, K_offer_entries, 0, ya->entries);
     put(w, K_offer_exits, 0, ya->exits);
     put(w, K_bankruptcies, 0, ya->bankruptcies);
+    put(w, K_quality_closures, 0, ya->quality_closures);
+    int priv = 0;
+    for (int i = 0; i < m->n_offers; i++)
+        priv += m->offers[i].owner_kind == OWNER_PRIVATE && m->offers[i].status != OFFER_CLOSED;
+    put(w, K_bankruptcy_rate, 0, ratio(ya->bankruptcies, priv + ya->bankruptcies));
     put(w, K_negotiations, 0, ya->negotiations);
     put(w, K_upcodings, 0, ya->upcodings);
     put(w, K_lots_tendered, 0, ya->lots_tendered);
@@ -287,6 +292,24 @@ static void record_flow(market *m, const writer *w)
 static void record_municipalities(market *m, const writer *w)
 {
     double dev = 0, budget = 0;
+    /* citizens still waiting at year end after a long wait count too */
+    int long_waits[MAX_MUNIS][2];
+    for (int i = 0; i < m->mt->n; i++) {
+        long_waits[i][0] = m->muni[i].acct.long_waits[0];
+        long_waits[i][1] = m->muni[i].acct.long_waits[1];
+    }
+    for (int i = 0; i < m->n_cit; i++) {
+        const citizen *c = &m->cit[i];
+        if (c->state == CIT_WAITING && m->now - c->wait_start > m->p->long_wait_days)
+            long_waits[c->home][m->p->group[c->group].narrow]++;
+    }
+    int with_long[2] = { 0, 0 };
+    for (int i = 0; i < m->mt->n; i++) {
+        with_long[0] += long_waits[i][0] > 0;
+        with_long[1] += long_waits[i][1] > 0;
+    }
+    put(w, K_long_wait_broad_share, 0, ratio(with_long[0], m->mt->n));
+    put(w, K_long_wait_narrow_share, 0, ratio(with_long[1], m->mt->n));
     for (int i = 0; i < m->mt->n; i++) {
         const municipality *mu = &m->muni[i];
         double spend = 0;
@@ -300,6 +323,22 @@ static void record_municipalities(market *m, const writer *w)
         put(w, K_muni_budget_deviation, i, deviation);
         put(w, K_muni_waiting, i, mu->waiting);
         put(w, K_muni_needs_arising, i, m->ya.arrivals[i]);
+        static const int users_kpi[N_OFFER_TYPES] = {
+            K_muni_users_per_10k_temporary, K_muni_users_per_10k_longterm,
+            K_muni_users_per_10k_housing
+        };
+        for (int t = 0; t < N_OFFER_TYPES; t++)
+            put(w, users_kpi[t], i, mu->acct.days_type[t] / DAYS_PER_YEAR / mu->adults * 1e4);
+        put(w, K_muni_sales, i, mu->acct.sales);
+        put(w, K_muni_purchases_other_municipality, i,
+            mu->acct.spend_seller[SELLER_OTHER_MUNICIPALITY]);
+        put(w, K_muni_purchases_region, i, mu->acct.spend_seller[SELLER_REGION]);
+        put(w, K_muni_purchases_private, i, mu->acct.spend_seller[SELLER_PRIVATE]);
+        put(w, K_muni_budget, i, mu->budget);
+        put(w, K_muni_long_waits_narrow, i, long_waits[i][1]);
+        put(w, K_muni_adults, i, mu->adults);
+        put(w, K_muni_need_index, i, mu->need);
+        put(w, K_muni_need_structural, i, mu->need_structural);
         dev += deviation;
         budget += mu->budget;
     }

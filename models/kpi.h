@@ -74,6 +74,8 @@ extern const char *const kpi_axis_name[KPI_N_AXES];
  X(offer_entries, "count", KPI_NATIONAL, 0, "new private offers") \
  X(offer_exits, "count", KPI_NATIONAL, 1, "offers closed (including bankruptcies)") \
  X(bankruptcies, "count", KPI_NATIONAL, 0, "private offers closed with negative equity") \
+ X(bankruptcy_rate, "share", KPI_NATIONAL, 0, "bankruptcies over the private offers open during the year") \
+ X(quality_closures, "count", KPI_NATIONAL, 0, "offers closed by supervision for quality") \
  X(admin_cost, "DKK", KPI_NATIONAL, 1, "follow-ups, negotiations and buyers' tender costs") \
  X(negotiations, "count", KPI_NATIONAL, 0, "case negotiations at follow-ups: contested grades, add-ons asked or removed, upcoding asked") \
  X(upcodings, "count", KPI_NATIONAL, 0, "group tariffs: placements moved to a higher group by negotiation") \
@@ -83,13 +85,27 @@ extern const char *const kpi_axis_name[KPI_N_AXES];
  X(delivered_to_needed_hours, "ratio", KPI_NATIONAL, 0, "direct staff hours delivered over residents' true needs") \
  X(budget_deviation, "DKK", KPI_NATIONAL, 0, "spending on places and home support minus budget") \
  X(budget_deviation_share, "share", KPI_NATIONAL, 0, "budget deviation over budget") \
+ X(long_wait_narrow_share, "share", KPI_NATIONAL, 0, "share of municipalities with, during the year, at least one narrow-group citizen who waited more than outputs.long_wait_days (placed after it, or still waiting at year end)") \
+ X(long_wait_broad_share, "share", KPI_NATIONAL, 0, "the same for broad groups") \
  X(muni_expenditure, "DKK", KPI_MUNICIPALITY, 0, "a municipality's spending on places") \
  X(muni_expenditure_per_adult, "DKK", KPI_MUNICIPALITY, 0, "spending on places per adult") \
  X(muni_external_share, "share", KPI_MUNICIPALITY, 0, "share bought outside the municipality") \
  X(muni_net_position, "DKK", KPI_MUNICIPALITY, 0, "sales to other buyers minus purchases from other sellers") \
  X(muni_budget_deviation, "DKK", KPI_MUNICIPALITY, 0, "spending minus budget") \
  X(muni_waiting, "citizens", KPI_MUNICIPALITY, 0, "citizens waiting at year end") \
- X(muni_needs_arising, "citizens", KPI_MUNICIPALITY, 0, "new needs arising (the same in every variant: common random numbers)")
+ X(muni_needs_arising, "citizens", KPI_MUNICIPALITY, 0, "new needs arising (the same in every variant: common random numbers)") \
+ X(muni_users_per_10k_temporary, "per 10,000 adults", KPI_MUNICIPALITY, 0, "the municipality's citizens in temporary places (SEL 107), average over the year, per 10,000 adults") \
+ X(muni_users_per_10k_longterm, "per 10,000 adults", KPI_MUNICIPALITY, 0, "the same in longterm places (SEL 108)") \
+ X(muni_users_per_10k_housing, "per 10,000 adults", KPI_MUNICIPALITY, 0, "the same in housing (SEL 85 / ABL 105)") \
+ X(muni_sales, "DKK", KPI_MUNICIPALITY, 0, "income of the municipality's offers from other buyers") \
+ X(muni_purchases_other_municipality, "DKK", KPI_MUNICIPALITY, 0, "bought from other municipalities' offers") \
+ X(muni_purchases_region, "DKK", KPI_MUNICIPALITY, 0, "bought from regional offers") \
+ X(muni_purchases_private, "DKK", KPI_MUNICIPALITY, 0, "bought from private and self-owning offers") \
+ X(muni_budget, "DKK", KPI_MUNICIPALITY, 0, "budget for places and home support") \
+ X(muni_long_waits_narrow, "citizens", KPI_MUNICIPALITY, 0, "narrow-group citizens who waited more than outputs.long_wait_days during the year") \
+ X(muni_adults, "persons", KPI_MUNICIPALITY, 0, "adults aged 18-64") \
+ X(muni_need_index, "index", KPI_MUNICIPALITY, 0, "the municipality's need per adult relative to the country (trait: structural x idiosyncratic)") \
+ X(muni_need_structural, "index", KPI_MUNICIPALITY, 0, "the structural part of the need index (what an expenditure-need model sees)")
 
 #define KPI_ENUM(name, unit, axis, head, doc) K_##name,
 enum { KPI_LIST(KPI_ENUM) N_KPI };

@@ -71,10 +71,13 @@ void market_pay(market *m, citizen *c)
     year_acct *ya = &m->ya;
 
     buyer->acct.spend_type[o->type] += amount;
+    buyer->acct.days_type[o->type] += dt;
     buyer->acct.spend_seller[seller] += amount;
     o->income += amount;
-    if (o->owner_kind == OWNER_MUNICIPAL && seller != SELLER_OWN)
+    if (o->owner_kind == OWNER_MUNICIPAL && seller != SELLER_OWN) {
         m->muni[o->owner].acct.sales += amount;
+        o->income_others += amount;
+    }
 
     ya->spend_type[o->type] += amount;
     ya->spend_seller[seller] += amount;
@@ -90,6 +93,20 @@ void market_pay(market *m, citizen *c)
     ya->spend_group[c->group] += amount;
     ya->days_group[c->group] += dt;
     c->paid_until = m->now;
+}
+
+int market_alternatives(const market *m, int type, int group, int home_region)
+{
+    if (!m->p->group[group].narrow) return market_free_places(m, type, group, home_region);
+    int n = 0;
+    for (int r = 0; r < m->mt->n_regions; r++) n += market_free_places(m, type, group, r);
+    return n;
+}
+
+double market_scarcity(const market *m, int type, int group, int home_region)
+{
+    return 1 / (1 + market_alternatives(m, type, group, home_region) /
+                        m->p->alternatives_ref);
 }
 
 void offer_accrue(market *m, offer *o)

@@ -76,6 +76,7 @@ typedef struct citizen {
     double   price_day;     /* DKK per day paid for this placement */
     double   last_change;   /* last need-change evaluation */
     double   exit_time;     /* end of the stay, drawn at visitation */
+    double   placed_at;     /* start of the current stay (before 0 for the starting stock) */
     float    extra;         /* an unusually expensive case: hours x (1 + extra) */
     int8_t   upcoded;       /* group tariffs: the grade includes a negotiated step */
     sim_rng_state rng;      /* the citizen's own stream */
@@ -118,6 +119,8 @@ typedef struct offer {
     double  last_cost_fixed, last_hour_days, last_resident_days;
     double  equity;         /* private: equity; public: accumulated result */
     double  startup;        /* start-up cost of places just added, charged next year */
+    double  income_others;  /* this year's income from buyers other than the owner */
+    double  sold_share;     /* last year's income_others / income */
     double  last_result, last_cost, last_occupancy;
     int     low_years;
 } offer;
@@ -128,6 +131,8 @@ typedef struct muni_acct {
     double spend_seller[N_SELLERS];
     double sales;           /* income of its offers from other buyers */
     double home_cost, admin_cost;
+    double days_type[N_OFFER_TYPES];   /* its residents' days by type */
+    int    long_waits[2];   /* [broad, narrow] placements after a long wait */
 } muni_acct;
 
 typedef struct municipality {
@@ -174,7 +179,7 @@ typedef struct year_acct {
     double wait_days_sum[2]; int placements[2];   /* [broad, narrow] */
     double wait_days_group[MAX_GROUPS]; int placements_group[MAX_GROUPS];
     int    mismatched, declined_high, followups, negotiations;
-    int    entries, exits, bankruptcies;
+    int    entries, exits, bankruptcies, quality_closures;
     int    upcodings, lots_tendered, bids, contracted;
     int    arrivals[MAX_MUNIS];            /* needs arising, by municipality */
     int    placed[N_OFFER_TYPES][MAX_GROUPS][MAX_MUNIS];  /* by buyer */
@@ -330,6 +335,12 @@ static inline int market_free_places(const market *m, int type, int group,
     for (int k = 0; k < N_OWNERS; k++) n += m->avail[type][group][region][k].free_places;
     return n;
 }
+/* Free places a buyer in HOME_REGION can turn to in segment (TYPE, GROUP):
+ * its region, or the whole country for a narrow group. */
+int    market_alternatives(const market *m, int type, int group, int home_region);
+/* Scarcity of that segment for that buyer, in (0, 1]: 1 / (1 + free
+ * places / bargaining.alternatives_ref). */
+double market_scarcity(const market *m, int type, int group, int home_region);
 int    market_schedule(market *m, double t, int kind, int a, uint32_t tag);
 void   market_fail(market *m, const char *fmt, ...)
            __attribute__((format(printf, 2, 3)));

@@ -266,8 +266,24 @@ int offers_build(market *m)
 
 /* ---- staff ------------------------------------------------------------ */
 
-/* Staff follow the residents' assessed needs with a lag: the offer pays for
- * the staff it has, not the staff it needs. */
+/*
+ * Staff follow the residents' assessed needs with a lag: the offer pays for
+ * the staff it has, not the staff it needs.  A municipal offer that invoices
+ * most of its income to other buyers and is full meets no loss of demand
+ * when its price rises, so its owner holds its cost down less [R: KL's
+ * guide]: it staffs above need by bargaining.seller_slack x (sold share -
+ * threshold) / (1 - threshold).
+ */
+static double seller_slack(const market *m, const offer *o)
+{
+    const params *p = m->p;
+    if (o->owner_kind != OWNER_MUNICIPAL || o->sold_share <= p->seller_threshold ||
+        o->last_occupancy < p->expand_occupancy || p->seller_threshold >= 1)
+        return 0;
+    return p->seller_slack * (o->sold_share - p->seller_threshold) /
+           (1 - p->seller_threshold);
+}
+
 void offers_staff_quarter(market *m)
 {
     double speed = m->p->staff_adjust;
@@ -275,7 +291,8 @@ void offers_staff_quarter(market *m)
         offer *o = &m->offers[i];
         if (o->status == OFFER_CLOSED) continue;
         offer_accrue(m, o);
-        o->staff_hours += speed * (o->need_hours - o->staff_hours);
+        double target = o->need_hours * (1 + seller_slack(m, o));
+        o->staff_hours += speed * (target - o->staff_hours);
     }
 }
 
@@ -333,16 +350,21 @@ static void resize(market *m, offer *o, int capacity)
 
 /*
  * The demand an owner can count on when it adds places [R direction, A
- * size]: its own waiting citizens in full, other buyers' with weight
- * capacity.other_demand_weight, because a place built for others stands
- * empty, at the owner's cost, when their demand goes elsewhere.  Private
- * and regional owners have no citizens of their own.  NEED holds the
+ * size]: a municipality its own waiting citizens in full and other buyers'
+ * with weight capacity.other_demand_weight, because a place built for
+ * others stands empty, at the owner's cost, when their demand goes
+ * elsewhere; a region (no citizens of its own) others' with that weight; a
+ * private provider every waiting citizen (below).  NEED holds the
  * waiting still unserved in the offer's segment by region, NEED_HOME by
  * home municipality.
  */
 static double relied_demand(const market *m, const offer *o, const int *need,
                             const int *need_home)
 {
+    /* selling to municipalities is a private provider's business: it
+     * counts every waiting citizen and prices the risk instead (its
+     * expansion must pay, below) */
+    if (o->owner_kind == OWNER_PRIVATE) return need[o->region];
     int own = o->owner_kind == OWNER_MUNICIPAL ? need_home[o->owner] : 0;
     return own + m->p->other_demand_weight * (need[o->region] - own);
 }
@@ -415,7 +437,7 @@ static void waiting_by_region(const market *m, int type, int group, int *out,
 
 /* Mean price per day the segment's open offers would charge for a resident
  * at the group's expected need mix. */
-static double segment_price(market *m, int type, int group)
+static double segment_price(market *m, int type, int group, int private_only)
 {
     citizen probe = { 0 };
     probe.group = (int8_t)group;
@@ -425,6 +447,7 @@ static double segment_price(market *m, int type, int group)
     for (int k = 0; k < m->seg_n[type][group]; k++) {
         const offer *o = &m->offers[m->seg_offers[type][group][k]];
         if (o->status != OFFER_OPEN) continue;
+        if (private_only && o->owner_kind != OWNER_PRIVATE) continue;
         for (int l = 0; l < m->p->levels; l++) {
             probe.priced_level = probe.true_level = (int8_t)l;
             sum += m->level_p[type][group][l] *
@@ -435,12 +458,31 @@ static double segment_price(market *m, int type, int group)
     return n ? sum / n : 0;
 }
 
+/* Last year's occupancy of the open offers of segment (TYPE, GROUP) in
+ * REGION, private ones only with PRIVATE_ONLY (0 when there are none). */
+static double region_occupancy(const market *m, int type, int group, int region,
+                               int private_only)
+{
+    double res = 0, places = 0;
+    for (int k = 0; k < m->seg_n[type][group]; k++) {
+        const offer *o = &m->offers[m->seg_offers[type][group][k]];
+        if (o->status != OFFER_OPEN || o->region != region) continue;
+        if (private_only && o->owner_kind != OWNER_PRIVATE) continue;
+        res += o->last_occupancy * o->capacity;
+        places += o->capacity;
+    }
+    return places > 0 ? res / places : 0;
+}
+
 /*
- * A new private offer enters a region's segment when citizens there wait and
- * the going price covers the expected cost plus a risk premium [A] plus the
- * start-up cost spread over capacity.payback_years at the occupancy the
- * waiting citizens promise: a narrow group's few waiting citizens promise
- * too little to carry a specialised offer's start-up [R direction].
+ * A new private offer enters a region's segment [A] when the going price, at
+ * the occupancy it can expect (the segment's occupancy there last year plus
+ * the citizens waiting, over its size), covers the expected cost plus a
+ * risk premium plus the start-up cost spread over capacity.payback_years.
+ * Entry needs a queue or a segment at least offers.entry_occupancy full,
+ * and a narrow group's few waiting
+ * citizens promise too little to carry a specialised offer's start-up [R
+ * direction].  At most one entry per region and segment a year.
  */
 static void private_entry(market *m)
 {
@@ -449,7 +491,9 @@ static void private_entry(market *m)
         for (int g = 0; g < p->n_groups; g++) {
             int waiting[MAX_REGIONS] = { 0 };
             waiting_by_region(m, t, g, waiting, NULL);
-            double price = segment_price(m, t, g);
+            /* an entrant expects what private offers of the segment charge */
+            double price = segment_price(m, t, g, 1);
+            if (price <= 0) price = segment_price(m, t, g, 0);
             double cost = 0;
             for (int l = 0; l < p->levels; l++) {
                 offer probe = { 0 };
@@ -459,22 +503,48 @@ static void private_entry(market *m)
                 cost += m->level_p[t][g][l] * offer_expected_cost_day(m, &probe, l);
             }
             for (int r = 0; r < m->mt->n_regions; r++) {
-                if (waiting[r] < p->entry_min_waiting) continue;
+                /* it expects the occupancy private offers have there: buyers
+                 * turn to them last */
+                double occ = region_occupancy(m, t, g, r, 1);
+                if (occ <= 0) occ = region_occupancy(m, t, g, r, 0);
+                if (waiting[r] < p->entry_min_waiting && occ < p->entry_occupancy) continue;
                 int size = (int)fmax(p->min_efficient_size,
-                                     fmin(waiting[r], p->type[t].mean_offer_size));
-                double fill = fmin(1.0, waiting[r] / (double)size);
+                                     fmin(fmax(waiting[r], 1), p->type[t].mean_offer_size));
+                /* on a queue it fills with the queue; in a full segment at
+                 * the private offers' occupancy there */
+                double fill = waiting[r] >= p->entry_min_waiting
+                                  ? fmin(1.0, waiting[r] / (double)size) : occ;
                 double startup_day = startup_cost(m, t, g, size) /
                                      (p->payback_years * DAYS_PER_YEAR * size);
-                if (price * fill < cost * (1 + p->entry_risk_premium) + startup_day) continue;
+                /* per place-day: income at that fill against fixed cost,
+                 * staff for the residents, and start-up */
+                double fixed_ref = offers_fixed_per_place(m, t, g) * m->fixed_index /
+                                   (DAYS_PER_YEAR * p->reference_occupancy);
+                double cost_place = fixed_ref * p->reference_occupancy +
+                                    (cost - fixed_ref) * fill;
+                if (price * fill < cost_place * (1 + p->entry_risk_premium) + startup_day)
+                    continue;
                 int id = offers_add(m, t, g, OWNER_PRIVATE, -1, r, size);
                 if (id < 0) {
                     market_fail(m, "out of memory adding an offer");
                     return;
                 }
+                /* the owners put up the start-up cost with the capital */
                 m->offers[id].startup = startup_cost(m, t, g, size);
+                m->offers[id].equity += m->offers[id].startup;
                 m->ya.entries++;
             }
         }
+}
+
+/* Supervision closes offers for quality [R: the social supervisory
+ * authority], the weakest most often: probability offers.quality_closure
+ * x 2 (1 - quality) a year, drawn from the market stream in offer order. */
+static int closed_for_quality(market *m, const offer *o)
+{
+    double rate = m->p->quality_closure[o->owner_kind == OWNER_PRIVATE];
+    if (rate <= 0) return 0;
+    return gsl_rng_uniform(&m->market_rng.rng) < rate * 2 * (1 - o->quality);
 }
 
 void offers_year_end(market *m)
@@ -492,12 +562,30 @@ void offers_year_end(market *m)
             offers_close(m, o, 1);
             continue;
         }
-        if (o->status == OFFER_CLOSING) {
-            if (o->occupied == 0) offers_close(m, o, 0);
+        if (o->status == OFFER_OPEN && closed_for_quality(m, o)) {
+            m->ya.quality_closures++;
+            offers_close(m, o, 0);
             continue;
         }
+        if (o->status == OFFER_CLOSING && o->occupied == 0) offers_close(m, o, 0);
+    }
+    /* Capacity decisions in a random order (the market stream): the
+     * waiting citizens an expansion may serve go to whichever full offer
+     * decides first, and that must not be the one built first. */
+    int32_t *order = malloc((size_t)(n > 0 ? n : 1) * sizeof *order);
+    if (!order) { market_fail(m, "out of memory for capacity decisions"); return; }
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (m->offers[i].status == OFFER_OPEN) order[k++] = i;
+    for (int i = k - 1; i > 0; i--) {
+        int j = (int)gsl_rng_uniform_int(&m->market_rng.rng, (unsigned long)i + 1);
+        int32_t t = order[i]; order[i] = order[j]; order[j] = t;
+    }
+    for (int i = 0; i < k; i++) {
+        offer *o = &m->offers[order[i]];
         capacity_decision(m, o, need[o->type][o->group], need_home[o->type][o->group]);
     }
+    free(order);
     private_entry(m);
 }
 
@@ -506,7 +594,7 @@ void offers_open_year(market *m)
 {
     for (int i = 0; i < m->n_offers; i++) {
         offer *o = &m->offers[i];
-        o->income = o->resident_days = o->place_days = 0;
+        o->income = o->income_others = o->resident_days = o->place_days = 0;
         o->cost = o->startup;   /* start-up cost of places added at the year end */
         o->startup = 0;
         o->delivered_h = o->needed_h = o->cost_fixed = o->hour_days = 0;
@@ -520,6 +608,7 @@ void offers_close_accounts(market *m)
     for (int i = 0; i < m->n_offers; i++) {
         offer *o = &m->offers[i];
         o->last_occupancy = o->place_days > 0 ? o->resident_days / o->place_days : 0;
+        o->sold_share = o->income > 0 ? o->income_others / o->income : 0;
         o->last_cost = o->cost;
         o->last_result = o->income - o->cost;
         o->last_cost_fixed = o->cost_fixed;

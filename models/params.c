@@ -65,6 +65,7 @@ const cfg_key params_table[] = {
     R("visitation.committee_days_large", 7, 1, 365, "days", "R", "decision interval in large municipalities (weekly)"),
     R("visitation.small_population", 40000, 0, 1e7, "persons", "A", "below this a municipality is small"),
     R("visitation.large_population", 100000, 0, 1e7, "persons", "A", "at or above this a municipality is large"),
+    R("outputs.long_wait_days", 90, 0, 3650, "days", "A", "a wait longer than this counts as long (long_wait_* outputs)"),
     R("visitation.followup_first_days", 90, 7, 730, "days", "R", "first follow-up after a placement (3 months)"),
 
     R("trends.incidence_growth_temporary", 0, -0.5, 0.5, "per year", "A", "yearly growth of the incidence of temporary (SEL 107) needs, all groups, from the base year"),
@@ -123,6 +124,14 @@ const cfg_key params_table[] = {
     I("negotiation.max_addons", 3, 0, 20, "count", "A", "add-ons one placement can carry"),
     R("negotiation.rigor", 0.6, 0, 1, "probability", "R", "buyer refuses an unjustified request (R direction, A size)"),
     R("negotiation.push_prob", 0.10, 0, 1, "probability", "R", "buyer pushes the price down at a follow-up (removes an add-on)"),
+    R("bargaining.alternatives_ref", 20, 0.01, 1e5, "free places", "A", "free places of the segment within the buyer's reach (its region; the country for narrow groups) at which scarcity is one half: scarcity = 1 / (1 + free places / this)"),
+    R("bargaining.scarcity_weight", 0.5, 0, 1, "weight", "A", "how much scarcity adds to a provider's power (0: none)"),
+    R("bargaining.lock_in_years", 2, 0.01, 100, "years", "A", "length of stay at which moving a resident costs the buyer 63 % of its full lock-in (lock-in = 1 - exp(-stay / this))"),
+    R("bargaining.lock_in_weight", 0.3, 0, 1, "weight", "A", "how much lock-in adds to a provider's power"),
+    R("bargaining.scarcity_markup", 0.05, 0, 2, "share", "A", "extra markup a private provider sets, at full scarcity of its segment in its region, when it sets its yearly price"),
+    R("bargaining.narrow_occupancy_risk", 0.05, 0, 0.5, "share", "A", "offers of narrow groups set tariffs at budgeted occupancy x (1 - this): a premium against falling occupancy"),
+    R("bargaining.seller_threshold", 0.75, 0, 1, "share", "R", "share of an offer's income invoiced to other buyers above which its owner controls its cost less (KL's guide: above 75 %)"),
+    R("bargaining.seller_slack", 0.05, 0, 2, "share", "A", "staff an offer invoicing all its income to others keeps above its residents' needs when it is full (linear from the threshold)"),
     R("negotiation.admin_cost_followup", 4000, 0, 1e6, "DKK", "A", "administrative cost of one follow-up"),
     R("negotiation.admin_cost_negotiation", 6000, 0, 1e6, "DKK", "A", "administrative cost of one price negotiation"),
 
@@ -136,11 +145,14 @@ const cfg_key params_table[] = {
     R("offers.close_occupancy", 0.50, 0, 1, "share", "A", "occupancy below which (for low_years) an offer closes"),
     I("offers.low_years", 2, 1, 10, "years", "A", "years of low occupancy before a cut or closure"),
     R("offers.entry_min_waiting", 5, 0, 1e5, "citizens", "A", "waiting citizens in a region and segment that draw a new private offer"),
-    R("offers.entry_risk_premium", 0.03, 0, 5, "share", "A", "return over cost a new private offer requires"),
+    R("offers.entry_occupancy", 0.97, 0, 1, "share", "A", "without a queue, a new private offer enters a region's segment only when its private offers were this full last year"),
+    R("offers.entry_risk_premium", 0.02, 0, 5, "share", "A", "return over cost a new private offer requires"),
     R("capacity.other_demand_weight", 0.5, 0, 1, "weight", "A", "weight an owner gives other buyers' waiting citizens when it adds places (its own count in full)"),
-    R("capacity.startup_cost", 0.15, 0, 10, "share of a place-year", "A", "start-up cost of a new place (staff, fitting out), as a share of its full cost per year"),
+    R("capacity.startup_cost", 0.10, 0, 10, "share of a place-year", "A", "start-up cost of a new place (staff, fitting out), as a share of its full cost per year"),
     R("capacity.startup_narrow_factor", 3.0, 0, 100, "factor", "A", "start-up cost of a place for a narrow group relative to a broad one (specialised staff and buildings)"),
-    R("capacity.payback_years", 3, 0.1, 50, "years", "A", "years over which a new private offer must earn back its start-up cost"),
+    R("capacity.payback_years", 5, 0.1, 50, "years", "A", "years over which a new private offer must earn back its start-up cost"),
+    R("offers.quality_closure_private", 0.005, 0, 1, "per year", "A", "private offers closed by supervision for quality a year, on average (the weakest most often)"),
+    R("offers.quality_closure_public", 0.001, 0, 1, "per year", "A", "the same for public offers"),
     R("offers.private_initial_equity", 0.15, 0, 10, "share of annual cost", "A", "equity of a private offer at start"),
 
     S("regime.name", "takst", "R", "regimes in use, joined by '+' (takst, drg, tender, objective); each takes its own segments, the first named wins an overlap, the rest stay on takst"),
@@ -571,6 +583,7 @@ int params_load(const cfg *c, params *p, cfg_error *err)
     p->low_years = (int)cfg_int(c, "offers.low_years");
     p->entry_min_waiting = cfg_real(c, "offers.entry_min_waiting");
     p->entry_risk_premium = cfg_real(c, "offers.entry_risk_premium");
+    p->entry_occupancy = cfg_real(c, "offers.entry_occupancy");
     p->private_initial_equity = cfg_real(c, "offers.private_initial_equity");
 
     if (load_regimes(c, p, err) || load_shocks(c, p, err)) return -1;
@@ -581,6 +594,17 @@ int params_load(const cfg *c, params *p, cfg_error *err)
     p->private_markup = cfg_real(c, "takst.private_markup");
 
     p->budget_allowance = cfg_real(c, "budget.demand_allowance");
+    p->quality_closure[1] = cfg_real(c, "offers.quality_closure_private");
+    p->quality_closure[0] = cfg_real(c, "offers.quality_closure_public");
+    p->alternatives_ref = cfg_real(c, "bargaining.alternatives_ref");
+    p->scarcity_weight = cfg_real(c, "bargaining.scarcity_weight");
+    p->lock_in_years = cfg_real(c, "bargaining.lock_in_years");
+    p->lock_in_weight = cfg_real(c, "bargaining.lock_in_weight");
+    p->scarcity_markup = cfg_real(c, "bargaining.scarcity_markup");
+    p->narrow_occupancy_risk = cfg_real(c, "bargaining.narrow_occupancy_risk");
+    p->seller_threshold = cfg_real(c, "bargaining.seller_threshold");
+    p->seller_slack = cfg_real(c, "bargaining.seller_slack");
+    p->long_wait_days = cfg_real(c, "outputs.long_wait_days");
     for (int k = 0; k < N_RUNGS; k++) {
         char key[96];
         snprintf(key, sizeof key, "trends.incidence_growth_%s", rung_name[k]);

@@ -157,7 +157,7 @@ typedef struct params {
     int      carry_lag;
     carry_mode carry;
     double   expand_occupancy, expand_share, cut_occupancy, cut_share,
-             close_occupancy, entry_min_waiting, entry_risk_premium,
+             close_occupancy, entry_min_waiting, entry_risk_premium, entry_occupancy,
              private_initial_equity;
     int      low_years;
     /* regime: which regimes, and the parameters of each */
@@ -171,7 +171,11 @@ typedef struct params {
     tariff_mode tariff;
     double   budgeted_occupancy, rammeaftale_cap, private_markup;
     /* budgets and municipal heterogeneity */
-    double   budget_allowance;
+    double   budget_allowance, long_wait_days;
+    double   quality_closure[2];   /* per year: [public, private] */
+    /* bargaining power (caseflow.c, regime_takst.c, offers.c) */
+    double   alternatives_ref, scarcity_weight, lock_in_years, lock_in_weight,
+             scarcity_markup, narrow_occupancy_risk, seller_threshold, seller_slack;
     double   other_demand_weight, startup_cost, startup_narrow_factor, payback_years;
     double   county_share, county_size_factor;   /* inherited ownership */
     int      county_hosts;

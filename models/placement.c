@@ -358,7 +358,7 @@ static int choose(market *m, citizen *c, int mismatch, gsl_rng *r)
     return -1;
 }
 
-static void place(market *m, citizen *c, int id, int mismatch)
+static void place(market *m, citizen *c, int id, int mismatch, int addons)
 {
     const params *p = m->p;
     offer *o = &m->offers[id];
@@ -373,9 +373,9 @@ static void place(market *m, citizen *c, int id, int mismatch)
     o->residents = cid;
     c->offer = id;
     c->state = CIT_PLACED;
-    c->paid_until = c->last_change = m->now;
+    c->paid_until = c->last_change = c->placed_at = m->now;
     c->mismatched = (int8_t)mismatch;
-    c->addons = 0;
+    c->addons = (int8_t)addons;
     c->upcoded = 0;
     c->lot = -1;
     const regime_ops *reg = regime_of(m, o->type, o->group);
@@ -388,6 +388,7 @@ static void place(market *m, citizen *c, int id, int mismatch)
 
     int narrow = p->group[c->group].narrow;
     m->ya.wait_days_sum[narrow] += m->now - c->wait_start;
+    if (m->now - c->wait_start > p->long_wait_days) m->muni[c->home].acct.long_waits[narrow]++;
     m->ya.placements[narrow]++;
     m->ya.wait_days_group[c->group] += m->now - c->wait_start;
     m->ya.placements_group[c->group]++;
@@ -425,7 +426,10 @@ int placement_try(market *m, citizen *c, int allow_mismatch)
     if (was_waiting) wait_remove(m, c);
     /* a wait ends: events scheduled for the waiting citizen lapse */
     c->gen++;
-    place(m, c, id, mismatch);
+    const offer *o = &m->offers[id];
+    int addons = regime_of(m, o->type, o->group)->negotiates
+                     ? caseflow_intake_addons(m, c, o, &r) : 0;
+    place(m, c, id, mismatch, addons);
     return 1;
 }
 

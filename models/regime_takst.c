@@ -49,7 +49,9 @@ void takst_set_tariff(market *m, offer *o, int year)
 {
     (void)year;
     const params *p = m->p;
-    double bocc = p->budgeted_occupancy;
+    /* a narrow group's offer budgets for the risk of falling occupancy */
+    double bocc = p->budgeted_occupancy *
+                  (p->group[o->group].narrow ? 1 - p->narrow_occupancy_risk : 1);
     double fixed_year = o->fixed_per_place * o->capacity * m->fixed_index;
     double basic = takst_basic_day(fixed_year, o->capacity, bocc);
     double hour = m->wage / 7.0;   /* per attendance hour-per-week, per day */
@@ -58,8 +60,12 @@ void takst_set_tariff(market *m, offer *o, int year)
     o->carry[MAX_LAG] = 0;
 
     if (o->owner_kind == OWNER_PRIVATE) {
-        basic *= 1 + p->private_markup;
-        hour *= 1 + p->private_markup;
+        /* a private provider prices in the scarcity of its segment where
+         * it stands (its region; the country for narrow groups) */
+        double markup = p->private_markup +
+                        p->scarcity_markup * market_scarcity(m, o->type, o->group, o->region);
+        basic *= 1 + markup;
+        hour *= 1 + markup;
     } else {
         /* The cap binds the price of a fixed basket (the group's expected
          * need mix), so a heavier case mix is not read as price growth. */

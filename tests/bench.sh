@@ -15,7 +15,10 @@
 set -eu
 BUILD=${BUILD:-build}
 REPS=${BENCH_REPLICATES:-40}
-YEARS=10
+# simulated years per replicate: the 10 reported and the warm-up's, which
+# cost the same (scenarios/market.yaml's run.warmup_years)
+WARMUP=$(sed -n 's/^ *warmup_years: *\([0-9]*\).*/\1/p' scenarios/market.yaml | head -1)
+YEARS=$((10 + ${WARMUP:-0}))
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 

@@ -346,6 +346,132 @@ static void test_warmup_same_market_every_variant(void **state)
     free(p);
 }
 
+/* Traits: with traits.draw fixed every replicate sees the same country;
+ * with redraw the replicates differ.  The need index averages 1 over
+ * adults either way. */
+static void test_traits_one_country(void **state)
+{
+    fixture *f = *state;
+    params *p = calloc(1, sizeof *p);
+    market *m = calloc(2, sizeof *m);
+    assert_true(p && m);
+    for (int redraw = 0; redraw < 2; redraw++) {
+        *p = f->p;
+        p->traits_redraw = redraw;
+        for (int r = 0; r < 2; r++) assert_int_equal(market_init(&m[r], p, &f->mt, p->seed, r), 0);
+        int same = 1;
+        double w = 0, a = 0;
+        for (int i = 0; i < f->mt.n; i++) {
+            same &= m[0].muni[i].need == m[1].muni[i].need &&
+                    m[0].muni[i].strictness == m[1].muni[i].strictness;
+            w += m[0].muni[i].adults * m[0].muni[i].need;
+            a += m[0].muni[i].adults;
+        }
+        assert_int_equal(same, !redraw);
+        assert_true(fabs(w / a - 1) < 1e-12);
+        for (int r = 0; r < 2; r++) market_free(&m[r]);
+    }
+    free(m);
+    free(p);
+}
+
+/* History: the hosts of former county institutions own far more municipal
+ * places than their own demand fills, so some net sellers are not the
+ * largest municipalities; without county institutions no municipality
+ * owns more than the minimum-efficient-size rule gives it. */
+static void test_county_hosts_sell(void **state)
+{
+    fixture *f = *state;
+    params *p = calloc(1, sizeof *p);
+    market *m = calloc(1, sizeof *m);
+    assert_true(p && m);
+    int hosts_with_more[2] = { 0, 0 };
+    for (int county = 0; county < 2; county++) {
+        *p = f->p;
+        p->county_share = county ? 0.3 : 0;
+        assert_int_equal(market_init(m, p, &f->mt, p->seed, 0), 0);
+        double owned[MAX_MUNIS] = { 0 }, used[MAX_MUNIS] = { 0 };
+        for (int k = 0; k < m->n_offers; k++)
+            if (m->offers[k].owner_kind == OWNER_MUNICIPAL)
+                owned[m->offers[k].owner] += m->offers[k].capacity;
+        for (int i = 0; i < m->n_cit; i++)
+            if (m->cit[i].state == CIT_PLACED) used[m->cit[i].home]++;
+        for (int i = 0; i < f->mt.n; i++)
+            hosts_with_more[county] += owned[i] > 2 * used[i] + 10;
+        market_free(m);
+    }
+    print_message("municipalities owning over twice their residents: %d without, %d with "
+                  "county institutions\n", hosts_with_more[0], hosts_with_more[1]);
+    assert_true(hosts_with_more[1] > hosts_with_more[0]);
+    free(m);
+    free(p);
+}
+
+/* Bargaining power follows the formula: zero over the owner, rises as free
+ * places in reach vanish and as the stay lengthens. */
+static void test_bargaining_power(void **state)
+{
+    fixture *f = *state;
+    market *m = calloc(1, sizeof *m);
+    assert_non_null(m);
+    assert_int_equal(market_init(m, &f->p, &f->mt, f->p.seed, 0), 0);
+    const params *p = &f->p;
+    citizen *c = NULL;
+    for (int i = 0; i < m->n_cit && !c; i++) {
+        citizen *x = &m->cit[i];
+        if (x->state == CIT_PLACED && !p->group[x->group].narrow &&
+            m->offers[x->offer].owner_kind == OWNER_PRIVATE) c = x;
+    }
+    assert_non_null(c);
+    const offer *o = &m->offers[c->offer];
+    int region = f->mt.m[c->home].region;
+    m->now = c->placed_at;               /* no lock-in yet */
+    double free_places = market_alternatives(m, o->type, o->group, region);
+    double s = 1 / (1 + free_places / p->alternatives_ref);
+    assert_true(fabs(caseflow_power(m, c, o, 0) - p->scarcity_weight * s) < 1e-12);
+    double before = caseflow_power(m, c, o, 1);
+    m->now = c->placed_at + 5 * DAYS_PER_YEAR;
+    double lock = 1 - exp(-5 / p->lock_in_years);
+    double expect = 1 - (1 - p->scarcity_weight * s) * (1 - p->lock_in_weight * lock);
+    assert_true(fabs(caseflow_power(m, c, o, 0) - expect) < 1e-12);
+    assert_true(caseflow_power(m, c, o, 1) == before);   /* intake: no lock-in */
+    (void)before;
+    for (int k = 0; k < N_OWNERS; k++) m->avail[o->type][o->group][region][k].free_places = 0;
+    m->avail[o->type][o->group][region][OWNER_PRIVATE].free_places = 1000;
+    double many = caseflow_power(m, c, o, 1);
+    m->avail[o->type][o->group][region][OWNER_PRIVATE].free_places = 0;
+    double none = caseflow_power(m, c, o, 1);
+    assert_true(fabs(none - p->scarcity_weight) < 1e-12);   /* s = 1 */
+    assert_true(none > many);
+    market_free(m);
+    free(m);
+}
+
+/* Shortage where groups are narrow: with a narrow group's places cut and
+ * its start-up cost high, its citizens wait long in more municipalities
+ * than when start-up is free (capacity then follows the queue). */
+static void test_startup_cost_keeps_narrow_queue(void **state)
+{
+    fixture *f = *state;
+    params p = f->p;
+    for (int g = 0; g < p.n_groups; g++)
+        if (p.group[g].narrow)
+            for (int t = 0; t < N_OFFER_TYPES; t++) p.group[g].incidence[t] *= 1.3;
+    p.startup_narrow_factor = 20;
+    p.other_demand_weight = 0;
+    sim_record *costly = run_variant(f, &p);
+    p.startup_narrow_factor = 0;
+    p.startup_cost = 0;
+    p.other_demand_weight = 1;
+    sim_record *free_ = run_variant(f, &p);
+    double a = sum_kpi(f, costly, K_long_wait_narrow_share),
+           b = sum_kpi(f, free_, K_long_wait_narrow_share);
+    print_message("long narrow waits (sum of shares): start-up costly %.3f, free %.3f\n", a, b);
+    assert_true(a > b);
+    sim_record_free(costly);
+    sim_record_free(free_);
+}
+
 /* Offers are built by minimum efficient size, not in proportion to
  * population: on the Danish data the smallest municipality runs offers in
  * fewer segments than the largest, and no small one runs every segment. */
@@ -406,6 +532,10 @@ int main(void)
         cmocka_unit_test(test_cap_holds_prices),
         cmocka_unit_test(test_small_municipalities_buy),
         cmocka_unit_test(test_warmup_same_market_every_variant),
+        cmocka_unit_test(test_traits_one_country),
+        cmocka_unit_test(test_county_hosts_sell),
+        cmocka_unit_test(test_bargaining_power),
+        cmocka_unit_test(test_startup_cost_keeps_narrow_queue),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
