@@ -508,6 +508,60 @@ static int write_compare(h5w *w, hid_t file)
     return w->s->n_variants > 1 ? write_aggregates(w, file, "compare_diff", 1) : 0;
 }
 
+/* ---- job tables ------------------------------------------------------------ */
+
+/*
+ * /NAME/COLUMN for each job table: the rows of every done job, in job
+ * order (variant, then replicate), so the file does not depend on which
+ * thread ran which job; /NAME/variant and /NAME/replicate say whose row it
+ * is.  Columns are float64 vectors of one length.
+ */
+static int write_table(h5w *w, hid_t file, const sim_table *tb)
+{
+    const sim_record *s = w->s;
+    size_t total = 0;
+    for (int v = 0; v < s->n_variants; v++)
+        for (int r = 0; r < s->n_replicates; r++)
+            if (sim_record_done(s, v, r)) total += (size_t)tb->n_rows[sim_record_job(s, v, r)];
+    hid_t g = group_open(w, file, tb->name);
+    if (g < 0) return -1;
+    int rc = attr_str(w, g, "doc", "one row per item and job (variant, replicate) "
+                      "of the last simulated year; columns of one length");
+    double *col = malloc((total ? total : 1) * sizeof *col);
+    if (!col) rc = fail(w, "out of memory writing %s", tb->name);
+    hsize_t dim = (hsize_t)total;
+    for (int c = -2; c < tb->n_cols && !rc; c++) {
+        size_t at = 0;
+        for (int v = 0; v < s->n_variants; v++)
+            for (int r = 0; r < s->n_replicates; r++) {
+                if (!sim_record_done(s, v, r)) continue;
+                size_t j = sim_record_job(s, v, r);
+                for (int i = 0; i < tb->n_rows[j]; i++)
+                    col[at++] = c == -2 ? v : c == -1 ? r
+                              : tb->rows[j][(size_t)i * (size_t)tb->n_cols + (size_t)c];
+            }
+        const char *name = c == -2 ? "variant" : c == -1 ? "replicate" : tb->cols[c];
+        /* shuffled and deflated in chunks: most columns are small codes */
+        hsize_t chunk = total < 65536 ? (total ? total : 1) : 65536;
+        hid_t dcpl = chunked_dcpl(1, &chunk);
+        hid_t ds = dcpl < 0 ? -1 : dset_put(w, g, name, 1, &dim, H5T_IEEE_F64LE,
+                                            H5T_NATIVE_DOUBLE, dcpl, col);
+        if (dcpl >= 0) H5Pclose(dcpl);
+        if (ds < 0) rc = dcpl < 0 ? fail(w, "HDF5: cannot set up compression") : -1;
+        else H5Dclose(ds);
+    }
+    free(col);
+    H5Gclose(g);
+    return rc ? -1 : 0;
+}
+
+static int write_tables(h5w *w, hid_t file)
+{
+    for (int t = 0; t < w->s->n_tables; t++)
+        if (write_table(w, file, &w->s->table[t])) return -1;
+    return 0;
+}
+
 /* ---- the file ------------------------------------------------------------ */
 
 static int write_body(h5w *w, hid_t file)
@@ -515,7 +569,7 @@ static int write_body(h5w *w, hid_t file)
     if (write_root(w, file) || write_scenario(w, file) || write_axes(w, file) ||
         each_kpi(w, file, "kpi", write_kpi) ||
         each_kpi(w, file, "summary", write_summary_of) || write_diffs(w, file) ||
-        write_compare(w, file))
+        write_compare(w, file) || write_tables(w, file))
         return -1;
     return write_run(w, file);
 }

@@ -40,13 +40,21 @@ static int declare_axes(sim_record *rec, const params *p, const muni_table *mt)
     return rc ? -1 : 0;
 }
 
+/* ORDER OFFER_COL */
+const char *const kpi_offer_cols[KPI_OFFER_COLS] = {
+    "offer", "owner_kind", "owner_code", "region", "offer_type", "group",
+    "places", "occupancy", "result", "sold_share", "open"
+};
+
 int kpi_declare(sim_record *rec, const params *p, const muni_table *mt)
 {
     int *years = malloc((size_t)rec->n_years * sizeof *years);
     if (!years) return -1;
     for (int y = 0; y < rec->n_years; y++) years[y] = p->start_year + y;
     int rc = declare_axes(rec, p, mt) || sim_record_set_years(rec, years) ||
-             sim_record_set_series(rec, kpi_table, N_KPI) ? -1 : 0;
+             sim_record_set_series(rec, kpi_table, N_KPI) ||
+             sim_record_add_table(rec, "offers_last_year", KPI_OFFER_COLS,
+                                  kpi_offer_cols) != KPI_TABLE_OFFERS ? -1 : 0;
     free(years);
     return rc;
 }
@@ -368,9 +376,34 @@ static void spread_lumps(market *m)
     }
 }
 
+/* The last year's offers, one row each (closed ones of that year too): who
+ * owns each, where, what it offers, and how it did.  Owner codes: the
+ * municipality's code, the region's index + 1, or 0 for private. */
+static void record_offers_table(market *m, sim_record *rec, int v, int r)
+{
+    int n = 0;
+    for (int i = 0; i < m->n_offers; i++) n += m->offers[i].place_days > 0 ||
+                                              m->offers[i].status != OFFER_CLOSED;
+    double *row = n ? sim_record_table_rows(rec, KPI_TABLE_OFFERS, v, r, n) : NULL;
+    if (!row) return;   /* no offers, or no memory: the table stays empty */
+    for (int i = 0; i < m->n_offers; i++) {
+        const offer *o = &m->offers[i];
+        if (!(o->place_days > 0 || o->status != OFFER_CLOSED)) continue;
+        double code = o->owner_kind == OWNER_MUNICIPAL ? m->mt->m[o->owner].code
+                    : o->owner_kind == OWNER_REGIONAL ? o->owner + 1 : 0;
+        const double x[KPI_OFFER_COLS] = {
+            i, o->owner_kind, code, o->region, o->type, o->group, o->capacity,
+            o->last_occupancy, o->last_result, o->sold_share, o->status == OFFER_OPEN
+        };
+        memcpy(row, x, sizeof x);
+        row += KPI_OFFER_COLS;
+    }
+}
+
 void kpi_record(market *m, sim_record *rec, int v, int r, int y)
 {
     writer w = { rec, v, r, y };
+    if (y == rec->n_years - 1) record_offers_table(m, rec, v, r);
     spread_lumps(m);
     record_prices(m, &w);
     record_spending(m, &w);

@@ -113,6 +113,11 @@ enum { KPI_LIST(KPI_ENUM) N_KPI };
 
 extern const sim_series kpi_table[N_KPI];
 
+/* The job table of offers in the last year (sim_record_add_table). */
+enum { KPI_TABLE_OFFERS = 0 };
+#define KPI_OFFER_COLS 11
+extern const char *const kpi_offer_cols[KPI_OFFER_COLS];
+
 /* Declare on REC (created, not yet allocated) the KPI axes, labelled from
  * P and MT, the calendar years from run.start_year, and the KPI table.
  * Returns 0, or -1 when the record refuses them (an empty axis, memory). */

@@ -69,6 +69,13 @@ void sim_record_free(sim_record *rec)
     }
     if (rec->data)
         for (size_t k = 0; k < rec->n_series; k++) free(rec->data[k]);
+    for (int t = 0; t < rec->n_tables; t++) {
+        sim_table *tb = &rec->table[t];
+        for (size_t j = 0; tb->rows && j < n_jobs(rec); j++) free(tb->rows[j]);
+        free(tb->rows);
+        free(tb->n_rows);
+        free(tb->name);
+    }
     free(rec->data);
     free(rec->job_done);
     free(rec);   /* the series table is borrowed */
@@ -271,8 +278,63 @@ void sim_record_truncate(sim_record *rec, int n)
                     rec->data[k] + (size_t)v * (size_t)rec->n_replicates * block,
                     (size_t)n * block * sizeof(double));
     }
+    for (int t = 0; t < rec->n_tables; t++) {
+        sim_table *tb = &rec->table[t];
+        for (int v = 0; v < rec->n_variants; v++)
+            for (int r = 0; r < rec->n_replicates; r++) {
+                size_t from = (size_t)v * (size_t)rec->n_replicates + (size_t)r;
+                if (r >= n) {                 /* dropped */
+                    free(tb->rows[from]);
+                    continue;
+                }
+                size_t to = (size_t)v * (size_t)n + (size_t)r;
+                tb->rows[to] = tb->rows[from];
+                tb->n_rows[to] = tb->n_rows[from];
+            }
+        for (size_t j = (size_t)rec->n_variants * (size_t)n; j < n_jobs(rec); j++) {
+            tb->rows[j] = NULL;
+            tb->n_rows[j] = 0;
+        }
+    }
     for (int v = 1; v < rec->n_variants; v++)
         memmove(rec->job_done + (size_t)v * (size_t)n,
                 rec->job_done + (size_t)v * (size_t)rec->n_replicates, (size_t)n);
     rec->n_replicates = n;
+}
+
+int sim_record_add_table(sim_record *rec, const char *name, int n_cols,
+                         const char *const *cols)
+{
+    if (!name || !*name || n_cols < 1 || !cols || rec->n_tables == SIM_RECORD_MAX_TABLES)
+        return -1;
+    for (int t = 0; t < rec->n_tables; t++)
+        if (!strcmp(rec->table[t].name, name)) return -1;
+    sim_table *tb = &rec->table[rec->n_tables];
+    tb->name = strdup(name);
+    tb->rows = calloc(n_jobs(rec), sizeof *tb->rows);
+    tb->n_rows = calloc(n_jobs(rec), sizeof *tb->n_rows);
+    if (!tb->name || !tb->rows || !tb->n_rows) {
+        free(tb->name); free(tb->rows); free(tb->n_rows);
+        memset(tb, 0, sizeof *tb);
+        return -1;
+    }
+    tb->n_cols = n_cols;
+    tb->cols = cols;
+    return rec->n_tables++;
+}
+
+double *sim_record_table_rows(sim_record *rec, int t, int v, int r, int n_rows)
+{
+    if (t < 0 || t >= rec->n_tables || v < 0 || v >= rec->n_variants || r < 0 ||
+        r >= rec->n_replicates || n_rows < 1)
+        return NULL;
+    sim_table *tb = &rec->table[t];
+    size_t j = sim_record_job(rec, v, r);
+    size_t len = mul_size((size_t)n_rows, (size_t)tb->n_cols);
+    double *rows = len ? calloc(len, sizeof *rows) : NULL;
+    if (!rows) return NULL;
+    free(tb->rows[j]);
+    tb->rows[j] = rows;
+    tb->n_rows[j] = n_rows;
+    return rows;
 }

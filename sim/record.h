@@ -33,6 +33,7 @@
 
 #define SIM_AXIS_NONE      (-1)  /* a series with one value per year */
 #define SIM_RECORD_MAX_AXES 8
+#define SIM_RECORD_MAX_TABLES 4
 
 /* Series flags. */
 #define SIM_SERIES_HEADLINE 1u   /* among the few a reader shows first */
@@ -53,8 +54,20 @@ typedef struct sim_series {
 } sim_series;
 
 /* Plain data: readers use the fields, writers the functions below. */
+/* A job table: rows of n_cols values whose number differs from job to job
+ * (one row per offer, say), each job's rows a block of its own. */
+typedef struct sim_table {
+    char              *name;
+    int                n_cols;
+    const char *const *cols;    /* column names, borrowed */
+    double           **rows;    /* [job]: n_rows[job] x n_cols, or NULL */
+    int               *n_rows;  /* [job] */
+} sim_table;
+
 typedef struct sim_record {
     int    n_variants, n_replicates, n_years;
+    int        n_tables;
+    sim_table  table[SIM_RECORD_MAX_TABLES];
     char **variant_names;         /* n_variants; NULL until one is set */
     int   *years;                 /* n_years labels; NULL until set */
     int      n_axes;
@@ -123,6 +136,16 @@ double  sim_record_get(const sim_record *rec, size_t k, int v, int r, int y,
 /* Set one value; 0, or -1 when any index is out of range. */
 int     sim_record_put(sim_record *rec, size_t k, int v, int r, int y,
                        int item, double x);
+
+/* Declare a job table NAME (copied) of N_COLS columns named COLS
+ * (borrowed).  Its index, or -1: an empty or repeated name, no column,
+ * SIM_RECORD_MAX_TABLES reached, or out of memory. */
+int     sim_record_add_table(sim_record *rec, const char *name, int n_cols,
+                             const char *const *cols);
+/* Job (V, R)'s N_ROWS rows of table T, zeroed, replacing any it had: the
+ * block to fill, row after row; NULL out of range or out of memory (and
+ * for N_ROWS 0).  Like a slot, only that job writes there. */
+double *sim_record_table_rows(sim_record *rec, int t, int v, int r, int n_rows);
 
 /* Job flags: a reader counts only the replicates whose job is done. */
 int  sim_record_done(const sim_record *rec, int v, int r);

@@ -359,6 +359,38 @@ static void test_truncate(void **state)
 /* Every job of the plan writes its own slot, on two threads: each value is
  * where the job that wrote it says, and sim/plan's job numbering is the
  * record's. */
+/* Job tables: refusals, rows per job, replacement, and truncation keeping
+ * each kept job's own rows. */
+static void test_tables(void **state)
+{
+    (void)state;
+    static const char *const cols[] = { "a", "b" };
+    sim_record *rec = sim_record_create(2, 3, 1);
+    assert_non_null(rec);
+    assert_int_equal(sim_record_add_table(rec, "", 2, cols), -1);
+    assert_int_equal(sim_record_add_table(rec, "t", 0, cols), -1);
+    assert_int_equal(sim_record_add_table(rec, "t", 2, cols), 0);
+    assert_int_equal(sim_record_add_table(rec, "t", 2, cols), -1);   /* repeated */
+    assert_null(sim_record_table_rows(rec, 1, 0, 0, 1));              /* no table 1 */
+    assert_null(sim_record_table_rows(rec, 0, 2, 0, 1));              /* no variant 2 */
+    assert_null(sim_record_table_rows(rec, 0, 0, 0, 0));              /* no rows */
+    for (int v = 0; v < 2; v++)
+        for (int r = 0; r < 3; r++) {
+            double *x = sim_record_table_rows(rec, 0, v, r, r + 1);
+            assert_non_null(x);
+            for (int i = 0; i < 2 * (r + 1); i++) x[i] = 100 * v + 10 * r + i;
+        }
+    double *again = sim_record_table_rows(rec, 0, 1, 2, 1);   /* replaces */
+    assert_non_null(again);
+    again[0] = -1;
+    sim_record_truncate(rec, 2);
+    const sim_table *tb = &rec->table[0];
+    assert_int_equal(tb->n_rows[sim_record_job(rec, 1, 1)], 2);
+    assert_true(tb->rows[sim_record_job(rec, 1, 1)][3] == 113);
+    assert_true(tb->rows[sim_record_job(rec, 1, 0)][1] == 101);
+    sim_record_free(rec);
+}
+
 static void test_plan_fills_slots(void **state)
 {
     (void)state;
@@ -387,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_job_flags),
         cmocka_unit_test(test_truncate),
         cmocka_unit_test(test_plan_fills_slots),
+        cmocka_unit_test(test_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
