@@ -299,6 +299,7 @@ static void loaded_free(loaded *l)
         for (int v = 0; v < l->n; v++) free(l->names[v]);
     free(l->names);
     free(l->p);
+    for (int v = 0; l->mt && v < l->n; v++) muni_table_free_offers(&l->mt[v]);
     free(l->mt);
     if (l->c) cfg_free(l->c);
     memset(l, 0, sizeof *l);
@@ -322,6 +323,8 @@ static int load_variant(loaded *l, int v, const options *o, cfg_error *err)
     if (rc == 0)
         rc = params_bind_regions(vc, p, (const char (*)[48])l->mt[v].region_name,
                                  l->mt[v].n_regions, err);
+    if (rc == 0 && p->offers_file[0])
+        rc = start_offers_load(p->offers_file, p, &l->mt[v], err);
     l->names[v] = strdup(nv ? cfg_variant_name(l->c, v) : p->regime);
     if (nv) cfg_free(vc);
     if (o->replicates) p->replicates = (int)o->replicates;

@@ -27,10 +27,20 @@ typedef struct muni_info {
     double population;
 } muni_info;
 
+/* A starting offer read from run.offers (start_offers.c). */
+typedef struct start_offer {
+    int8_t owner_kind, type, group;
+    int    muni;        /* index in the table: the owner, or where it stands */
+    int    places;
+    double tariff;      /* DKK per day at the group's mean need, base year; 0: cost-based */
+} start_offer;
+
 typedef struct muni_table {
     int       n, n_regions;
     muni_info m[MAX_MUNIS];
     char      region_name[MAX_REGIONS][48];
+    start_offer *start;  /* run.offers, or NULL: offers are generated */
+    int          n_start;
 } muni_table;
 
 /* Load the CSV (a regular file of at most 1 MiB) with muni_table_parse; on
@@ -39,6 +49,15 @@ int muni_table_load(const char *path, muni_table *t, cfg_error *err);
 /* Parse the CSV TEXT[0..len) as read from PATH (used only in messages). */
 int muni_table_parse(const char *text, size_t len, const char *path,
                      muni_table *t, cfg_error *err);
+/* Read the starting offers of PATH into T->start (owner,municipality,type,
+ * group,places,tariff; see start_offers.c), naming groups from P; on error
+ * fill ERR (file, line, column, column name) and return -1 with T->start
+ * NULL.  muni_table_free_offers releases them. */
+int  start_offers_load(const char *path, const params *p, muni_table *t,
+                       cfg_error *err);
+int  start_offers_parse(const char *text, size_t len, const char *path,
+                        const params *p, muni_table *t, cfg_error *err);
+void muni_table_free_offers(muni_table *t);
 
 /*
  * The parts a day's price is made of, for decomposing price drift.  A
@@ -120,6 +139,8 @@ typedef struct offer {
     double  equity;         /* private: equity; public: accumulated result */
     double  startup;        /* start-up cost of places just added, charged next year */
     double  income_others;  /* this year's income from buyers other than the owner */
+    double  start_tariff;   /* run.offers: DKK/day at mean need, base year; 0 */
+    double  tariff_factor;  /* its ratio to the cost-based tariff; 0 until set */
     double  sold_share;     /* last year's income_others / income */
     double  last_result, last_cost, last_occupancy;
     int     low_years;

@@ -232,9 +232,26 @@ static int build_by_region(market *m, int t, int g, int kind, double places)
     return 0;
 }
 
+/* The starting offers of run.offers, as the file lists them. */
+static int offers_from_table(market *m)
+{
+    const muni_table *mt = m->mt;
+    for (int i = 0; i < mt->n_start; i++) {
+        const start_offer *so = &mt->start[i];
+        int region = mt->m[so->muni].region;
+        int owner = so->owner_kind == OWNER_MUNICIPAL ? so->muni
+                  : so->owner_kind == OWNER_REGIONAL ? region : -1;
+        int id = offers_add(m, so->type, so->group, so->owner_kind, owner, region, so->places);
+        if (id < 0) return -1;
+        m->offers[id].start_tariff = so->tariff;
+    }
+    return 0;
+}
+
 int offers_build(market *m)
 {
     const params *p = m->p;
+    if (m->mt->start) return offers_from_table(m);
     int hosts[MAX_REGIONS][MAX_MUNIS], n_hosts[MAX_REGIONS] = { 0 };
     draw_hosts(m, hosts, n_hosts);
     for (int t = 0; t < N_OFFER_TYPES; t++) {

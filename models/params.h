@@ -118,6 +118,7 @@ typedef struct params {
     int      warmup_years;             /* unreported, under takst, before the base year */
     uint64_t seed;
     char     municipalities_file[1024];
+    char     offers_file[1024];       /* run.offers, or "" */
     double   adult_share;
     /* need */
     int      levels;

@@ -55,6 +55,17 @@ void takst_set_tariff(market *m, offer *o, int year)
     double fixed_year = o->fixed_per_place * o->capacity * m->fixed_index;
     double basic = takst_basic_day(fixed_year, o->capacity, bocc);
     double hour = m->wage / 7.0;   /* per attendance hour-per-week, per day */
+    /* a tariff read from run.offers keeps its first ratio to the
+     * cost-based one (in base-year prices) */
+    if (o->start_tariff > 0 && !(o->tariff_factor > 0)) {
+        double typical = (basic + hour * offer_expected_hours(m, o)) / m->cost_index *
+                         (o->owner_kind == OWNER_PRIVATE ? 1 + p->private_markup : 1);
+        o->tariff_factor = typical > 0 ? o->start_tariff / typical : 1;
+    }
+    if (o->tariff_factor > 0) {
+        basic *= o->tariff_factor;
+        hour *= o->tariff_factor;
+    }
     double carry = takst_basic_day(o->carry[0], o->capacity, bocc);
     memmove(o->carry, o->carry + 1, sizeof o->carry - sizeof o->carry[0]);
     o->carry[MAX_LAG] = 0;
