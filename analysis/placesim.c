@@ -325,6 +325,8 @@ static int load_variant(loaded *l, int v, const options *o, cfg_error *err)
                                  l->mt[v].n_regions, err);
     if (rc == 0 && p->offers_file[0])
         rc = start_offers_load(p->offers_file, p, &l->mt[v], err);
+    if (rc == 0 && p->adults_file[0])
+        rc = adults_table_load(p->adults_file, p, &l->mt[v], err);
     l->names[v] = strdup(nv ? cfg_variant_name(l->c, v) : p->regime);
     if (nv) cfg_free(vc);
     if (o->replicates) p->replicates = (int)o->replicates;

@@ -263,7 +263,12 @@ static double shocked_rate(const market *m, int muni, double t, double *w)
             cum += shocks_incidence(m, g, k, region, t);
             if (w) w[g * N_RUNGS + k] = cum;
         }
-    return m->muni[muni].adults * m->muni[muni].need * cum / 1e4 / DAYS_PER_YEAR;
+    /* adults of T's year: a segment of the onset integral may lie beyond
+     * the current year (run.adults_by_year) */
+    int year = m->p->start_year + (int)floor(t / DAYS_PER_YEAR) - m->p->warmup_years;
+    double adults = year == m->p->start_year + m->year ? m->muni[muni].adults
+                                                         : muni_adults(m->mt, m->p, muni, year);
+    return adults * m->muni[muni].need * cum / 1e4 / DAYS_PER_YEAR;
 }
 
 /* Fails the run when RATE (onsets a day in MUNI, from time T) is beyond

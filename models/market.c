@@ -166,7 +166,7 @@ static void municipalities_init(market *m)
         municipality *mu = &m->muni[i];
         const muni_info *mi = &m->mt->m[i];
         memset(mu, 0, sizeof *mu);
-        mu->adults = mi->population * p->adult_share;
+        mu->adults = muni_adults(m->mt, p, i, p->start_year + m->year);
         sim_rng_init(&mu->arrivals, m->seed, (uint32_t)m->replicate,
                      RNG_ARRIVALS, (uint64_t)i);
         sim_rng_init(&mu->budget_rng, m->seed, (uint32_t)m->replicate,
@@ -655,6 +655,8 @@ static void year_end(market *m, struct sim_record *res, int v, int r)
     budgets_open_year(m);
     m->cost_index_last = m->cost_index;
     set_indices(m);
+    for (int i = 0; i < m->mt->n; i++)        /* run.adults_by_year */
+        m->muni[i].adults = muni_adults(m->mt, p, i, p->start_year + m->year);
     /* the base year after a warm-up: each variant's own regimes take over */
     if (m->year == 0 && p->warmup_years > 0 && regime_assign(m, p->regime)) {
         sim_engine_stop(&m->eng);

@@ -41,6 +41,10 @@ typedef struct muni_table {
     char      region_name[MAX_REGIONS][48];
     start_offer *start;  /* run.offers, or NULL: offers are generated */
     int          n_start;
+    /* run.adults_by_year: adults of municipality i from calendar year
+     * adults_year[k] on are adults_value[k]; rows sorted by (i, year) */
+    struct adults_row { int muni, year; double adults; } *adults_rows;
+    int          n_adults_rows;
 } muni_table;
 
 /* Load the CSV (a regular file of at most 1 MiB) with muni_table_parse; on
@@ -58,6 +62,15 @@ int  start_offers_load(const char *path, const params *p, muni_table *t,
 int  start_offers_parse(const char *text, size_t len, const char *path,
                         const params *p, muni_table *t, cfg_error *err);
 void muni_table_free_offers(muni_table *t);
+/* Read run.adults_by_year (code,year,adults; adults_table.c) into
+ * T->adults_rows; 0, or -1 with ERR naming file, line, column, column. */
+int  adults_table_load(const char *path, const params *p, muni_table *t,
+                       cfg_error *err);
+int  adults_table_parse(const char *text, size_t len, const char *path,
+                        const params *p, muni_table *t, cfg_error *err);
+/* Adults aged 18-64 of municipality I in calendar year YEAR: the table's
+ * last row for I at or before YEAR, else population x run.adult_share. */
+double muni_adults(const muni_table *t, const params *p, int i, int year);
 
 /*
  * The parts a day's price is made of, for decomposing price drift.  A

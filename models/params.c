@@ -50,6 +50,7 @@ const cfg_key params_table[] = {
     I("run.replicates", 100, 1, 1000000, "count", "A", "replicates per variant (--replicates overrides)"),
     I("run.seed", 20211, 0, 9007199254740991.0, "seed", "A", "master seed (--seed overrides)"),
     S("run.municipalities", "data/municipalities.csv", "R", "CSV of municipalities: code,name,region,population"),
+    S("run.adults_by_year", "", "D", "CSV of adults aged 18-64 by municipality and year (code,year,adults), each row holding from that year on; empty: flat at population x adult_share"),
     S("run.offers", "", "D", "CSV of the starting offers (owner,municipality,type,group,places,tariff) instead of offers generated from the table of places; empty: generated"),
     R("run.adult_share", 0.60, 0.1, 1, "share", "D", "adults aged 18-64 as a share of population"),
 
@@ -509,7 +510,9 @@ int params_load(const cfg *c, params *p, cfg_error *err)
     p->seed = (uint64_t)cfg_int(c, "run.seed");
     cfg_path(c, "run.municipalities", p->municipalities_file,
              sizeof p->municipalities_file);
-    p->offers_file[0] = 0;
+    p->offers_file[0] = p->adults_file[0] = 0;
+    if (*cfg_text(c, "run.adults_by_year"))
+        cfg_path(c, "run.adults_by_year", p->adults_file, sizeof p->adults_file);
     if (*cfg_text(c, "run.offers"))
         cfg_path(c, "run.offers", p->offers_file, sizeof p->offers_file);
     p->adult_share = cfg_real(c, "run.adult_share");

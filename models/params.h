@@ -119,6 +119,7 @@ typedef struct params {
     uint64_t seed;
     char     municipalities_file[1024];
     char     offers_file[1024];       /* run.offers, or "" */
+    char     adults_file[1024];       /* run.adults_by_year, or "" */
     double   adult_share;
     /* need */
     int      levels;

@@ -62,7 +62,7 @@ int shocks_prepare(market *m)
 {
     const params *p = m->p;
     /* trends make the onset rate piecewise constant, as shocks do */
-    if (shocks_trended(p)) m->shocks_on_incidence = 1;
+    if (shocks_trended(p) || m->mt->n_adults_rows) m->shocks_on_incidence = 1;
     double base = market_year_time(m, 0), horizon = p->years * DAYS_PER_YEAR;
     for (int i = 0; i < p->n_shocks; i++) {
         const shock_params *s = &p->shock[i];
@@ -141,9 +141,9 @@ double shocks_incidence(const market *m, int g, int k, int region, double t)
 
 double shocks_next_change(const market *m, double t)
 {
-    /* trends step on 1 January */
-    double next = shocks_trended(m->p) ? (floor(t / DAYS_PER_YEAR) + 1) * DAYS_PER_YEAR
-                                       : INFINITY;
+    /* trends and adults by year step on 1 January */
+    double next = shocks_trended(m->p) || m->mt->n_adults_rows
+                      ? (floor(t / DAYS_PER_YEAR) + 1) * DAYS_PER_YEAR : INFINITY;
     for (int j = 0; j < m->n_incidence_shocks; j++) {
         const shock_event *e = &m->shocks[m->incidence_shocks[j]];
         if (e->t0 > t && e->t0 < next) next = e->t0;

@@ -272,4 +272,7 @@ void muni_table_free_offers(muni_table *t)
     free(t->start);
     t->start = NULL;
     t->n_start = 0;
+    free(t->adults_rows);
+    t->adults_rows = NULL;
+    t->n_adults_rows = 0;
 }

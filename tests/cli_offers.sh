@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# tests/cli_offers.sh - starting offers read from CSV (run.offers): a run
+# tests/cli_offers.sh - tables read from CSV: starting offers (run.offers) and
+# adults by year (run.adults_by_year).  A run
 # uses the file's offers and only those, and a bad row is refused by
 # `check` and `run` with exit 2, FILE:LINE:COL and the column, and no
 # output file.
@@ -50,3 +51,20 @@ scenario header "$T/header.csv"
 timeout 60 "$P" check "$T/header.yaml" >/dev/null 2>"$T/header.err"
 check "bad header: check exits 2" [ $? = 2 ]
 check "bad header: message names the file's line 1" grep -qF "$T/header.csv:1:1" "$T/header.err"
+
+# adults by municipality and year (run.adults_by_year)
+printf 'code,year,adults\n101,2022,400000\n' >"$T/adults.csv"
+printf 'extends: %s\nrun:\n  adults_by_year: %s\n' "$SMALL" "$T/adults.csv" >"$T/adults.yaml"
+timeout 120 "$P" run "$T/adults.yaml" -r 1 -y 2 -q -o "$T/adults.h5" >/dev/null 2>&1
+check "adults by year: run exits 0" [ $? = 0 ]
+# [variant][replicate][year][municipality]: 2022 is the second year, and
+# København the first of the table's 16 municipalities
+a=$(h5dump -d /kpi/municipal/muni_adults -y -w 0 "$T/adults.h5" 2>/dev/null |
+    sed -n '/DATA {/,/}/p' | grep -oE '[0-9]+(\.[0-9]+)?' | sed -n '17p')
+check "adults by year: Copenhagen has 400000 adults from 2022 ($a)" [ "$a" = 400000 ]
+printf 'code,year,adults\n101,20x2,400000\n' >"$T/adults_bad.csv"
+printf 'extends: %s\nrun:\n  adults_by_year: %s\n' "$SMALL" "$T/adults_bad.csv" >"$T/adults_bad.yaml"
+timeout 60 "$P" check "$T/adults_bad.yaml" >/dev/null 2>"$T/adults_bad.err"
+check "adults by year, bad year: check exits 2" [ $? = 2 ]
+check "adults by year, bad year: message names line 2, column 5 and 'year'" \
+    grep -qF "$T/adults_bad.csv:2:5: column 'year'" "$T/adults_bad.err"
