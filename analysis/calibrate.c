@@ -41,7 +41,9 @@ const calib_target calib_targets[] = {
     { "external spending: private share",   0.40,  0.40,  0, "[R]" },
     { "external spending: regional share",  0.20,  0.20,  0, "[R]" },
     { "external spending: other municipalities' share", 0.40, 0.40, 0, "[R]" },
-    { "private sales to municipalities (DKK)", 5e9, 5e9,  1, "[R] 2020" },
+    /* reported only: at the reported places and costs private places
+     * come to about 6.2 bn; fitting both would empty private offers */
+    { "private sales to municipalities (DKK)", 5e9, 5e9,  0, "[R] 2020" },
     /* the reading of 23.5 bn minus 21 bn: the base of the 55 % (README) */
     { "home support in own home (DKK)",     2.5e9, 2.5e9, 1, "[D]" },
     { "longterm cost per resident-year (DKK)", 1.0e6, 1.0e6, 1, "[R] 2018" },

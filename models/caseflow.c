@@ -71,6 +71,7 @@ static double ask_prob(const market *m, const offer *o)
 int caseflow_intake_addons(market *m, citizen *c, const offer *o, gsl_rng *r)
 {
     const params *p = m->p;
+    if (o->owner_kind == OWNER_MUNICIPAL && o->owner == c->home) return 0;
     double power = caseflow_power(m, c, o, 1);
     /* at intake the provider asks only as far as scarcity lets it */
     int asked = gsl_rng_uniform(r) < fmin(1, ask_prob(m, o) * power);
@@ -159,9 +160,13 @@ static void followup_placed(market *m, citizen *c, double assessed,
         leave_to_home(m, c);
         return;
     }
-    int level = regrade(m, c, o, demand_clamp_level(m, assessed), r);
-    int addons = regime_of(m, o->type, o->group)->negotiates
-                     ? negotiate_addons(m, c, o, r) : 0;
+    /* within one municipality there is no price to negotiate: its own
+     * offer is graded as assessed and asks no add-ons */
+    int own = o->owner_kind == OWNER_MUNICIPAL && o->owner == c->home;
+    int level = own ? demand_clamp_level(m, assessed)
+                    : regrade(m, c, o, demand_clamp_level(m, assessed), r);
+    int addons = own ? 0 : regime_of(m, o->type, o->group)->negotiates
+                               ? negotiate_addons(m, c, o, r) : 0;
 
     double staffed_before = placement_staffed_hours(m, c, o);
     o->priced_hours -= citizen_hours(m, c, o, c->priced_level);

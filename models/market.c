@@ -507,18 +507,23 @@ static void budgets_close_year(market *m)
         double spend = mu->acct.home_cost;
         for (int t = 0; t < N_OFFER_TYPES; t++) spend += mu->acct.spend_type[t];
         mu->spend_last = spend;
-        /* Financially pressed municipalities visit more strictly [A, R dir.] */
-        mu->pressure = spend > mu->budget ? p->pressure_strictness : 0;
+        /* Financially pressed municipalities visit more strictly [A, R
+         * dir.], in proportion to the overspending, in full from
+         * visitation.pressure_full_at of the budget */
+        double over = mu->budget > 0 ? (spend - mu->budget) / mu->budget : 0;
+        mu->pressure = p->pressure_strictness *
+                       fmin(1, fmax(0, over / p->pressure_full_at));
     }
 }
 
 /*
- * Budget practice [R]: next year's budget is this year's spending grown by
- * the price and wage forecast (the cost index the municipality expects),
- * its lasting optimism or caution, a forecast error, and any allowance for
- * demand.  Demand enters only through last year's spending: the budget
- * reacts late, so growth in needs and unit prices beyond the index shows
- * as overspending.
+ * Budget practice [R]: next year's budget is this year's budget, moved
+ * toward this year's outturn by budget.catch_up, grown by the price and
+ * wage forecast (the cost index the municipality expects), its lasting
+ * optimism or caution, a forecast error, and any allowance for demand.
+ * Demand enters only through the outturn, late and in part: growth in
+ * needs and unit prices beyond the index shows as overspending that
+ * persists, different in every municipality.
  */
 static double budget_forecast(market *m, municipality *mu)
 {
@@ -532,7 +537,8 @@ static void budgets_open_year(market *m)
 {
     for (int i = 0; i < m->mt->n; i++) {
         municipality *mu = &m->muni[i];
-        mu->budget = mu->spend_last * (1 + budget_forecast(m, mu));
+        double base = mu->budget + m->p->budget_catch_up * (mu->spend_last - mu->budget);
+        mu->budget = base * (1 + budget_forecast(m, mu));
         memset(&mu->acct, 0, sizeof mu->acct);
     }
 }

@@ -136,10 +136,11 @@ static double expected_stock(const market *m, int i, int type, int group)
 /*
  * History [R]: after the 2007 reform some municipalities took over the
  * counties' institutions.  In each region ownership.hosts_per_region
- * municipalities, drawn with weight sqrt(population) from a stream keyed by
- * the region (a fixed country unless traits.draw is redraw), host them;
- * they are not chosen for their own demand, so they sell most of their
- * places.  HOSTS[r][k] are the hosts of region r, N_HOSTS[r] how many.
+ * municipalities, drawn at random (not by size: the old institutions stand
+ * mostly outside the large cities) from a stream keyed by the region (a
+ * fixed country unless traits.draw is redraw), host them; they are not
+ * chosen for their own demand, so they sell most of their places.
+ * HOSTS[r][k] are the hosts of region r, N_HOSTS[r] how many.
  */
 static void draw_hosts(market *m, int (*hosts)[MAX_MUNIS], int *n_hosts)
 {
@@ -150,7 +151,7 @@ static void draw_hosts(market *m, int (*hosts)[MAX_MUNIS], int *n_hosts)
                      RNG_HISTORY, (uint64_t)r);
         double w[MAX_MUNIS] = { 0 }, total = 0;
         for (int i = 0; i < m->mt->n; i++)
-            if (m->mt->m[i].region == r) total += w[i] = sqrt(m->mt->m[i].population);
+            if (m->mt->m[i].region == r) total += w[i] = 1;
         n_hosts[r] = 0;
         for (int k = 0; k < p->county_hosts && total > 0; k++) {
             double x = gsl_rng_uniform(&s.rng) * total;
@@ -175,7 +176,9 @@ static int build_municipal(market *m, int t, int g, double places,
                            int (*hosts)[MAX_MUNIS], const int *n_hosts)
 {
     const params *p = m->p;
-    double county = places * p->county_share, demand[MAX_REGIONS] = { 0 }, all = 0;
+    /* housing is mostly built after 2007: its county share is smaller */
+    double county = places * (t == OT_HOUSING ? p->county_share_housing : p->county_share);
+    double demand[MAX_REGIONS] = { 0 }, all = 0;
     for (int i = 0; i < m->mt->n; i++) {
         double d = expected_stock(m, i, t, g);
         demand[m->mt->m[i].region] += d;
@@ -556,12 +559,16 @@ static void private_entry(market *m)
 
 /* Supervision closes offers for quality [R: the social supervisory
  * authority], the weakest most often: probability offers.quality_closure
- * x 2 (1 - quality) a year, drawn from the market stream in offer order. */
+ * x 2 (1 - quality) a year, from a stream keyed by the offer and the year,
+ * so that one closure more or less in a variant moves no other draw. */
 static int closed_for_quality(market *m, const offer *o)
 {
     double rate = m->p->quality_closure[o->owner_kind == OWNER_PRIVATE];
     if (rate <= 0) return 0;
-    return gsl_rng_uniform(&m->market_rng.rng) < rate * 2 * (1 - o->quality);
+    sim_rng s;
+    sim_rng_init(&s, m->seed, (uint32_t)m->replicate, RNG_SUPERVISION,
+                 (uint64_t)(o - m->offers) << 8 | (uint64_t)(m->year + m->p->warmup_years));
+    return gsl_rng_uniform(&s.rng) < rate * 2 * (1 - o->quality);
 }
 
 void offers_year_end(market *m)

@@ -61,7 +61,8 @@ const cfg_key params_table[] = {
     R("visitation.home_max_level", 0, -1, MAX_LEVELS, "level", "A", "highest assessed level that home support (SEL 85) meets"),
     R("visitation.housing_max_level", 0, -1, MAX_LEVELS, "level", "A", "highest assessed level that housing meets for a temporary or longterm need"),
     R("visitation.strictness", 0, -3, 3, "levels", "A", "added to both thresholds: stricter visitation sends more citizens down the ladder"),
-    R("visitation.pressure_strictness", 0.3, 0, 3, "levels", "A", "extra strictness in a year after the municipality overspent"),
+    R("visitation.pressure_strictness", 0.3, 0, 3, "levels", "A", "extra strictness in a year after the municipality overspent by pressure_full_at or more (in proportion below)"),
+    R("visitation.pressure_full_at", 0.05, 0.001, 1, "share of budget", "A", "overspending at which the extra strictness is in full"),
     R("visitation.committee_days_small", 28, 1, 365, "days", "R", "decision interval in small municipalities (monthly committee)"),
     R("visitation.committee_days_medium", 14, 1, 365, "days", "R", "decision interval in medium municipalities (fortnightly)"),
     R("visitation.committee_days_large", 7, 1, 365, "days", "R", "decision interval in large municipalities (weekly)"),
@@ -216,10 +217,12 @@ const cfg_key params_table[] = {
     R("shocks.*.size_sd", 0, 0, 10, "log sd", "A", "stochastic shocks: spread of the size (log-normal around size)"),
     R("shocks.*.rate", 0, 0, 100, "per year", "A", "0: scheduled once at start_year; above 0: occurrences at random times at this rate over the horizon"),
 
-    R("ownership.county_share", 0.30, 0, 1, "share", "A", "share of each segment's municipal places in former county institutions taken over in 2007 by a few host municipalities"),
+    R("ownership.county_share", 0.30, 0, 1, "share", "A", "share of each temporary and longterm segment's municipal places in former county institutions taken over in 2007 by a few host municipalities"),
+    R("ownership.county_share_housing", 0.10, 0, 1, "share", "A", "the same for housing, mostly built after 2007"),
     I("ownership.hosts_per_region", 3, 0, MAX_MUNIS, "municipalities", "A", "municipalities per region hosting former county institutions"),
     R("ownership.county_size_factor", 2.0, 0.1, 20, "factor", "A", "size of a former county institution relative to the type's mean offer size"),
 
+    R("budget.catch_up", 0.5, 0, 1, "share", "A", "share of the gap between this year's outturn and budget that next year's budget takes up (1: budget from the outturn alone)"),
     R("budget.demand_allowance", 0.0, -0.5, 0.5, "per year", "A", "growth a municipality adds to the price and wage forecast when it budgets next year from this year's spending (0: the budget reacts to demand only through last year's spending)"),
 
     E("traits.draw", "fixed", "fixed|redraw", "A", "municipalities' lasting traits: fixed (one country for the seed, the same in every replicate and variant) or redraw (a new country in every replicate)"),
@@ -526,6 +529,7 @@ int params_load(const cfg *c, params *p, cfg_error *err)
     p->housing_max_level = cfg_real(c, "visitation.housing_max_level");
     p->strictness = cfg_real(c, "visitation.strictness");
     p->pressure_strictness = cfg_real(c, "visitation.pressure_strictness");
+    p->pressure_full_at = cfg_real(c, "visitation.pressure_full_at");
     p->committee_days[0] = cfg_real(c, "visitation.committee_days_small");
     p->committee_days[1] = cfg_real(c, "visitation.committee_days_medium");
     p->committee_days[2] = cfg_real(c, "visitation.committee_days_large");
@@ -601,6 +605,7 @@ int params_load(const cfg *c, params *p, cfg_error *err)
     p->private_markup = cfg_real(c, "takst.private_markup");
 
     p->budget_allowance = cfg_real(c, "budget.demand_allowance");
+    p->budget_catch_up = cfg_real(c, "budget.catch_up");
     p->quality_closure[1] = cfg_real(c, "offers.quality_closure_private");
     p->quality_closure[0] = cfg_real(c, "offers.quality_closure_public");
     p->alternatives_ref = cfg_real(c, "bargaining.alternatives_ref");
@@ -622,6 +627,7 @@ int params_load(const cfg *c, params *p, cfg_error *err)
     p->startup_narrow_factor = cfg_real(c, "capacity.startup_narrow_factor");
     p->payback_years = cfg_real(c, "capacity.payback_years");
     p->county_share = cfg_real(c, "ownership.county_share");
+    p->county_share_housing = cfg_real(c, "ownership.county_share_housing");
     p->county_hosts = (int)cfg_int(c, "ownership.hosts_per_region");
     p->county_size_factor = cfg_real(c, "ownership.county_size_factor");
     p->traits_redraw = !strcmp(cfg_text(c, "traits.draw"), "redraw");

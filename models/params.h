@@ -126,7 +126,8 @@ typedef struct params {
     double   hours_per_week[MAX_LEVELS];  /* direct hours, shape by level */
     double   assessment_noise_sd;
     /* visitation */
-    double   home_max_level, housing_max_level, strictness, pressure_strictness;
+    double   home_max_level, housing_max_level, strictness, pressure_strictness,
+             pressure_full_at;
     double   committee_days[3];           /* small, medium, large */
     double   small_population, large_population;
     double   followup_first_days;
@@ -173,13 +174,13 @@ typedef struct params {
     tariff_mode tariff;
     double   budgeted_occupancy, rammeaftale_cap, private_markup;
     /* budgets and municipal heterogeneity */
-    double   budget_allowance, long_wait_days;
+    double   budget_allowance, budget_catch_up, long_wait_days;
     double   quality_closure[2];   /* per year: [public, private] */
     /* bargaining power (caseflow.c, regime_takst.c, offers.c) */
     double   alternatives_ref, scarcity_weight, lock_in_years, lock_in_weight,
              scarcity_markup, narrow_occupancy_risk, seller_threshold, seller_slack;
     double   other_demand_weight, startup_cost, startup_narrow_factor, payback_years;
-    double   county_share, county_size_factor;   /* inherited ownership */
+    double   county_share, county_share_housing, county_size_factor;   /* inherited ownership */
     int      county_hosts;
     int      traits_redraw;   /* 0: one country per seed; 1: one per replicate */
     double   need_structural_sd, need_idiosyncratic_sd, strictness_sd, rigor_sd,
