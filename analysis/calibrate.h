@@ -35,7 +35,7 @@ int  calib_validate(FILE *out, const sim_record *s);
 
 /* The free parameters: incidence multipliers by offer type and placement
  * penalties.  X has calib_n_knobs values. */
-#define CALIB_KNOBS 9
+#define CALIB_KNOBS 10
 extern const char *const calib_knob_name[CALIB_KNOBS];
 void calib_apply(params *p, const double *x);    /* x = 1,1,1,...: no change */
 void calib_start(const params *p, double *x);     /* the unchanged point */
