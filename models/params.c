@@ -696,6 +696,48 @@ static const char *type_word(cfg_type t)
     return "?";
 }
 
+/*
+ * Where each reported [R] or derived [D] value stands, by short name of
+ * ../shared/design/sources.md, matched on the start of the key: the first
+ * row whose prefix the key starts with wins.
+ */
+static const struct { const char *prefix, *source; } key_sources[] = {
+    { "offer_types.temporary.places", "VIVE 2023 ch. 1, Fig. 1.1" },
+    { "offer_types.longterm.places", "VIVE 2023 ch. 1, Fig. 1.1" },
+    { "offer_types.housing.places", "VIVE 2023 ch. 1, Fig. 1.1" },
+    { "offer_types.", "VIVE 2023 ch. 1" },
+    { "visitation.committee_days", "VIVE slides" },
+    { "visitation.followup_first_days", "VIVE slides" },
+    { "visitation.", "VIVE 2023 ch. 2" },
+    { "need.levels", "VIVE 2023 ch. 2, RSD rammestyring" },
+    { "run.", "VIVE 2023 ch. 1" },
+    { "placement.buffer_share", "VIVE 2023 ch. 2" },
+    { "negotiation.", "VIVE 2023 ch. 2 (information asymmetry)" },
+    { "bargaining.seller_threshold", "KL styringsmodeller, prisglidning" },
+    { "bargaining.", "VIVE 2023 ch. 2; KL styringsmodeller" },
+    { "offers.carry", "VIVE 2023 ch. 2; tariff order §§ 4-7" },
+    { "takst.", "VIVE 2023 ch. 2; RSD rammestyring" },
+    { "drg.", "VIVE 2023 ch. 3" },
+    { "tender.", "VIVE 2023 ch. 4" },
+    { "objective.", "VIVE 2023 ch. 5" },
+    { "owner_budget.", "KL styringsmodeller" },
+    { "regime.", "VIVE 2023" },
+    { "budget.", "VIVE 2019 ch. 1" },
+    { "ownership.", "KL styringsmodeller, foreword" },
+    { "traits.", "VIVE 2019 ch. 1 and appendix table 4" },
+    { "capacity.", "VIVE 2023 ch. 2 (start-up risk)" },
+    { "trends.", "VIVE 2023 ch. 1 (growth by segment 2018-21)" },
+};
+
+static const char *source_of(const cfg_key *k)
+{
+    if (strcmp(k->tag, "R") && strcmp(k->tag, "D")) return "";
+    for (size_t i = 0; i < sizeof key_sources / sizeof key_sources[0]; i++)
+        if (!strncmp(k->path, key_sources[i].prefix, strlen(key_sources[i].prefix)))
+            return key_sources[i].source;
+    return "";
+}
+
 void params_reference(FILE *out)
 {
     fprintf(out, "| key | type | default | range | unit | source | meaning |\n");
@@ -722,7 +764,9 @@ void params_reference(FILE *out)
         if (k->flags & CFG_REQUIRED) snprintf(def, sizeof def, "**required**");
         /* '|' inside a cell would split a Markdown table cell */
         for (char *s = range; *s; s++) if (*s == '|') *s = '/';
-        fprintf(out, "| `%s` | %s | %s | %s | %s | [%s] | %s |\n", k->path,
-                type_word(k->type), def, range, k->unit, k->tag, k->doc);
+        const char *src = source_of(k);
+        fprintf(out, "| `%s` | %s | %s | %s | %s | [%s]%s%s | %s |\n", k->path,
+                type_word(k->type), def, range, k->unit, k->tag, *src ? " " : "", src,
+                k->doc);
     }
 }
