@@ -33,15 +33,14 @@ static int fail(cfg_error *err, const char *path, int line, int col, int char_co
     err->line = line;
     err->column = char_col;
     snprintf(err->key, sizeof err->key, "%s", col >= 0 ? columns[col] : "");
-    char where[300];
-    if (line > 0 && char_col > 0) snprintf(where, sizeof where, "%s:%d:%d", path, line, char_col);
-    else if (line > 0) snprintf(where, sizeof where, "%s:%d", path, line);
-    else snprintf(where, sizeof where, "%s", path);
-    if (col >= 0)
-        snprintf(err->message, sizeof err->message, "%s: column '%s': %s", where,
-                 columns[col], what);
-    else
-        snprintf(err->message, sizeof err->message, "%s: %s", where, what);
+    /* FILE[:LINE[:COL]]: [column 'NAME': ]WHAT; a message cut at its
+     * buffer's end is still the message */
+    char at[32] = "", name[64] = "";
+    if (line > 0 && char_col > 0) snprintf(at, sizeof at, ":%d:%d", line, char_col);
+    else if (line > 0) snprintf(at, sizeof at, ":%d", line);
+    if (col >= 0) snprintf(name, sizeof name, "column '%s': ", columns[col]);
+    int n = snprintf(err->message, sizeof err->message, "%s%s: %s%s", path, at, name, what);
+    (void)n;
     return -1;
 }
 
@@ -54,6 +53,13 @@ static void shown(char *out, size_t cap, const char *s)
         else o += (size_t)snprintf(out + o, cap - o, "\\x%02X", b);
     }
     out[o] = 0;
+}
+
+/* A number field must start with a digit and hold no hex: strtol and
+ * strtod would take " 7", "+7" and "0x10". */
+static int plain_number(const char *s)
+{
+    return s[0] >= '0' && s[0] <= '9' && !strpbrk(s, "xX");
 }
 
 static int by_muni_year(const void *x, const void *y)
@@ -125,15 +131,16 @@ int adults_table_parse(const char *text, size_t len, const char *path,
         errno = 0;
         long code = strtol(f[0], &end, 10);
         int muni = -1;
-        for (int i = 0; end != f[0] && !*end && !errno && i < t->n; i++)
+        for (int i = 0; plain_number(f[0]) && end != f[0] && !*end && !errno && i < t->n; i++)
             if (t->m[i].code == code) muni = i;
         if (muni < 0) { rc = bad(err, path, ln, 0, line, f[0], "'%s' is not the code of a municipality in the municipality table"); break; }
         errno = 0;
         long year = strtol(f[1], &end, 10);
-        if (end == f[1] || *end || errno || year < 1900 || year > 2200) { rc = bad(err, path, ln, 1, line, f[1], "'%s' is not a calendar year from 1900 to 2200"); break; }
+        if (!plain_number(f[1]) || end == f[1] || *end || errno || year < 1900 || year > 2200) { rc = bad(err, path, ln, 1, line, f[1], "'%s' is not a calendar year from 1900 to 2200"); break; }
         errno = 0;
         double adults = strtod(f[2], &end);
-        if (end == f[2] || *end || errno || !isfinite(adults) || adults < 1 || adults > 1e7) { rc = bad(err, path, ln, 2, line, f[2], "'%s' is not a number of adults from 1 to 1e7"); break; }
+        if (!plain_number(f[2]) || end == f[2] || *end || errno || !isfinite(adults) ||
+            adults < 1 || adults > 1e7) { rc = bad(err, path, ln, 2, line, f[2], "'%s' is not a number of adults from 1 to 1e7"); break; }
         for (int i = 0; i < n && !rc; i++)
             if (out[i].muni == muni && out[i].year == year)
                 rc = bad(err, path, ln, 1, line, f[1], "municipality and year '%s' appear twice");
@@ -148,6 +155,8 @@ int adults_table_parse(const char *text, size_t len, const char *path,
         out[n++] = (struct adults_row){ muni, (int)year, adults };
     }
     if (!rc && ln == 0) rc = fail(err, path, 0, -1, 0, "empty file; the header is missing");
+    if (!rc && n == 0) rc = fail(err, path, ln, -1, 0, "no rows (leave run.adults_by_year "
+                                 "empty for flat adults)");
     if (rc) { free(out); return -1; }
     qsort(out, (size_t)n, sizeof *out, by_muni_year);
     t->adults_rows = out;

@@ -511,13 +511,14 @@ int params_load(const cfg *c, params *p, cfg_error *err)
     p->warmup_years = (int)cfg_int(c, "run.warmup_years");
     p->replicates = (int)cfg_int(c, "run.replicates");
     p->seed = (uint64_t)cfg_int(c, "run.seed");
-    cfg_path(c, "run.municipalities", p->municipalities_file,
-             sizeof p->municipalities_file);
-    p->offers_file[0] = p->adults_file[0] = 0;
-    if (*cfg_text(c, "run.adults_by_year"))
-        cfg_path(c, "run.adults_by_year", p->adults_file, sizeof p->adults_file);
-    if (*cfg_text(c, "run.offers"))
-        cfg_path(c, "run.offers", p->offers_file, sizeof p->offers_file);
+    /* a path cut at its buffer would name another file */
+    static const char *const path_keys[] = { "run.municipalities", "run.adults_by_year",
+                                             "run.offers" };
+    char *const path_out[] = { p->municipalities_file, p->adults_file, p->offers_file };
+    for (int i = 0; i < 3; i++)
+        if (cfg_path(c, path_keys[i], path_out[i], sizeof p->offers_file))
+            return cfg_fail(c, path_keys[i], err, "the path is longer than %zu bytes "
+                            "(with the scenario's folder)", sizeof p->offers_file - 1) - 1;
     p->adult_share = cfg_real(c, "run.adult_share");
 
     p->levels = (int)cfg_int(c, "need.levels");

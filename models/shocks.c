@@ -114,8 +114,9 @@ double shocks_trend(const market *m, int g, int k, double t)
     const params *p = m->p;
     double growth = p->group[g].incidence_growth + p->incidence_growth[k];
     if (growth == 0) return 1;
+    /* from the base year on: the warm-up runs at the base year's rates */
     int year = (int)floor(t / DAYS_PER_YEAR) - p->warmup_years;
-    return pow(1 + growth, year);
+    return year > 0 ? pow(1 + growth, year) : 1;
 }
 
 int shocks_trended(const params *p)

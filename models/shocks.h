@@ -26,7 +26,8 @@ typedef struct shock_event {
 int    shocks_prepare(market *m);
 /* Trend multiplier of the incidence of (group G, character K) at time T:
  * (1 + group growth + character growth) ^ (calendar year - base year),
- * constant within a year (trends.*, groups.*.incidence_growth). */
+ * constant within a year, 1 in the base year and the warm-up (trends.*,
+ * groups.*.incidence_growth). */
 double shocks_trend(const market *m, int g, int k, double t);
 /* Whether any trend is set (the onset rate then steps on 1 January). */
 int    shocks_trended(const params *p);

@@ -14,7 +14,7 @@
  *   places        a whole number from 1 to 10000
  *   tariff        empty (cost-based, as generated offers), or DKK per day
  *                 for a resident of the group's mean need in the base year,
- *                 above 0; the offer's tariffs then keep that ratio to the
+ *                 from 1 to 1e6; the offer's tariffs then keep that ratio to the
  *                 cost-based ones (with a private offer's markup), and a
  *                 private offer's scarcity markup comes on top
  * Lines end in LF or CRLF, an optional UTF-8 byte-order mark may precede
@@ -49,15 +49,14 @@ static int fail(cfg_error *err, const char *path, int line, int col, int char_co
     err->line = line;
     err->column = char_col;
     snprintf(err->key, sizeof err->key, "%s", col >= 0 ? columns[col] : "");
-    char where[300];
-    if (line > 0 && char_col > 0) snprintf(where, sizeof where, "%s:%d:%d", path, line, char_col);
-    else if (line > 0) snprintf(where, sizeof where, "%s:%d", path, line);
-    else snprintf(where, sizeof where, "%s", path);
-    if (col >= 0)
-        snprintf(err->message, sizeof err->message, "%s: column '%s': %s", where,
-                 columns[col], what);
-    else
-        snprintf(err->message, sizeof err->message, "%s: %s", where, what);
+    /* FILE[:LINE[:COL]]: [column 'NAME': ]WHAT; a message cut at its
+     * buffer's end is still the message */
+    char at[32] = "", name[64] = "";
+    if (line > 0 && char_col > 0) snprintf(at, sizeof at, ":%d:%d", line, char_col);
+    else if (line > 0) snprintf(at, sizeof at, ":%d", line);
+    if (col >= 0) snprintf(name, sizeof name, "column '%s': ", columns[col]);
+    int n = snprintf(err->message, sizeof err->message, "%s%s: %s%s", path, at, name, what);
+    (void)n;
     return -1;
 }
 
@@ -72,6 +71,15 @@ static void shown(char *out, size_t cap, const char *s)
         else o += (size_t)snprintf(out + o, cap - o, "\\x%02X", b);
     }
     out[o] = 0;
+}
+
+/* A number field must start with a digit (or '-' where negatives are
+ * meant to be refused with their own message) and hold no hex: strtol and
+ * strtod would take " 7", "+7" and "0x10". */
+static int plain_number(const char *s)
+{
+    return (s[0] >= '0' && s[0] <= '9') || (s[0] == '-' && s[1] >= '0' && s[1] <= '9')
+               ? !strpbrk(s, "xX") : 0;
 }
 
 static int word_of(const char *s, const char *const *words, int n)
@@ -121,7 +129,7 @@ static int parse_line(char *line, const char *path, int ln, const params *p,
     errno = 0;
     long code = strtol(f[1], &end, 10);
     int muni = -1;
-    for (int i = 0; end != f[1] && !*end && errno == 0 && i < t->n; i++)
+    for (int i = 0; plain_number(f[1]) && end != f[1] && !*end && errno == 0 && i < t->n; i++)
         if (t->m[i].code == code) muni = i;
     if (muni < 0) {
         shown(v, sizeof v, f[1]);
@@ -145,7 +153,8 @@ static int parse_line(char *line, const char *path, int ln, const params *p,
     }
     errno = 0;
     long places = strtol(f[4], &end, 10);
-    if (end == f[4] || *end || errno || places < 1 || places > START_PLACES_MAX) {
+    if (!plain_number(f[4]) || end == f[4] || *end || errno || places < 1 ||
+        places > START_PLACES_MAX) {
         shown(v, sizeof v, f[4]);
         snprintf(what, sizeof what, "'%s' is not a whole number of places from 1 to 10000", v);
         return fail(err, path, ln, 4, COL(4), what);
@@ -154,11 +163,11 @@ static int parse_line(char *line, const char *path, int ln, const params *p,
     if (*f[5]) {
         errno = 0;
         tariff = strtod(f[5], &end);
-        if (end == f[5] || *end || errno || !isfinite(tariff) || !(tariff > 0) ||
-            tariff > 1e6) {
+        if (!plain_number(f[5]) || end == f[5] || *end || errno || !isfinite(tariff) ||
+            !(tariff >= 1) || tariff > 1e6) {
             shown(v, sizeof v, f[5]);
-            snprintf(what, sizeof what, "'%s' is not a tariff in DKK per day above 0 "
-                     "and at most 1e6 (or empty: cost-based)", v);
+            snprintf(what, sizeof what, "'%s' is not a tariff in DKK per day from 1 "
+                     "to 1e6 in digits (or empty: cost-based)", v);
             return fail(err, path, ln, 5, COL(5), what);
         }
     }

@@ -1357,13 +1357,21 @@ typedef struct cfg_chain {
     const struct cfg_chain *up;
 } cfg_chain;
 
-static void cfg_join_path(const char *base_file, const char *rel, char *out,
-                          size_t n)
+/* REL relative to BASE_FILE's folder into OUT; -1 (OUT empty) when the
+ * result does not fit: a cut path would name another file. */
+static int cfg_join_path(const char *base_file, const char *rel, char *out,
+                         size_t n)
 {
     const char *slash = strrchr(base_file, '/');
-    if (rel[0] == '/' || !slash) snprintf(out, n, "%s", rel);
-    else if (slash == base_file) snprintf(out, n, "/%s", rel);
-    else snprintf(out, n, "%.*s/%s", (int)(slash - base_file), base_file, rel);
+    int k;
+    if (rel[0] == '/' || !slash) k = snprintf(out, n, "%s", rel);
+    else if (slash == base_file) k = snprintf(out, n, "/%s", rel);
+    else k = snprintf(out, n, "%.*s/%s", (int)(slash - base_file), base_file, rel);
+    if (k < 0 || (size_t)k >= n) {
+        if (n) out[0] = '\0';
+        return -1;
+    }
+    return 0;
 }
 
 static int cfg_cycle_error(const char *path, const cfg_chain *up, cfg_error *err)
@@ -1431,7 +1439,10 @@ static int cfg_load_base(cfg *c, cfg_loader *ld, const cfg_reader *rd,
     cfg_chain me = { ld->path, st != NULL, st ? st->st_dev : 0,
                      st ? st->st_ino : 0, (int)ld->ext_mark.line + 1,
                      (int)ld->ext_mark.column + 1, up };
-    cfg_join_path(ld->path, ld->extends, base, sizeof base);
+    if (cfg_join_path(ld->path, ld->extends, base, sizeof base))
+        return cfg_err(ld->err, ld->path, me.line, me.column, "extends", 1,
+                       "the path of '%s' is longer than %zu bytes", ld->extends,
+                       sizeof base - 1);
     return cfg_load_file(c, base, rd, &me, depth + 1, ld->err);
 }
 
@@ -1854,18 +1865,18 @@ const char *cfg_dir(const cfg *c)
     return c->dir;
 }
 
-void cfg_path(const cfg *c, const char *key, char *out, size_t n)
+int cfg_path(const cfg *c, const char *key, char *out, size_t n)
 {
     const cfg_leaf *lf;
-    if (!n) return;
+    if (!n) return -1;
     out[0] = '\0';
     const cfg_key *k =
         cfg_get(c, key, CFG_BIT(CFG_STRING) | CFG_BIT(CFG_ENUM), &lf);
-    if (!k) return;
+    if (!k) return 0;
     const char *text = lf ? lf->text : k->def_text ? k->def_text : "";
-    if (!*text) return;
+    if (!*text) return 0;
     const char *from = c->files.v[lf ? lf->file : (int)c->files.n - 1];
-    cfg_join_path(from, text, out, n);
+    return cfg_join_path(from, text, out, n);
 }
 
 /* ------------------------------------------------------- resolved output */

@@ -164,7 +164,7 @@ cfg        *cfg_variant(const cfg *c, int i);
 /* Directory of the top-level scenario file, for resolving data paths. */
 const char *cfg_dir(const cfg *c);
 /* Resolve REL against the directory of the file that set KEY. */
-void cfg_path(const cfg *c, const char *key, char *out, size_t n);
+int  cfg_path(const cfg *c, const char *key, char *out, size_t n);
 
 /*
  * The fully resolved configuration (every table key that applies, defaults
