@@ -291,9 +291,10 @@ static int best_offer(market *m, const citizen *c, int mismatch, gsl_rng *r,
     int n_lists = 0;
     for (int g = 0; g < p->n_groups; g++) {
         if (mismatch ? g == c->group : g != c->group) continue;
-        /* specialised places are not spent on broad needs, and a broad
-         * offer cannot meet a specialised need: a mismatch stays on its side */
-        if (mismatch && p->group[g].narrow != p->group[c->group].narrow) continue;
+        /* specialised places are not spent on broad needs, and a
+         * specialised need takes specialist knowledge of its own group
+         * [R]: only broad needs are placed in another group's offer */
+        if (mismatch && (p->group[g].narrow || p->group[c->group].narrow)) continue;
         for (int region = 0; region < m->mt->n_regions; region++) {
             /* own offers are in the owner's region */
             if (own_only && region != s.home_region) continue;
