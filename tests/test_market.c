@@ -483,6 +483,9 @@ static void test_small_municipalities_buy(void **state)
     market *m = calloc(1, sizeof *m);
     assert_true(p && mt && m);
     assert_int_equal(test_load_scenario("scenarios/denmark.yaml", p, mt), 0);
+    /* the rule under test; hosts of former county institutions, however
+     * small, run offers in many segments (test_county_hosts_sell) */
+    p->county_share = p->county_share_housing = 0;
     assert_int_equal(market_init(m, p, mt, p->seed, 0), 0);
 
     int small = 0, large = 0, segments[MAX_MUNIS] = { 0 };

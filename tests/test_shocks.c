@@ -131,6 +131,10 @@ static int setup(void **state)
                 f->p.start_year, f->p.regime, f->p.n_shocks);
         return -1;
     }
+    /* offers leave only by the shocks and by low occupancy: supervision's
+     * closures and insolvencies would swamp one closure in the counts */
+    f->p.quality_closure[0] = f->p.quality_closure[1] = 0;
+    f->p.private_initial_equity = 5;
     f->region = -1;
     for (int i = 0; i < f->mt.n_regions; i++)
         if (!strcmp(f->mt.region_name[i], REGION)) f->region = i;
