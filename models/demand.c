@@ -258,11 +258,19 @@ static double shocked_rate(const market *m, int muni, double t, double *w)
 {
     int region = m->mt->m[muni].region;
     double cum = 0;
-    for (int g = 0; g < m->p->n_groups; g++)
-        for (int k = 0; k < N_RUNGS; k++) {
-            cum += shocks_incidence(m, g, k, region, t);
-            if (w) w[g * N_RUNGS + k] = cum;
-        }
+    int n = m->p->n_groups * N_RUNGS;
+    int in_year = (int)floor(t / DAYS_PER_YEAR) - m->p->warmup_years == m->trend_year;
+    if (m->n_incidence_shocks == 0 && in_year) {
+        /* trends alone: this year's sums are kept (shocks_trend_year) */
+        cum = m->trend_cum[n - 1];
+        if (w) memcpy(w, m->trend_cum, (size_t)n * sizeof *w);
+    } else {
+        for (int g = 0; g < m->p->n_groups; g++)
+            for (int k = 0; k < N_RUNGS; k++) {
+                cum += shocks_incidence(m, g, k, region, t);
+                if (w) w[g * N_RUNGS + k] = cum;
+            }
+    }
     /* adults of T's year: a segment of the onset integral may lie beyond
      * the current year (run.adults_by_year) */
     int year = m->p->start_year + (int)floor(t / DAYS_PER_YEAR) - m->p->warmup_years;

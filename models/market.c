@@ -246,6 +246,7 @@ int market_init(market *m, const params *p, const muni_table *mt,
     m->replicate = replicate;
     m->year = -p->warmup_years;
     set_indices(m);
+    shocks_trend_year(m);
     m->cost_index_last = m->cost_index;
     m->free_cit = -1;
     m->price_epoch = 1;   /* floors start stale (epoch 0) */
@@ -663,6 +664,7 @@ static void year_end(market *m, struct sim_record *res, int v, int r)
     set_indices(m);
     for (int i = 0; i < m->mt->n; i++)        /* run.adults_by_year */
         m->muni[i].adults = muni_adults(m->mt, p, i, p->start_year + m->year);
+    shocks_trend_year(m);
     /* the base year after a warm-up: each variant's own regimes take over */
     if (m->year == 0 && p->warmup_years > 0 && regime_assign(m, p->regime)) {
         sim_engine_stop(&m->eng);

@@ -278,6 +278,9 @@ typedef struct market {
     double    onset_cum[MAX_GROUPS * N_RUNGS];   /* cumulative onset weights */
     double    onset_total;                        /* per 10,000 adults/year */
     double    events;
+    int       trend_year;   /* year of trend_f (shocks_trend_year) */
+    double    trend_f[MAX_GROUPS][N_RUNGS];
+    double    trend_cum[MAX_GROUPS * N_RUNGS];   /* cumulative trended incidences */
 
     municipality muni[MAX_MUNIS];
     offer   *offers;   int n_offers, cap_offers;

@@ -109,14 +109,32 @@ static double wave_share(const market *m, const shock_event *e, int g, int k)
     return total > 0 ? m->p->group[g].incidence[k] / total : 0;
 }
 
+static double trend_of(const params *p, int g, int k, int year)
+{
+    double growth = p->group[g].incidence_growth + p->incidence_growth[k];
+    /* from the base year on: the warm-up runs at the base year's rates */
+    return growth != 0 && year > 0 ? pow(1 + growth, year) : 1;
+}
+
+void shocks_trend_year(market *m)
+{
+    m->trend_year = m->year;
+    double cum = 0;
+    for (int g = 0; g < m->p->n_groups; g++)
+        for (int k = 0; k < N_RUNGS; k++) {
+            m->trend_f[g][k] = trend_of(m->p, g, k, m->year);
+            /* as shocks_incidence sums them without incidence shocks */
+            double inc = m->p->group[g].incidence[k] * m->trend_f[g][k];
+            cum += inc > 0 ? inc : 0;
+            m->trend_cum[g * N_RUNGS + k] = cum;
+        }
+}
+
 double shocks_trend(const market *m, int g, int k, double t)
 {
-    const params *p = m->p;
-    double growth = p->group[g].incidence_growth + p->incidence_growth[k];
-    if (growth == 0) return 1;
-    /* from the base year on: the warm-up runs at the base year's rates */
-    int year = (int)floor(t / DAYS_PER_YEAR) - p->warmup_years;
-    return year > 0 ? pow(1 + growth, year) : 1;
+    int year = (int)floor(t / DAYS_PER_YEAR) - m->p->warmup_years;
+    /* every onset asks: the current year's factors are kept */
+    return year == m->trend_year ? m->trend_f[g][k] : trend_of(m->p, g, k, year);
 }
 
 int shocks_trended(const params *p)

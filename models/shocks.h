@@ -29,6 +29,9 @@ int    shocks_prepare(market *m);
  * constant within a year, 1 in the base year and the warm-up (trends.*,
  * groups.*.incidence_growth). */
 double shocks_trend(const market *m, int g, int k, double t);
+/* Keep the trend factors of the current year m->year (at set-up and on
+ * every 1 January). */
+void   shocks_trend_year(market *m);
 /* Whether any trend is set (the onset rate then steps on 1 January). */
 int    shocks_trended(const params *p);
 /* Incidence of (group G, character K) in REGION at time T: base x trend x
