@@ -11,14 +11,12 @@
  * twice.  Errors name file, line, column and column name.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "market.h"
+#include "csvread.h"
 
 #define ADULTS_LINE_MAX 1023
 #define ADULTS_FILE_MAX (1L << 20)
@@ -26,41 +24,8 @@
 
 static const char *const columns[] = { "code", "year", "adults" };
 
-static int fail(cfg_error *err, const char *path, int line, int col, int char_col,
-                const char *what)
-{
-    snprintf(err->file, sizeof err->file, "%s", path);
-    err->line = line;
-    err->column = char_col;
-    snprintf(err->key, sizeof err->key, "%s", col >= 0 ? columns[col] : "");
-    /* FILE[:LINE[:COL]]: [column 'NAME': ]WHAT; a message cut at its
-     * buffer's end is still the message */
-    char at[32] = "", name[64] = "";
-    if (line > 0 && char_col > 0) snprintf(at, sizeof at, ":%d:%d", line, char_col);
-    else if (line > 0) snprintf(at, sizeof at, ":%d", line);
-    if (col >= 0) snprintf(name, sizeof name, "column '%s': ", columns[col]);
-    int n = snprintf(err->message, sizeof err->message, "%s%s: %s%s", path, at, name, what);
-    (void)n;
-    return -1;
-}
 
-static void shown(char *out, size_t cap, const char *s)
-{
-    size_t o = 0;
-    for (size_t i = 0; s[i] && o + 5 < cap && i < 48; i++) {
-        unsigned char b = (unsigned char)s[i];
-        if (b >= 0x20 && b < 0x7f) out[o++] = (char)b;
-        else o += (size_t)snprintf(out + o, cap - o, "\\x%02X", b);
-    }
-    out[o] = 0;
-}
 
-/* A number field must start with a digit and hold no hex: strtol and
- * strtod would take " 7", "+7" and "0x10". */
-static int plain_number(const char *s)
-{
-    return s[0] >= '0' && s[0] <= '9' && !strpbrk(s, "xX");
-}
 
 static int by_muni_year(const void *x, const void *y)
 {
@@ -73,9 +38,9 @@ static int bad(cfg_error *err, const char *path, int ln, int col, const char *li
                const char *field, const char *fmt)
 {
     char v[256], what[400];
-    shown(v, sizeof v, field);
+    csvread_shown(v, sizeof v, field);
     snprintf(what, sizeof what, fmt, v);
-    return fail(err, path, ln, col, (int)(field - line) + 1, what);
+    return csvread_fail(err, path, ln, col >= 0 ? columns[col] : NULL, (int)(field - line) + 1, what);
 }
 
 int adults_table_parse(const char *text, size_t len, const char *path,
@@ -98,19 +63,19 @@ int adults_table_parse(const char *text, size_t len, const char *path,
         size_t k = nl ? (size_t)(nl - s) : len - pos;
         pos += k + (nl != NULL);
         if (k > 0 && s[k - 1] == '\r') k--;
-        if (k > ADULTS_LINE_MAX) { rc = fail(err, path, ln, -1, 1, "line longer than 1023 bytes"); break; }
+        if (k > ADULTS_LINE_MAX) { rc = csvread_fail(err, path, ln, NULL, 1, "line longer than 1023 bytes"); break; }
         memcpy(line, s, k);
         line[k] = 0;
         for (size_t i = 0; i < k && !rc; i++)
             if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
-                rc = fail(err, path, ln, -1, (int)i + 1, "control character in the line");
+                rc = csvread_fail(err, path, ln, NULL, (int)i + 1, "control character in the line");
         if (rc) break;
         if (ln == 1) {
             if (strcmp(line, header)) {
                 char v[256], what[400];
-                shown(v, sizeof v, line);
+                csvread_shown(v, sizeof v, line);
                 snprintf(what, sizeof what, "header must be '%s', found '%s'", header, v);
-                rc = fail(err, path, 1, -1, 1, what);
+                rc = csvread_fail(err, path, 1, NULL, 1, what);
             }
             continue;
         }
@@ -118,7 +83,7 @@ int adults_table_parse(const char *text, size_t len, const char *path,
         char *f[3];
         int nf = 0;
         for (char *q = line;;) {
-            if (nf == 3) { rc = fail(err, path, ln, -1, (int)(q - line) + 1, "more than 3 fields; expected code,year,adults"); break; }
+            if (nf == 3) { rc = csvread_fail(err, path, ln, NULL, (int)(q - line) + 1, "more than 3 fields; expected code,year,adults"); break; }
             f[nf++] = q;
             char *comma = strchr(q, ',');
             if (!comma) break;
@@ -126,36 +91,36 @@ int adults_table_parse(const char *text, size_t len, const char *path,
             q = comma + 1;
         }
         if (rc) break;
-        if (nf != 3) { rc = fail(err, path, ln, -1, 0, "fewer than 3 fields; expected code,year,adults"); break; }
+        if (nf != 3) { rc = csvread_fail(err, path, ln, NULL, 0, "fewer than 3 fields; expected code,year,adults"); break; }
         char *end;
         errno = 0;
         long code = strtol(f[0], &end, 10);
         int muni = -1;
-        for (int i = 0; plain_number(f[0]) && end != f[0] && !*end && !errno && i < t->n; i++)
+        for (int i = 0; csvread_plain_number(f[0], 0) && end != f[0] && !*end && !errno && i < t->n; i++)
             if (t->m[i].code == code) muni = i;
         if (muni < 0) { rc = bad(err, path, ln, 0, line, f[0], "'%s' is not the code of a municipality in the municipality table"); break; }
         errno = 0;
         long year = strtol(f[1], &end, 10);
-        if (!plain_number(f[1]) || end == f[1] || *end || errno || year < 1900 || year > 2200) { rc = bad(err, path, ln, 1, line, f[1], "'%s' is not a calendar year from 1900 to 2200"); break; }
+        if (!csvread_plain_number(f[1], 0) || end == f[1] || *end || errno || year < 1900 || year > 2200) { rc = bad(err, path, ln, 1, line, f[1], "'%s' is not a calendar year from 1900 to 2200"); break; }
         errno = 0;
         double adults = strtod(f[2], &end);
-        if (!plain_number(f[2]) || end == f[2] || *end || errno || !isfinite(adults) ||
+        if (!csvread_plain_number(f[2], 0) || end == f[2] || *end || errno || !isfinite(adults) ||
             adults < 1 || adults > 1e7) { rc = bad(err, path, ln, 2, line, f[2], "'%s' is not a number of adults from 1 to 1e7"); break; }
         for (int i = 0; i < n && !rc; i++)
             if (out[i].muni == muni && out[i].year == year)
                 rc = bad(err, path, ln, 1, line, f[1], "municipality and year '%s' appear twice");
         if (rc) break;
-        if (n == ADULTS_ROWS_MAX) { rc = fail(err, path, ln, -1, 1, "more than 65536 rows"); break; }
+        if (n == ADULTS_ROWS_MAX) { rc = csvread_fail(err, path, ln, NULL, 1, "more than 65536 rows"); break; }
         if (n == cap) {
             cap = cap ? 2 * cap : 256;
             struct adults_row *a = realloc(out, (size_t)cap * sizeof *a);
-            if (!a) { rc = fail(err, path, ln, -1, 0, "out of memory"); break; }
+            if (!a) { rc = csvread_fail(err, path, ln, NULL, 0, "out of memory"); break; }
             out = a;
         }
         out[n++] = (struct adults_row){ muni, (int)year, adults };
     }
-    if (!rc && ln == 0) rc = fail(err, path, 0, -1, 0, "empty file; the header is missing");
-    if (!rc && n == 0) rc = fail(err, path, ln, -1, 0, "no rows (leave run.adults_by_year "
+    if (!rc && ln == 0) rc = csvread_fail(err, path, 0, NULL, 0, "empty file; the header is missing");
+    if (!rc && n == 0) rc = csvread_fail(err, path, ln, NULL, 0, "no rows (leave run.adults_by_year "
                                  "empty for flat adults)");
     if (rc) { free(out); return -1; }
     qsort(out, (size_t)n, sizeof *out, by_muni_year);
@@ -167,36 +132,10 @@ int adults_table_parse(const char *text, size_t len, const char *path,
 int adults_table_load(const char *path, const params *p, muni_table *t,
                       cfg_error *err)
 {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        char what[300];
-        snprintf(what, sizeof what, "cannot open: %s", strerror(errno));
-        return fail(err, path, 0, -1, 0, what);
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
-        return fail(err, path, 0, -1, 0, "not a regular file");
-    }
-    char *buf = malloc((size_t)ADULTS_FILE_MAX + 1);
-    if (!buf) { close(fd); return fail(err, path, 0, -1, 0, "out of memory"); }
-    size_t len = 0;
-    while (len <= (size_t)ADULTS_FILE_MAX) {
-        ssize_t got = read(fd, buf + len, (size_t)ADULTS_FILE_MAX + 1 - len);
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0) {
-            char what[300];
-            snprintf(what, sizeof what, "cannot read: %s", strerror(errno));
-            free(buf);
-            close(fd);
-            return fail(err, path, 0, -1, 0, what);
-        }
-        if (got == 0) break;
-        len += (size_t)got;
-    }
-    close(fd);
-    int rc = len > (size_t)ADULTS_FILE_MAX ? fail(err, path, 0, -1, 0, "larger than 1 MiB")
-                                           : adults_table_parse(buf, len, path, p, t, err);
+    char *buf;
+    size_t len;
+    if (csvread_file(path, (size_t)ADULTS_FILE_MAX, &buf, &len, err)) return -1;
+    int rc = adults_table_parse(buf, len, path, p, t, err);
     free(buf);
     return rc;
 }
