@@ -323,8 +323,15 @@ static int load_variant(loaded *l, int v, const options *o, cfg_error *err)
     if (rc == 0)
         rc = params_bind_regions(vc, p, (const char (*)[48])l->mt[v].region_name,
                                  l->mt[v].n_regions, err);
+    /* a table that cannot be read is the scenario key's error */
+    if (rc == 0 && p->offers_file[0] && access(p->offers_file, R_OK) != 0)
+        rc = cfg_fail(vc, "run.offers", err, "cannot read '%s': %s",
+                      p->offers_file, strerror(errno)) - 1;
     if (rc == 0 && p->offers_file[0])
         rc = start_offers_load(p->offers_file, p, &l->mt[v], err);
+    if (rc == 0 && p->adults_file[0] && access(p->adults_file, R_OK) != 0)
+        rc = cfg_fail(vc, "run.adults_by_year", err, "cannot read '%s': %s",
+                      p->adults_file, strerror(errno)) - 1;
     if (rc == 0 && p->adults_file[0])
         rc = adults_table_load(p->adults_file, p, &l->mt[v], err);
     l->names[v] = strdup(nv ? cfg_variant_name(l->c, v) : p->regime);

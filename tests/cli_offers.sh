@@ -68,3 +68,10 @@ timeout 60 "$P" check "$T/adults_bad.yaml" >/dev/null 2>"$T/adults_bad.err"
 check "adults by year, bad year: check exits 2" [ $? = 2 ]
 check "adults by year, bad year: message names line 2, column 5 and 'year'" \
     grep -qF "$T/adults_bad.csv:2:5: column 'year'" "$T/adults_bad.err"
+
+# a table that cannot be read is the scenario key's error
+printf 'extends: %s\nrun:\n  offers: no-such-offers.csv\n' "$SMALL" >"$T/missing.yaml"
+timeout 60 "$P" check "$T/missing.yaml" >/dev/null 2>"$T/missing.err"
+check "missing offers table: check exits 2" [ $? = 2 ]
+check "missing offers table: message names the scenario's line and key" \
+    grep -qF "$T/missing.yaml:3:3: key 'run.offers'" "$T/missing.err"
