@@ -4,38 +4,77 @@
  * Differences are paired: replicate r of every variant saw the same needs,
  * so the difference is taken replicate by replicate and its interval is
  * narrower than the two variants' intervals would suggest.
+ *
+ * Two tables: the headline (each variant's mean and its difference, one
+ * block per KPI; the stopping rule watches these), and the committee's
+ * criteria (VIVE 2023, Tabel 1-3: economic sustainability, professional
+ * sustainability, capacity management), one line per KPI with the
+ * reference's mean and every variant's paired difference.
  */
 #include <math.h>
 #include <string.h>
 #include "compare.h"
 
-/* What is compared, and how each is summed up over the horizon. */
-const res_agg compare_aggs[] = {
-    { "expenditure", RES_AGG_SUM },   { "unit_price", RES_AGG_LAST },
-    { "price_drift", RES_AGG_MEAN },  { "waiting_narrow", RES_AGG_MEAN },
-    { "offer_exits", RES_AGG_SUM },   { "admin_cost", RES_AGG_SUM },
-};
+/*
+ * One row per compared aggregate, in the order shown:
+ *   X(section, series, over the years, title, scale, decimals, share)
+ * section 0 is the headline; share marks a rate whose widths are absolute.
+ */
+enum { HEADLINE, ECONOMIC, PROFESSIONAL, CAPACITY, N_SECTIONS };
+#define COMPARE_ROWS(X) \
+ X(HEADLINE, expenditure, SUM, "total expenditure, bn DKK", 1e-9, 2, 0) \
+ X(HEADLINE, unit_price, LAST, "unit price in the last year, 1000 DKK per place-year", 1e-3, 1, 0) \
+ X(HEADLINE, price_drift, MEAN, "price drift, mean % per year beyond the cost index", 1e2, 2, 1) \
+ X(HEADLINE, waiting_narrow, MEAN, "narrow groups: citizens waiting at year end, mean", 1, 1, 0) \
+ X(HEADLINE, offer_exits, SUM, "offers closed (exits and bankruptcies), total", 1, 1, 0) \
+ X(HEADLINE, admin_cost, SUM, "administrative cost, total, mio DKK", 1e-6, 1, 0) \
+ X(ECONOMIC, spending_growth, MEAN, "spending growth, % per year", 1e2, 2, 1) \
+ X(ECONOMIC, budget_deviation_mean, MEAN, "budget deviation, mean over municipalities, % of budget", 1e2, 2, 1) \
+ X(ECONOMIC, budget_deviation_abs, MEAN, "budget deviation, mean absolute, % of budget", 1e2, 2, 1) \
+ X(ECONOMIC, price_need_r2, MEAN, "transparency: price explained by true need, R2 %", 1e2, 1, 1) \
+ X(ECONOMIC, price_spread_equal_need, MEAN, "transparency: price spread at equal true need, CV %", 1e2, 1, 1) \
+ X(ECONOMIC, cost_per_delivered_hour, LAST, "productivity: cost per delivered staff hour, last year, DKK", 1, 0, 0) \
+ X(ECONOMIC, admin_cost_negotiation, SUM, "administration: case negotiations, total, mio DKK", 1e-6, 1, 0) \
+ X(ECONOMIC, admin_cost_tendering, SUM, "administration: buyers' tendering, total, mio DKK", 1e-6, 1, 0) \
+ X(ECONOMIC, bid_cost, SUM, "bidders' bid costs (inside expenditure), total, mio DKK", 1e-6, 1, 0) \
+ X(PROFESSIONAL, delivered_to_needed_hours, MEAN, "delivered per needed staff hour, %", 1e2, 1, 1) \
+ X(PROFESSIONAL, matched_90d_narrow, MEAN, "narrow groups: placed in a matching offer within 90 days, %", 1e2, 1, 1) \
+ X(PROFESSIONAL, matched_90d_broad, MEAN, "broad groups: placed in a matching offer within 90 days, %", 1e2, 1, 1) \
+ X(PROFESSIONAL, mismatch_share, MEAN, "placements in a mismatched offer, %", 1e2, 2, 1) \
+ X(PROFESSIONAL, progression_rate, MEAN, "progression to own home, % of residents per year", 1e2, 2, 1) \
+ X(PROFESSIONAL, mean_stay_years, MEAN, "mean length of ended stays, years", 1, 2, 0) \
+ X(CAPACITY, vacancy_broad, MEAN, "vacancy, broad groups, %", 1e2, 2, 1) \
+ X(CAPACITY, vacancy_narrow, MEAN, "vacancy, narrow groups, %", 1e2, 2, 1) \
+ X(CAPACITY, waiting, MEAN, "citizens waiting at year end, mean", 1, 1, 0) \
+ X(CAPACITY, offer_entries, SUM, "new private offers, total", 1, 1, 0) \
+ X(CAPACITY, bankruptcies, SUM, "bankruptcies, total", 1, 1, 0) \
+ X(CAPACITY, hhi, LAST, "concentration of places (HHI), last year", 1, 3, 0)
+
+#define AGG_ROW(sec, series, kind, title, scale, dec, share) { #series, RES_AGG_##kind },
+const res_agg compare_aggs[] = { COMPARE_ROWS(AGG_ROW) };
+#undef AGG_ROW
 const size_t compare_n_aggs = sizeof compare_aggs / sizeof compare_aggs[0];
 
 /* How each of compare_aggs is shown, in the same order. */
 typedef struct row {
+    int         section;
     const char *title;
     double      scale;       /* shown = value * scale */
     int         decimals;
     int         share;       /* a rate: widths are absolute */
 } row;
 
-static const row rows[] = {
-    { "total expenditure, bn DKK", 1e-9, 2, 0 },
-    { "unit price in the last year, 1000 DKK per place-year", 1e-3, 1, 0 },
-    { "price drift, mean % per year beyond the cost index", 1e2, 2, 1 },
-    { "narrow groups: citizens waiting at year end, mean", 1, 1, 0 },
-    { "offers closed (exits and bankruptcies), total", 1, 1, 0 },
-    { "administrative cost, total, mio DKK", 1e-6, 1, 0 },
-};
+#define SHOW_ROW(sec, series, kind, title, scale, dec, share) { sec, title, scale, dec, share },
+static const row rows[] = { COMPARE_ROWS(SHOW_ROW) };
+#undef SHOW_ROW
 #define N_ROWS (sizeof rows / sizeof rows[0])
-_Static_assert(N_ROWS == sizeof compare_aggs / sizeof compare_aggs[0],
-               "one presentation row per compared aggregate");
+
+static const char *const section_title[N_SECTIONS] = {
+    NULL,
+    "Economic sustainability: spending control, transparency, cost-efficient operation",
+    "Professional sustainability: an offer that meets the need, functional ability, specialisation",
+    "Capacity management: places matched to demand, supply security",
+};
 
 static void cell(char *buf, size_t n, const res_stat *st, const row *r, int sign)
 {
@@ -44,9 +83,10 @@ static void cell(char *buf, size_t n, const res_stat *st, const row *r, int sign
              st->mean * r->scale, r->decimals, (st->ci_hi - st->mean) * r->scale);
 }
 
-static void committee_table(FILE *out, const sim_record *s)
+static void headline_table(FILE *out, const sim_record *s)
 {
     for (size_t i = 0; i < N_ROWS; i++) {
+        if (rows[i].section != HEADLINE) continue;
         int k = sim_record_series_index(s, compare_aggs[i].series);
         if (k < 0) continue;
         fprintf(out, "\n%s\n  %-16s %-24s %s\n", rows[i].title, "variant",
@@ -66,6 +106,34 @@ static void committee_table(FILE *out, const sim_record *s)
     }
 }
 
+/* The committee's criteria: one line per KPI, the reference's mean, then
+ * each variant's paired difference from it. */
+static void criteria_table(FILE *out, const sim_record *s)
+{
+    fprintf(out, "\nThe committee's criteria (VIVE 2023): %s mean ± 95 %%, then each "
+            "variant's paired difference ± 95 %%\n", s->variant_names[0]);
+    fprintf(out, "%-62s | %-18s", "", s->variant_names[0]);
+    for (int v = 1; v < s->n_variants; v++) fprintf(out, " | %-18s", s->variant_names[v]);
+    fputc('\n', out);
+    for (int sec = ECONOMIC; sec < N_SECTIONS; sec++) {
+        fprintf(out, "%s\n", section_title[sec]);
+        for (size_t i = 0; i < N_ROWS; i++) {
+            if (rows[i].section != sec) continue;
+            int k = sim_record_series_index(s, compare_aggs[i].series);
+            if (k < 0) continue;
+            fprintf(out, "  %-60s", rows[i].title);
+            for (int v = 0; v < s->n_variants; v++) {
+                res_stat st;
+                char buf[64];
+                res_stat_agg(s, (size_t)k, compare_aggs[i].kind, v, v ? 0 : -1, &st);
+                cell(buf, sizeof buf, &st, &rows[i], v > 0);
+                fprintf(out, " | %-18s", buf);
+            }
+            fputc('\n', out);
+        }
+    }
+}
+
 /* Per year: the reference's mean, then each variant's paired difference. */
 static void year_table(FILE *out, const sim_record *s, const res_agg *agg,
                        const row *r)
@@ -73,7 +141,7 @@ static void year_table(FILE *out, const sim_record *s, const res_agg *agg,
     int k = sim_record_series_index(s, agg->series);
     if (k < 0) return;
     fprintf(out, "\n%s by year: %s mean, then each variant's paired difference\n",
-            agg->series, s->variant_names[0]);
+            r->title, s->variant_names[0]);
     fprintf(out, "%-4s", "year");
     for (int v = 0; v < s->n_variants; v++) fprintf(out, " | %-18s", s->variant_names[v]);
     fputc('\n', out);
@@ -99,8 +167,10 @@ void compare_report(FILE *out, const sim_record *s)
             "differences are paired replicate by replicate.\n",
             s->years ? s->years[0] : 0, s->years ? s->years[s->n_years - 1] : 0,
             s->n_replicates, done, s->variant_names[0]);
-    committee_table(out, s);
-    for (size_t i = 0; i < N_ROWS; i++) year_table(out, s, &compare_aggs[i], &rows[i]);
+    headline_table(out, s);
+    criteria_table(out, s);
+    for (size_t i = 0; i < N_ROWS; i++)
+        if (rows[i].section == HEADLINE) year_table(out, s, &compare_aggs[i], &rows[i]);
 }
 
 static int narrow_enough(const res_stat *st, const row *r, double ref_mean,
@@ -112,9 +182,11 @@ static int narrow_enough(const res_stat *st, const row *r, double ref_mean,
     return r->share ? w <= width : w <= width * fabs(ref_mean);
 }
 
+/* The stopping rule watches the headline rows only. */
 int compare_converged(const sim_record *s, double width)
 {
     for (size_t i = 0; i < N_ROWS; i++) {
+        if (rows[i].section != HEADLINE) continue;
         int k = sim_record_series_index(s, compare_aggs[i].series);
         if (k < 0) continue;
         res_stat ref;

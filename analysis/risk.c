@@ -18,6 +18,7 @@ static const char *const sources[] = {
     "drift_cost", "drift_occupancy", "drift_regrading", "drift_upcoding",
     "drift_addons", "drift_carry_over", "drift_markup", "drift_cap",
     "drift_tender_risk", "drift_standard_price", "drift_mismatch", "drift_pooled",
+    "drift_recalibration",
 };
 #define N_SOURCES (sizeof sources / sizeof sources[0])
 
@@ -29,7 +30,7 @@ const res_agg risk_aggs[] = {
     { "drift_markup", RES_AGG_SUM }, { "drift_cap", RES_AGG_SUM },
     { "drift_tender_risk", RES_AGG_SUM }, { "drift_standard_price", RES_AGG_SUM },
     { "drift_mismatch", RES_AGG_SUM }, { "drift_pooled", RES_AGG_SUM },
-    { "drift_case_mix", RES_AGG_SUM },
+    { "drift_recalibration", RES_AGG_SUM }, { "drift_case_mix", RES_AGG_SUM },
 };
 const size_t risk_n_aggs = sizeof risk_aggs / sizeof risk_aggs[0];
 

@@ -77,8 +77,7 @@ int caseflow_intake_addons(market *m, citizen *c, const offer *o, gsl_rng *r)
     int asked = gsl_rng_uniform(r) < fmin(1, ask_prob(m, o) * power);
     if (!asked) return 0;
     m->ya.negotiations++;
-    m->muni[c->home].acct.admin_cost += p->admin_cost_negotiation;
-    m->ya.admin_cost += p->admin_cost_negotiation;
+    market_admin(m, c->home, ADMIN_NEGOTIATION, p->admin_cost_negotiation);
     return gsl_rng_uniform(r) >= m->muni[c->home].rigor * (1 - power) && p->max_addons > 0;
 }
 
@@ -101,8 +100,17 @@ static void need_change(market *m, citizen *c, gsl_rng *r)
         c->true_level++;
 }
 
+/* C's stay in a place ends now (an exit, or progression to the own home). */
+static void stay_ended(market *m, const citizen *c)
+{
+    m->ya.stays_ended++;
+    m->ya.stay_days_ended += m->now - c->placed_at;
+}
+
 static void leave_to_home(market *m, citizen *c)
 {
+    stay_ended(m, c);
+    m->ya.progressions++;
     placement_discharge(m, c);
     if (!m->p->home_aggregate)
         c->exit_time = m->now + caseflow_stay_days(m, c, RUNG_HOME, 0);
@@ -120,12 +128,11 @@ static int regrade(market *m, citizen *c, const offer *o, int assessed,
     const params *p = m->p;
     const regime_ops *reg = regime_of(m, o->type, o->group);
     if (reg->regrade) return reg->regrade(m, c, o, assessed, r);
-    if (assessed >= c->priced_level || !reg->negotiates) return assessed;
+    if (assessed >= c->priced_level || !regime_negotiates(m, c, o)) return assessed;
     double power = caseflow_power(m, c, o, 0);
     if (gsl_rng_uniform(r) >= fmin(1, p->regrade_ask_prob * (1 + power))) return assessed;
     m->ya.negotiations++;
-    m->muni[c->home].acct.admin_cost += p->admin_cost_negotiation;
-    m->ya.admin_cost += p->admin_cost_negotiation;
+    market_admin(m, c->home, ADMIN_NEGOTIATION, p->admin_cost_negotiation);
     return gsl_rng_uniform(r) < m->muni[c->home].rigor * (1 - power) ? assessed
                                                                        : c->priced_level;
 }
@@ -142,8 +149,7 @@ static int negotiate_addons(market *m, citizen *c, const offer *o, gsl_rng *r)
     if (pushed && addons > 0) addons--;   /* buyers push prices down [R] */
     int talks = asked + (pushed && c->addons > 0);
     m->ya.negotiations += talks;
-    m->muni[c->home].acct.admin_cost += talks * p->admin_cost_negotiation;
-    m->ya.admin_cost += talks * p->admin_cost_negotiation;
+    market_admin(m, c->home, ADMIN_NEGOTIATION, talks * p->admin_cost_negotiation);
     return addons;
 }
 
@@ -165,8 +171,7 @@ static void followup_placed(market *m, citizen *c, double assessed,
     int own = o->owner_kind == OWNER_MUNICIPAL && o->owner == c->home;
     int level = own ? demand_clamp_level(m, assessed)
                     : regrade(m, c, o, demand_clamp_level(m, assessed), r);
-    int addons = own ? 0 : regime_of(m, o->type, o->group)->negotiates
-                               ? negotiate_addons(m, c, o, r) : 0;
+    int addons = own ? 0 : regime_negotiates(m, c, o) ? negotiate_addons(m, c, o, r) : 0;
 
     double staffed_before = placement_staffed_hours(m, c, o);
     o->priced_hours -= citizen_hours(m, c, o, c->priced_level);
@@ -189,8 +194,7 @@ static void review_home(market *m, citizen *c)
     c->true_level++;
     c->last_change = m->now;
     m->ya.followups++;
-    m->muni[c->home].acct.admin_cost += p->admin_cost_followup;
-    m->ya.admin_cost += p->admin_cost_followup;
+    market_admin(m, c->home, ADMIN_FOLLOWUP, p->admin_cost_followup);
     double assessed = demand_assess(m, c);
     if (assessed - mu->strictness - mu->pressure <= p->home_max_level + 0.5) {
         caseflow_schedule_home_review(m, c);
@@ -224,15 +228,16 @@ void caseflow_followup(market *m, citizen *c)
                      citizen_hours(m, c, o, before);
     o->need_hours += placement_staffed_hours(m, c, o) - staffed_before;
     m->ya.followups++;
-    m->muni[c->home].acct.admin_cost += p->admin_cost_followup;
-    m->ya.admin_cost += p->admin_cost_followup;
+    market_admin(m, c->home, ADMIN_FOLLOWUP, p->admin_cost_followup);
     followup_placed(m, c, demand_assess(m, c), c->true_level < before, &r);
 }
 
 void caseflow_exit(market *m, citizen *c)
 {
-    if (c->state == CIT_PLACED) placement_discharge(m, c);
-    else if (c->state == CIT_HOME) home_leave(m, c);
+    if (c->state == CIT_PLACED) {
+        stay_ended(m, c);
+        placement_discharge(m, c);
+    } else if (c->state == CIT_HOME) home_leave(m, c);
     else if (c->state == CIT_WAITING) wait_remove(m, c);   /* the need ended */
     else return;
     citizen_release(m, c);

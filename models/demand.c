@@ -229,8 +229,7 @@ void home_step(market *m, int muni)
             for (unsigned k = ended; k < moved && !m->error[0]; k++) {
                 /* a review, as for an individual case */
                 m->ya.followups++;
-                mu->acct.admin_cost += p->admin_cost_followup;
-                m->ya.admin_cost += p->admin_cost_followup;
+                market_admin(m, muni, ADMIN_FOLLOWUP, p->admin_cost_followup);
                 double assessed = l + 1 + gsl_ran_gaussian_ziggurat(r, p->assessment_noise_sd);
                 if (assessed - mu->strictness - mu->pressure <= p->home_max_level + 0.5) {
                     mu->home_n[g][l + 1]++;
@@ -642,5 +641,6 @@ void demand_place_stock(market *m)
     memset(ya->wait_days_group, 0, sizeof ya->wait_days_group);
     memset(ya->placements_group, 0, sizeof ya->placements_group);
     memset(ya->placed, 0, sizeof ya->placed);
+    memset(ya->matched, 0, sizeof ya->matched);
     ya->mismatched = ya->declined_high = ya->contracted = 0;
 }

@@ -122,7 +122,8 @@ static void record_drift_parts(market *m, const writer *w, double fm_all,
     static const int kpi_of_part[N_PARTS] = {
         K_drift_cost, K_drift_occupancy, K_drift_regrading, K_drift_upcoding,
         K_drift_addons, K_drift_carry_over, K_drift_markup, K_drift_cap,
-        K_drift_tender_risk, K_drift_standard_price, K_drift_mismatch, K_drift_pooled
+        K_drift_tender_risk, K_drift_standard_price, K_drift_mismatch, K_drift_pooled,
+        K_drift_recalibration
     };
     year_acct *ya = &m->ya;
     int L = m->p->levels;
@@ -219,21 +220,67 @@ static void record_spending(market *m, const writer *w)
     put(w, K_unit_price, 0, ratio(total, days / DAYS_PER_YEAR));
     put(w, K_cost_index, 0, m->cost_index);
     put(w, K_admin_cost, 0, ya->admin_cost);
+    put(w, K_admin_cost_followup, 0, ya->admin[ADMIN_FOLLOWUP]);
+    put(w, K_admin_cost_negotiation, 0, ya->admin[ADMIN_NEGOTIATION]);
+    put(w, K_admin_cost_tendering, 0, ya->admin[ADMIN_TENDERING]);
+    put(w, K_bid_cost, 0, ya->bid_cost);
+    for (int g = 0; g < m->p->n_groups; g++)
+        put(w, K_expenditure_by_group, g, ya->spend_group[g]);
+    put(w, K_spending_growth, 0, m->year == 0 || !(m->last_expenditure > 0) ? NAN
+                                 : total / m->last_expenditure - 1);
+    m->last_expenditure = total;
     for (int t = 0; t < N_OFFER_TYPES; t++)
         put(w, K_users_per_10k_by_type, t, ya->days_type[t] / DAYS_PER_YEAR / adults * 1e4);
     put(w, K_home_support_per_10k, 0, ya->home_days / DAYS_PER_YEAR / adults * 1e4);
+}
+
+/*
+ * Herfindahl-Hirschman index of open places by owner in each market (offer
+ * type x group x region), averaged over markets weighted by their places.
+ * An owner is a municipality, a region, or one private offer (each private
+ * offer is its own provider).  Offers of a segment are in seg_offers.
+ */
+static double concentration(const market *m)
+{
+    const params *p = m->p;
+    double hhi = 0, weight = 0;
+    for (int t = 0; t < N_OFFER_TYPES; t++)
+        for (int g = 0; g < p->n_groups; g++)
+            for (int r = 0; r < m->mt->n_regions; r++) {
+                double by_muni[MAX_MUNIS] = { 0 }, by_region[MAX_REGIONS] = { 0 };
+                double total = 0, sum_sq = 0;
+                for (int k = 0; k < m->seg_n[t][g]; k++) {
+                    const offer *o = &m->offers[m->seg_offers[t][g][k]];
+                    if (o->status == OFFER_CLOSED || o->region != r || o->capacity <= 0)
+                        continue;
+                    double x = o->capacity;
+                    total += x;
+                    if (o->owner_kind == OWNER_MUNICIPAL) by_muni[o->owner] += x;
+                    else if (o->owner_kind == OWNER_REGIONAL) by_region[o->owner] += x;
+                    else sum_sq += x * x;          /* a provider of its own */
+                }
+                if (total <= 0) continue;
+                for (int i = 0; i < m->mt->n; i++) sum_sq += by_muni[i] * by_muni[i];
+                for (int i = 0; i < m->mt->n_regions; i++) sum_sq += by_region[i] * by_region[i];
+                hhi += sum_sq / total;       /* (sum_sq / total^2) weighted by total */
+                weight += total;
+            }
+    return ratio(hhi, weight);
 }
 
 static void record_offers(market *m, const writer *w)
 {
     double place_days[N_OFFER_TYPES] = { 0 }, res_days[N_OFFER_TYPES] = { 0 };
     double places[N_OFFER_TYPES] = { 0 }, by_owner[N_OWNERS] = { 0 };
+    double place_days_g[MAX_GROUPS] = { 0 }, res_days_g[MAX_GROUPS] = { 0 };
     double delivered = 0, needed = 0, result = 0, cost = 0;
     int open = 0, pub = 0, beyond = 0;
     for (int i = 0; i < m->n_offers; i++) {
         const offer *o = &m->offers[i];
         place_days[o->type] += o->place_days;
         res_days[o->type] += o->resident_days;
+        place_days_g[o->group] += o->place_days;
+        res_days_g[o->group] += o->resident_days;
         delivered += o->delivered_h;
         needed += o->needed_h;
         result += o->last_result;
@@ -249,8 +296,19 @@ static void record_offers(market *m, const writer *w)
     }
     for (int t = 0; t < N_OFFER_TYPES; t++) {
         put(w, K_occupancy_by_type, t, ratio(res_days[t], place_days[t]));
+        put(w, K_vacancy_by_type, t, 1 - ratio(res_days[t], place_days[t]));
         put(w, K_places_by_type, t, places[t]);
     }
+    double pd[2] = { 0, 0 }, rd[2] = { 0, 0 };
+    for (int g = 0; g < m->p->n_groups; g++) {
+        put(w, K_vacancy_by_group, g, 1 - ratio(res_days_g[g], place_days_g[g]));
+        pd[m->p->group[g].narrow] += place_days_g[g];
+        rd[m->p->group[g].narrow] += res_days_g[g];
+    }
+    put(w, K_vacancy_broad, 0, 1 - ratio(rd[0], pd[0]));
+    put(w, K_vacancy_narrow, 0, 1 - ratio(rd[1], pd[1]));
+    put(w, K_cost_per_delivered_hour, 0, ratio(cost, delivered));
+    put(w, K_hhi, 0, concentration(m));
     put(w, K_places_municipal, 0, by_owner[OWNER_MUNICIPAL]);
     put(w, K_places_regional, 0, by_owner[OWNER_REGIONAL]);
     put(w, K_places_private, 0, by_owner[OWNER_PRIVATE]);
@@ -295,11 +353,84 @@ static void record_flow(market *m, const writer *w)
     put(w, K_bids, 0, ya->bids);
     put(w, K_contracted_share, 0,
         ratio(ya->contracted, ya->placements[0] + ya->placements[1]));
+    double resident_years = 0;
+    for (int t = 0; t < N_OFFER_TYPES; t++) resident_years += ya->days_type[t] / DAYS_PER_YEAR;
+    put(w, K_progression_rate, 0, ratio(ya->progressions, resident_years));
+    put(w, K_mean_stay_years, 0, ratio(ya->stay_days_ended / DAYS_PER_YEAR, ya->stays_ended));
+}
+
+/*
+ * Placed in a matching offer within 30 and 90 days: the year's placements
+ * and, so that a queue that does not clear is not left out, the citizens
+ * still waiting at year end who have waited longer than the limit.  And the
+ * transparency of prices, from the residents' daily prices at year end:
+ * R2 of a least-squares line of price on true need (the weekly hours the
+ * true level needs, with the citizen's own cost factor), one line per offer
+ * type, against the variance around the mean of all prices; and the spread
+ * at equal true need, the standard deviation within cells of equal type,
+ * group and true level over the mean price.
+ */
+static void record_criteria(market *m, const writer *w)
+{
+    const params *p = m->p;
+    const year_acct *ya = &m->ya;
+    int over[2][MAX_GROUPS] = { { 0 } };
+    enum { CELLS = N_OFFER_TYPES * MAX_GROUPS * MAX_LEVELS };
+    double n[CELLS] = { 0 }, sum[CELLS] = { 0 }, sq[CELLS] = { 0 };
+    /* per type: n, sums of x, y, xx, xy, yy */
+    double ls[N_OFFER_TYPES][6] = { { 0 } };
+    for (int i = 0; i < m->n_cit; i++) {
+        const citizen *c = &m->cit[i];
+        if (c->state == CIT_WAITING) {
+            over[0][c->group] += m->now - c->wait_start > 30;
+            over[1][c->group] += m->now - c->wait_start > 90;
+        } else if (c->state == CIT_PLACED) {
+            const offer *o = &m->offers[c->offer];
+            int k = (o->type * MAX_GROUPS + c->group) * MAX_LEVELS + c->true_level;
+            double x = market_hours(m, o->type, c->group, c->true_level) * (1 + c->extra);
+            double y = c->price_day;
+            n[k]++;
+            sum[k] += y;
+            sq[k] += y * y;
+            double *a = ls[o->type];
+            a[0]++; a[1] += x; a[2] += y; a[3] += x * x; a[4] += x * y; a[5] += y * y;
+        }
+    }
+    int hit[2][2] = { { 0 } }, all[2][2] = { { 0 } };    /* [limit][narrow] */
+    for (int g = 0; g < p->n_groups; g++)
+        for (int d = 0; d < 2; d++) {
+            int denom = ya->placements_group[g] + over[d][g];
+            put(w, d ? K_matched_90d_by_group : K_matched_30d_by_group, g,
+                ratio(ya->matched[d][g], denom));
+            hit[d][p->group[g].narrow] += ya->matched[d][g];
+            all[d][p->group[g].narrow] += denom;
+        }
+    put(w, K_matched_90d_broad, 0, ratio(hit[1][0], all[1][0]));
+    put(w, K_matched_90d_narrow, 0, ratio(hit[1][1], all[1][1]));
+    double N = 0, S = 0, SQ = 0, within = 0, resid = 0;
+    for (int k = 0; k < CELLS; k++) {
+        if (n[k] == 0) continue;
+        N += n[k];
+        S += sum[k];
+        SQ += sq[k];
+        within += fmax(0, sq[k] - sum[k] * sum[k] / n[k]);
+    }
+    for (int t = 0; t < N_OFFER_TYPES; t++) {
+        const double *a = ls[t];
+        if (a[0] == 0) continue;
+        double sxx = a[3] - a[1] * a[1] / a[0], sxy = a[4] - a[1] * a[2] / a[0];
+        double syy = fmax(0, a[5] - a[2] * a[2] / a[0]);
+        resid += sxx > 0 ? fmax(0, syy - sxy * sxy / sxx) : syy;
+    }
+    double total = N > 0 ? fmax(0, SQ - S * S / N) : 0;
+    put(w, K_price_need_r2, 0, total > 0 ? fmin(1, fmax(0, 1 - resid / total)) : NAN);
+    put(w, K_price_spread_equal_need, 0, N > 0 && S > 0 ? sqrt(within / N) / (S / N) : NAN);
 }
 
 static void record_municipalities(market *m, const writer *w)
 {
-    double dev = 0, budget = 0;
+    double dev = 0, budget = 0, dev_mean = 0, dev_abs = 0;
+    int with_budget = 0;
     /* citizens still waiting at year end after a long wait count too */
     int long_waits[MAX_MUNIS][2];
     for (int i = 0; i < m->mt->n; i++) {
@@ -343,15 +474,23 @@ static void record_municipalities(market *m, const writer *w)
         put(w, K_muni_purchases_region, i, mu->acct.spend_seller[SELLER_REGION]);
         put(w, K_muni_purchases_private, i, mu->acct.spend_seller[SELLER_PRIVATE]);
         put(w, K_muni_budget, i, mu->budget);
+        put(w, K_muni_admin_cost, i, mu->acct.admin_cost);
         put(w, K_muni_long_waits_narrow, i, long_waits[i][1]);
         put(w, K_muni_adults, i, mu->adults);
         put(w, K_muni_need_index, i, mu->need);
         put(w, K_muni_need_structural, i, mu->need_structural);
         dev += deviation;
         budget += mu->budget;
+        if (mu->budget > 0) {
+            dev_mean += deviation / mu->budget;
+            dev_abs += fabs(deviation) / mu->budget;
+            with_budget++;
+        }
     }
     put(w, K_budget_deviation, 0, dev);
     put(w, K_budget_deviation_share, 0, ratio(dev, budget));
+    put(w, K_budget_deviation_mean, 0, ratio(dev_mean, with_budget));
+    put(w, K_budget_deviation_abs, 0, ratio(dev_abs, with_budget));
 }
 
 /*
@@ -409,5 +548,6 @@ void kpi_record(market *m, sim_record *rec, int v, int r, int y)
     record_spending(m, &w);
     record_offers(m, &w);
     record_flow(m, &w);
+    record_criteria(m, &w);
     record_municipalities(m, &w);
 }

@@ -28,6 +28,8 @@ extern const char *const kpi_axis_name[KPI_N_AXES];
  X(expenditure_other_municipality, "DKK", KPI_NATIONAL, 0, "spent on other municipalities' offers") \
  X(expenditure_region, "DKK", KPI_NATIONAL, 0, "spent on regional offers") \
  X(expenditure_private, "DKK", KPI_NATIONAL, 0, "spent on private and self-owning offers") \
+ X(expenditure_by_group, "DKK", KPI_GROUP, 0, "expenditure by target group (pooled contributions and owners' frames spread over residents)") \
+ X(spending_growth, "share", KPI_NATIONAL, 0, "growth of expenditure over the year before (NaN in the first year)") \
  X(expenditure_pool, "DKK", KPI_NATIONAL, 0, "paid into objective-financing pools") \
  X(external_share, "share", KPI_NATIONAL, 1, "share of expenditure bought outside the municipality") \
  X(home_support_cost, "DKK", KPI_NATIONAL, 0, "cost of SEL 85 support in own home (untraded)") \
@@ -50,10 +52,19 @@ extern const char *const kpi_axis_name[KPI_N_AXES];
  X(drift_tender_risk, "share", KPI_NATIONAL, 0, "price drift from tender risk premiums") \
  X(drift_standard_price, "share", KPI_NATIONAL, 0, "price drift from standard prices (group tariffs, contract prices) against own cost") \
  X(drift_mismatch, "share", KPI_NATIONAL, 0, "price drift from premiums for mismatched places") \
+ X(drift_recalibration, "share", KPI_NATIONAL, 0, "group tariffs: price drift from upcoding's effect on the cost data behind every group's tariff (the tariff at the true need from the data as billed, against the same data as if nobody were upcoded)") \
  X(drift_pooled, "share", KPI_NATIONAL, 0, "price drift from pooled contributions and owners' frames") \
  X(drift_case_mix, "share", KPI_NATIONAL, 0, "growth of the unit price beyond the cost index that is not price drift: heavier or lighter citizens") \
  X(cost_index, "index", KPI_NATIONAL, 0, "cost index (base year 1): wage and fixed-cost indices weighted by the fixed share") \
+ X(price_need_r2, "share", KPI_NATIONAL, 0, "transparency: R2 of residents' daily prices at year end on their true need (the weekly hours it takes), one least-squares line per offer type (1 = price follows need)") \
+ X(price_spread_equal_need, "share", KPI_NATIONAL, 0, "transparency: coefficient of variation of daily prices among residents of the same offer type, group and true need level at year end") \
+ X(cost_per_delivered_hour, "DKK/hour", KPI_NATIONAL, 0, "productivity: offers' costs over the direct staff hours they delivered") \
  X(occupancy_by_type, "share", KPI_OFFER_TYPE, 0, "resident days over place days") \
+ X(vacancy_by_type, "share", KPI_OFFER_TYPE, 0, "capacity: empty place days over place days") \
+ X(vacancy_by_group, "share", KPI_GROUP, 0, "capacity: empty place days over place days in offers for the group") \
+ X(vacancy_broad, "share", KPI_NATIONAL, 0, "capacity: empty place days over place days in offers for broad groups") \
+ X(vacancy_narrow, "share", KPI_NATIONAL, 0, "capacity: the same for narrow groups") \
+ X(hhi, "index", KPI_NATIONAL, 0, "concentration: Herfindahl-Hirschman index of places by owner (a municipality, a region, a private provider) in each market (offer type x group x region), averaged over markets weighted by places; 1 = one owner") \
  X(places_by_type, "places", KPI_OFFER_TYPE, 0, "capacity of open offers at year end") \
  X(places_municipal, "places", KPI_NATIONAL, 0, "places in municipal offers at year end") \
  X(places_regional, "places", KPI_NATIONAL, 0, "places in regional offers at year end") \
@@ -67,6 +78,12 @@ extern const char *const kpi_axis_name[KPI_N_AXES];
  X(mean_wait_narrow_days, "days", KPI_NATIONAL, 0, "mean wait of placements made in the year, narrow groups") \
  X(waiting_by_group, "citizens", KPI_GROUP, 0, "citizens waiting at year end by group") \
  X(mean_wait_by_group, "days", KPI_GROUP, 0, "mean wait of placements made in the year by group") \
+ X(matched_30d_by_group, "share", KPI_GROUP, 0, "of the year's placements and the citizens still waiting at year end after more than 30 days, the share placed in an offer of their own group within 30 days of the decision") \
+ X(matched_90d_by_group, "share", KPI_GROUP, 0, "the same within 90 days") \
+ X(matched_90d_narrow, "share", KPI_NATIONAL, 0, "matched_90d_by_group over the narrow groups") \
+ X(matched_90d_broad, "share", KPI_NATIONAL, 0, "matched_90d_by_group over the broad groups") \
+ X(progression_rate, "per resident-year", KPI_NATIONAL, 0, "functional ability: residents who progressed to support in their own home, per resident-year of places") \
+ X(mean_stay_years, "years", KPI_NATIONAL, 0, "mean length of the stays in places that ended in the year (exits and progressions)") \
  X(mismatch_share, "share", KPI_NATIONAL, 0, "share of placements made in a mismatched offer") \
  X(declined_high_need, "count", KPI_NATIONAL, 0, "offers' refusals of high-need citizens") \
  X(offers_beyond_band_share, "share", KPI_NATIONAL, 0, "share of public offers whose result is beyond +-5 % of cost") \
@@ -76,7 +93,11 @@ extern const char *const kpi_axis_name[KPI_N_AXES];
  X(bankruptcies, "count", KPI_NATIONAL, 0, "private offers closed with negative equity") \
  X(bankruptcy_rate, "share", KPI_NATIONAL, 0, "bankruptcies over the private offers open during the year") \
  X(quality_closures, "count", KPI_NATIONAL, 0, "offers closed by supervision for quality") \
- X(admin_cost, "DKK", KPI_NATIONAL, 1, "follow-ups, negotiations and buyers' tender costs") \
+ X(admin_cost, "DKK", KPI_NATIONAL, 1, "buyers' administration: follow-ups, case negotiations and tendering; not part of expenditure (the admin_cost_* parts add up to it)") \
+ X(admin_cost_followup, "DKK", KPI_NATIONAL, 0, "follow-ups of placements and reviews of home support") \
+ X(admin_cost_negotiation, "DKK", KPI_NATIONAL, 0, "case negotiations at intake and follow-ups: add-ons, contested grades, upcoding") \
+ X(admin_cost_tendering, "DKK", KPI_NATIONAL, 0, "buyers' tendering: specifying and evaluating lots, each municipality's part in them, managing the contracts it holds") \
+ X(bid_cost, "DKK", KPI_NATIONAL, 0, "bidders' costs of bids in framework tenders: providers' costs, so already inside expenditure through tariffs and bids, and not part of admin_cost") \
  X(negotiations, "count", KPI_NATIONAL, 0, "case negotiations at follow-ups: contested grades, add-ons asked or removed, upcoding asked") \
  X(upcodings, "count", KPI_NATIONAL, 0, "group tariffs: placements moved to a higher group by negotiation") \
  X(lots_tendered, "count", KPI_NATIONAL, 0, "framework tenders held") \
@@ -85,6 +106,8 @@ extern const char *const kpi_axis_name[KPI_N_AXES];
  X(delivered_to_needed_hours, "ratio", KPI_NATIONAL, 0, "direct staff hours delivered over residents' true needs") \
  X(budget_deviation, "DKK", KPI_NATIONAL, 0, "spending on places and home support minus budget") \
  X(budget_deviation_share, "share", KPI_NATIONAL, 0, "budget deviation over budget") \
+ X(budget_deviation_mean, "share", KPI_NATIONAL, 0, "spending control: mean over municipalities of each one's budget deviation over its budget (signed)") \
+ X(budget_deviation_abs, "share", KPI_NATIONAL, 0, "spending control: mean over municipalities of the absolute budget deviation over budget") \
  X(long_wait_narrow_share, "share", KPI_NATIONAL, 0, "share of municipalities with, during the year, at least one narrow-group citizen who waited more than outputs.long_wait_days (placed after it, or still waiting at year end)") \
  X(long_wait_broad_share, "share", KPI_NATIONAL, 0, "the same for broad groups") \
  X(muni_expenditure, "DKK", KPI_MUNICIPALITY, 0, "a municipality's spending on places") \
@@ -102,6 +125,7 @@ extern const char *const kpi_axis_name[KPI_N_AXES];
  X(muni_purchases_region, "DKK", KPI_MUNICIPALITY, 0, "bought from regional offers") \
  X(muni_purchases_private, "DKK", KPI_MUNICIPALITY, 0, "bought from private and self-owning offers") \
  X(muni_budget, "DKK", KPI_MUNICIPALITY, 0, "budget for places and home support") \
+ X(muni_admin_cost, "DKK", KPI_MUNICIPALITY, 0, "the municipality's administration: follow-ups, case negotiations, tendering") \
  X(muni_long_waits_narrow, "citizens", KPI_MUNICIPALITY, 0, "narrow-group citizens who waited more than outputs.long_wait_days during the year") \
  X(muni_adults, "persons", KPI_MUNICIPALITY, 0, "adults aged 18-64") \
  X(muni_need_index, "index", KPI_MUNICIPALITY, 0, "the municipality's need per adult relative to the country (trait: structural x idiosyncratic)") \

@@ -5,6 +5,7 @@
  * Time is in days from 1 January of the base year; a year is 365 days.
  * Money accrues between events (price x days); there are no daily events.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -93,6 +94,14 @@ void market_pay(market *m, citizen *c)
     ya->spend_group[c->group] += amount;
     ya->days_group[c->group] += dt;
     c->paid_until = m->now;
+}
+
+void market_admin(market *m, int muni, int purpose, double amount)
+{
+    assert(purpose >= 0 && purpose < N_ADMIN);
+    m->muni[muni].acct.admin_cost += amount;
+    m->ya.admin_cost += amount;
+    m->ya.admin[purpose] += amount;
 }
 
 int market_alternatives(const market *m, int type, int group, int home_region)

@@ -80,7 +80,7 @@ double muni_adults(const muni_table *t, const params *p, int i, int year);
  */
 enum { PART_COST, PART_OCCUPANCY, PART_REGRADING, PART_UPCODING, PART_ADDONS,
        PART_CARRY, PART_MARKUP, PART_CAP, PART_TENDER_RISK, PART_STANDARD,
-       PART_MISMATCH, PART_POOLED, N_PARTS };
+       PART_MISMATCH, PART_POOLED, PART_RECALIBRATION, N_PARTS };
 extern const char *const price_part_name[N_PARTS];
 
 /* Who sells a place, from the buyer's point of view. */
@@ -143,7 +143,7 @@ typedef struct offer {
     double  pool_carry;     /* objective: result to settle in next contributions */
     double  pool_settled;   /* objective: settlement taken from this year's */
     double  frame;          /* owner's frame payment this year (5.5) */
-    double  cost_fixed, hour_days;  /* this year: fixed cost; staffed hour-days */
+    double  cost_fixed, hour_days;  /* this year: fixed cost; priced hour-days */
     double  last_tariff_index;    /* capped basket price of last year */
     double  last_cost_basket;     /* cost-based basket price of last year */
     /* accounts of the current year */
@@ -158,6 +158,11 @@ typedef struct offer {
     double  last_result, last_cost, last_occupancy;
     int     low_years;
 } offer;
+
+/* What buyers' administration is spent on (year_acct.admin; the KPIs
+ * admin_cost_*).  Bidders' costs of bids are providers' costs, kept apart
+ * (year_acct.bid_cost): they reach buyers through tariffs and bids. */
+enum { ADMIN_FOLLOWUP, ADMIN_NEGOTIATION, ADMIN_TENDERING, N_ADMIN };
 
 /* Yearly accounts of a municipality (reset at each year end). */
 typedef struct muni_acct {
@@ -210,6 +215,8 @@ typedef struct year_acct {
     double rev_part[N_PARTS][N_OFFER_TYPES][MAX_LEVELS];
     double spend_group[MAX_GROUPS], days_group[MAX_GROUPS];
     double home_cost, home_days, admin_cost;
+    double admin[N_ADMIN];    /* admin_cost by purpose (ADMIN_*) */
+    double bid_cost;          /* bidders' costs of bids (not in admin_cost) */
     double wait_days_sum[2]; int placements[2];   /* [broad, narrow] */
     double wait_days_group[MAX_GROUPS]; int placements_group[MAX_GROUPS];
     int    mismatched, declined_high, followups, negotiations;
@@ -218,6 +225,12 @@ typedef struct year_acct {
     int    arrivals[MAX_MUNIS];            /* needs arising, by municipality */
     int    placed[N_OFFER_TYPES][MAX_GROUPS][MAX_MUNIS];  /* by buyer */
     double delivered_h, needed_h;
+    /* placements in an offer of the citizen's own group within 30 and 90
+     * days of the decision, by group; stays that ended (exit or
+     * progression), their days, and progressions to the own home */
+    int    matched[2][MAX_GROUPS];
+    int    stays_ended, progressions;
+    double stay_days_ended;
 } year_acct;
 
 struct regime_ops;
@@ -225,16 +238,25 @@ struct sim_record;
 
 /* drg: cost data by (region, type, group, level) of past years and the
  * group tariffs of this year (per day).  Region 0 holds national figures. */
-typedef struct drg_state {
+typedef struct drg_table {
     double tariff[MAX_REGIONS][N_OFFER_TYPES][MAX_GROUPS][MAX_LEVELS];
     double cost[MAX_LAG][MAX_REGIONS][N_OFFER_TYPES][MAX_GROUPS][MAX_LEVELS];
     double days[MAX_LAG][MAX_REGIONS][N_OFFER_TYPES][MAX_GROUPS][MAX_LEVELS];
+} drg_table;
+
+/* The tariff table and its cost data ([DRG_BILLED]), and the same as if no
+ * resident had been upcoded ([DRG_UNCODED]): the difference between the
+ * two is what upcoding does to every group's tariff (recalibration). */
+enum { DRG_BILLED, DRG_UNCODED, DRG_N_TABLES };
+typedef struct drg_state {
+    drg_table t[DRG_N_TABLES];
     double index[MAX_LAG];    /* cost index of each year of data */
     int    years_of_data;     /* [0] is the latest year */
 } drg_state;
 
 /* tender: one lot of one round, with its winners and their prices. */
 #define MAX_WINNERS 8
+#define MAX_REGIMES 8     /* regimes in use at once (takst included) */
 typedef struct tender_lot {
     int8_t  type, group;
     int16_t area;             /* municipality, region or 0, by buyer level */
@@ -254,7 +276,7 @@ typedef struct market {
     const params     *p;
     const muni_table *mt;
     const struct regime_ops *seg_regime[N_OFFER_TYPES][MAX_GROUPS];
-    const struct regime_ops *regimes[4];   /* in use, in the order named */
+    const struct regime_ops *regimes[MAX_REGIMES];   /* in use, in the order named */
     int       n_regimes;
     drg_state    *drg;      /* allocated only when the regime is in use */
     struct shock_event *shocks; int n_shocks;   /* this replicate's shocks */
@@ -313,7 +335,7 @@ typedef struct market {
     double    base_days_type[N_OFFER_TYPES];               /* base-year weights */
     double    last_fixed_price_type[N_OFFER_TYPES], last_fixed_price_all;
     double    last_fixed_price_group[MAX_GROUPS];
-    double    last_part_price[N_PARTS], last_unit_price;
+    double    last_part_price[N_PARTS], last_unit_price, last_expenditure;
     sim_rng   market_rng;   /* year-end decisions: entry, tie-breaks */
 
     char      error[256];   /* set when an invariant fails */
@@ -363,6 +385,8 @@ void   market_pay(market *m, citizen *c);
 /* Accrue an offer's costs and resident days up to now. */
 void   offer_accrue(market *m, offer *o);
 int    market_seller(const market *m, const citizen *c, const offer *o);
+/* Municipality MUNI spends AMOUNT on administration for PURPOSE (ADMIN_*). */
+void   market_admin(market *m, int muni, int purpose, double amount);
 /* Free places in open offers of segment (TYPE, GROUP) in REGION: the
  * alternatives a buyer there has, from the availability index. */
 static inline int market_free_places(const market *m, int type, int group,

@@ -172,6 +172,7 @@ const cfg_key params_table[] = {
     E("drg.assignment", "automatic", "automatic|negotiated", "R", "grouping by objective criteria, or negotiated with the provider (upcoding)"),
     R("drg.upcode_prob", 0.3, 0, 1, "probability", "A", "negotiated grouping: provider asks for the next group at a follow-up"),
     B("drg.minimum_entitlement", 0, "R", "delivered service may not fall below the group standard"),
+    E("drg.cost_allocation", "delivered", "delivered|priced", "R", "how the cost data behind the tariffs spread an offer's staff cost over its residents: by the hours each receives (as a DRG cost database does) or by the hours each is priced at"),
 
     E("tender.groups", "broad", "broad|narrow|all", "R", "target groups whose lots are tendered"),
     S("tender.types", "temporary,housing", "R", "offer types whose lots are tendered, comma-separated"),
@@ -187,7 +188,9 @@ const cfg_key params_table[] = {
     R("tender.reference_volume", 50, 1, 1e6, "placements", "A", "lot volume at which the extra premium is half its size"),
     R("tender.min_volume", 10, 0, 1e6, "placements", "A", "lots expecting fewer placements in a period are not tendered"),
     R("tender.bid_cost", 150000, 0, 1e8, "DKK", "A", "a bidder's cost of one bid"),
-    R("tender.buyer_cost", 500000, 0, 1e9, "DKK", "A", "the buyer's cost of one lot's tender"),
+    R("tender.buyer_cost", 500000, 0, 1e9, "DKK", "A", "the buyer's cost of specifying and evaluating one lot, shared by the area's municipalities by adults"),
+    R("tender.buyer_cost_per_municipality", 100000, 0, 1e9, "DKK", "A", "each participating municipality's own cost of one lot's tender (its needs, its part of the evaluation)"),
+    R("tender.contract_management_cost", 25000, 0, 1e9, "DKK/year", "A", "a municipality's yearly cost of managing one framework contract it holds"),
     R("tender.framework_preference", 0.5, 0, 10, "price share", "A", "how much a buyer prefers a framework winner, as a share of price"),
     R("tender.quality_sd", 0.15, 0, 1, "score", "A", "spread of offers' quality scores (mean 0.5)"),
 
@@ -459,6 +462,7 @@ static int load_regimes(const cfg *c, params *p, cfg_error *err)
     d->budget_neutral = cfg_bool(c, "drg.budget_neutral");
     d->negotiated = !strcmp(cfg_text(c, "drg.assignment"), "negotiated");
     d->upcode_prob = cfg_real(c, "drg.upcode_prob");
+    d->by_delivered = !strcmp(cfg_text(c, "drg.cost_allocation"), "delivered");
     d->minimum_entitlement = cfg_bool(c, "drg.minimum_entitlement");
 
     tender_params *t = &p->tender;
@@ -478,6 +482,8 @@ static int load_regimes(const cfg *c, params *p, cfg_error *err)
     t->min_volume = cfg_real(c, "tender.min_volume");
     t->bid_cost = cfg_real(c, "tender.bid_cost");
     t->buyer_cost = cfg_real(c, "tender.buyer_cost");
+    t->buyer_cost_per_municipality = cfg_real(c, "tender.buyer_cost_per_municipality");
+    t->contract_management_cost = cfg_real(c, "tender.contract_management_cost");
     t->quality_sd = cfg_real(c, "tender.quality_sd");
     t->framework_preference = cfg_real(c, "tender.framework_preference");
 

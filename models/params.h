@@ -68,6 +68,7 @@ enum { GROUPS_BROAD, GROUPS_NARROW, GROUPS_ALL };
 typedef struct drg_params {
     segment_set seg;
     int    regional, data_lag, budget_neutral, negotiated, minimum_entitlement;
+    int    by_delivered;   /* cost allocation: by delivered (1) or priced hours */
     double upcode_prob;
 } drg_params;
 
@@ -78,7 +79,8 @@ typedef struct tender_params {
     buyer_level buyer;
     int    contract_years, scope_all, exclusive, winners;
     double price_weight, markup, risk_premium, small_lot_premium,
-           reference_volume, min_volume, bid_cost, buyer_cost, quality_sd,
+           reference_volume, min_volume, bid_cost, buyer_cost,
+           buyer_cost_per_municipality, contract_management_cost, quality_sd,
            framework_preference;
 } tender_params;
 

@@ -394,6 +394,10 @@ static void place(market *m, citizen *c, int id, int mismatch, int addons)
     m->ya.wait_days_group[c->group] += m->now - c->wait_start;
     m->ya.placements_group[c->group]++;
     m->ya.mismatched += mismatch;
+    if (!mismatch) {
+        m->ya.matched[0][c->group] += m->now - c->wait_start <= 30;
+        m->ya.matched[1][c->group] += m->now - c->wait_start <= 90;
+    }
 
     double first = p->followup_first_days;
     if (m->now == 0)   /* the starting stock is spread over the cycle */
@@ -428,8 +432,7 @@ int placement_try(market *m, citizen *c, int allow_mismatch)
     /* a wait ends: events scheduled for the waiting citizen lapse */
     c->gen++;
     const offer *o = &m->offers[id];
-    int addons = regime_of(m, o->type, o->group)->negotiates
-                     ? caseflow_intake_addons(m, c, o, &r) : 0;
+    int addons = regime_negotiates(m, c, o) ? caseflow_intake_addons(m, c, o, &r) : 0;
     place(m, c, id, mismatch, addons);
     return 1;
 }

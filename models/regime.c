@@ -12,7 +12,8 @@
 
 const char *const price_part_name[N_PARTS] = {
     "cost", "occupancy", "regrading", "upcoding", "addons", "carry_over",
-    "markup", "cap", "tender_risk", "standard_price", "mismatch", "pooled"
+    "markup", "cap", "tender_risk", "standard_price", "mismatch", "pooled",
+    "recalibration"
 };
 
 const regime_ops *regime_find(const char *name)
@@ -57,6 +58,10 @@ int regime_assign(market *m, const char *names)
          w = strtok_r(NULL, "+", &save)) {
         const regime_ops *r = regime_find(w);
         if (!r) { market_fail(m, "unknown regime '%s'", w); return -1; }
+        if (m->n_regimes == MAX_REGIMES - 1) {   /* room for takst */
+            market_fail(m, "more than %d regimes at once", MAX_REGIMES - 1);
+            return -1;
+        }
         m->regimes[m->n_regimes++] = r;
     }
     for (int t = 0; t < N_OFFER_TYPES; t++)

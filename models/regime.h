@@ -46,6 +46,9 @@ typedef struct regime_ops {
     void   (*price_floor)(const market *m, const offer *o, double *a, double *b);
     /* C has just been placed in O (contracts attach here). */
     void   (*on_place)(market *m, citizen *c, const offer *o);
+    /* Optional: C is on (or, not yet placed in O, would be on) terms that
+     * replace case negotiation, e.g. a framework contract.  NULL: never. */
+    int    (*on_contract)(const market *m, const citizen *c, const offer *o);
     int      negotiates;   /* add-ons and contested grades at follow-ups */
     int      must_admit;   /* funded for supply security: offers may not decline */
 } regime_ops;
@@ -61,6 +64,15 @@ int regime_assign(market *m, const char *names);
 static inline const regime_ops *regime_of(const market *m, int type, int group)
 {
     return m->seg_regime[type][group];
+}
+
+/* Are C's add-ons and grade in O negotiated case by case?  The regime's
+ * rule, except for placements on contract terms. */
+static inline int regime_negotiates(const market *m, const citizen *c,
+                                    const offer *o)
+{
+    const regime_ops *r = regime_of(m, o->type, o->group);
+    return r->negotiates && !(r->on_contract && r->on_contract(m, c, o));
 }
 
 static inline int regime_owns(const market *m, const regime_ops *r,

@@ -7,7 +7,12 @@
  * same tariff per day: the average cost per resident-day of the group
  * across offers, from cost data `data_lag` years old, moved forward by the
  * cost index [R], national or per region [R], optionally rescaled so that
- * last year's residents would cost in total what they did [R].  There is no
+ * last year's residents would cost in total what they did [R].  How the
+ * cost data spread an offer's cost over its residents is an option
+ * (drg.cost_allocation, record_costs); a second table kept from the same
+ * data as if nobody were upcoded separates upcoding's two effects on price:
+ * the upcoded resident's higher group, and every group's tariff moved by
+ * the cost data (recalibration).  There is no
  * negotiation on top [R].  Grouping is automatic (assessment noise only) or
  * negotiated, where providers ask for the next group (upcoding) [R].  With
  * the minimum-entitlement option offers must staff to the group standard;
@@ -44,7 +49,7 @@ static double budgeted_cost(const market *m, int t, int g, int l, int r)
 }
 
 /* Cost data of year LAG-1 for (t, g, l), in region R or nationally (R < 0). */
-static void data_of(const drg_state *d, int lag, int nreg, int t, int g, int l,
+static void data_of(const drg_table *d, int lag, int nreg, int t, int g, int l,
                     int r, double *cost, double *days)
 {
     *cost = *days = 0;
@@ -55,13 +60,13 @@ static void data_of(const drg_state *d, int lag, int nreg, int t, int g, int l,
         }
 }
 
-static void set_tariffs(market *m, int t, int g, int r, int slot)
+static void set_tariffs(market *m, drg_table *d, int t, int g, int r, int slot)
 {
     const params *p = m->p;
-    drg_state *d = m->drg;
+    const drg_state *s = m->drg;
     int lag = p->drg.data_lag, L = p->levels, nreg = m->mt->n_regions;
-    int have = d->years_of_data >= lag;
-    double growth = have ? m->cost_index / d->index[lag - 1] - 1 : 0;
+    int have = s->years_of_data >= lag;
+    double growth = have ? m->cost_index / s->index[lag - 1] - 1 : 0;
     double paid = 0, cost = 0;
     for (int l = 0; l < L; l++) {
         double c, days, tariff = 0;
@@ -75,9 +80,9 @@ static void set_tariffs(market *m, int t, int g, int r, int slot)
         double c1, d1;
         data_of(d, 1, nreg, t, g, l, r, &c1, &d1);
         paid += tariff * d1;
-        cost += c1 * (m->cost_index / (d->years_of_data ? d->index[0] : 1));
+        cost += c1 * (m->cost_index / (s->years_of_data ? s->index[0] : 1));
     }
-    if (p->drg.budget_neutral && d->years_of_data > 0 && paid > 0)
+    if (p->drg.budget_neutral && s->years_of_data > 0 && paid > 0)
         for (int l = 0; l < L; l++) d->tariff[slot][t][g][l] *= cost / paid;
 }
 
@@ -85,91 +90,126 @@ static void drg_year_start(market *m, int year)
 {
     (void)year;
     const params *p = m->p;
-    for (int t = 0; t < N_OFFER_TYPES; t++)
-        for (int g = 0; g < p->n_groups; g++) {
-            if (regime_of(m, t, g) != &regime_drg) continue;
-            if (p->drg.regional)
-                for (int r = 0; r < m->mt->n_regions; r++) set_tariffs(m, t, g, r, r);
-            else {
-                set_tariffs(m, t, g, -1, 0);
-                for (int r = 1; r < m->mt->n_regions; r++)
-                    memcpy(m->drg->tariff[r][t][g], m->drg->tariff[0][t][g],
-                           sizeof m->drg->tariff[0][t][g]);
+    for (int k = 0; k < DRG_N_TABLES; k++) {
+        drg_table *d = &m->drg->t[k];
+        for (int t = 0; t < N_OFFER_TYPES; t++)
+            for (int g = 0; g < p->n_groups; g++) {
+                if (regime_of(m, t, g) != &regime_drg) continue;
+                if (p->drg.regional)
+                    for (int r = 0; r < m->mt->n_regions; r++) set_tariffs(m, d, t, g, r, r);
+                else {
+                    set_tariffs(m, d, t, g, -1, 0);
+                    for (int r = 1; r < m->mt->n_regions; r++)
+                        memcpy(d->tariff[r][t][g], d->tariff[0][t][g],
+                               sizeof d->tariff[0][t][g]);
+                }
             }
-        }
+    }
 }
 
 static double drg_price(const market *m, const citizen *c, const offer *o)
 {
-    return m->drg->tariff[o->region][o->type][o->group][c->priced_level];
+    return m->drg->t[DRG_BILLED].tariff[o->region][o->type][o->group][c->priced_level];
 }
 
-/* The group tariff at the true level against the offer's own cost
- * (standard price), the step to the assessed group (regrading: assessment
- * noise) and a negotiated step above it (upcoding). */
+/* C's group without a negotiated step up. */
+static int uncoded_level(const citizen *c)
+{
+    return c->upcoded && c->priced_level > 0 ? c->priced_level - 1 : c->priced_level;
+}
+
+/* The group tariff at the true level from cost data without upcoding,
+ * against the offer's own cost (standard price); what upcoding elsewhere
+ * did to that tariff through the cost data (recalibration); the step to the
+ * assessed group (regrading: assessment noise) and a negotiated step above
+ * it (upcoding). */
 static void drg_price_parts(const market *m, const citizen *c, const offer *o,
                             double *parts)
 {
-    const double *row = m->drg->tariff[o->region][o->type][o->group];
-    int assessed = c->upcoded && c->priced_level > 0 ? c->priced_level - 1
-                                                     : c->priced_level;
+    const double *row = m->drg->t[DRG_BILLED].tariff[o->region][o->type][o->group];
+    const double *plain = m->drg->t[DRG_UNCODED].tariff[o->region][o->type][o->group];
+    int assessed = uncoded_level(c);
     for (int k = 0; k < N_PARTS; k++) parts[k] = 0;
     parts[PART_COST] = regime_cost_day(m, c, o);
-    parts[PART_STANDARD] = row[c->true_level] - parts[PART_COST];
+    parts[PART_STANDARD] = plain[c->true_level] - parts[PART_COST];
+    parts[PART_RECALIBRATION] = row[c->true_level] - plain[c->true_level];
     parts[PART_REGRADING] = row[assessed] - row[c->true_level];
     parts[PART_UPCODING] = row[c->priced_level] - row[assessed];
 }
 
 /*
- * This year's cost per resident-day by level, offer by offer: its fixed cost
- * per resident-day plus its staff cost per staffed hour times the level's
- * hours.  Residents' levels at year end stand for the year's mix.
+ * This year's cost per resident-day of offer O, recorded under the group
+ * each resident was billed in (or, for the uncoded table, would have been
+ * without upcoding).  Each resident costs the offer's fixed cost per
+ * resident-day plus a share of its staff cost: with cost_allocation
+ * `delivered`, in proportion to the hours the offer staffs for each resident
+ * at year end (what a DRG cost database does: cost follows what the
+ * resident receives);
+ * with `priced`, in proportion to the hours of the group billed, so that an
+ * upcoded resident draws cost from the others.  The residents at year end
+ * stand for the year's mix.
  */
-static void record_costs(market *m, const offer *o, int (*levels)[MAX_LEVELS])
+static void record_costs(market *m, const offer *o, int uncoded)
 {
-    drg_state *d = m->drg;
-    if (o->last_resident_days <= 0) return;
-    int n = 0;
-    for (int l = 0; l < m->p->levels; l++) n += levels[0][l];
-    if (n == 0) return;
+    const params *p = m->p;
+    drg_table *d = &m->drg->t[uncoded ? DRG_UNCODED : DRG_BILLED];
+    if (o->last_resident_days <= 0 || o->occupied <= 0) return;
     double fixed_day = o->last_cost_fixed / o->last_resident_days;
-    double per_hour = o->last_hour_days > 0
-        ? (o->last_cost - o->last_cost_fixed) / o->last_hour_days : 0;
-    for (int l = 0; l < m->p->levels; l++) {
-        if (!levels[0][l]) continue;
-        double days = o->last_resident_days * levels[0][l] / n;
-        double day_cost = fixed_day + per_hour * market_hours(m, o->type, o->group, l);
-        d->cost[0][o->region][o->type][o->group][l] += days * day_cost;
-        d->days[0][o->region][o->type][o->group][l] += days;
+    double staff = o->last_cost - o->last_cost_fixed;
+    double day_share = o->last_resident_days / o->occupied;
+    double per_hour = 0;
+    int equal = 0;      /* nobody is staffed for: the staff cost is shared equally */
+    if (p->drg.by_delivered) {
+        /* the staff cost per resident-day, shared by hours received */
+        double hours = 0;
+        for (int id = o->residents; id >= 0; id = m->cit[id].wnext)
+            hours += placement_staffed_hours(m, &m->cit[id], o);
+        equal = !(hours > 0);
+        per_hour = staff / o->last_resident_days * o->occupied / (equal ? o->occupied : hours);
+    } else if (o->last_hour_days > 0) {
+        /* the hour-days the residents would have been priced at: the
+         * year's scaled by the mix now */
+        double billed = 0, used = 0;
+        for (int id = o->residents; id >= 0; id = m->cit[id].wnext) {
+            const citizen *c = &m->cit[id];
+            billed += market_hours(m, o->type, o->group, c->priced_level);
+            used += market_hours(m, o->type, o->group,
+                                 uncoded ? uncoded_level(c) : c->priced_level);
+        }
+        double hour_days = billed > 0 ? o->last_hour_days * used / billed : 0;
+        per_hour = hour_days > 0 ? staff / hour_days : 0;
+    }
+    for (int id = o->residents; id >= 0; id = m->cit[id].wnext) {
+        const citizen *c = &m->cit[id];
+        int l = uncoded ? uncoded_level(c) : c->priced_level;
+        double hours = !p->drg.by_delivered ? market_hours(m, o->type, o->group, l)
+                     : equal ? 1 : placement_staffed_hours(m, c, o);
+        d->cost[0][o->region][o->type][o->group][l] += day_share * (fixed_day + per_hour * hours);
+        d->days[0][o->region][o->type][o->group][l] += day_share;
     }
 }
 
 static void drg_year_end(market *m, int year)
 {
     (void)year;
-    drg_state *d = m->drg;
-    memmove(d->cost[1], d->cost[0], sizeof d->cost - sizeof d->cost[0]);
-    memmove(d->days[1], d->days[0], sizeof d->days - sizeof d->days[0]);
-    memmove(d->index + 1, d->index, sizeof d->index - sizeof d->index[0]);
-    memset(d->cost[0], 0, sizeof d->cost[0]);
-    memset(d->days[0], 0, sizeof d->days[0]);
-    d->index[0] = m->cost_index;
-    if (d->years_of_data < MAX_LAG) d->years_of_data++;
-
-    static const int zero[MAX_LEVELS];
-    int (*mix)[MAX_LEVELS] = calloc((size_t)m->n_offers, sizeof *mix);
-    if (!mix) { market_fail(m, "out of memory for group tariff data"); return; }
-    for (int i = 0; i < m->n_cit; i++) {
-        const citizen *c = &m->cit[i];
-        if (c->state == CIT_PLACED) mix[c->offer][c->priced_level]++;
+    drg_state *s = m->drg;
+    for (int k = 0; k < DRG_N_TABLES; k++) {
+        drg_table *d = &s->t[k];
+        memmove(d->cost[1], d->cost[0], sizeof d->cost - sizeof d->cost[0]);
+        memmove(d->days[1], d->days[0], sizeof d->days - sizeof d->days[0]);
+        memset(d->cost[0], 0, sizeof d->cost[0]);
+        memset(d->days[0], 0, sizeof d->days[0]);
     }
+    memmove(s->index + 1, s->index, sizeof s->index - sizeof s->index[0]);
+    s->index[0] = m->cost_index;
+    if (s->years_of_data < MAX_LAG) s->years_of_data++;
     for (int i = 0; i < m->n_offers; i++) {
         offer *o = &m->offers[i];
         if (!regime_owns(m, &regime_drg, o)) continue;
-        if (memcmp(mix[i], zero, sizeof zero)) record_costs(m, o, &mix[i]);
+        record_costs(m, o, 0);
+        record_costs(m, o, 1);
         o->equity += o->last_result;   /* no carry-over: the tariff is not theirs */
     }
-    free(mix);
 }
 
 /* Automatic grouping follows the assessment; negotiated grouping lets the
@@ -183,8 +223,7 @@ static int drg_regrade(market *m, citizen *c, const offer *o, int assessed,
     if (!p->drg.negotiated || assessed >= p->levels - 1) return assessed;
     if (gsl_rng_uniform(r) >= p->drg.upcode_prob) return assessed;
     m->ya.negotiations++;
-    m->muni[c->home].acct.admin_cost += p->admin_cost_negotiation;
-    m->ya.admin_cost += p->admin_cost_negotiation;
+    market_admin(m, c->home, ADMIN_NEGOTIATION, p->admin_cost_negotiation);
     if (gsl_rng_uniform(r) < m->muni[c->home].rigor) return assessed;
     m->ya.upcodings++;
     c->upcoded = 1;

@@ -14,8 +14,20 @@
  * every resident of a winner) and are indexed each year; other placements
  * pay the offer's takst tariff.  Buyers prefer winners, or must use them
  * while they have room (exclusivity).  Losers lose inflow; whether they
- * shrink or close follows from the ordinary capacity rules.  Bidders bear
- * their bid costs, buyers the cost of running each tender.
+ * shrink or close follows from the ordinary capacity rules.
+ *
+ * Contract terms (a fixed, indexed price; no add-ons or contested grades)
+ * hold only for placements on a contract: the rest of a tendered segment
+ * keeps the takst rules, negotiation included (on_contract).
+ *
+ * Tendering costs both sides [R: VIVE 2023 ch. 4, sizes A].  A buyer pays
+ * for specifying and evaluating each lot (shared by the area's
+ * municipalities by adults), each participating municipality for its own
+ * part of every tender and, every year a contract runs, for managing it;
+ * these fixed amounts weigh most on small municipalities.  A bidder pays a
+ * fixed cost per bid, heaviest for small providers; it is the offer's cost,
+ * so it reaches later tariffs, and the bid recovers it over the volume the
+ * bidder expects to win.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -90,18 +102,30 @@ static tender_lot *new_lot(market *m)
     return l;
 }
 
-/* The buyer's cost of a tender, shared by its municipalities by adults. */
+/* The buyers' cost of one lot's tender: the lot's own cost shared by the
+ * area's municipalities by adults, and each one's part in full. */
 static void charge_buyers(market *m, int area)
 {
+    const tender_params *tp = &m->p->tender;
     double adults = 0;
     for (int i = 0; i < m->mt->n; i++)
         if (area_of(m, i) == area) adults += m->muni[i].adults;
     for (int i = 0; i < m->mt->n; i++)
-        if (area_of(m, i) == area) {
-            double share = m->p->tender.buyer_cost * m->muni[i].adults / adults;
-            m->muni[i].acct.admin_cost += share;
-            m->ya.admin_cost += share;
-        }
+        if (area_of(m, i) == area)
+            market_admin(m, i, ADMIN_TENDERING,
+                         tp->buyer_cost * m->muni[i].adults / adults +
+                         tp->buyer_cost_per_municipality);
+}
+
+/* Every municipality manages each contract it holds, every year. */
+static void charge_contract_management(market *m)
+{
+    const params *p = m->p;
+    for (int t = 0; t < N_OFFER_TYPES; t++)
+        for (int g = 0; g < p->n_groups; g++)
+            for (int i = 0; i < m->mt->n; i++)
+                if (m->tender->current[t][g][i] >= 0)
+                    market_admin(m, i, ADMIN_TENDERING, p->tender.contract_management_cost);
 }
 
 static void run_lot(market *m, int t, int g, int area, double volume, int round,
@@ -115,12 +139,15 @@ static void run_lot(market *m, int t, int g, int area, double volume, int round,
         offer *o = &m->offers[id];
         if (o->status != OFFER_OPEN || !in_area(m, o, area)) continue;
         double cost = mix_cost_day(m, o);
+        /* the days the bidder expects to be paid for if it wins */
+        double days = volume / tp->winners * years * DAYS_PER_YEAR;
         double price = tender_bid(cost, tp->markup, tp->risk_premium,
-                                  tp->small_lot_premium, tp->reference_volume, volume);
-        double profit = volume / tp->winners * years * DAYS_PER_YEAR * (price - cost);
-        if (profit <= tp->bid_cost) continue;
+                                  tp->small_lot_premium, tp->reference_volume, volume) +
+                       tp->bid_cost / days;
+        if (days * (price - cost) <= tp->bid_cost) continue;
         offer_accrue(m, o);
         o->cost += tp->bid_cost;             /* bidding is the offer's cost */
+        m->ya.bid_cost += tp->bid_cost;
         m->ya.bids++;
         bids[n++] = (bid){ id, price, 0 };
     }
@@ -208,6 +235,16 @@ static void tender_year_start(market *m, int year)
                 m->tender->lot[k].price[w] *= growth;
     if (year >= 1 && (year - 1) % tp->contract_years == 0)
         run_round(m, (year - 1) / tp->contract_years);
+    charge_contract_management(m);
+}
+
+/* Is C on a contract in O, or would C's placement in O be one? */
+static int tender_on_contract(const market *m, const citizen *c, const offer *o)
+{
+    int id = (int)(o - m->offers);
+    if (c->state == CIT_PLACED && c->offer == id) return c->lot >= 0;
+    int lot = m->tender->current[o->type][o->group][c->home];
+    return lot >= 0 && winner_slot(&m->tender->lot[lot], id) >= 0;
 }
 
 /* A placement pays its contract price, if it has one; a prospective one
@@ -289,5 +326,6 @@ const regime_ops regime_tender = {
     .year_end = tender_year_end,
     .preference = tender_preference,
     .on_place = tender_on_place,
-    .negotiates = 0,
+    .on_contract = tender_on_contract,
+    .negotiates = 1,
 };

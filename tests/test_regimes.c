@@ -421,6 +421,145 @@ static void test_tender_lots_and_contracts(void **state)
             fail_msg("%s holds tenders", rg_name[g]);
 }
 
+/* Contract terms replace case negotiation only on a contract.  Before the
+ * first tender (the first year) the tender regime is takst's rules; its
+ * searches bound offers differently (buyers' preference for winners), so
+ * the random path is not the same, but negotiations and spending agree
+ * within noise (with negotiation switched off in the whole segment, as
+ * before, the first year's negotiations fell to 37 % of takst's).  Afterwards the
+ * segment's placements off contract still negotiate. */
+static void test_tender_terms_only_on_contract(void **state)
+{
+    fixture *f = *state;
+    const sim_record *t = f->res[RG_TAKST], *x = f->res[RG_TENDER];
+    double first[2][2] = { { 0 } };    /* [takst, tender][negotiations, expenditure] */
+    for (int r = 0; r < x->n_replicates; r++) {
+        first[0][0] += kpi(t, K_negotiations, r, 0, 0);
+        first[1][0] += kpi(x, K_negotiations, r, 0, 0);
+        first[0][1] += kpi(t, K_expenditure, r, 0, 0);
+        first[1][1] += kpi(x, K_expenditure, r, 0, 0);
+    }
+    print_message("first year: negotiations takst %.0f, tender %.0f; expenditure "
+                  "takst %.6g, tender %.6g\n", first[0][0], first[1][0], first[0][1],
+                  first[1][1]);
+    assert_true(fabs(first[1][0] / first[0][0] - 1) < 0.05);
+    assert_true(fabs(first[1][1] / first[0][1] - 1) < 0.002);
+    double neg_t = 0, neg_x = 0, contracted = 0;
+    for (int r = 0; r < x->n_replicates; r++)
+        for (int y = 1; y < x->n_years; y++) {
+            neg_t += kpi(t, K_negotiations, r, y, 0);
+            neg_x += kpi(x, K_negotiations, r, y, 0);
+            contracted += kpi(x, K_contracted_share, r, y, 0);
+        }
+    print_message("negotiations after the first year: takst %.0f, tender %.0f "
+                  "(contracted share summed %.2f)\n", neg_t, neg_x, contracted);
+    assert_true(contracted > 0);
+    /* fewer talks where contracts hold, but not none: the rest negotiate */
+    assert_true(neg_x < neg_t);
+    assert_true(neg_x > 0.5 * neg_t);
+}
+
+/* admin_cost is the sum of its parts under every regime; tendering and
+ * bids cost something only where tenders are held, and bidders' costs are
+ * not in admin_cost. */
+static void test_admin_cost_parts(void **state)
+{
+    fixture *f = *state;
+    for (int g = 0; g < N_RG; g++) {
+        const sim_record *res = f->res[g];
+        for (int r = 0; r < res->n_replicates; r++)
+            for (int y = 0; y < res->n_years; y++) {
+                double total = kpi(res, K_admin_cost, r, y, 0);
+                double parts = kpi(res, K_admin_cost_followup, r, y, 0) +
+                               kpi(res, K_admin_cost_negotiation, r, y, 0) +
+                               kpi(res, K_admin_cost_tendering, r, y, 0);
+                if (!(fabs(total - parts) <= 1e-9 * total))
+                    fail_msg("%s r%d y%d: admin_cost %.17g, parts %.17g", rg_name[g],
+                             r, y, total, parts);
+                double muni = 0;
+                for (int i = 0; i < f->mt.n; i++) muni += kpi(res, K_muni_admin_cost, r, y, i);
+                if (!(fabs(total - muni) <= 1e-9 * total))
+                    fail_msg("%s r%d y%d: admin_cost %.17g, municipalities' %.17g",
+                             rg_name[g], r, y, total, muni);
+            }
+        int tenders = g == RG_TENDER;
+        double tendering = sum_kpi(res, K_admin_cost_tendering, 0);
+        double bids = sum_kpi(res, K_bid_cost, 0);
+        if (tenders ? !(tendering > 0 && bids > 0) : (tendering != 0 || bids != 0))
+            fail_msg("%s: tendering %.0f, bids %.0f", rg_name[g], tendering, bids);
+    }
+}
+
+/* Tendering's fixed parts weigh most on small municipalities: per adult,
+ * the smallest pays more than the largest. */
+static void test_tender_admin_heaviest_for_small(void **state)
+{
+    fixture *f = *state;
+    const sim_record *t = f->res[RG_TAKST], *x = f->res[RG_TENDER];
+    int small = 0, large = 0;
+    for (int i = 1; i < f->mt.n; i++) {
+        if (f->mt.m[i].population < f->mt.m[small].population) small = i;
+        if (f->mt.m[i].population > f->mt.m[large].population) large = i;
+    }
+    double per[2];
+    for (int k = 0; k < 2; k++) {
+        int i = k ? large : small;
+        double extra = 0;
+        for (int r = 0; r < x->n_replicates; r++)
+            for (int y = 0; y < x->n_years; y++)
+                extra += kpi(x, K_muni_admin_cost, r, y, i) - kpi(t, K_muni_admin_cost, r, y, i);
+        per[k] = extra / (f->mt.m[i].population * 0.6);
+    }
+    print_message("tendering's extra administration per adult: smallest %.1f DKK, "
+                  "largest %.1f DKK\n", per[0], per[1]);
+    assert_true(per[0] > per[1]);
+}
+
+/* The committee's criteria KPIs are what their definitions say they are:
+ * shares within [0, 1], the absolute budget deviation at least the signed
+ * one, and a concentration index above zero and at most one. */
+static void test_criteria_kpis(void **state)
+{
+    fixture *f = *state;
+    static const size_t shares[] = { K_matched_90d_narrow, K_matched_90d_broad,
+                                     K_price_need_r2, K_vacancy_broad, K_vacancy_narrow,
+                                     K_hhi };
+    for (int g = 0; g < N_RG; g++) {
+        const sim_record *res = f->res[g];
+        for (int r = 0; r < res->n_replicates; r++)
+            for (int y = 0; y < res->n_years; y++) {
+                for (size_t j = 0; j < sizeof shares / sizeof shares[0]; j++) {
+                    double x = kpi(res, shares[j], r, y, 0);
+                    if (!(x >= 0 && x <= 1))
+                        fail_msg("%s r%d y%d: %s = %g", rg_name[g], r, y,
+                                 res->series[shares[j]].name, x);
+                }
+                assert_true(kpi(res, K_hhi, r, y, 0) > 0);
+                for (int a = 0; a < f->p.n_groups; a++) {
+                    double m30 = kpi(res, K_matched_30d_by_group, r, y, a);
+                    double m90 = kpi(res, K_matched_90d_by_group, r, y, a);
+                    if (isnan(m30) && isnan(m90)) continue;   /* nobody placed or waiting */
+                    if (!(m30 >= 0 && m30 <= m90 + 1e-12 && m90 <= 1))
+                        fail_msg("%s r%d y%d group %d: within 30 days %g, 90 days %g",
+                                 rg_name[g], r, y, a, m30, m90);
+                }
+                double dm = kpi(res, K_budget_deviation_mean, r, y, 0);
+                double da = kpi(res, K_budget_deviation_abs, r, y, 0);
+                assert_true(da >= fabs(dm) - 1e-12);
+                assert_true(kpi(res, K_price_spread_equal_need, r, y, 0) >= 0);
+                assert_true(kpi(res, K_progression_rate, r, y, 0) >= 0);
+                assert_true(kpi(res, K_mean_stay_years, r, y, 0) > 0);
+                assert_true(kpi(res, K_cost_per_delivered_hour, r, y, 0) > 0);
+            }
+    }
+    /* group tariffs price by need level: at equal true need, prices of the
+     * broad groups spread less than under takst's per-offer tariffs */
+    double spread_t = sum_kpi(f->res[RG_TAKST], K_price_spread_equal_need, 0);
+    double spread_d = sum_kpi(f->res[RG_DRG], K_price_spread_equal_need, 0);
+    print_message("price spread at equal need, summed: takst %.3f, drg %.3f\n", spread_t, spread_d);
+    assert_true(spread_d < spread_t);
+}
+
 /* Objective financing pays into the pools every year; takst never does. */
 static void test_objective_pool(void **state)
 {
@@ -539,6 +678,10 @@ int main(void)
         cmocka_unit_test(test_drg_upcoding),
         cmocka_unit_test(test_drg_no_negotiations),
         cmocka_unit_test(test_tender_lots_and_contracts),
+        cmocka_unit_test(test_tender_terms_only_on_contract),
+        cmocka_unit_test(test_admin_cost_parts),
+        cmocka_unit_test(test_criteria_kpis),
+        cmocka_unit_test(test_tender_admin_heaviest_for_small),
         cmocka_unit_test(test_objective_pool),
         cmocka_unit_test(test_objective_loosens_referral),
         cmocka_unit_test(test_common_random_numbers),

@@ -360,6 +360,7 @@ static const size_t parts[] = {
     K_drift_cost, K_drift_occupancy, K_drift_regrading, K_drift_upcoding,
     K_drift_addons, K_drift_carry_over, K_drift_markup, K_drift_cap,
     K_drift_tender_risk, K_drift_standard_price, K_drift_mismatch, K_drift_pooled,
+    K_drift_recalibration,
 };
 #define N_PARTS_TESTED (sizeof parts / sizeof parts[0])
 
@@ -414,6 +415,9 @@ static void test_drift_parts_zero_without_their_regime(void **state)
     for (int g = 0; g < N_RG; g++) {
         if (g != RG_TENDER && !all_zero(f->stoch[g], K_drift_tender_risk))
             fail_msg("%s: drift_tender_risk is not 0 without tenders", rg_name[g]);
+        /* automatic grouping upcodes nobody: both tables are the same */
+        if (!all_zero(f->stoch[g], K_drift_recalibration))
+            fail_msg("%s: drift_recalibration is not 0 without upcoding", rg_name[g]);
         int pooled = g == RG_OBJECTIVE || g == RG_DRG_OBJECTIVE;
         if (!pooled && !all_zero(f->stoch[g], K_drift_pooled))
             fail_msg("%s: drift_pooled is not 0 without pools or frames", rg_name[g]);
@@ -424,21 +428,38 @@ static void test_drift_parts_zero_without_their_regime(void **state)
     assert_false(all_zero(f->stoch[RG_TAKST], K_drift_cost));
 }
 
+/* Summed over replicates and years after the first. */
+static double summed(const sim_record *res, size_t k)
+{
+    double s = 0;
+    for (int r = 0; r < res->n_replicates; r++)
+        for (int y = 1; y < res->n_years; y++) s += kpi(res, k, r, y, 0);
+    return s;
+}
+
+/* Negotiated grouping: upcoding raises the upcoded residents' price, and
+ * through the cost data moves every group's tariff; the two are separate
+ * parts, under either cost allocation. */
 static void test_drg_negotiated_upcoding_drift(void **state)
 {
     fixture *f = *state;
-    params p = with_regime(&f->p, "drg");
-    p.drg.negotiated = 1;
-    add_stochastic(&p);
-    sim_record *res = run_checked(f, &p, "drg negotiated");
-    assert_parts_add_up(res, "drg negotiated");
-    double up = 0;
-    for (int r = 0; r < res->n_replicates; r++)
-        for (int y = 1; y < res->n_years; y++) up += fabs(kpi(res, K_drift_upcoding, r, y, 0));
-    print_message("drg negotiated: |drift_upcoding| summed %.3g %%-points\n", 100 * up);
-    assert_false(all_zero(res, K_drift_upcoding));
-    assert_true(all_zero(res, K_drift_tender_risk));
-    sim_record_free(res);
+    for (int alloc = 0; alloc < 2; alloc++) {
+        params p = with_regime(&f->p, "drg");
+        p.drg.negotiated = 1;
+        p.drg.by_delivered = alloc;
+        add_stochastic(&p);
+        const char *what = alloc ? "drg negotiated, by delivered hours"
+                                 : "drg negotiated, by priced hours";
+        sim_record *res = run_checked(f, &p, what);
+        assert_parts_add_up(res, what);
+        double up = summed(res, K_drift_upcoding), re = summed(res, K_drift_recalibration);
+        print_message("%s: drift_upcoding %+.3g, drift_recalibration %+.3g %%-points summed\n",
+                      what, 100 * up, 100 * re);
+        assert_false(all_zero(res, K_drift_upcoding));
+        assert_false(all_zero(res, K_drift_recalibration));
+        assert_true(all_zero(res, K_drift_tender_risk));
+        sim_record_free(res);
+    }
 }
 
 int main(void)
