@@ -321,8 +321,7 @@ static int load_variant(loaded *l, int v, const options *o, cfg_error *err)
                       p->municipalities_file, strerror(errno)) - 1;
     if (rc == 0) rc = muni_table_load(p->municipalities_file, &l->mt[v], err);
     if (rc == 0)
-        rc = params_bind_regions(vc, p, (const char (*)[48])l->mt[v].region_name,
-                                 l->mt[v].n_regions, err);
+        rc = muni_table_bind(vc, p, &l->mt[v], err);
     /* a table that cannot be read is the scenario key's error */
     if (rc == 0 && p->offers_file[0] && access(p->offers_file, R_OK) != 0)
         rc = cfg_fail(vc, "run.offers", err, "cannot read '%s': %s",

@@ -78,7 +78,34 @@ int caseflow_intake_addons(market *m, citizen *c, const offer *o, gsl_rng *r)
     if (!asked) return 0;
     m->ya.negotiations++;
     market_admin(m, c->home, ADMIN_NEGOTIATION, p->admin_cost_negotiation);
-    return gsl_rng_uniform(r) >= m->muni[c->home].rigor * (1 - power) && p->max_addons > 0;
+    return gsl_rng_uniform(r) >= regime_rigor(m, c, o) * (1 - power) && p->max_addons > 0;
+}
+
+/*
+ * The offer's effort toward C's progression, as a factor of the group's
+ * rate.  It rises with what the offer's owner gains when C progresses and
+ * falls with the income the offer loses [R direction: VIVE 2023 ch. 5,
+ * Region Syddanmark's note; A sizes].  The owner gains when C is its own
+ * resident and the place is funded by a frame: the frame share of the
+ * place is saved (owner_budget.progression_effect x that share).  The offer
+ * loses the part of C's price it is paid per day - all of it from other
+ * buyers and in private offers, the rest of the frame from the owner, not
+ * the pooled part under objective financing - when nobody waits to take
+ * the place (owner_budget.activity_effect x that part).
+ */
+static double progression_effort(const market *m, const citizen *c, const offer *o)
+{
+    const owner_budget_params *ob = &m->p->owner;
+    int own = o->owner_kind == OWNER_MUNICIPAL && o->owner == c->home;
+    double paid = own ? 1 - ob->fixed_share : 1;
+    if (o->pooled > 0) {
+        double budget = offer_budget(m, o);
+        paid *= budget > 0 ? 1 - fmin(1, o->pooled / budget) : 0;
+    }
+    int refilled = m->wait[o->type][o->group].count > 0;
+    double gain = own ? ob->progression_effect * ob->fixed_share : 0;
+    double loss = refilled ? 0 : ob->activity_effect * paid;
+    return (1 + gain) * fmax(0, 1 - loss);
 }
 
 /* Move the true need one level at most since the last look. */
@@ -88,10 +115,8 @@ static void need_change(market *m, citizen *c, gsl_rng *r)
     const group_params *g = &p->group[c->group];
     double years = (m->now - c->last_change) / DAYS_PER_YEAR;
     c->last_change = m->now;
-    double factor = p->type[c->rung].progression_factor;
     const offer *o = &m->offers[c->offer];
-    if (o->owner_kind == OWNER_MUNICIPAL)   /* a frame rewards progression */
-        factor *= 1 + p->owner.progression_effect * p->owner.fixed_share;
+    double factor = p->type[c->rung].progression_factor * progression_effort(m, c, o);
     double down = 1 - exp(-g->progression_rate * factor * years);
     double up = 1 - exp(-g->deterioration_rate * years);
     double u = gsl_rng_uniform(r);
@@ -133,7 +158,7 @@ static int regrade(market *m, citizen *c, const offer *o, int assessed,
     if (gsl_rng_uniform(r) >= fmin(1, p->regrade_ask_prob * (1 + power))) return assessed;
     m->ya.negotiations++;
     market_admin(m, c->home, ADMIN_NEGOTIATION, p->admin_cost_negotiation);
-    return gsl_rng_uniform(r) < m->muni[c->home].rigor * (1 - power) ? assessed
+    return gsl_rng_uniform(r) < regime_rigor(m, c, o) * (1 - power) ? assessed
                                                                        : c->priced_level;
 }
 
@@ -144,7 +169,7 @@ static int negotiate_addons(market *m, citizen *c, const offer *o, gsl_rng *r)
     double power = caseflow_power(m, c, o, 0);
     int asked = gsl_rng_uniform(r) < fmin(1, ask_prob(m, o) * (1 + power));
     int pushed = gsl_rng_uniform(r) < p->push_prob * (1 - power);
-    double rigor = m->muni[c->home].rigor * (1 - power);
+    double rigor = regime_rigor(m, c, o) * (1 - power);
     if (asked && addons < p->max_addons && gsl_rng_uniform(r) >= rigor) addons++;
     if (pushed && addons > 0) addons--;   /* buyers push prices down [R] */
     int talks = asked + (pushed && c->addons > 0);

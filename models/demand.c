@@ -642,5 +642,7 @@ void demand_place_stock(market *m)
     memset(ya->placements_group, 0, sizeof ya->placements_group);
     memset(ya->placed, 0, sizeof ya->placed);
     memset(ya->matched, 0, sizeof ya->matched);
+    ya->wait_days_high = 0;
+    ya->placements_high = 0;
     ya->mismatched = ya->declined_high = ya->contracted = 0;
 }

@@ -336,6 +336,7 @@ static void record_flow(market *m, const writer *w)
     put(w, K_waiting_narrow, 0, waiting_narrow);
     put(w, K_mean_wait_days, 0, ratio(ya->wait_days_sum[0], ya->placements[0]));
     put(w, K_mean_wait_narrow_days, 0, ratio(ya->wait_days_sum[1], ya->placements[1]));
+    put(w, K_mean_wait_high_need_days, 0, ratio(ya->wait_days_high, ya->placements_high));
     put(w, K_mismatch_share, 0,
         ratio(ya->mismatched, ya->placements[0] + ya->placements[1]));
     put(w, K_declined_high_need, 0, ya->declined_high);
@@ -430,6 +431,7 @@ static void record_criteria(market *m, const writer *w)
 static void record_municipalities(market *m, const writer *w)
 {
     double dev = 0, budget = 0, dev_mean = 0, dev_abs = 0;
+    double by_class[2][2] = { { 0 } };    /* [joins][net seller] */
     int with_budget = 0;
     /* citizens still waiting at year end after a long wait count too */
     int long_waits[MAX_MUNIS][2];
@@ -456,6 +458,7 @@ static void record_municipalities(market *m, const writer *w)
         double external = spend - mu->acct.spend_seller[SELLER_OWN];
         double deviation = mu->spend_last - mu->budget;
         put(w, K_muni_expenditure, i, spend);
+        by_class[m->p->uniform.joins[i] != 0][mu->net_seller] += spend;
         put(w, K_muni_expenditure_per_adult, i, spend / mu->adults);
         put(w, K_muni_external_share, i, ratio(external, spend));
         put(w, K_muni_net_position, i, mu->acct.sales - external);
@@ -487,6 +490,10 @@ static void record_municipalities(market *m, const writer *w)
             with_budget++;
         }
     }
+    put(w, K_expenditure_net_buyers_joining, 0, by_class[1][0]);
+    put(w, K_expenditure_net_sellers_joining, 0, by_class[1][1]);
+    put(w, K_expenditure_net_buyers_outside, 0, by_class[0][0]);
+    put(w, K_expenditure_net_sellers_outside, 0, by_class[0][1]);
     put(w, K_budget_deviation, 0, dev);
     put(w, K_budget_deviation_share, 0, ratio(dev, budget));
     put(w, K_budget_deviation_mean, 0, ratio(dev_mean, with_budget));

@@ -78,6 +78,7 @@ extern const char *const kpi_axis_name[KPI_N_AXES];
  X(mean_wait_narrow_days, "days", KPI_NATIONAL, 0, "mean wait of placements made in the year, narrow groups") \
  X(waiting_by_group, "citizens", KPI_GROUP, 0, "citizens waiting at year end by group") \
  X(mean_wait_by_group, "days", KPI_GROUP, 0, "mean wait of placements made in the year by group") \
+ X(mean_wait_high_need_days, "days", KPI_NATIONAL, 0, "mean wait of the year's placements of high-need citizens (assessed at placement.high_need_level or above)") \
  X(matched_30d_by_group, "share", KPI_GROUP, 0, "of the year's placements and the citizens still waiting at year end after more than 30 days, the share placed in an offer of their own group within 30 days of the decision") \
  X(matched_90d_by_group, "share", KPI_GROUP, 0, "the same within 90 days") \
  X(matched_90d_narrow, "share", KPI_NATIONAL, 0, "matched_90d_by_group over the narrow groups") \
@@ -106,6 +107,10 @@ extern const char *const kpi_axis_name[KPI_N_AXES];
  X(delivered_to_needed_hours, "ratio", KPI_NATIONAL, 0, "direct staff hours delivered over residents' true needs") \
  X(budget_deviation, "DKK", KPI_NATIONAL, 0, "spending on places and home support minus budget") \
  X(budget_deviation_share, "share", KPI_NATIONAL, 0, "budget deviation over budget") \
+ X(expenditure_net_buyers_joining, "DKK", KPI_NATIONAL, 0, "spending on places of the municipalities that bought more than they sold before the regimes took over (the last warm-up year) and that join the uniform frame tariff (uniform.regions and uniform.municipalities; everyone by default)") \
+ X(expenditure_net_sellers_joining, "DKK", KPI_NATIONAL, 0, "the same for net sellers that join") \
+ X(expenditure_net_buyers_outside, "DKK", KPI_NATIONAL, 0, "the same for net buyers that do not join") \
+ X(expenditure_net_sellers_outside, "DKK", KPI_NATIONAL, 0, "the same for net sellers that do not join") \
  X(budget_deviation_mean, "share", KPI_NATIONAL, 0, "spending control: mean over municipalities of each one's budget deviation over its budget (signed)") \
  X(budget_deviation_abs, "share", KPI_NATIONAL, 0, "spending control: mean over municipalities of the absolute budget deviation over budget") \
  X(long_wait_narrow_share, "share", KPI_NATIONAL, 0, "share of municipalities with, during the year, at least one narrow-group citizen who waited more than outputs.long_wait_days (placed after it, or still waiting at year end)") \

@@ -126,7 +126,7 @@ void offer_accrue(market *m, offer *o)
     const params *p = m->p;
     double fixed_day = o->fixed_per_place * o->capacity * m->fixed_index /
                        DAYS_PER_YEAR;
-    double staff_day = o->staff_hours * m->wage / 7.0;
+    double staff_day = o->staff_hours * m->wage * o->cost_factor / 7.0;
     o->cost += (fixed_day + staff_day) * dt;
     o->cost_fixed += fixed_day * dt;
     o->hour_days += o->priced_hours * dt;
@@ -589,7 +589,8 @@ double offer_budget(const market *m, const offer *o)
 {
     double residents = o->capacity * m->p->budgeted_occupancy;
     return o->fixed_per_place * o->capacity * m->fixed_index +
-           residents * offer_budget_hours(m, o) * m->wage * DAYS_PER_YEAR / 7.0;
+           residents * offer_budget_hours(m, o) * m->wage * o->cost_factor *
+           DAYS_PER_YEAR / 7.0;
 }
 
 /*
@@ -663,6 +664,13 @@ static void year_end(market *m, struct sim_record *res, int v, int r)
     for (int i = 0; i < m->n_regimes; i++) m->regimes[i]->year_end(m, m->year);
     budgets_close_year(m);
     offers_year_end(m);        /* closures, capacity, entry: counted this year */
+    if (m->year == (p->warmup_years > 0 ? -1 : 0))   /* who sells, before the regimes */
+        for (int i = 0; i < m->mt->n; i++) {
+            const muni_acct *a = &m->muni[i].acct;
+            double bought = 0;
+            for (int t = 0; t < N_OFFER_TYPES; t++) bought += a->spend_type[t];
+            m->muni[i].net_seller = a->sales > bought - a->spend_seller[SELLER_OWN];
+        }
     if (m->year >= 0) kpi_record(m, res, v, r, m->year);   /* warm-up: unreported */
     offers_open_year(m);
 

@@ -50,6 +50,9 @@ typedef struct muni_table {
 /* Load the CSV (a regular file of at most 1 MiB) with muni_table_parse; on
  * error fill ERR (file, line, column, column name) and return -1. */
 int muni_table_load(const char *path, muni_table *t, cfg_error *err);
+/* Bind P's region names and joining municipalities (params_bind_regions)
+ * to table T; 0, or -1 with ERR naming the scenario key. */
+int muni_table_bind(const cfg *c, params *p, const muni_table *t, cfg_error *err);
 /* Parse the CSV TEXT[0..len) as read from PATH (used only in messages). */
 int muni_table_parse(const char *text, size_t len, const char *path,
                      muni_table *t, cfg_error *err);
@@ -142,6 +145,8 @@ typedef struct offer {
     double  pooled;         /* objective financing: this year's pooled amount */
     double  pool_carry;     /* objective: result to settle in next contributions */
     double  pool_settled;   /* objective: settlement taken from this year's */
+    int     coordinated;    /* objective: places the coordinator added (paid in full by the pool) */
+    double  cost_factor;    /* staff cost per delivered hour against an efficient offer (1) */
     double  frame;          /* owner's frame payment this year (5.5) */
     double  cost_fixed, hour_days;  /* this year: fixed cost; priced hour-days */
     double  last_tariff_index;    /* capped basket price of last year */
@@ -198,6 +203,8 @@ typedef struct municipality {
     uint64_t home_steps;    /* steps taken (they key the steps' draws) */
     sim_rng  home_rng;
     double   spend_last;    /* last year's spending on places and home support */
+    int      net_seller;    /* sold more than it bought in the last warm-up year
+                             * (without a warm-up: in the base year) */
 } municipality;
 
 /* Doubly linked FIFO of waiting citizens for one (type, group) segment. */
@@ -230,6 +237,7 @@ typedef struct year_acct {
      * progression), their days, and progressions to the own home */
     int    matched[2][MAX_GROUPS];
     int    stays_ended, progressions;
+    double wait_days_high; int placements_high;   /* high-need placements' waits */
     double stay_days_ended;
 } year_acct;
 
@@ -279,6 +287,7 @@ typedef struct market {
     const struct regime_ops *regimes[MAX_REGIMES];   /* in use, in the order named */
     int       n_regimes;
     drg_state    *drg;      /* allocated only when the regime is in use */
+    double uniform_day[MAX_REGIONS][N_OFFER_TYPES];   /* uniform frame tariff, per day */
     struct shock_event *shocks; int n_shocks;   /* this replicate's shocks */
     int       shocks_on_incidence;             /* any incidence or wave shock */
     int      *incidence_shocks; int n_incidence_shocks;  /* their indices */

@@ -321,6 +321,17 @@ int muni_table_parse(const char *text, size_t len, const char *path,
     return 0;
 }
 
+int muni_table_bind(const cfg *c, params *p, const muni_table *t, cfg_error *err)
+{
+    int region_of[MAX_MUNIS], code[MAX_MUNIS];
+    for (int i = 0; i < t->n; i++) {
+        region_of[i] = t->m[i].region;
+        code[i] = t->m[i].code;
+    }
+    return params_bind_regions(c, p, (const char (*)[48])t->region_name, t->n_regions,
+                               region_of, code, t->n, err);
+}
+
 int muni_table_load(const char *path, muni_table *t, cfg_error *err)
 {
     memset(t, 0, sizeof *t);

@@ -93,6 +93,7 @@ int offers_add(market *m, int type, int group, int owner_kind, int owner,
     o->capacity = capacity;
     o->status = OFFER_OPEN;
     o->avail_pos = o->residents = -1;
+    o->cost_factor = 1;
     m->price_epoch++;   /* a new offer: search floors are stale */
     if (offers_room_changed(m, o)) return -1;
     o->fixed_per_place = offers_fixed_per_place(m, type, group);
@@ -365,6 +366,7 @@ static void resize(market *m, offer *o, int capacity)
 {
     offer_accrue(m, o);
     o->capacity = capacity;
+    if (o->coordinated > capacity) o->coordinated = capacity;
     offers_room_changed(m, o);
 }
 
@@ -520,6 +522,7 @@ static void private_entry(market *m)
                 probe.type = (int8_t)t;
                 probe.group = (int8_t)g;
                 probe.fixed_per_place = offers_fixed_per_place(m, t, g);
+                probe.cost_factor = 1;      /* an entrant runs efficiently */
                 cost += m->level_p[t][g][l] * offer_expected_cost_day(m, &probe, l);
             }
             for (int r = 0; r < m->mt->n_regions; r++) {

@@ -158,7 +158,7 @@ const cfg_key params_table[] = {
     R("offers.quality_closure_public", 0.001, 0, 1, "per year", "A", "the same for public offers"),
     R("offers.private_initial_equity", 0.15, 0, 10, "share of annual cost", "A", "equity of a private offer at start"),
 
-    S("regime.name", "takst", "R", "regimes in use, joined by '+' (takst, drg, tender, objective); each takes its own segments, the first named wins an overlap, the rest stay on takst"),
+    S("regime.name", "takst", "R", "regimes in use, joined by '+' (takst, drg, tender, objective, uniform); each takes its own segments, the first named wins an overlap, the rest stay on takst"),
     E("takst.tariff", "differentiated", "differentiated|average", "R", "service tariff by need level, or one average tariff per offer"),
     R("takst.budgeted_occupancy", 0.95, 0.5, 1, "share", "R", "occupancy assumed when tariffs are set (95-98 % in practice)"),
     R("takst.cap", 0.0, -0.1, 0.1, "per year", "A", "rammeaftale: public tariff growth at most index growth plus this"),
@@ -205,10 +205,17 @@ const cfg_key params_table[] = {
     R("objective.elasticity", 0.5, 0, 10, "levels", "A", "visitation becomes less strict by this many levels as the buyer's price falls to zero"),
     B("objective.coordinator", 1, "R", "a coordinator plans capacity of eligible offers toward the target wait"),
     R("objective.target_wait_days", 30, 0, 3650, "days", "R", "the coordinator's target mean wait"),
+    E("uniform.groups", "all", "broad|narrow|all", "R", "target groups under the uniform frame tariff"),
+    S("uniform.types", "temporary,longterm,housing", "R", "offer types under the uniform frame tariff, comma-separated"),
+    S("uniform.regions", "all", "R", "regions whose municipalities join the uniform frame tariff, comma-separated, or all (Region Syddanmark's note: it works only if all of a region's municipalities join)"),
+    S("uniform.municipalities", "", "A", "only these municipalities join (codes, comma-separated, within uniform.regions); empty: all of those regions"),
+    R("objective.cost_drift", 0.01, 0, 0.5, "share/year", "A", "yearly growth of a pooled offer's staff cost per delivered hour, times the pooled share of its income: an offer covered whatever the demand has less reason to run efficiently"),
+    R("objective.rigor_loss", 0.5, 0, 1, "share", "A", "buyers follow up less rigorously where the price is pooled: their rigor falls by this share times the pooled share of the price"),
 
     E("owner_budget.model", "activity", "activity|frame|mixed", "R", "how an owner funds its own offers: per occupied place, a frame, or both"),
     R("owner_budget.fixed_share", 0.2, 0, 1, "share", "R", "mixed: fixed share of the budget paid as a frame (20 % in an example)"),
-    R("owner_budget.progression_effect", 0.3, 0, 10, "factor", "A", "under a frame, own offers promote progression: rate times 1 + this times the frame share"),
+    R("owner_budget.progression_effect", 0.3, 0, 10, "factor", "A", "under a frame, an offer promotes its owner's own residents' progression: rate times 1 + this times the frame share"),
+    R("owner_budget.activity_effect", 0.2, 0, 1, "factor", "A", "an offer paid per day works less for a resident's progression when nobody waits to take the place: rate times 1 - this times the share of the price paid per day"),
 
     EQ("shocks.*.kind", "incidence|wave|closure|wage|expensive_case", "A", "incidence: needs x (1 + size); wave: size more needs per 10,000 adults a year; closure: the largest matching offer closes; wage: wages x (1 + size); expensive_case: one case costing (1 + size) times its level's hours"),
     I("shocks.*.start_year", 0, 0, 2200, "year", "A", "calendar year the shock starts (1 January); 0: the base year.  Ignored when rate > 0"),
@@ -369,9 +376,64 @@ static int load_shocks(const cfg *c, params *p, cfg_error *err)
     return 0;
 }
 
-int params_bind_regions(const cfg *c, params *p, const char (*names)[48], int n,
+/* uniform.regions and uniform.municipalities into joins[]. */
+static int bind_joining(const cfg *c, params *p, const char (*names)[48], int n,
+                        const int *region_of, const int *code, int n_munis,
                         cfg_error *err)
 {
+    uniform_params *u = &p->uniform;
+    int region_joins[MAX_REGIONS] = { 0 };
+    char buf[sizeof u->municipalities];
+    snprintf(buf, sizeof buf, "%s", u->regions);
+    for (char *save = NULL, *w = strtok_r(buf, ",", &save); w;
+         w = strtok_r(NULL, ",", &save)) {
+        while (*w == ' ') w++;
+        size_t len = strlen(w);
+        while (len && w[len - 1] == ' ') w[--len] = 0;
+        int r = -1;
+        for (int i = 0; i < n; i++) if (!strcmp(w, names[i])) r = i;
+        if (!strcmp(w, "all")) {
+            for (int i = 0; i < n; i++) region_joins[i] = 1;
+            continue;
+        }
+        if (r < 0) {
+            const char *rn[MAX_REGIONS];
+            for (int i = 0; i < n; i++) rn[i] = names[i];
+            const char *near = cfg_nearest_word(w, rn, n);
+            return cfg_fail(c, "uniform.regions", err, "'%s' is not a region of the "
+                            "municipality table%s%s%s", w, near ? "; did you mean '" : "",
+                            near ? near : "", near ? "'?" : "") - 1;
+        }
+        region_joins[r] = 1;
+    }
+    int listed = 0;
+    memset(u->joins, 0, sizeof u->joins);
+    snprintf(buf, sizeof buf, "%s", u->municipalities);
+    for (char *save = NULL, *w = strtok_r(buf, ", ", &save); w;
+         w = strtok_r(NULL, ", ", &save)) {
+        char *end;
+        long k = strtol(w, &end, 10);
+        int i = 0;
+        while (i < n_munis && !(*end == 0 && code[i] == k)) i++;
+        if (i == n_munis)
+            return cfg_fail(c, "uniform.municipalities", err, "'%s' is not the code "
+                            "of a municipality in the table", w) - 1;
+        if (!region_joins[region_of[i]])
+            return cfg_fail(c, "uniform.municipalities", err, "municipality %ld is "
+                            "not in a region of uniform.regions", k) - 1;
+        u->joins[i] = 1;
+        listed = 1;
+    }
+    if (!listed)
+        for (int i = 0; i < n_munis; i++) u->joins[i] = (int8_t)region_joins[region_of[i]];
+    return 0;
+}
+
+int params_bind_regions(const cfg *c, params *p, const char (*names)[48], int n,
+                        const int *region_of, const int *code, int n_munis,
+                        cfg_error *err)
+{
+    if (bind_joining(c, p, names, n, region_of, code, n_munis, err)) return -1;
     for (int i = 0; i < p->n_shocks; i++) {
         shock_params *s = &p->shock[i];
         s->region = -1;
@@ -427,24 +489,25 @@ static int load_segments(const cfg *c, const char *prefix, segment_set *s,
 /* Regime names joined by '+', each known and named once. */
 static int check_regimes(const cfg *c, const char *names, cfg_error *err)
 {
-    static const char *const known[] = { "takst", "drg", "tender", "objective" };
-    char buf[64], seen[8] = { 0 };
+    static const char *const known[] = { "takst", "drg", "tender", "objective", "uniform" };
+    enum { N_KNOWN = sizeof known / sizeof known[0] };
+    char buf[64], seen[N_KNOWN] = { 0 };
     if (strlen(names) >= sizeof buf)
         return cfg_fail(c, "regime.name", err, "too long") - 1;
     /* strtok would skip empty words, so "" and "drg++tender" are caught here. */
     size_t len = strlen(names);
     if (!len || names[0] == '+' || names[len - 1] == '+' || strstr(names, "++"))
         return cfg_fail(c, "regime.name", err, "'%s' names no regime or an empty "
-                        "one (takst, drg, tender, objective, joined by '+')",
+                        "one (takst, drg, tender, objective, uniform, joined by '+')",
                         names) - 1;
     snprintf(buf, sizeof buf, "%s", names);
     for (char *save = NULL, *w = strtok_r(buf, "+", &save); w;
          w = strtok_r(NULL, "+", &save)) {
         int k = -1;
-        for (int i = 0; i < 4; i++) if (!strcmp(w, known[i])) k = i;
+        for (int i = 0; i < N_KNOWN; i++) if (!strcmp(w, known[i])) k = i;
         if (k < 0)
             return cfg_fail(c, "regime.name", err, "'%s' is not a regime "
-                            "(takst, drg, tender, objective, joined by '+')", w) - 1;
+                            "(takst, drg, tender, objective, uniform, joined by '+')", w) - 1;
         if (seen[k]++)
             return cfg_fail(c, "regime.name", err, "'%s' is named twice", w) - 1;
     }
@@ -498,6 +561,8 @@ static int load_regimes(const cfg *c, params *p, cfg_error *err)
     o->elasticity = cfg_real(c, "objective.elasticity");
     o->coordinator = cfg_bool(c, "objective.coordinator");
     o->target_wait_days = cfg_real(c, "objective.target_wait_days");
+    o->cost_drift = cfg_real(c, "objective.cost_drift");
+    o->rigor_loss = cfg_real(c, "objective.rigor_loss");
 
     owner_budget_params *ob = &p->owner;
     const char *om = cfg_text(c, "owner_budget.model");
@@ -506,6 +571,13 @@ static int load_regimes(const cfg *c, params *p, cfg_error *err)
     ob->fixed_share = ob->model == OWNER_FRAME ? 1.0
                     : ob->model == OWNER_MIXED ? cfg_real(c, "owner_budget.fixed_share") : 0.0;
     ob->progression_effect = cfg_real(c, "owner_budget.progression_effect");
+    ob->activity_effect = cfg_real(c, "owner_budget.activity_effect");
+
+    uniform_params *u = &p->uniform;
+    if (load_segments(c, "uniform", &u->seg, err)) return -1;
+    snprintf(u->regions, sizeof u->regions, "%s", cfg_text(c, "uniform.regions"));
+    snprintf(u->municipalities, sizeof u->municipalities, "%s",
+             cfg_text(c, "uniform.municipalities"));
     return 0;
 }
 

@@ -88,8 +88,17 @@ typedef struct objective_params {
     segment_set seg;
     int    national, threshold_mode, coordinator;
     double share, buyer_share, above_share, threshold, elasticity,
-           target_wait_days;
+           target_wait_days, cost_drift, rigor_loss;
 } objective_params;
+
+/* The uniform frame tariff: the segments it takes, and who joins (a
+ * region's municipalities, or those listed); joins[] is bound to the
+ * municipality table by params_bind_regions. */
+typedef struct uniform_params {
+    segment_set seg;
+    char   regions[256], municipalities[512];   /* as written */
+    int8_t joins[MAX_MUNIS];
+} uniform_params;
 
 typedef enum { OWNER_ACTIVITY, OWNER_FRAME, OWNER_MIXED } owner_model;
 
@@ -110,7 +119,7 @@ typedef struct shock_params {
 
 typedef struct owner_budget_params {
     owner_model model;
-    double fixed_share, progression_effect;
+    double fixed_share, progression_effect, activity_effect;
 } owner_budget_params;
 typedef enum { CARRY_WHOLE, CARRY_EXCESS } carry_mode;
 
@@ -170,6 +179,7 @@ typedef struct params {
     drg_params drg;
     tender_params tender;
     objective_params objective;
+    uniform_params uniform;
     owner_budget_params owner;
     int      n_shocks;
     shock_params shock[MAX_SHOCKS];
@@ -198,8 +208,11 @@ extern const size_t params_table_len;
 int params_load(const cfg *c, params *p, cfg_error *err);
 
 /* Bind shocks' region names to the indices of the municipality table's
- * regions (NAMES[0..N)); 0, or -1 with ERR naming the key. */
+ * regions (NAMES[0..N)), and the uniform frame tariff's joining regions
+ * and municipalities (REGION_OF and CODE of each of the N_MUNIS); 0, or -1
+ * with ERR naming the key. */
 int params_bind_regions(const cfg *c, params *p, const char (*names)[48], int n,
+                        const int *region_of, const int *code, int n_munis,
                         cfg_error *err);
 
 /* Parameters a one-at-a-time sensitivity analysis varies: the key, and

@@ -93,7 +93,7 @@ double offer_expected_cost_day(const market *m, const offer *o, int level)
 {
     double fixed = o->fixed_per_place * m->fixed_index /
                    (DAYS_PER_YEAR * m->p->reference_occupancy);
-    return fixed + market_hours(m, o->type, o->group, level) * m->wage / 7.0;
+    return fixed + market_hours(m, o->type, o->group, level) * m->wage * o->cost_factor / 7.0;
 }
 
 void placement_reprice(market *m, citizen *c)
@@ -394,6 +394,10 @@ static void place(market *m, citizen *c, int id, int mismatch, int addons)
     m->ya.wait_days_group[c->group] += m->now - c->wait_start;
     m->ya.placements_group[c->group]++;
     m->ya.mismatched += mismatch;
+    if (c->priced_level >= p->high_need_level) {
+        m->ya.wait_days_high += m->now - c->wait_start;
+        m->ya.placements_high++;
+    }
     if (!mismatch) {
         m->ya.matched[0][c->group] += m->now - c->wait_start <= 30;
         m->ya.matched[1][c->group] += m->now - c->wait_start <= 90;

@@ -19,7 +19,7 @@ const char *const price_part_name[N_PARTS] = {
 const regime_ops *regime_find(const char *name)
 {
     static const regime_ops *const all[] = {
-        &regime_takst, &regime_drg, &regime_tender, &regime_objective
+        &regime_takst, &regime_drg, &regime_tender, &regime_objective, &regime_uniform
     };
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (strcmp(all[i]->name, name) == 0) return all[i];
@@ -28,10 +28,8 @@ const regime_ops *regime_find(const char *name)
 
 static const segment_set *segments_of(const params *p, const regime_ops *r)
 {
-    if (r == &regime_drg) return &p->drg.seg;
-    if (r == &regime_tender) return &p->tender.seg;
-    if (r == &regime_objective) return &p->objective.seg;
-    return NULL;   /* takst: whatever is left */
+    if (!r->segments) return NULL;   /* takst: whatever is left */
+    return (const segment_set *)((const char *)p + r->segments);
 }
 
 static int selects(const segment_set *s, const params *p, int t, int g)

@@ -44,17 +44,24 @@ typedef struct regime_ops {
      * citizen C, x = C's priced hours in O times (1 + add-ons); lets a
      * placement search bound a group of offers without pricing each. */
     void   (*price_floor)(const market *m, const offer *o, double *a, double *b);
+    /* Optional: the buyer's rigor in C's negotiations with O, as a factor
+     * of the municipality's (NULL: 1). */
+    double (*rigor)(const market *m, const citizen *c, const offer *o);
     /* C has just been placed in O (contracts attach here). */
     void   (*on_place)(market *m, citizen *c, const offer *o);
     /* Optional: C is on (or, not yet placed in O, would be on) terms that
      * replace case negotiation, e.g. a framework contract.  NULL: never. */
     int    (*on_contract)(const market *m, const citizen *c, const offer *o);
     int      negotiates;   /* add-ons and contested grades at follow-ups */
+    /* Where in params the segments this regime takes are (offsetof a
+     * segment_set), or 0: takst, which takes whatever is left. */
+    size_t   segments;
     int      must_admit;   /* funded for supply security: offers may not decline */
 } regime_ops;
 
 const regime_ops *regime_find(const char *name);
-extern const regime_ops regime_takst, regime_drg, regime_tender, regime_objective;
+extern const regime_ops regime_takst, regime_drg, regime_tender, regime_objective,
+                        regime_uniform;
 
 /* Fill m->seg_regime and m->regimes from NAMES (regime names joined by
  * '+', as regime.name); -1 and m->error on failure.  Called at set-up,
@@ -73,6 +80,15 @@ static inline int regime_negotiates(const market *m, const citizen *c,
 {
     const regime_ops *r = regime_of(m, o->type, o->group);
     return r->negotiates && !(r->on_contract && r->on_contract(m, c, o));
+}
+
+/* How rigorously C's buyer meets O's requests: the municipality's trait,
+ * times the regime's factor. */
+static inline double regime_rigor(const market *m, const citizen *c, const offer *o)
+{
+    const regime_ops *r = regime_of(m, o->type, o->group);
+    double x = m->muni[c->home].rigor;
+    return r->rigor ? x * r->rigor(m, c, o) : x;
 }
 
 static inline int regime_owns(const market *m, const regime_ops *r,
@@ -98,6 +114,8 @@ void   takst_set_tariff(market *m, offer *o, int year);
 void   takst_refresh_average(const market *m, offer *o);
 /* The takst price of C in O from O's current tariff. */
 double takst_price(const market *m, const citizen *c, const offer *o);
+/* takst's price floor (regime_ops.price_floor). */
+void   takst_price_floor(const market *m, const offer *o, double *a, double *b);
 /* The takst parts of C's price in O. */
 void   takst_price_parts(const market *m, const citizen *c, const offer *o,
                          double *parts);

@@ -21,6 +21,7 @@
  * cost of the level.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "regime.h"
@@ -217,14 +218,13 @@ static void drg_year_end(market *m, int year)
 static int drg_regrade(market *m, citizen *c, const offer *o, int assessed,
                        gsl_rng *r)
 {
-    (void)o;
     const params *p = m->p;
     c->upcoded = 0;
     if (!p->drg.negotiated || assessed >= p->levels - 1) return assessed;
     if (gsl_rng_uniform(r) >= p->drg.upcode_prob) return assessed;
     m->ya.negotiations++;
     market_admin(m, c->home, ADMIN_NEGOTIATION, p->admin_cost_negotiation);
-    if (gsl_rng_uniform(r) < m->muni[c->home].rigor) return assessed;
+    if (gsl_rng_uniform(r) < regime_rigor(m, c, o)) return assessed;
     m->ya.upcodings++;
     c->upcoded = 1;
     return assessed + 1;
@@ -245,4 +245,5 @@ const regime_ops regime_drg = {
     .regrade = drg_regrade,
     .staffed_hours = drg_staffed_hours,
     .negotiates = 0,
+    .segments = offsetof(params, drg.seg),
 };

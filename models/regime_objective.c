@@ -9,14 +9,22 @@
  * a case's yearly amount above a threshold, the pool the rest of the budget
  * [R].  Offers' results are settled in next year's contributions [R].  A
  * coordinator adds places where the pool's citizens wait longer than the
- * target [R].  Because the buyer's price falls, visitation to these offers
- * loosens by `elasticity` levels times the share of the price the buyer no
- * longer pays [R direction, A size].
+ * target [R]; the pool pays for those places in full, used or not.
+ * Because the buyer's price falls, visitation to these offers loosens by
+ * `elasticity` levels times the share of the price the buyer no longer pays
+ * [R direction, A size].  Two more incentives the reports name [VIVE 2023
+ * ch. 5: R direction, A size]: an offer paid whatever the demand lets its
+ * staff cost per delivered hour creep up (cost_drift times the pooled
+ * share of its income, every year), and a buyer whose price is pooled
+ * follows up less rigorously (rigor_loss times the pooled share of the
+ * price).  Both raise costs, so tariffs and the pooled budget (which follow
+ * cost) and so what municipalities pay.
  *
  * The population weights are the scenario's (one population for the whole
  * run): the model has no population growth, so "the year before" is it.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include "regime.h"
 #include "flow.h"
@@ -127,7 +135,10 @@ static void objective_year_lumps(market *m, int year)
         if (o->status == OFFER_CLOSED || !regime_owns(m, &regime_objective, o))
             continue;
         double budget = offer_budget(m, o);
-        double pooled = op->threshold_mode ? budget - use[i] : op->share * budget;
+        /* the coordinator's places are the pool's in full */
+        double coord = o->capacity > 0 ? (double)o->coordinated / o->capacity : 0;
+        double pooled = op->threshold_mode ? budget - use[i]
+                                           : (op->share + (1 - op->share) * coord) * budget;
         o->pooled = pooled - o->pool_carry;   /* a surplus lowers it */
         o->pool_settled = o->pool_carry;
         o->pool_carry = 0;
@@ -161,6 +172,7 @@ static void coordinate(market *m)
                 if (!best) continue;
                 offer_accrue(m, best);
                 best->capacity += waiting[pool];
+                best->coordinated += waiting[pool];
                 offers_room_changed(m, best);   /* the new places are free */
             }
         }
@@ -173,18 +185,33 @@ static void objective_year_end(market *m, int year)
         offer *o = &m->offers[i];
         /* settle the year's own result: last year's settlement, already in
          * this year's income, is not settled twice */
-        if (regime_owns(m, &regime_objective, o))
-            o->pool_carry = o->last_result + o->pool_settled;
+        if (!regime_owns(m, &regime_objective, o)) continue;
+        o->pool_carry = o->last_result + o->pool_settled;
+        /* covered whatever the demand: cost creeps up with the pooled share */
+        if (o->status != OFFER_CLOSED && o->income > 0)
+            o->cost_factor *= 1 + m->p->objective.cost_drift *
+                                  fmin(1, fmax(0, o->pooled / o->income));
     }
     if (m->p->objective.coordinator) coordinate(m);
+}
+
+/* The share of the price the buyer no longer pays. */
+static double pooled_share(const market *m)
+{
+    const objective_params *op = &m->p->objective;
+    return 1 - (op->threshold_mode ? op->buyer_share : 1 - op->share);
+}
+
+static double objective_rigor(const market *m, const citizen *c, const offer *o)
+{
+    (void)c; (void)o;
+    return 1 - m->p->objective.rigor_loss * pooled_share(m);
 }
 
 static double objective_referral_bias(const market *m, int type, int group)
 {
     (void)type; (void)group;
-    const objective_params *op = &m->p->objective;
-    double buyer_share = op->threshold_mode ? op->buyer_share : 1 - op->share;
-    return op->elasticity * (1 - buyer_share);
+    return m->p->objective.elasticity * pooled_share(m);
 }
 
 const regime_ops regime_objective = {
@@ -195,6 +222,8 @@ const regime_ops regime_objective = {
     .price_parts = objective_price_parts,
     .year_end = objective_year_end,
     .referral_bias = objective_referral_bias,
+    .rigor = objective_rigor,
     .negotiates = 1,
+    .segments = offsetof(params, objective.seg),
     .must_admit = 1,
 };

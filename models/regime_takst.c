@@ -161,7 +161,7 @@ double takst_price(const market *m, const citizen *c, const offer *o)
 
 /* takst_price is basic + hour x (priced hours) x (1 + add-ons), or with one
  * average tariff at least the average. */
-static void takst_price_floor(const market *m, const offer *o, double *a, double *b)
+void takst_price_floor(const market *m, const offer *o, double *a, double *b)
 {
     if (m->p->tariff == TARIFF_AVERAGE) {
         *a = o->average_day >= o->basic_day ? o->average_day : -INFINITY;

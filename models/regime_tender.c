@@ -30,6 +30,7 @@
  * bidder expects to win.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "regime.h"
@@ -328,4 +329,5 @@ const regime_ops regime_tender = {
     .on_place = tender_on_place,
     .on_contract = tender_on_contract,
     .negotiates = 1,
+    .segments = offsetof(params, tender.seg),
 };

@@ -28,8 +28,7 @@ static int load_variant(const cfg *vc, params *p, muni_table *mt, cfg_error *err
 {
     return params_load(vc, p, err) ||
            muni_table_load(p->municipalities_file, mt, err) ||
-           params_bind_regions(vc, p, (const char (*)[48])mt->region_name,
-                               mt->n_regions, err);
+           muni_table_bind(vc, p, mt, err);
 }
 
 /* One load as `placesim check` does it: the file chain, then every variant. */

@@ -67,6 +67,15 @@ bad_input bad_csv "$T/bad.csv:3" "population"
 printf 'extends: %s\ngroups:\n  secure:\n    need_dist: [0.5, 0.5]\n' "$DENMARK" >"$T/need_dist.yaml"
 bad_input need_dist "$T/need_dist.yaml:4" "need_dist"
 
+# the uniform frame tariff's joining regions and municipalities are bound
+# to the municipality table, with a suggestion for a near miss
+printf 'extends: %s\nregime:\n  name: uniform\nuniform:\n  regions: Syddanmrk\n' "$DENMARK" >"$T/uniform_region.yaml"
+bad_input uniform_region "$T/uniform_region.yaml:5" "did you mean 'Syddanmark'"
+printf 'extends: %s\nuniform:\n  regions: Syddanmark\n  municipalities: "461,101"\n' "$DENMARK" >"$T/uniform_muni.yaml"
+bad_input uniform_muni "$T/uniform_muni.yaml:4" "municipality 101 is not in a region of uniform.regions"
+printf 'extends: %s\nuniform:\n  municipalities: "461,9999"\n' "$DENMARK" >"$T/uniform_code.yaml"
+bad_input uniform_code "$T/uniform_code.yaml:3" "'9999' is not the code"
+
 # ---- usage ----------------------------------------------------------------
 
 "$P" --help >"$T/help.out" 2>&1; rc=$?

@@ -167,8 +167,7 @@ static void check_variant(const cfg *vc, const fuzz_map *in)
     const fuzz_file *csv = lookup(in, p.municipalities_file);
     if (!csv) return;
     if (muni_table_parse(csv->text, csv->len, p.municipalities_file, &mt, &err) ||
-        params_bind_regions(vc, &p, (const char (*)[48])mt.region_name,
-                            mt.n_regions, &err)) {
+        muni_table_bind(vc, &p, &mt, &err)) {
         if (!err.message[0]) __builtin_trap();
     }
 }

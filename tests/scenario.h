@@ -17,8 +17,7 @@ static inline int test_load_scenario(const char *path, params *p, muni_table *mt
     int rc = params_load(c, p, &err);
     if (rc == 0) rc = muni_table_load(p->municipalities_file, mt, &err);
     if (rc == 0)
-        rc = params_bind_regions(c, p, (const char (*)[48])mt->region_name,
-                                 mt->n_regions, &err);
+        rc = muni_table_bind(c, p, mt, &err);
     cfg_free(c);
     if (rc) fprintf(stderr, "%s\n", err.message);
     return rc ? -1 : 0;

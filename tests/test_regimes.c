@@ -583,19 +583,25 @@ static void test_objective_pool(void **state)
  * same coordinator, same random numbers).  Against takst the difference is
  * printed, not asserted: there capacity binds, the extra referrals first
  * wait, and the regime's other effects are as large as the referral one. */
+/* Every replicate under P, checked (caller frees). */
+static sim_record *run_params(const fixture *f, const params *p, const char *what)
+{
+    sim_record *res = new_res(f, f->p.replicates);
+    assert_non_null(res);
+    int rc[MAX_REP];
+    run_all(f, p, res, rc);
+    assert_ran(rc, f->p.replicates, what);
+    assert_money_balance(res, what);
+    return res;
+}
+
 static sim_record *run_objective(const fixture *f, double share, double elasticity)
 {
     params p = f->p;
     snprintf(p.regime, sizeof p.regime, "objective");
     p.objective.share = share;
     p.objective.elasticity = elasticity;
-    sim_record *res = new_res(f, f->p.replicates);
-    assert_non_null(res);
-    int rc[MAX_REP];
-    run_all(f, &p, res, rc);
-    assert_ran(rc, f->p.replicates, "objective share 1");
-    assert_money_balance(res, "objective share 1");
-    return res;
+    return run_params(f, &p, "objective");
 }
 
 static double users(const sim_record *res, int r)
@@ -641,6 +647,86 @@ static void test_objective_loosens_referral(void **state)
     sim_record_free(strict);
 }
 
+/* Objective financing with cost drift DRIFT and rigor loss LOSS (the
+ * scenario's share and elasticity); every replicate. */
+static sim_record *run_objective_incentives(const fixture *f, double drift, double loss)
+{
+    params p = f->p;
+    snprintf(p.regime, sizeof p.regime, "objective");
+    p.objective.cost_drift = drift;
+    p.objective.rigor_loss = loss;
+    return run_params(f, &p, "objective incentives");
+}
+
+/* An offer paid whatever the demand lets its cost per delivered hour creep
+ * up, and the cost reaches what municipalities pay (tariffs and pooled
+ * budgets follow cost); a buyer whose price is pooled grants more of the
+ * providers' requests, so add-ons and contested grades drift prices up. */
+static void test_objective_incentives(void **state)
+{
+    fixture *f = *state;
+    sim_record *none = run_objective_incentives(f, 0, 0);
+    sim_record *drift = run_objective_incentives(f, 0.05, 0);
+    sim_record *lax = run_objective_incentives(f, 0, 1);
+    int last = f->p.years - 1;
+    double cost[2] = { 0, 0 }, spend[2] = { 0, 0 }, talks[2] = { 0, 0 };
+    for (int r = 0; r < f->p.replicates; r++) {
+        cost[0] += kpi(none, K_cost_per_delivered_hour, r, last, 0);
+        cost[1] += kpi(drift, K_cost_per_delivered_hour, r, last, 0);
+        spend[0] += kpi(none, K_expenditure, r, last, 0);
+        spend[1] += kpi(drift, K_expenditure, r, last, 0);
+        for (int y = 1; y < f->p.years; y++) {
+            talks[0] += kpi(none, K_drift_addons, r, y, 0) + kpi(none, K_drift_regrading, r, y, 0);
+            talks[1] += kpi(lax, K_drift_addons, r, y, 0) + kpi(lax, K_drift_regrading, r, y, 0);
+        }
+    }
+    print_message("objective, last year: cost per delivered hour %.1f -> %.1f with "
+                  "cost drift 0.05, expenditure %.4g -> %.4g; add-on and regrading "
+                  "drift summed %+.3f -> %+.3f %%-points with rigor loss 1\n",
+                  cost[0] / f->p.replicates, cost[1] / f->p.replicates, spend[0], spend[1],
+                  100 * talks[0], 100 * talks[1]);
+    assert_true(cost[1] > cost[0]);
+    assert_true(spend[1] > spend[0]);
+    assert_true(talks[1] > talks[0]);
+    sim_record_free(none);
+    sim_record_free(drift);
+    sim_record_free(lax);
+}
+
+/* The uniform frame tariff joined by the municipalities of region
+ * REGION_JOINS; every replicate. */
+static sim_record *run_uniform(const fixture *f, int region_joins)
+{
+    params p = f->p;
+    snprintf(p.regime, sizeof p.regime, "uniform");
+    for (int i = 0; i < f->mt.n; i++)
+        p.uniform.joins[i] = (int8_t)(f->mt.m[i].region == region_joins);
+    return run_params(f, &p, "uniform");
+}
+
+/* Where a region joins, its placements between joining municipalities pay
+ * one price whatever the need, so the price follows need less (R2 falls)
+ * and there is less to negotiate. */
+static void test_uniform_frame_tariff(void **state)
+{
+    fixture *f = *state;
+    const sim_record *t = f->res[RG_TAKST];
+    sim_record *region = run_uniform(f, 0);
+    double r2[2] = { 0, 0 }, talks[2] = { 0, 0 };
+    for (int r = 0; r < f->p.replicates; r++)
+        for (int y = 1; y < f->p.years; y++) {
+            r2[0] += kpi(t, K_price_need_r2, r, y, 0);
+            r2[1] += kpi(region, K_price_need_r2, r, y, 0);
+            talks[0] += kpi(t, K_negotiations, r, y, 0);
+            talks[1] += kpi(region, K_negotiations, r, y, 0);
+        }
+    print_message("uniform, one region joins: price R2 summed %.3f -> %.3f, "
+                  "negotiations %.0f -> %.0f\n", r2[0], r2[1], talks[0], talks[1]);
+    assert_true(r2[1] < r2[0]);
+    assert_true(talks[1] < talks[0]);
+    sim_record_free(region);
+}
+
 /* ==== (d) common random numbers =========================================== */
 
 static void test_common_random_numbers(void **state)
@@ -684,6 +770,8 @@ int main(void)
         cmocka_unit_test(test_tender_admin_heaviest_for_small),
         cmocka_unit_test(test_objective_pool),
         cmocka_unit_test(test_objective_loosens_referral),
+        cmocka_unit_test(test_objective_incentives),
+        cmocka_unit_test(test_uniform_frame_tariff),
         cmocka_unit_test(test_common_random_numbers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
