@@ -204,6 +204,7 @@ static void followup_placed(market *m, citizen *c, double assessed,
     c->addons = (int8_t)addons;
     o->priced_hours += citizen_hours(m, c, o, c->priced_level);
     o->need_hours += placement_staffed_hours(m, c, o) - staffed_before;
+    c->old_terms = 0;          /* a follow-up moves it onto the regime's terms */
     c->price_day = placement_price(m, c, o);
     double next = m->now + p->type[o->type].followup_days;
     if (next < c->exit_time)   /* none after the known end of the stay */

@@ -223,6 +223,7 @@ static void record_spending(market *m, const writer *w)
     put(w, K_admin_cost_followup, 0, ya->admin[ADMIN_FOLLOWUP]);
     put(w, K_admin_cost_negotiation, 0, ya->admin[ADMIN_NEGOTIATION]);
     put(w, K_admin_cost_tendering, 0, ya->admin[ADMIN_TENDERING]);
+    put(w, K_admin_cost_transition, 0, ya->admin[ADMIN_TRANSITION]);
     put(w, K_bid_cost, 0, ya->bid_cost);
     for (int g = 0; g < m->p->n_groups; g++)
         put(w, K_expenditure_by_group, g, ya->spend_group[g]);

@@ -94,10 +94,11 @@ extern const char *const kpi_axis_name[KPI_N_AXES];
  X(bankruptcies, "count", KPI_NATIONAL, 0, "private offers closed with negative equity") \
  X(bankruptcy_rate, "share", KPI_NATIONAL, 0, "bankruptcies over the private offers open during the year") \
  X(quality_closures, "count", KPI_NATIONAL, 0, "offers closed by supervision for quality") \
- X(admin_cost, "DKK", KPI_NATIONAL, 1, "buyers' administration: follow-ups, case negotiations and tendering; not part of expenditure (the admin_cost_* parts add up to it)") \
+ X(admin_cost, "DKK", KPI_NATIONAL, 1, "buyers' administration: follow-ups, case negotiations, tendering and the move to a new regime; not part of expenditure (the admin_cost_* parts add up to it)") \
  X(admin_cost_followup, "DKK", KPI_NATIONAL, 0, "follow-ups of placements and reviews of home support") \
  X(admin_cost_negotiation, "DKK", KPI_NATIONAL, 0, "case negotiations at intake and follow-ups: add-ons, contested grades, upcoding") \
  X(admin_cost_tendering, "DKK", KPI_NATIONAL, 0, "buyers' tendering: specifying and evaluating lots, each municipality's part in them, managing the contracts it holds") \
+ X(admin_cost_transition, "DKK", KPI_NATIONAL, 0, "one-off costs of moving from takst to the variant's regimes, in the year they take over (regime.transition_cost)") \
  X(bid_cost, "DKK", KPI_NATIONAL, 0, "bidders' costs of bids in framework tenders: providers' costs, so already inside expenditure through tariffs and bids, and not part of admin_cost") \
  X(negotiations, "count", KPI_NATIONAL, 0, "case negotiations at follow-ups: contested grades, add-ons asked or removed, upcoding asked") \
  X(upcodings, "count", KPI_NATIONAL, 0, "group tariffs: placements moved to a higher group by negotiation") \

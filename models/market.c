@@ -260,8 +260,9 @@ int market_init(market *m, const params *p, const muni_table *mt,
     m->free_cit = -1;
     m->price_epoch = 1;   /* floors start stale (epoch 0) */
     m->displaced_at = -1;
-    /* a warm-up runs today's tariffs in every variant */
-    if (regime_assign(m, p->warmup_years > 0 ? "takst" : p->regime)) return -1;
+    /* a warm-up runs today's tariffs in every variant, and so do the years
+     * before the regimes take over */
+    if (regime_assign(m, market_regimes_later(p) ? "takst" : p->regime)) return -1;
     /* a day per bucket: a few hundred events at the Danish scale */
     if (sim_engine_init(&m->eng, m, 1.0)) goto oom;
     market_register(m);
@@ -643,10 +644,44 @@ void regimes_year_lumps(market *m)
     owner_frames(m);
 }
 
+/* Every resident onto this year's prices; one still on the terms it had
+ * before the regimes took over keeps its price, indexed. */
 static void reprice_all(market *m)
 {
-    for (int i = 0; i < m->n_cit; i++)
-        if (m->cit[i].state == CIT_PLACED) placement_reprice(m, &m->cit[i]);
+    double growth = m->cost_index / m->cost_index_last;
+    for (int i = 0; i < m->n_cit; i++) {
+        citizen *c = &m->cit[i];
+        if (c->state != CIT_PLACED) continue;
+        if (!c->old_terms) {
+            placement_reprice(m, c);
+            continue;
+        }
+        market_pay(m, c);
+        c->price_day *= growth;
+    }
+}
+
+/*
+ * The variant's regimes take over from takst on 1 January: each
+ * municipality pays the one-off cost of the move if any segment leaves
+ * takst, and with regime.transition at_followup every resident keeps the
+ * price it has, indexed, until its next follow-up (caseflow.c clears
+ * old_terms).
+ * 0, or -1 with m->error set.
+ */
+static int take_over(market *m)
+{
+    const params *p = m->p;
+    if (regime_assign(m, p->regime)) return -1;
+    int moves = 0;
+    for (int i = 0; i < m->n_regimes; i++) moves |= m->regimes[i] != &regime_takst;
+    if (moves)
+        for (int i = 0; i < m->mt->n; i++)
+            market_admin(m, i, ADMIN_TRANSITION, p->transition_cost);
+    if (moves && p->transition_at_followup)
+        for (int i = 0; i < m->n_cit; i++)
+            if (m->cit[i].state == CIT_PLACED) m->cit[i].old_terms = 1;
+    return 0;
 }
 
 static void year_end(market *m, struct sim_record *res, int v, int r)
@@ -664,7 +699,8 @@ static void year_end(market *m, struct sim_record *res, int v, int r)
     for (int i = 0; i < m->n_regimes; i++) m->regimes[i]->year_end(m, m->year);
     budgets_close_year(m);
     offers_year_end(m);        /* closures, capacity, entry: counted this year */
-    if (m->year == (p->warmup_years > 0 ? -1 : 0))   /* who sells, before the regimes */
+    /* who sells, in the year before the regimes take over */
+    if (m->year == (market_regimes_later(p) ? p->regime_starts - 1 : 0))
         for (int i = 0; i < m->mt->n; i++) {
             const muni_acct *a = &m->muni[i].acct;
             double bought = 0;
@@ -682,8 +718,9 @@ static void year_end(market *m, struct sim_record *res, int v, int r)
     for (int i = 0; i < m->mt->n; i++)        /* run.adults_by_year */
         m->muni[i].adults = muni_adults(m->mt, p, i, p->start_year + m->year);
     shocks_trend_year(m);
-    /* the base year after a warm-up: each variant's own regimes take over */
-    if (m->year == 0 && p->warmup_years > 0 && regime_assign(m, p->regime)) {
+    /* after a warm-up (or later, regime.starts_after), each variant's own
+     * regimes take over from takst */
+    if (market_regimes_later(p) && m->year == p->regime_starts && take_over(m)) {
         sim_engine_stop(&m->eng);
         return;
     }

@@ -114,6 +114,8 @@ typedef struct citizen {
     double   placed_at;     /* start of the current stay (before 0 for the starting stock) */
     float    extra;         /* an unusually expensive case: hours x (1 + extra) */
     int8_t   upcoded;       /* group tariffs: the grade includes a negotiated step */
+    int8_t   old_terms;     /* placed before the regimes took over: keeps its price
+                             * until its next follow-up (regime.transition) */
     sim_rng_state rng;      /* the citizen's own stream */
 } citizen;
 
@@ -167,7 +169,8 @@ typedef struct offer {
 /* What buyers' administration is spent on (year_acct.admin; the KPIs
  * admin_cost_*).  Bidders' costs of bids are providers' costs, kept apart
  * (year_acct.bid_cost): they reach buyers through tariffs and bids. */
-enum { ADMIN_FOLLOWUP, ADMIN_NEGOTIATION, ADMIN_TENDERING, N_ADMIN };
+enum { ADMIN_FOLLOWUP, ADMIN_NEGOTIATION, ADMIN_TENDERING, ADMIN_TRANSITION,
+       N_ADMIN };
 
 /* Yearly accounts of a municipality (reset at each year end). */
 typedef struct muni_acct {
@@ -394,6 +397,12 @@ void   market_pay(market *m, citizen *c);
 /* Accrue an offer's costs and resident days up to now. */
 void   offer_accrue(market *m, offer *o);
 int    market_seller(const market *m, const citizen *c, const offer *o);
+/* Do the variant's regimes take over after the run starts (a warm-up under
+ * takst, or regime.starts_after)? */
+static inline int market_regimes_later(const params *p)
+{
+    return p->warmup_years > 0 || p->regime_starts > 0;
+}
 /* Municipality MUNI spends AMOUNT on administration for PURPOSE (ADMIN_*). */
 void   market_admin(market *m, int muni, int purpose, double amount);
 /* Free places in open offers of segment (TYPE, GROUP) in REGION: the

@@ -158,6 +158,9 @@ const cfg_key params_table[] = {
     R("offers.quality_closure_public", 0.001, 0, 1, "per year", "A", "the same for public offers"),
     R("offers.private_initial_equity", 0.15, 0, 10, "share of annual cost", "A", "equity of a private offer at start"),
 
+    I("regime.starts_after", 0, 0, 99, "years", "A", "years after the base year at which the variant's regimes take over from takst (0: the base year)"),
+    E("regime.transition", "at_once", "at_once|at_followup", "A", "residents placed before the regimes take over move to the new prices at once, or keep their price, indexed, until their next follow-up"),
+    R("regime.transition_cost", 500000, 0, 1e9, "DKK", "A", "one-off cost for each municipality of moving from takst to other regimes (procedures, systems, training), counted in admin_cost in the year they take over"),
     S("regime.name", "takst", "R", "regimes in use, joined by '+' (takst, drg, tender, objective, uniform); each takes its own segments, the first named wins an overlap, the rest stay on takst"),
     E("takst.tariff", "differentiated", "differentiated|average", "R", "service tariff by need level, or one average tariff per offer"),
     R("takst.budgeted_occupancy", 0.95, 0.5, 1, "share", "R", "occupancy assumed when tariffs are set (95-98 % in practice)"),
@@ -518,6 +521,13 @@ static int load_regimes(const cfg *c, params *p, cfg_error *err)
 {
     snprintf(p->regime, sizeof p->regime, "%s", cfg_text(c, "regime.name"));
     if (check_regimes(c, p->regime, err)) return -1;
+    p->regime_starts = (int)cfg_int(c, "regime.starts_after");
+    if (p->regime_starts >= (int)cfg_int(c, "run.years"))
+        return cfg_fail(c, "regime.starts_after", err, "%d years after the base year is "
+                        "beyond the horizon of run.years (%d)", p->regime_starts,
+                        (int)cfg_int(c, "run.years")) - 1;
+    p->transition_at_followup = !strcmp(cfg_text(c, "regime.transition"), "at_followup");
+    p->transition_cost = cfg_real(c, "regime.transition_cost");
     drg_params *d = &p->drg;
     if (load_segments(c, "drg", &d->seg, err)) return -1;
     d->regional = !strcmp(cfg_text(c, "drg.scope"), "regional");

@@ -176,6 +176,9 @@ typedef struct params {
     int      low_years;
     /* regime: which regimes, and the parameters of each */
     char     regime[64];
+    int      regime_starts;      /* years after the base year the regimes take over */
+    int      transition_at_followup;   /* residents keep their price until a follow-up */
+    double   transition_cost;    /* one-off, per municipality [A] */
     drg_params drg;
     tender_params tender;
     objective_params objective;

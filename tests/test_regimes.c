@@ -472,7 +472,8 @@ static void test_admin_cost_parts(void **state)
                 double total = kpi(res, K_admin_cost, r, y, 0);
                 double parts = kpi(res, K_admin_cost_followup, r, y, 0) +
                                kpi(res, K_admin_cost_negotiation, r, y, 0) +
-                               kpi(res, K_admin_cost_tendering, r, y, 0);
+                               kpi(res, K_admin_cost_tendering, r, y, 0) +
+                               kpi(res, K_admin_cost_transition, r, y, 0);
                 if (!(fabs(total - parts) <= 1e-9 * total))
                     fail_msg("%s r%d y%d: admin_cost %.17g, parts %.17g", rg_name[g],
                              r, y, total, parts);
@@ -727,6 +728,49 @@ static void test_uniform_frame_tariff(void **state)
     sim_record_free(region);
 }
 
+/* A regime that starts two years after the base year leaves those years to
+ * takst, to the bit; its municipalities pay the move's one-off cost in the
+ * year it starts.  Residents who keep their price until their next
+ * follow-up bring the first year's spending nearer takst's than a move at
+ * once does. */
+static void test_transition(void **state)
+{
+    fixture *f = *state;
+    sim_record *t = f->res[RG_TAKST];
+    const sim_record *now = f->res[RG_DRG];
+    assert_true(f->p.years > 2);
+    params p = f->p;
+    snprintf(p.regime, sizeof p.regime, "drg");
+    p.regime_starts = 2;
+    sim_record *late = run_params(f, &p, "drg from the third year");
+    p.regime_starts = 0;
+    p.transition_at_followup = 1;
+    sim_record *kept = run_params(f, &p, "drg, prices kept until a follow-up");
+    size_t n = 2 * sizeof(double);
+    for (int r = 0; r < f->p.replicates; r++) {
+        if (memcmp(sim_record_slot(t, K_expenditure, 0, r),
+                   sim_record_slot(late, K_expenditure, 0, r), n))
+            fail_msg("r%d: drg from the third year differs from takst before it", r);
+        for (int y = 0; y < f->p.years; y++) {
+            double want = y == 2 ? f->mt.n * f->p.transition_cost : 0;
+            if (kpi(late, K_admin_cost_transition, r, y, 0) != want)
+                fail_msg("r%d y%d: transition cost %.0f, expected %.0f", r, y,
+                         kpi(late, K_admin_cost_transition, r, y, 0), want);
+            assert_true(kpi(t, K_admin_cost_transition, r, y, 0) == 0);
+        }
+    }
+    double gap_now = 0, gap_kept = 0;
+    for (int r = 0; r < f->p.replicates; r++) {
+        gap_now += kpi(now, K_expenditure, r, 0, 0) - kpi(t, K_expenditure, r, 0, 0);
+        gap_kept += kpi(kept, K_expenditure, r, 0, 0) - kpi(t, K_expenditure, r, 0, 0);
+    }
+    print_message("drg against takst in its first year: %.4g DKK moving at once, "
+                  "%.4g keeping prices until a follow-up\n", gap_now, gap_kept);
+    assert_true(fabs(gap_kept) < fabs(gap_now));
+    sim_record_free(late);
+    sim_record_free(kept);
+}
+
 /* ==== (d) common random numbers =========================================== */
 
 static void test_common_random_numbers(void **state)
@@ -772,6 +816,7 @@ int main(void)
         cmocka_unit_test(test_objective_loosens_referral),
         cmocka_unit_test(test_objective_incentives),
         cmocka_unit_test(test_uniform_frame_tariff),
+        cmocka_unit_test(test_transition),
         cmocka_unit_test(test_common_random_numbers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
