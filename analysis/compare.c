@@ -36,6 +36,7 @@ enum { HEADLINE, ECONOMIC, PROFESSIONAL, CAPACITY, N_SECTIONS };
  X(ECONOMIC, cost_per_delivered_hour, LAST, "productivity: cost per delivered staff hour, last year, DKK", 1, 0, 0) \
  X(ECONOMIC, admin_cost_negotiation, SUM, "administration: case negotiations, total, mio DKK", 1e-6, 1, 0) \
  X(ECONOMIC, admin_cost_tendering, SUM, "administration: buyers' tendering, total, mio DKK", 1e-6, 1, 0) \
+ X(ECONOMIC, admin_cost_transition, SUM, "administration: the move to the regime, total, mio DKK", 1e-6, 1, 0) \
  X(ECONOMIC, bid_cost, SUM, "bidders' bid costs (inside expenditure), total, mio DKK", 1e-6, 1, 0) \
  X(PROFESSIONAL, delivered_to_needed_hours, MEAN, "delivered per needed staff hour, %", 1e2, 1, 1) \
  X(PROFESSIONAL, matched_90d_narrow, MEAN, "narrow groups: placed in a matching offer within 90 days, %", 1e2, 1, 1) \

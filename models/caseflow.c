@@ -85,7 +85,7 @@ int caseflow_intake_addons(market *m, citizen *c, const offer *o, gsl_rng *r)
  * The offer's effort toward C's progression, as a factor of the group's
  * rate.  It rises with what the offer's owner gains when C progresses and
  * falls with the income the offer loses [R direction: VIVE 2023 ch. 5,
- * Region Syddanmark's note; A sizes].  The owner gains when C is its own
+ * RSD rammestyring; A sizes].  The owner gains when C is its own
  * resident and the place is funded by a frame: the frame share of the
  * place is saved (owner_budget.progression_effect x that share).  The offer
  * loses the part of C's price it is paid per day - all of it from other

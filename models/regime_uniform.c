@@ -2,7 +2,7 @@
  * models/regime_uniform.c - a uniform frame tariff (rammetakst) among the
  * municipalities that join it.
  *
- * Region Syddanmark's note [R]: the joining municipalities' offers of a
+ * RSD rammestyring [R]: the joining municipalities' offers of a
  * region are financed as one frame, and every joining buyer pays one price
  * per day for a place of an offer type, whatever the resident needs: the
  * frame divided by the places.  Here the frame of (region, offer type) is
