@@ -283,7 +283,7 @@ int market_init(market *m, const params *p, const muni_table *mt,
         offer *o = &m->offers[i];
         o->staff_hours = o->need_hours;
         /* tariffs were set on empty offers: averages now see residents */
-        if (regime_of(m, o->type, o->group) != &regime_drg) takst_refresh_average(m, o);
+        if (regime_of(m, o->type, o->group) != &regime_drg) tariff_refresh_average(m, o);
     }
     m->price_epoch++;
     regimes_year_lumps(m);
@@ -298,11 +298,9 @@ oom:
 void market_free(market *m)
 {
     sim_engine_free(&m->eng);
-    free(m->drg);
+    regime_release_all(m);
     free(m->shocks);
     free(m->incidence_shocks);
-    if (m->tender) free(m->tender->lot);
-    free(m->tender);
     free(m->offers);
     free(m->cit);
     free(m->cand_id);

@@ -247,41 +247,9 @@ typedef struct year_acct {
 struct regime_ops;
 struct sim_record;
 
-/* drg: cost data by (region, type, group, level) of past years and the
- * group tariffs of this year (per day).  Region 0 holds national figures. */
-typedef struct drg_table {
-    double tariff[MAX_REGIONS][N_OFFER_TYPES][MAX_GROUPS][MAX_LEVELS];
-    double cost[MAX_LAG][MAX_REGIONS][N_OFFER_TYPES][MAX_GROUPS][MAX_LEVELS];
-    double days[MAX_LAG][MAX_REGIONS][N_OFFER_TYPES][MAX_GROUPS][MAX_LEVELS];
-} drg_table;
-
-/* The tariff table and its cost data ([DRG_BILLED]), and the same as if no
- * resident had been upcoded ([DRG_UNCODED]): the difference between the
- * two is what upcoding does to every group's tariff (recalibration). */
-enum { DRG_BILLED, DRG_UNCODED, DRG_N_TABLES };
-typedef struct drg_state {
-    drg_table t[DRG_N_TABLES];
-    double index[MAX_LAG];    /* cost index of each year of data */
-    int    years_of_data;     /* [0] is the latest year */
-} drg_state;
-
-/* tender: one lot of one round, with its winners and their prices. */
+/* tender: at most this many winners per lot (params checks tender.winners). */
 #define MAX_WINNERS 8
 #define MAX_REGIMES 8     /* regimes in use at once (takst included) */
-typedef struct tender_lot {
-    int8_t  type, group;
-    int16_t area;             /* municipality, region or 0, by buyer level */
-    int     round, n_win;
-    int32_t winner[MAX_WINNERS];
-    double  price[MAX_WINNERS];  /* per day, indexed each year */
-    double  risk;                /* the lot's risk premium rate */
-} tender_lot;
-
-typedef struct tender_state {
-    tender_lot *lot;  int n_lots, cap_lots;
-    int32_t current[N_OFFER_TYPES][MAX_GROUPS][MAX_MUNIS]; /* lot of this round, -1 */
-    int     placements[N_OFFER_TYPES][MAX_GROUPS][MAX_MUNIS]; /* last year, by buyer */
-} tender_state;
 
 typedef struct market {
     const params     *p;
@@ -289,12 +257,14 @@ typedef struct market {
     const struct regime_ops *seg_regime[N_OFFER_TYPES][MAX_GROUPS];
     const struct regime_ops *regimes[MAX_REGIMES];   /* in use, in the order named */
     int       n_regimes;
-    drg_state    *drg;      /* allocated only when the regime is in use */
-    double uniform_day[MAX_REGIONS][N_OFFER_TYPES];   /* uniform frame tariff, per day */
+    /* each regime's own state, sized by its registry row and allocated when
+     * a run first uses it (regime_assign; regime_state finds it) */
+    struct regime_slot { const struct regime_ops *ops; void *state; } rstate[MAX_REGIMES];
+    int       n_rstate;
+    void     *seg_state[N_OFFER_TYPES][MAX_GROUPS];   /* the state of seg_regime's regime */
     struct shock_event *shocks; int n_shocks;   /* this replicate's shocks */
     int       shocks_on_incidence;             /* any incidence or wave shock */
     int      *incidence_shocks; int n_incidence_shocks;  /* their indices */
-    tender_state *tender;
     uint64_t seed;
     int      replicate, variant;
     struct sim_record *res; /* where the year ends write the KPIs */

@@ -6,6 +6,7 @@
  * select; the first named wins a segment two regimes select; every other
  * segment stays on takst.
  */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include "regime.h"
@@ -16,14 +17,56 @@ const char *const price_part_name[N_PARTS] = {
     "recalibration"
 };
 
+/* The registry: one line per regime built in; regime_register adds more. */
+#define REGISTRY_MAX 16
+static const regime_ops *registry[REGISTRY_MAX] = {
+    &regime_takst, &regime_drg, &regime_tender, &regime_objective, &regime_uniform,
+};
+static int n_registry = 5;
+
 const regime_ops *regime_find(const char *name)
 {
-    static const regime_ops *const all[] = {
-        &regime_takst, &regime_drg, &regime_tender, &regime_objective, &regime_uniform
-    };
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        if (strcmp(all[i]->name, name) == 0) return all[i];
+    for (int i = 0; i < n_registry; i++)
+        if (strcmp(registry[i]->name, name) == 0) return registry[i];
     return NULL;
+}
+
+int regime_register(const regime_ops *r)
+{
+    if (n_registry == REGISTRY_MAX || regime_find(r->name)) return -1;
+    registry[n_registry++] = r;
+    return 0;
+}
+
+void *regime_state(const market *m, const regime_ops *r)
+{
+    for (int i = 0; i < m->n_rstate; i++)
+        if (m->rstate[i].ops == r) return m->rstate[i].state;
+    return NULL;
+}
+
+void regime_release_all(market *m)
+{
+    for (int i = 0; i < m->n_rstate; i++) {
+        if (m->rstate[i].ops->release) m->rstate[i].ops->release(m->rstate[i].state);
+        free(m->rstate[i].state);
+    }
+    m->n_rstate = 0;
+}
+
+/* R's state, allocated and set up the first time this run uses R. */
+static int ensure_state(market *m, const regime_ops *r)
+{
+    if (!r->state_size || regime_state(m, r)) return 0;
+    assert(m->n_rstate < MAX_REGIMES);   /* at most one slot per regime in use */
+    void *s = calloc(1, r->state_size);
+    if (!s) {
+        market_fail(m, "out of memory for the state of regime %s", r->name);
+        return -1;
+    }
+    m->rstate[m->n_rstate].ops = r;
+    m->rstate[m->n_rstate++].state = s;
+    return r->init ? r->init(m, s) : 0;
 }
 
 static const segment_set *segments_of(const params *p, const regime_ops *r)
@@ -74,14 +117,10 @@ int regime_assign(market *m, const char *names)
         for (int g = 0; g < p->n_groups; g++)
             if (m->seg_regime[t][g] == &regime_takst && !uses(m, &regime_takst))
                 m->regimes[m->n_regimes++] = &regime_takst;
-    if (uses(m, &regime_drg) && !m->drg && !(m->drg = calloc(1, sizeof *m->drg)))
-        goto oom;
-    if (uses(m, &regime_tender) && !m->tender) {
-        if (!(m->tender = calloc(1, sizeof *m->tender))) goto oom;
-        memset(m->tender->current, 0xff, sizeof m->tender->current);   /* -1 */
-    }
+    for (int i = 0; i < m->n_regimes; i++)
+        if (ensure_state(m, m->regimes[i])) return -1;
+    for (int t = 0; t < N_OFFER_TYPES; t++)
+        for (int g = 0; g < MAX_GROUPS; g++)
+            m->seg_state[t][g] = regime_state(m, m->seg_regime[t][g]);
     return 0;
-oom:
-    market_fail(m, "out of memory for the regimes' state");
-    return -1;
 }

@@ -9,13 +9,21 @@
  * takst behaviour) let it change how cases are graded at follow-ups, what
  * offers staff for, how strictly needs are referred, and which offers buyers
  * prefer.  A regime must not touch citizens' states or the event queue.
- * Adding a regime means one new file and one line in regime_find().
+ *
+ * A regime is a type, as a gsl_rng_type is: its row names its hooks, where
+ * its segments are in params, and the size of the state a run keeps for it
+ * (allocated zeroed when a run first uses the regime, given to its init
+ * hook, released with its release hook; regime_state finds it).  The
+ * cost-based tariff arithmetic several regimes share is in tariff.h.
+ * Adding a regime means one new file and one line in regime.c's registry
+ * (or regime_register, for a regime outside the library).
  */
 #ifndef MODELS_REGIME_H
 #define MODELS_REGIME_H
 
 #include <gsl/gsl_rng.h>
 #include "market.h"
+#include "tariff.h"
 
 typedef struct regime_ops {
     const char *name;
@@ -56,10 +64,23 @@ typedef struct regime_ops {
     /* Where in params the segments this regime takes are (offsetof a
      * segment_set), or 0: takst, which takes whatever is left. */
     size_t   segments;
+    /* Bytes of state a run keeps for this regime (0: none). */
+    size_t   state_size;
+    /* Optional: set up STATE (zeroed) for market M; 0, or -1 with m->error. */
+    int    (*init)(market *m, void *state);
+    /* Optional: free what STATE owns (not STATE itself). */
+    void   (*release)(void *state);
     int      must_admit;   /* funded for supply security: offers may not decline */
 } regime_ops;
 
 const regime_ops *regime_find(const char *name);
+/* Add R to the registry (a regime outside the library, e.g. in a test);
+ * 0, or -1 if the registry is full or the name is taken. */
+int regime_register(const regime_ops *r);
+/* The state market M keeps for regime R (NULL if R has none or is unused). */
+void *regime_state(const market *m, const regime_ops *r);
+/* Release every regime's state of M (market_free). */
+void regime_release_all(market *m);
 extern const regime_ops regime_takst, regime_drg, regime_tender, regime_objective,
                         regime_uniform;
 
@@ -71,6 +92,13 @@ int regime_assign(market *m, const char *names);
 static inline const regime_ops *regime_of(const market *m, int type, int group)
 {
     return m->seg_regime[type][group];
+}
+
+/* The state of the regime that pays for O's segment (regime_state, without
+ * the search: for hooks called on every price). */
+static inline void *regime_offer_state(const market *m, const offer *o)
+{
+    return m->seg_state[o->type][o->group];
 }
 
 /* Are C's add-ons and grade in O negotiated case by case?  The regime's
@@ -96,33 +124,6 @@ static inline int regime_owns(const market *m, const regime_ops *r,
 {
     return m->seg_regime[o->type][o->group] == r;
 }
-
-/* The takst rules as pure functions, exposed for hand-computed tests and for
- * the regimes that fall back on cost-based tariffs. */
-double takst_basic_day(double fixed_cost_year, int places,
-                       double budgeted_occupancy);
-/* Amount of result RESULT (income - cost) carried into a later tariff under
- * band BAND (share of COST) and MODE; 0 when within the band. */
-double takst_carry_amount(double result, double cost, double band,
-                          carry_mode mode);
-/* Tariff after the rammeaftale cap: at most LAST * (1 + index_growth + cap). */
-double takst_capped(double cost_based, double last, double index_growth,
-                    double cap);
-/* Set one offer's cost-based tariff for year Y (takst rules). */
-void   takst_set_tariff(market *m, offer *o, int year);
-/* Recompute O's average tariff from its residents now (at the start). */
-void   takst_refresh_average(const market *m, offer *o);
-/* The takst price of C in O from O's current tariff. */
-double takst_price(const market *m, const citizen *c, const offer *o);
-/* takst's price floor (regime_ops.price_floor). */
-void   takst_price_floor(const market *m, const offer *o, double *a, double *b);
-/* The takst parts of C's price in O. */
-void   takst_price_parts(const market *m, const citizen *c, const offer *o,
-                         double *parts);
-/* What C's true need costs O per day at the reference occupancy. */
-double regime_cost_day(const market *m, const citizen *c, const offer *o);
-/* takst's settlement of one offer: equity, and carry-over if public. */
-void   takst_settle(market *m, offer *o);
 
 /* drg: the group tariff per day from cost data, for hand-computed tests. */
 double drg_tariff_from_costs(double cost_sum, double resident_days,

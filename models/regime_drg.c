@@ -27,6 +27,29 @@
 #include "regime.h"
 #include "flow.h"
 
+/* drg: cost data by (region, type, group, level) of past years and the
+ * group tariffs of this year (per day).  Region 0 holds national figures. */
+typedef struct drg_table {
+    double tariff[MAX_REGIONS][N_OFFER_TYPES][MAX_GROUPS][MAX_LEVELS];
+    double cost[MAX_LAG][MAX_REGIONS][N_OFFER_TYPES][MAX_GROUPS][MAX_LEVELS];
+    double days[MAX_LAG][MAX_REGIONS][N_OFFER_TYPES][MAX_GROUPS][MAX_LEVELS];
+} drg_table;
+
+/* The tariff table and its cost data ([DRG_BILLED]), and the same as if no
+ * resident had been upcoded ([DRG_UNCODED]): the difference between the
+ * two is what upcoding does to every group's tariff (recalibration). */
+enum { DRG_BILLED, DRG_UNCODED, DRG_N_TABLES };
+typedef struct drg_state {
+    drg_table t[DRG_N_TABLES];
+    double index[MAX_LAG];    /* cost index of each year of data */
+    int    years_of_data;     /* [0] is the latest year */
+} drg_state;
+
+static drg_state *drg_of(const market *m) { return regime_state(m, &regime_drg); }
+/* The same for an offer drg pays for, without the search (every price). */
+static const drg_state *drg_at(const market *m, const offer *o) { return regime_offer_state(m, o); }
+
+
 double drg_tariff_from_costs(double cost_sum, double resident_days,
                              double index_growth)
 {
@@ -64,7 +87,7 @@ static void data_of(const drg_table *d, int lag, int nreg, int t, int g, int l,
 static void set_tariffs(market *m, drg_table *d, int t, int g, int r, int slot)
 {
     const params *p = m->p;
-    const drg_state *s = m->drg;
+    const drg_state *s = drg_of(m);
     int lag = p->drg.data_lag, L = p->levels, nreg = m->mt->n_regions;
     int have = s->years_of_data >= lag;
     double growth = have ? m->cost_index / s->index[lag - 1] - 1 : 0;
@@ -92,7 +115,7 @@ static void drg_year_start(market *m, int year)
     (void)year;
     const params *p = m->p;
     for (int k = 0; k < DRG_N_TABLES; k++) {
-        drg_table *d = &m->drg->t[k];
+        drg_table *d = &drg_of(m)->t[k];
         for (int t = 0; t < N_OFFER_TYPES; t++)
             for (int g = 0; g < p->n_groups; g++) {
                 if (regime_of(m, t, g) != &regime_drg) continue;
@@ -110,7 +133,7 @@ static void drg_year_start(market *m, int year)
 
 static double drg_price(const market *m, const citizen *c, const offer *o)
 {
-    return m->drg->t[DRG_BILLED].tariff[o->region][o->type][o->group][c->priced_level];
+    return drg_at(m, o)->t[DRG_BILLED].tariff[o->region][o->type][o->group][c->priced_level];
 }
 
 /* C's group without a negotiated step up. */
@@ -127,11 +150,11 @@ static int uncoded_level(const citizen *c)
 static void drg_price_parts(const market *m, const citizen *c, const offer *o,
                             double *parts)
 {
-    const double *row = m->drg->t[DRG_BILLED].tariff[o->region][o->type][o->group];
-    const double *plain = m->drg->t[DRG_UNCODED].tariff[o->region][o->type][o->group];
+    const double *row = drg_at(m, o)->t[DRG_BILLED].tariff[o->region][o->type][o->group];
+    const double *plain = drg_at(m, o)->t[DRG_UNCODED].tariff[o->region][o->type][o->group];
     int assessed = uncoded_level(c);
     for (int k = 0; k < N_PARTS; k++) parts[k] = 0;
-    parts[PART_COST] = regime_cost_day(m, c, o);
+    parts[PART_COST] = tariff_cost_day(m, c, o);
     parts[PART_STANDARD] = plain[c->true_level] - parts[PART_COST];
     parts[PART_RECALIBRATION] = row[c->true_level] - plain[c->true_level];
     parts[PART_REGRADING] = row[assessed] - row[c->true_level];
@@ -153,7 +176,7 @@ static void drg_price_parts(const market *m, const citizen *c, const offer *o,
 static void record_costs(market *m, const offer *o, int uncoded)
 {
     const params *p = m->p;
-    drg_table *d = &m->drg->t[uncoded ? DRG_UNCODED : DRG_BILLED];
+    drg_table *d = &drg_of(m)->t[uncoded ? DRG_UNCODED : DRG_BILLED];
     if (o->last_resident_days <= 0 || o->occupied <= 0) return;
     double fixed_day = o->last_cost_fixed / o->last_resident_days;
     double staff = o->last_cost - o->last_cost_fixed;
@@ -193,7 +216,7 @@ static void record_costs(market *m, const offer *o, int uncoded)
 static void drg_year_end(market *m, int year)
 {
     (void)year;
-    drg_state *s = m->drg;
+    drg_state *s = drg_of(m);
     for (int k = 0; k < DRG_N_TABLES; k++) {
         drg_table *d = &s->t[k];
         memmove(d->cost[1], d->cost[0], sizeof d->cost - sizeof d->cost[0]);
@@ -246,4 +269,5 @@ const regime_ops regime_drg = {
     .staffed_hours = drg_staffed_hours,
     .negotiates = 0,
     .segments = offsetof(params, drg.seg),
+    .state_size = sizeof(drg_state),
 };

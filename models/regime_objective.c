@@ -49,15 +49,15 @@ static double buyer_price(const market *m, const citizen *c, const offer *o);
 static void objective_price_parts(const market *m, const citizen *c,
                                   const offer *o, double *parts)
 {
-    double full = takst_price(m, c, o), paid = buyer_price(m, c, o);
-    takst_price_parts(m, c, o, parts);
+    double full = tariff_price(m, c, o), paid = buyer_price(m, c, o);
+    tariff_price_parts(m, c, o, parts);
     for (int k = 0; k < N_PARTS; k++) parts[k] *= full > 0 ? paid / full : 0;
 }
 
 static double buyer_price(const market *m, const citizen *c, const offer *o)
 {
     const objective_params *op = &m->p->objective;
-    double tariff = takst_price(m, c, o);
+    double tariff = tariff_price(m, c, o);
     if (op->threshold_mode)
         return objective_threshold_price(tariff, op->buyer_share,
                                          op->above_share, op->threshold);
@@ -114,7 +114,7 @@ static void objective_year_start(market *m, int year)
     for (int i = 0; i < m->n_offers; i++) {
         offer *o = &m->offers[i];
         if (o->status != OFFER_CLOSED && regime_owns(m, &regime_objective, o))
-            takst_set_tariff(m, o, year);
+            tariff_set(m, o, year);
     }
 }
 

@@ -36,6 +36,40 @@
 #include "regime.h"
 #include "flow.h"
 
+/* tender: one lot of one round, with its winners and their prices. */
+typedef struct tender_lot {
+    int8_t  type, group;
+    int16_t area;             /* municipality, region or 0, by buyer level */
+    int     round, n_win;
+    int32_t winner[MAX_WINNERS];
+    double  price[MAX_WINNERS];  /* per day, indexed each year */
+    double  risk;                /* the lot's risk premium rate */
+} tender_lot;
+
+typedef struct tender_state {
+    tender_lot *lot;  int n_lots, cap_lots;
+    int32_t current[N_OFFER_TYPES][MAX_GROUPS][MAX_MUNIS]; /* lot of this round, -1 */
+    int     placements[N_OFFER_TYPES][MAX_GROUPS][MAX_MUNIS]; /* last year, by buyer */
+} tender_state;
+
+static tender_state *tender_of(const market *m) { return regime_state(m, &regime_tender); }
+/* The same for an offer tender pays for, without the search (every price). */
+static const tender_state *tender_at(const market *m, const offer *o) { return regime_offer_state(m, o); }
+
+static int tender_init(market *m, void *state)
+{
+    (void)m;
+    tender_state *ts = state;
+    memset(ts->current, 0xff, sizeof ts->current);   /* -1: no lot yet */
+    return 0;
+}
+
+static void tender_release(void *state)
+{
+    free(((tender_state *)state)->lot);
+}
+
+
 double tender_bid(double cost_day, double markup, double risk_premium,
                   double small_lot_premium, double reference_volume,
                   double volume)
@@ -90,7 +124,7 @@ static int by_score(const void *a, const void *b)
 
 static tender_lot *new_lot(market *m)
 {
-    tender_state *ts = m->tender;
+    tender_state *ts = tender_of(m);
     if (ts->n_lots == ts->cap_lots) {
         int cap = ts->cap_lots ? ts->cap_lots * 2 : 256;
         tender_lot *a = realloc(ts->lot, (size_t)cap * sizeof *a);
@@ -125,7 +159,7 @@ static void charge_contract_management(market *m)
     for (int t = 0; t < N_OFFER_TYPES; t++)
         for (int g = 0; g < p->n_groups; g++)
             for (int i = 0; i < m->mt->n; i++)
-                if (m->tender->current[t][g][i] >= 0)
+                if (tender_of(m)->current[t][g][i] >= 0)
                     market_admin(m, i, ADMIN_TENDERING, p->tender.contract_management_cost);
 }
 
@@ -163,7 +197,7 @@ static void run_lot(market *m, int t, int g, int area, double volume, int round,
     qsort(bids, (size_t)n, sizeof *bids, by_score);
     tender_lot *l = new_lot(m);
     if (!l) return;
-    int lot = (int)(l - m->tender->lot);
+    int lot = (int)(l - tender_of(m)->lot);
     *l = (tender_lot){ .type = (int8_t)t, .group = (int8_t)g, .area = (int16_t)area,
                        .round = round, .n_win = n < tp->winners ? n : tp->winners,   /* winners <= MAX_WINNERS (params) */
                        .risk = tp->risk_premium + tp->small_lot_premium *
@@ -173,7 +207,7 @@ static void run_lot(market *m, int t, int g, int area, double volume, int round,
         l->price[w] = bids[w].price;
     }
     for (int i = 0; i < m->mt->n; i++)
-        if (area_of(m, i) == area) m->tender->current[t][g][i] = lot;
+        if (area_of(m, i) == area) tender_of(m)->current[t][g][i] = lot;
 }
 
 static int winner_slot(const tender_lot *l, int offer_id)
@@ -192,8 +226,8 @@ static void attach_residents(market *m)
         if (c->state != CIT_PLACED) continue;
         const offer *o = &m->offers[c->offer];
         if (regime_of(m, o->type, o->group) != &regime_tender) continue;
-        int lot = m->tender->current[o->type][o->group][c->home];
-        int slot = lot >= 0 ? winner_slot(&m->tender->lot[lot], c->offer) : -1;
+        int lot = tender_of(m)->current[o->type][o->group][c->home];
+        int slot = lot >= 0 ? winner_slot(&tender_of(m)->lot[lot], c->offer) : -1;
         if (slot >= 0) { c->lot = lot; c->lot_slot = (int8_t)slot; }
     }
 }
@@ -201,7 +235,7 @@ static void attach_residents(market *m)
 static void run_round(market *m, int round)
 {
     const params *p = m->p;
-    tender_state *ts = m->tender;
+    tender_state *ts = tender_of(m);
     bid *bids = malloc((size_t)(m->n_offers + 1) * sizeof *bids);
     if (!bids) { market_fail(m, "out of memory for bids"); return; }
     memset(ts->current, 0xff, sizeof ts->current);
@@ -226,14 +260,14 @@ static void tender_year_start(market *m, int year)
     for (int i = 0; i < m->n_offers; i++) {
         offer *o = &m->offers[i];
         if (o->status != OFFER_CLOSED && regime_owns(m, &regime_tender, o))
-            takst_set_tariff(m, o, year);      /* for placements off contract */
+            tariff_set(m, o, year);      /* for placements off contract */
     }
     /* contract prices are indexed within the contract */
     double growth = m->cost_index / m->cost_index_last;
     if (year > 0)
-        for (int k = 0; k < m->tender->n_lots; k++)
-            for (int w = 0; w < m->tender->lot[k].n_win; w++)
-                m->tender->lot[k].price[w] *= growth;
+        for (int k = 0; k < tender_of(m)->n_lots; k++)
+            for (int w = 0; w < tender_of(m)->lot[k].n_win; w++)
+                tender_of(m)->lot[k].price[w] *= growth;
     if (year >= 1 && (year - 1) % tp->contract_years == 0)
         run_round(m, (year - 1) / tp->contract_years);
     charge_contract_management(m);
@@ -244,8 +278,8 @@ static int tender_on_contract(const market *m, const citizen *c, const offer *o)
 {
     int id = (int)(o - m->offers);
     if (c->state == CIT_PLACED && c->offer == id) return c->lot >= 0;
-    int lot = m->tender->current[o->type][o->group][c->home];
-    return lot >= 0 && winner_slot(&m->tender->lot[lot], id) >= 0;
+    int lot = tender_at(m, o)->current[o->type][o->group][c->home];
+    return lot >= 0 && winner_slot(&tender_at(m, o)->lot[lot], id) >= 0;
 }
 
 /* A placement pays its contract price, if it has one; a prospective one
@@ -254,11 +288,11 @@ static double tender_price(const market *m, const citizen *c, const offer *o)
 {
     int id = (int)(o - m->offers);
     if (c->state == CIT_PLACED && c->offer == id)
-        return c->lot >= 0 ? m->tender->lot[c->lot].price[c->lot_slot]
-                           : takst_price(m, c, o);
-    int lot = m->tender->current[o->type][o->group][c->home];
-    int slot = lot >= 0 ? winner_slot(&m->tender->lot[lot], id) : -1;
-    return slot >= 0 ? m->tender->lot[lot].price[slot] : takst_price(m, c, o);
+        return c->lot >= 0 ? tender_at(m, o)->lot[c->lot].price[c->lot_slot]
+                           : tariff_price(m, c, o);
+    int lot = tender_at(m, o)->current[o->type][o->group][c->home];
+    int slot = lot >= 0 ? winner_slot(&tender_at(m, o)->lot[lot], id) : -1;
+    return slot >= 0 ? tender_at(m, o)->lot[lot].price[slot] : tariff_price(m, c, o);
 }
 
 /* A contract price is cost at the lot's mix x (1 + markup + risk): its
@@ -270,15 +304,15 @@ static void tender_price_parts(const market *m, const citizen *c, const offer *o
     if (c->state == CIT_PLACED && c->offer == id) {
         lot = c->lot;
         slot = c->lot_slot;
-    } else if ((lot = m->tender->current[o->type][o->group][c->home]) >= 0) {
-        slot = winner_slot(&m->tender->lot[lot], id);
+    } else if ((lot = tender_at(m, o)->current[o->type][o->group][c->home]) >= 0) {
+        slot = winner_slot(&tender_at(m, o)->lot[lot], id);
     }
-    if (lot < 0 || slot < 0) { takst_price_parts(m, c, o, parts); return; }
-    const tender_lot *l = &m->tender->lot[lot];
+    if (lot < 0 || slot < 0) { tariff_price_parts(m, c, o, parts); return; }
+    const tender_lot *l = &tender_at(m, o)->lot[lot];
     double price = l->price[slot], mk = m->p->tender.markup;
     double base = price / (1 + mk + l->risk);
     for (int k = 0; k < N_PARTS; k++) parts[k] = 0;
-    parts[PART_COST] = regime_cost_day(m, c, o);
+    parts[PART_COST] = tariff_cost_day(m, c, o);
     parts[PART_STANDARD] = base - parts[PART_COST];
     parts[PART_MARKUP] = base * mk;
     parts[PART_TENDER_RISK] = base * l->risk;
@@ -289,15 +323,15 @@ static void tender_year_end(market *m, int year)
     (void)year;
     for (int i = 0; i < m->n_offers; i++)
         if (regime_owns(m, &regime_tender, &m->offers[i]))
-            takst_settle(m, &m->offers[i]);
-    memcpy(m->tender->placements, m->ya.placed, sizeof m->ya.placed);
+            tariff_settle(m, &m->offers[i]);
+    memcpy(tender_of(m)->placements, m->ya.placed, sizeof m->ya.placed);
 }
 
 static double tender_preference(const market *m, const citizen *c, const offer *o)
 {
-    int lot = m->tender->current[o->type][o->group][c->home];
+    int lot = tender_at(m, o)->current[o->type][o->group][c->home];
     if (lot < 0) return 0;
-    const tender_lot *l = &m->tender->lot[lot];
+    const tender_lot *l = &tender_at(m, o)->lot[lot];
     if (winner_slot(l, (int)(o - m->offers)) >= 0)
         return m->p->tender.framework_preference;
     if (!m->p->tender.exclusive) return 0;
@@ -310,9 +344,9 @@ static double tender_preference(const market *m, const citizen *c, const offer *
 
 static void tender_on_place(market *m, citizen *c, const offer *o)
 {
-    int lot = m->tender->current[o->type][o->group][c->home];
+    int lot = tender_at(m, o)->current[o->type][o->group][c->home];
     if (lot < 0) return;
-    int slot = winner_slot(&m->tender->lot[lot], (int)(o - m->offers));
+    int slot = winner_slot(&tender_at(m, o)->lot[lot], (int)(o - m->offers));
     if (slot < 0) return;
     c->lot = lot;
     c->lot_slot = (int8_t)slot;
@@ -330,4 +364,7 @@ const regime_ops regime_tender = {
     .on_contract = tender_on_contract,
     .negotiates = 1,
     .segments = offsetof(params, tender.seg),
+    .state_size = sizeof(tender_state),
+    .init = tender_init,
+    .release = tender_release,
 };

@@ -28,6 +28,17 @@
 #include "regime.h"
 #include "flow.h"
 
+/* This year's uniform tariff per day, by region and offer type (0: none). */
+typedef struct uniform_state {
+    double day[MAX_REGIONS][N_OFFER_TYPES];
+} uniform_state;
+
+static double uniform_day(const market *m, const offer *o)
+{
+    const uniform_state *u = regime_offer_state(m, o);
+    return u->day[o->region][o->type];
+}
+
 /* Does the uniform price hold for a placement of C in O? */
 static int inside(const market *m, const citizen *c, const offer *o)
 {
@@ -44,22 +55,23 @@ static void uniform_year_start(market *m, int year)
     for (int i = 0; i < m->n_offers; i++) {
         offer *o = &m->offers[i];
         if (o->status == OFFER_CLOSED || !regime_owns(m, &regime_uniform, o)) continue;
-        takst_set_tariff(m, o, year);
+        tariff_set(m, o, year);
         if (o->owner_kind != OWNER_MUNICIPAL || !p->uniform.joins[o->owner]) continue;
         double d = o->capacity * p->budgeted_occupancy * DAYS_PER_YEAR;
         frame[o->region][o->type] += o->average_day * d;
         days[o->region][o->type] += d;
     }
+    uniform_state *u = regime_state(m, &regime_uniform);
     for (int r = 0; r < m->mt->n_regions; r++)
         for (int t = 0; t < N_OFFER_TYPES; t++)
-            m->uniform_day[r][t] = days[r][t] > 0 ? frame[r][t] / days[r][t] : 0;
+            u->day[r][t] = days[r][t] > 0 ? frame[r][t] / days[r][t] : 0;
 }
 
 static double uniform_price(const market *m, const citizen *c, const offer *o)
 {
-    if (!inside(m, c, o) || !(m->uniform_day[o->region][o->type] > 0))
-        return takst_price(m, c, o);
-    return m->uniform_day[o->region][o->type];
+    if (!inside(m, c, o) || !(uniform_day(m, o) > 0))
+        return tariff_price(m, c, o);
+    return uniform_day(m, o);
 }
 
 /* Inside the frame the price is the citizen's cost and the distance of the
@@ -67,21 +79,21 @@ static double uniform_price(const market *m, const citizen *c, const offer *o)
 static void uniform_price_parts(const market *m, const citizen *c, const offer *o,
                                 double *parts)
 {
-    if (!inside(m, c, o) || !(m->uniform_day[o->region][o->type] > 0)) {
-        takst_price_parts(m, c, o, parts);
+    if (!inside(m, c, o) || !(uniform_day(m, o) > 0)) {
+        tariff_price_parts(m, c, o, parts);
         return;
     }
     for (int k = 0; k < N_PARTS; k++) parts[k] = 0;
-    parts[PART_COST] = regime_cost_day(m, c, o);
-    parts[PART_STANDARD] = m->uniform_day[o->region][o->type] - parts[PART_COST];
+    parts[PART_COST] = tariff_cost_day(m, c, o);
+    parts[PART_STANDARD] = uniform_day(m, o) - parts[PART_COST];
 }
 
 /* Outside the frame takst's floor; an offer of a joining owner may also be
  * paid the uniform tariff, whatever the hours. */
 static void uniform_price_floor(const market *m, const offer *o, double *a, double *b)
 {
-    takst_price_floor(m, o, a, b);
-    double u = m->uniform_day[o->region][o->type];
+    tariff_price_floor(m, o, a, b);
+    double u = uniform_day(m, o);
     if (o->owner_kind == OWNER_MUNICIPAL && m->p->uniform.joins[o->owner] && u > 0) {
         *a = fmin(*a, u);   /* below both prices, whatever the hours */
         *b = 0;
@@ -92,7 +104,7 @@ static void uniform_year_end(market *m, int year)
 {
     (void)year;
     for (int i = 0; i < m->n_offers; i++)
-        if (regime_owns(m, &regime_uniform, &m->offers[i])) takst_settle(m, &m->offers[i]);
+        if (regime_owns(m, &regime_uniform, &m->offers[i])) tariff_settle(m, &m->offers[i]);
 }
 
 /* One price whatever the need: nothing to negotiate inside the frame. */
@@ -111,4 +123,5 @@ const regime_ops regime_uniform = {
     .on_contract = uniform_on_contract,
     .negotiates = 1,
     .segments = offsetof(params, uniform.seg),
+    .state_size = sizeof(uniform_state),
 };

@@ -25,11 +25,11 @@ static void near(double a, double b, const char *file, int line)
 static void test_basic_day_hand_computed(void **state)
 {
     (void)state;
-    double t = takst_basic_day(3e6, 20, 0.95);
+    double t = tariff_basic_day(3e6, 20, 0.95);
     NEAR(t, 3e6 / (20 * 365.0 * 0.95));
     assert_true(fabs(t - 432.58832) < 1e-5);
     /* full occupancy: 3e6 / 7300 = 410.958904... */
-    assert_true(fabs(takst_basic_day(3e6, 20, 1.0) - 410.958904) < 1e-6);
+    assert_true(fabs(tariff_basic_day(3e6, 20, 1.0) - 410.958904) < 1e-6);
 }
 
 /* Budgeting with fewer occupied days spreads the same cost over fewer
@@ -37,9 +37,9 @@ static void test_basic_day_hand_computed(void **state)
 static void test_basic_day_lower_occupancy_higher_tariff(void **state)
 {
     (void)state;
-    double hi = takst_basic_day(3e6, 20, 0.98);
-    double mid = takst_basic_day(3e6, 20, 0.95);
-    double lo = takst_basic_day(3e6, 20, 0.80);
+    double hi = tariff_basic_day(3e6, 20, 0.98);
+    double mid = tariff_basic_day(3e6, 20, 0.95);
+    double lo = tariff_basic_day(3e6, 20, 0.80);
     assert_true(lo > mid && mid > hi);
     NEAR(lo / hi, 0.98 / 0.80);   /* inversely proportional */
 }
@@ -48,7 +48,7 @@ static void test_basic_day_lower_occupancy_higher_tariff(void **state)
 static void test_basic_day_no_places(void **state)
 {
     (void)state;
-    assert_true(takst_basic_day(3e6, 0, 0.95) == 0);
+    assert_true(tariff_basic_day(3e6, 0, 0.95) == 0);
 }
 
 /* ---- carry-over ---------------------------------------------------------- */
@@ -57,32 +57,32 @@ static void test_basic_day_no_places(void **state)
 static void test_carry_deficit(void **state)
 {
     (void)state;
-    NEAR(takst_carry_amount(-60, 1000, 0.05, CARRY_WHOLE), -60);
-    NEAR(takst_carry_amount(-60, 1000, 0.05, CARRY_EXCESS), -10);
+    NEAR(tariff_carry_amount(-60, 1000, 0.05, CARRY_WHOLE), -60);
+    NEAR(tariff_carry_amount(-60, 1000, 0.05, CARRY_EXCESS), -10);
 }
 
 static void test_carry_surplus(void **state)
 {
     (void)state;
-    NEAR(takst_carry_amount(80, 1000, 0.05, CARRY_WHOLE), 80);
-    NEAR(takst_carry_amount(80, 1000, 0.05, CARRY_EXCESS), 30);
+    NEAR(tariff_carry_amount(80, 1000, 0.05, CARRY_WHOLE), 80);
+    NEAR(tariff_carry_amount(80, 1000, 0.05, CARRY_EXCESS), 30);
 }
 
 static void test_carry_within_band(void **state)
 {
     (void)state;
-    assert_true(takst_carry_amount(40, 1000, 0.05, CARRY_WHOLE) == 0);
-    assert_true(takst_carry_amount(40, 1000, 0.05, CARRY_EXCESS) == 0);
-    assert_true(takst_carry_amount(-40, 1000, 0.05, CARRY_WHOLE) == 0);
+    assert_true(tariff_carry_amount(40, 1000, 0.05, CARRY_WHOLE) == 0);
+    assert_true(tariff_carry_amount(40, 1000, 0.05, CARRY_EXCESS) == 0);
+    assert_true(tariff_carry_amount(-40, 1000, 0.05, CARRY_WHOLE) == 0);
 }
 
 /* "Beyond +-5 %" means strictly beyond: exactly 50 is not carried. */
 static void test_carry_boundary(void **state)
 {
     (void)state;
-    assert_true(takst_carry_amount(50, 1000, 0.05, CARRY_WHOLE) == 0);
-    assert_true(takst_carry_amount(-50, 1000, 0.05, CARRY_WHOLE) == 0);
-    assert_true(takst_carry_amount(50, 1000, 0.05, CARRY_EXCESS) == 0);
+    assert_true(tariff_carry_amount(50, 1000, 0.05, CARRY_WHOLE) == 0);
+    assert_true(tariff_carry_amount(-50, 1000, 0.05, CARRY_WHOLE) == 0);
+    assert_true(tariff_carry_amount(50, 1000, 0.05, CARRY_EXCESS) == 0);
 }
 
 /* ---- rammeaftale cap ----------------------------------------------------- */
@@ -91,22 +91,22 @@ static void test_carry_boundary(void **state)
 static void test_capped_binds(void **state)
 {
     (void)state;
-    NEAR(takst_capped(110, 100, 0.02, -0.01), 101);
+    NEAR(tariff_capped(110, 100, 0.02, -0.01), 101);
 }
 
 static void test_capped_below_limit(void **state)
 {
     (void)state;
-    NEAR(takst_capped(100.5, 100, 0.02, -0.01), 100.5);
+    NEAR(tariff_capped(100.5, 100, 0.02, -0.01), 100.5);
     /* a falling cost-based tariff is never raised to the limit */
-    NEAR(takst_capped(90, 100, 0.02, -0.01), 90);
+    NEAR(tariff_capped(90, 100, 0.02, -0.01), 90);
 }
 
 /* Without a last tariff (new offer) there is nothing to cap against. */
 static void test_capped_no_last(void **state)
 {
     (void)state;
-    NEAR(takst_capped(110, 0, 0.02, -0.01), 110);
+    NEAR(tariff_capped(110, 0, 0.02, -0.01), 110);
 }
 
 /* ---- the Danish scenario into params ------------------------------------- */
