@@ -31,13 +31,13 @@ enum { HEADLINE, ECONOMIC, PROFESSIONAL, CAPACITY, N_SECTIONS };
  X(ECONOMIC, spending_growth, MEAN, "spending growth, % per year", 1e2, 2, 1) \
  X(ECONOMIC, budget_deviation_mean, MEAN, "budget deviation, mean over municipalities, % of budget", 1e2, 2, 1) \
  X(ECONOMIC, budget_deviation_abs, MEAN, "budget deviation, mean absolute, % of budget", 1e2, 2, 1) \
- X(ECONOMIC, price_need_r2, MEAN, "transparency: price explained by true need, R2 %", 1e2, 1, 1) \
+ X(ECONOMIC, price_need_r2, MEAN, "transparency: buyer's price explained by true need, R2 %", 1e2, 1, 1) \
  X(ECONOMIC, price_spread_equal_need, MEAN, "transparency: price spread at equal true need, CV %", 1e2, 1, 1) \
  X(ECONOMIC, cost_per_delivered_hour, LAST, "productivity: cost per delivered staff hour, last year, DKK", 1, 0, 0) \
  X(ECONOMIC, admin_cost_negotiation, SUM, "administration: case negotiations, total, mio DKK", 1e-6, 1, 0) \
  X(ECONOMIC, admin_cost_tendering, SUM, "administration: buyers' tendering, total, mio DKK", 1e-6, 1, 0) \
  X(ECONOMIC, admin_cost_transition, SUM, "administration: the move to the regime, total, mio DKK", 1e-6, 1, 0) \
- X(ECONOMIC, bid_cost, SUM, "bidders' bid costs (inside expenditure), total, mio DKK", 1e-6, 1, 0) \
+ X(ECONOMIC, bid_cost, SUM, "bidders' bid costs (providers' costs), total, mio DKK", 1e-6, 1, 0) \
  X(PROFESSIONAL, delivered_to_needed_hours, MEAN, "delivered per needed staff hour, %", 1e2, 1, 1) \
  X(PROFESSIONAL, matched_90d_narrow, MEAN, "narrow groups: placed in a matching offer within 90 days, %", 1e2, 1, 1) \
  X(PROFESSIONAL, matched_90d_broad, MEAN, "broad groups: placed in a matching offer within 90 days, %", 1e2, 1, 1) \
@@ -77,11 +77,22 @@ static const char *const section_title[N_SECTIONS] = {
     "Capacity management: places matched to demand, supply security",
 };
 
+/* One cell: mean ± half-width, or n/a (no value, or one replicate: no
+ * interval). */
 static void cell(char *buf, size_t n, const res_stat *st, const row *r, int sign)
 {
-    if (st->n == 0 || !isfinite(st->mean)) { snprintf(buf, n, "n/a"); return; }
+    if (st->n < 2 || !isfinite(st->mean)) { snprintf(buf, n, "n/a"); return; }
     snprintf(buf, n, sign ? "%+.*f ±%.*f" : "%.*f ±%.*f", r->decimals,
              st->mean * r->scale, r->decimals, (st->ci_hi - st->mean) * r->scale);
+}
+
+/* Print S left-aligned in WIDTH characters (not bytes: "±" is two). */
+static void pad(FILE *out, const char *s, int width)
+{
+    int chars = 0;
+    for (const char *q = s; *q; q++) chars += ((unsigned char)*q & 0xc0) != 0x80;
+    fputs(s, out);
+    for (; chars < width; chars++) fputc(' ', out);
 }
 
 static void headline_table(FILE *out, const sim_record *s)
@@ -90,8 +101,11 @@ static void headline_table(FILE *out, const sim_record *s)
         if (rows[i].section != HEADLINE) continue;
         int k = sim_record_series_index(s, compare_aggs[i].series);
         if (k < 0) continue;
-        fprintf(out, "\n%s\n  %-16s %-24s %s\n", rows[i].title, "variant",
-                "mean ± 95 %", s->n_variants > 1 ? "difference from the reference ± 95 %" : "");
+        fprintf(out, "\n%s\n  ", rows[i].title);
+        pad(out, "variant", 16);
+        fputc(' ', out);
+        pad(out, "mean ± 95 %", 24);
+        fprintf(out, " %s\n", s->n_variants > 1 ? "difference from the reference ± 95 %" : "");
         for (int v = 0; v < s->n_variants; v++) {
             res_stat st, d;
             char a[64], b[64] = "(reference)";
@@ -101,8 +115,11 @@ static void headline_table(FILE *out, const sim_record *s)
                 res_stat_agg(s, (size_t)k, compare_aggs[i].kind, v, 0, &d);
                 cell(b, sizeof b, &d, &rows[i], 1);
             }
-            fprintf(out, "  %-16s %-24s %s\n", s->variant_names[v], a,
-                    s->n_variants > 1 ? b : "");
+            fputs("  ", out);
+            pad(out, s->variant_names[v], 16);
+            fputc(' ', out);
+            pad(out, a, 24);
+            fprintf(out, " %s\n", s->n_variants > 1 ? b : "");
         }
     }
 }
@@ -113,8 +130,11 @@ static void criteria_table(FILE *out, const sim_record *s)
 {
     fprintf(out, "\nThe committee's criteria (VIVE 2023): %s mean ± 95 %%, then each "
             "variant's paired difference ± 95 %%\n", s->variant_names[0]);
-    fprintf(out, "%-62s | %-18s", "", s->variant_names[0]);
-    for (int v = 1; v < s->n_variants; v++) fprintf(out, " | %-18s", s->variant_names[v]);
+    pad(out, "", 62);
+    for (int v = 0; v < s->n_variants; v++) {
+        fputs(" | ", out);
+        pad(out, s->variant_names[v], 18);
+    }
     fputc('\n', out);
     for (int sec = ECONOMIC; sec < N_SECTIONS; sec++) {
         fprintf(out, "%s\n", section_title[sec]);
@@ -128,7 +148,8 @@ static void criteria_table(FILE *out, const sim_record *s)
                 char buf[64];
                 res_stat_agg(s, (size_t)k, compare_aggs[i].kind, v, v ? 0 : -1, &st);
                 cell(buf, sizeof buf, &st, &rows[i], v > 0);
-                fprintf(out, " | %-18s", buf);
+                fputs(" | ", out);
+                pad(out, buf, 18);
             }
             fputc('\n', out);
         }
@@ -144,7 +165,10 @@ static void year_table(FILE *out, const sim_record *s, const res_agg *agg,
     fprintf(out, "\n%s by year: %s mean, then each variant's paired difference\n",
             r->title, s->variant_names[0]);
     fprintf(out, "%-4s", "year");
-    for (int v = 0; v < s->n_variants; v++) fprintf(out, " | %-18s", s->variant_names[v]);
+    for (int v = 0; v < s->n_variants; v++) {
+        fputs(" | ", out);
+        pad(out, s->variant_names[v], 18);
+    }
     fputc('\n', out);
     for (int y = 0; y < s->n_years; y++) {
         fprintf(out, "%-4d", s->years ? s->years[y] : y);
@@ -154,7 +178,8 @@ static void year_table(FILE *out, const sim_record *s, const res_agg *agg,
             if (v == 0) res_stat_of(s, (size_t)k, 0, y, 0, &st);
             else res_stat_diff(s, (size_t)k, v, 0, y, 0, &st);
             cell(buf, sizeof buf, &st, r, v > 0);
-            fprintf(out, " | %-18s", buf);
+            fputs(" | ", out);
+            pad(out, buf, 18);
         }
         fputc('\n', out);
     }

@@ -334,10 +334,14 @@ static int load_variant(loaded *l, int v, const options *o, cfg_error *err)
     if (rc == 0 && p->adults_file[0])
         rc = adults_table_load(p->adults_file, p, &l->mt[v], err);
     l->names[v] = strdup(nv ? cfg_variant_name(l->c, v) : p->regime);
-    if (nv) cfg_free(vc);
     if (o->replicates) p->replicates = (int)o->replicates;
     if (o->has_seed) p->seed = (uint64_t)o->seed;
     if (o->years) p->years = (int)o->years;
+    /* a shorter horizon on the command line must still reach the regimes */
+    if (rc == 0 && p->regime_starts >= p->years)
+        rc = cfg_fail(vc, "regime.starts_after", err, "%d years after the base year is "
+                      "beyond the horizon of --years (%d)", p->regime_starts, p->years) - 1;
+    if (nv) cfg_free(vc);
     return rc;
 }
 

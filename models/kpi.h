@@ -56,15 +56,15 @@ extern const char *const kpi_axis_name[KPI_N_AXES];
  X(drift_pooled, "share", KPI_NATIONAL, 0, "price drift from pooled contributions and owners' frames") \
  X(drift_case_mix, "share", KPI_NATIONAL, 0, "growth of the unit price beyond the cost index that is not price drift: heavier or lighter citizens") \
  X(cost_index, "index", KPI_NATIONAL, 0, "cost index (base year 1): wage and fixed-cost indices weighted by the fixed share") \
- X(price_need_r2, "share", KPI_NATIONAL, 0, "transparency: R2 of residents' daily prices at year end on their true need (the weekly hours it takes), one least-squares line per offer type (1 = price follows need)") \
- X(price_spread_equal_need, "share", KPI_NATIONAL, 0, "transparency: coefficient of variation of daily prices among residents of the same offer type, group and true need level at year end") \
+ X(price_need_r2, "share", KPI_NATIONAL, 0, "transparency: R2 of the daily prices buyers pay for residents at year end on their true need (the weekly hours it takes), one least-squares line per offer type, against the variance around the mean of all prices (so differences between types count as explained; pooled contributions and frames are not in the daily price)") \
+ X(price_spread_equal_need, "share", KPI_NATIONAL, 0, "transparency: standard deviation of daily prices within cells of equal offer type, group and true need level at year end (pooled over cells), over the mean price") \
  X(cost_per_delivered_hour, "DKK/hour", KPI_NATIONAL, 0, "productivity: offers' costs over the direct staff hours they delivered") \
  X(occupancy_by_type, "share", KPI_OFFER_TYPE, 0, "resident days over place days") \
  X(vacancy_by_type, "share", KPI_OFFER_TYPE, 0, "capacity: empty place days over place days") \
  X(vacancy_by_group, "share", KPI_GROUP, 0, "capacity: empty place days over place days in offers for the group") \
  X(vacancy_broad, "share", KPI_NATIONAL, 0, "capacity: empty place days over place days in offers for broad groups") \
  X(vacancy_narrow, "share", KPI_NATIONAL, 0, "capacity: the same for narrow groups") \
- X(hhi, "index", KPI_NATIONAL, 0, "concentration: Herfindahl-Hirschman index of places by owner (a municipality, a region, a private provider) in each market (offer type x group x region), averaged over markets weighted by places; 1 = one owner") \
+ X(hhi, "index", KPI_NATIONAL, 0, "concentration: Herfindahl-Hirschman index of places by owner (a municipality, a region, a private offer: each private offer counts as its own provider, which understates concentration where providers run several) in each market (offer type x group x region), averaged over markets weighted by places; 1 = one owner") \
  X(places_by_type, "places", KPI_OFFER_TYPE, 0, "capacity of open offers at year end") \
  X(places_municipal, "places", KPI_NATIONAL, 0, "places in municipal offers at year end") \
  X(places_regional, "places", KPI_NATIONAL, 0, "places in regional offers at year end") \
@@ -79,7 +79,7 @@ extern const char *const kpi_axis_name[KPI_N_AXES];
  X(waiting_by_group, "citizens", KPI_GROUP, 0, "citizens waiting at year end by group") \
  X(mean_wait_by_group, "days", KPI_GROUP, 0, "mean wait of placements made in the year by group") \
  X(mean_wait_high_need_days, "days", KPI_NATIONAL, 0, "mean wait of the year's placements of high-need citizens (assessed at placement.high_need_level or above)") \
- X(matched_30d_by_group, "share", KPI_GROUP, 0, "of the year's placements and the citizens still waiting at year end after more than 30 days, the share placed in an offer of their own group within 30 days of the decision") \
+ X(matched_30d_by_group, "share", KPI_GROUP, 0, "of the year's placements and the citizens still waiting at year end after more than 30 days, the share placed in an offer of their own group within 30 days of the decision (a citizen waiting at one year end and placed the next year counts in both)") \
  X(matched_90d_by_group, "share", KPI_GROUP, 0, "the same within 90 days") \
  X(matched_90d_narrow, "share", KPI_NATIONAL, 0, "matched_90d_by_group over the narrow groups") \
  X(matched_90d_broad, "share", KPI_NATIONAL, 0, "matched_90d_by_group over the broad groups") \

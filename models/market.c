@@ -670,6 +670,7 @@ static void reprice_all(market *m)
 static int take_over(market *m)
 {
     const params *p = m->p;
+    m->regime_year = m->year;
     if (regime_assign(m, p->regime)) return -1;
     int moves = 0;
     for (int i = 0; i < m->n_regimes; i++) moves |= m->regimes[i] != &regime_takst;
@@ -697,8 +698,9 @@ static void year_end(market *m, struct sim_record *res, int v, int r)
     for (int i = 0; i < m->n_regimes; i++) m->regimes[i]->year_end(m, m->year);
     budgets_close_year(m);
     offers_year_end(m);        /* closures, capacity, entry: counted this year */
-    /* who sells, in the year before the regimes take over */
-    if (m->year == (market_regimes_later(p) ? p->regime_starts - 1 : 0))
+    /* who sells: in the last warm-up year (without one, the base year),
+     * before any reported year under another regime than takst */
+    if (m->year == (p->warmup_years > 0 ? -1 : 0))
         for (int i = 0; i < m->mt->n; i++) {
             const muni_acct *a = &m->muni[i].acct;
             double bought = 0;
@@ -709,6 +711,7 @@ static void year_end(market *m, struct sim_record *res, int v, int r)
     offers_open_year(m);
 
     m->year++;
+    memcpy(m->placed_last, m->ya.placed, sizeof m->placed_last);
     memset(&m->ya, 0, sizeof m->ya);
     budgets_open_year(m);
     m->cost_index_last = m->cost_index;

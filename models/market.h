@@ -207,7 +207,8 @@ typedef struct municipality {
     sim_rng  home_rng;
     double   spend_last;    /* last year's spending on places and home support */
     int      net_seller;    /* sold more than it bought in the last warm-up year
-                             * (without a warm-up: in the base year) */
+                             * (without a warm-up: in the base year, under the
+                             * variant's regimes unless regime.starts_after) */
 } municipality;
 
 /* Doubly linked FIFO of waiting citizens for one (type, group) segment. */
@@ -262,6 +263,8 @@ typedef struct market {
     struct regime_slot { const struct regime_ops *ops; void *state; } rstate[MAX_REGIMES];
     int       n_rstate;
     void     *seg_state[N_OFFER_TYPES][MAX_GROUPS];   /* the state of seg_regime's regime */
+    int       placed_last[N_OFFER_TYPES][MAX_GROUPS][MAX_MUNIS];  /* last year's ya.placed */
+    int       regime_year;     /* the year the variant's regimes took over */
     struct shock_event *shocks; int n_shocks;   /* this replicate's shocks */
     int       shocks_on_incidence;             /* any incidence or wave shock */
     int      *incidence_shocks; int n_incidence_shocks;  /* their indices */

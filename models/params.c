@@ -474,6 +474,11 @@ static int load_types_list(const cfg *c, const char *key, int *out, cfg_error *e
             return cfg_fail(c, key, err, "'%s' is not an offer type "
                             "(temporary, longterm, housing or all)", w) - 1;
     }
+    int any = 0;
+    for (int t = 0; t < N_OFFER_TYPES; t++) any |= out[t];
+    if (!any)
+        return cfg_fail(c, key, err, "names no offer type "
+                        "(temporary, longterm, housing or all)") - 1;
     return 0;
 }
 
@@ -585,9 +590,18 @@ static int load_regimes(const cfg *c, params *p, cfg_error *err)
 
     uniform_params *u = &p->uniform;
     if (load_segments(c, "uniform", &u->seg, err)) return -1;
-    snprintf(u->regions, sizeof u->regions, "%s", cfg_text(c, "uniform.regions"));
-    snprintf(u->municipalities, sizeof u->municipalities, "%s",
-             cfg_text(c, "uniform.municipalities"));
+    const char *ur = cfg_text(c, "uniform.regions"), *um = cfg_text(c, "uniform.municipalities");
+    if (strlen(ur) >= sizeof u->regions)
+        return cfg_fail(c, "uniform.regions", err, "longer than %zu characters",
+                        sizeof u->regions - 1) - 1;
+    if (strlen(um) >= sizeof u->municipalities)
+        return cfg_fail(c, "uniform.municipalities", err, "longer than %zu characters",
+                        sizeof u->municipalities - 1) - 1;
+    if (strspn(ur, " ,\t") == strlen(ur))
+        return cfg_fail(c, "uniform.regions", err, "names no region (region names "
+                        "of the municipality table, comma-separated, or all)") - 1;
+    snprintf(u->regions, sizeof u->regions, "%s", ur);
+    snprintf(u->municipalities, sizeof u->municipalities, "%s", um);
     return 0;
 }
 

@@ -378,6 +378,7 @@ static void place(market *m, citizen *c, int id, int mismatch, int addons)
     c->mismatched = (int8_t)mismatch;
     c->addons = (int8_t)addons;
     c->upcoded = 0;
+    c->old_terms = 0;               /* a new placement is on the regime's terms */
     c->lot = -1;
     const regime_ops *reg = regime_of(m, o->type, o->group);
     if (reg->on_place) reg->on_place(m, c, o);

@@ -147,19 +147,19 @@ static void objective_year_lumps(market *m, int year)
     free(use);
 }
 
-/* Add places where the pool's citizens wait longer than the target. */
+/* Add as many places as the pool's citizens of a segment who have waited
+ * longer than the target at year end (the queue itself, not the waits of
+ * those already placed, which a growing queue leaves short). */
 static void coordinate(market *m)
 {
     const params *p = m->p;
     for (int t = 0; t < N_OFFER_TYPES; t++)
         for (int g = 0; g < p->n_groups; g++) {
             if (regime_of(m, t, g) != &regime_objective) continue;
-            double wait = m->ya.placements_group[g] > 0
-                ? m->ya.wait_days_group[g] / m->ya.placements_group[g] : 0;
-            if (wait <= p->objective.target_wait_days) continue;
             int waiting[MAX_REGIONS] = { 0 };
             for (int32_t id = m->wait[t][g].head; id >= 0; id = m->cit[id].wnext)
-                waiting[pool_of(m, m->cit[id].home)]++;
+                if (m->now - m->cit[id].wait_start > p->objective.target_wait_days)
+                    waiting[pool_of(m, m->cit[id].home)]++;
             for (int pool = 0; pool < MAX_REGIONS; pool++) {
                 if (!waiting[pool]) continue;
                 offer *best = NULL;

@@ -3,11 +3,11 @@
  * (rammeudbud).
  *
  * Lots are (offer type, target group) for each buyer area: a municipality, a
- * regional consortium or the nation [R].  At the start of the second year
- * and then every contract period the buyer tenders the volume its
- * municipalities placed last year times the period.  An offer bids when the
- * profit it expects from its share of the volume exceeds the cost of
- * bidding; its bid is expected cost at the group's need mix plus a markup
+ * regional consortium or the nation [R].  At the start of the regime's
+ * second year and then every contract period the buyer tenders the volume
+ * its municipalities placed last year times the period.  An offer bids when the
+ * profit it expects from its share of the volume, at its chance of winning
+ * (winners over the area's offers), exceeds the cost of bidding; its bid is expected cost at the group's need mix plus a markup
  * and a risk premium that grows as the lot shrinks [R].  The buyer scores
  * price against quality (60/40) and signs with up to N winners.  Contract
  * prices hold for placements made with a winner (or, with scope `all`, for
@@ -49,7 +49,6 @@ typedef struct tender_lot {
 typedef struct tender_state {
     tender_lot *lot;  int n_lots, cap_lots;
     int32_t current[N_OFFER_TYPES][MAX_GROUPS][MAX_MUNIS]; /* lot of this round, -1 */
-    int     placements[N_OFFER_TYPES][MAX_GROUPS][MAX_MUNIS]; /* last year, by buyer */
 } tender_state;
 
 static tender_state *tender_of(const market *m) { return regime_state(m, &regime_tender); }
@@ -167,8 +166,12 @@ static void run_lot(market *m, int t, int g, int area, double volume, int round,
                     bid *bids)
 {
     const tender_params *tp = &m->p->tender;
-    int n = 0;
+    int n = 0, eligible = 0;
     double years = fmin(m->p->type[t].mean_stay_years, tp->contract_years);
+    for (int k = 0; k < m->seg_n[t][g]; k++) {
+        const offer *o = &m->offers[m->seg_offers[t][g][k]];
+        eligible += o->status == OFFER_OPEN && in_area(m, o, area);
+    }
     for (int k = 0; k < m->seg_n[t][g]; k++) {
         int id = m->seg_offers[t][g][k];
         offer *o = &m->offers[id];
@@ -179,7 +182,10 @@ static void run_lot(market *m, int t, int g, int area, double volume, int round,
         double price = tender_bid(cost, tp->markup, tp->risk_premium,
                                   tp->small_lot_premium, tp->reference_volume, volume) +
                        tp->bid_cost / days;
-        if (days * (price - cost) <= tp->bid_cost) continue;
+        /* worth a bid if the margin, at the chance of winning among the
+         * area's offers, covers the bid's cost */
+        double chance = fmin(1, (double)tp->winners / eligible);
+        if (chance * days * (price - cost) <= tp->bid_cost) continue;
         offer_accrue(m, o);
         o->cost += tp->bid_cost;             /* bidding is the offer's cost */
         m->ya.bid_cost += tp->bid_cost;
@@ -244,7 +250,7 @@ static void run_round(market *m, int round)
             if (regime_of(m, t, g) != &regime_tender) continue;
             double volume[MAX_MUNIS] = { 0 };
             for (int i = 0; i < m->mt->n; i++)
-                volume[area_of(m, i)] += ts->placements[t][g][i] *
+                volume[area_of(m, i)] += m->placed_last[t][g][i] *
                                          (double)p->tender.contract_years;
             for (int a = 0; a < MAX_MUNIS; a++)
                 if (volume[a] > 0 && volume[a] >= p->tender.min_volume)
@@ -268,8 +274,11 @@ static void tender_year_start(market *m, int year)
         for (int k = 0; k < tender_of(m)->n_lots; k++)
             for (int w = 0; w < tender_of(m)->lot[k].n_win; w++)
                 tender_of(m)->lot[k].price[w] *= growth;
-    if (year >= 1 && (year - 1) % tp->contract_years == 0)
-        run_round(m, (year - 1) / tp->contract_years);
+    /* the first round at the start of the regime's second year (its first
+     * year's placements give the volume), then every contract period */
+    int first = m->regime_year + 1;
+    if (year >= first && (year - first) % tp->contract_years == 0)
+        run_round(m, (year - first) / tp->contract_years);
     charge_contract_management(m);
 }
 
@@ -324,7 +333,6 @@ static void tender_year_end(market *m, int year)
     for (int i = 0; i < m->n_offers; i++)
         if (regime_owns(m, &regime_tender, &m->offers[i]))
             tariff_settle(m, &m->offers[i]);
-    memcpy(tender_of(m)->placements, m->ya.placed, sizeof m->ya.placed);
 }
 
 static double tender_preference(const market *m, const citizen *c, const offer *o)

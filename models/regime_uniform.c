@@ -20,23 +20,25 @@
  * for a light and a heavy case, so light cases are cheaper elsewhere and
  * heavy ones cheaper inside; sellers inside receive the average whatever
  * they take; net buyers and net sellers trade at other prices than takst's.
- * Municipal offers never decline a citizen, so high-need citizens are not
- * refused inside the frame; outside it nothing changes for them.
+ * Municipal offers never decline a citizen (placement.c: an assumption of
+ * the model, stricter than the duty to take the owner's own citizens), so
+ * high-need citizens are not refused inside the frame; the model cannot
+ * show the refusals the note fears.
  */
 #include <math.h>
 #include <stddef.h>
 #include "regime.h"
 #include "flow.h"
 
-/* This year's uniform tariff per day, by region and offer type (0: none). */
+/* This year's uniform tariff per day, by region and segment (0: none). */
 typedef struct uniform_state {
-    double day[MAX_REGIONS][N_OFFER_TYPES];
+    double day[MAX_REGIONS][N_OFFER_TYPES][MAX_GROUPS];
 } uniform_state;
 
 static double uniform_day(const market *m, const offer *o)
 {
     const uniform_state *u = regime_offer_state(m, o);
-    return u->day[o->region][o->type];
+    return u->day[o->region][o->type][o->group];
 }
 
 /* Does the uniform price hold for a placement of C in O? */
@@ -50,21 +52,22 @@ static int inside(const market *m, const citizen *c, const offer *o)
 static void uniform_year_start(market *m, int year)
 {
     const params *p = m->p;
-    double frame[MAX_REGIONS][N_OFFER_TYPES] = { { 0 } };
-    double days[MAX_REGIONS][N_OFFER_TYPES] = { { 0 } };
+    double frame[MAX_REGIONS][N_OFFER_TYPES][MAX_GROUPS] = { { { 0 } } };
+    double days[MAX_REGIONS][N_OFFER_TYPES][MAX_GROUPS] = { { { 0 } } };
     for (int i = 0; i < m->n_offers; i++) {
         offer *o = &m->offers[i];
         if (o->status == OFFER_CLOSED || !regime_owns(m, &regime_uniform, o)) continue;
         tariff_set(m, o, year);
         if (o->owner_kind != OWNER_MUNICIPAL || !p->uniform.joins[o->owner]) continue;
         double d = o->capacity * p->budgeted_occupancy * DAYS_PER_YEAR;
-        frame[o->region][o->type] += o->average_day * d;
-        days[o->region][o->type] += d;
+        frame[o->region][o->type][o->group] += o->average_day * d;
+        days[o->region][o->type][o->group] += d;
     }
     uniform_state *u = regime_state(m, &regime_uniform);
     for (int r = 0; r < m->mt->n_regions; r++)
         for (int t = 0; t < N_OFFER_TYPES; t++)
-            u->day[r][t] = days[r][t] > 0 ? frame[r][t] / days[r][t] : 0;
+            for (int g = 0; g < p->n_groups; g++)
+                u->day[r][t][g] = days[r][t][g] > 0 ? frame[r][t][g] / days[r][t][g] : 0;
 }
 
 static double uniform_price(const market *m, const citizen *c, const offer *o)

@@ -75,6 +75,17 @@ printf 'extends: %s\nuniform:\n  regions: Syddanmark\n  municipalities: "461,101
 bad_input uniform_muni "$T/uniform_muni.yaml:4" "municipality 101 is not in a region of uniform.regions"
 printf 'extends: %s\nuniform:\n  municipalities: "461,9999"\n' "$DENMARK" >"$T/uniform_code.yaml"
 bad_input uniform_code "$T/uniform_code.yaml:3" "'9999' is not the code"
+printf 'extends: %s\nuniform:\n  regions: " , "\n' "$DENMARK" >"$T/uniform_none.yaml"
+bad_input uniform_none "$T/uniform_none.yaml:3" "names no region"
+printf 'extends: %s\nuniform:\n  types: ""\n' "$DENMARK" >"$T/uniform_types.yaml"
+bad_input uniform_types "$T/uniform_types.yaml:3" "names no offer type"
+
+# --years shorter than the year a regime takes over is refused, as the key is
+printf 'extends: %s\nregime:\n  name: drg\n  starts_after: 4\n' "$DENMARK" >"$T/starts_years.yaml"
+"$P" run "$T/starts_years.yaml" -y 3 -r 1 -o "$T/starts_years.h5" >/dev/null 2>"$T/starts_years.err"
+check "starts_after beyond --years: run exits 2" [ $? = 2 ]
+check "starts_after beyond --years: message names the key" grep -q "regime.starts_after" "$T/starts_years.err"
+check "starts_after beyond --years: no output file" [ ! -e "$T/starts_years.h5" ]
 
 # ---- usage ----------------------------------------------------------------
 

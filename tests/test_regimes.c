@@ -769,6 +769,18 @@ static void test_transition(void **state)
     assert_true(fabs(gap_kept) < fabs(gap_now));
     sim_record_free(late);
     sim_record_free(kept);
+    /* tenders that start a year late hold their first round in their own
+     * second year, with that year's placements as the volume */
+    params q = f->p;
+    snprintf(q.regime, sizeof q.regime, "tender");
+    q.regime_starts = 1;
+    sim_record *tl = run_params(f, &q, "tender from the second year");
+    for (int r = 0; r < f->p.replicates; r++) {
+        assert_true(kpi(tl, K_lots_tendered, r, 1, 0) == 0);
+        if (!(kpi(tl, K_lots_tendered, r, 2, 0) > 0))
+            fail_msg("r%d: no lot tendered in the regime's second year", r);
+    }
+    sim_record_free(tl);
 }
 
 /* ==== (d) common random numbers =========================================== */
