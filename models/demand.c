@@ -91,6 +91,7 @@ citizen *citizen_new(market *m, int muni, uint64_t key)
             citizen *nc = realloc(m->cit, (size_t)cap * sizeof *nc);
             if (!nc) { market_fail(m, "out of memory for citizens"); return NULL; }
             m->cit = nc;
+            if (regime_citizens_reserve(m, cap)) return NULL;
             m->cap_cit = cap;
         }
         id = m->n_cit++;
@@ -101,7 +102,8 @@ citizen *citizen_new(market *m, int muni, uint64_t key)
     memset(c, 0, sizeof *c);
     c->gen = gen;
     c->home = muni;
-    c->offer = c->wprev = c->wnext = c->lot = -1;
+    c->offer = c->wprev = c->wnext = -1;
+    regime_citizen_clear(m, c);
     c->state = CIT_PENDING;
     c->exit_time = -1;
     c->last_change = m->now;

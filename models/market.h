@@ -103,8 +103,6 @@ typedef struct citizen {
     uint32_t gen;           /* bumped to cancel scheduled events */
     int8_t   state, group, character, rung;
     int8_t   true_level, priced_level, addons, mismatched;
-    int32_t  lot;           /* tender: contract lot of this placement, or -1 */
-    int8_t   lot_slot;      /* tender: which winner of the lot */
     uint16_t searches;      /* placement searches so far: keys their tastes */
     double   wait_start;
     double   paid_until;    /* payments accrued up to here */
@@ -113,7 +111,6 @@ typedef struct citizen {
     double   exit_time;     /* end of the stay, drawn at visitation */
     double   placed_at;     /* start of the current stay (before 0 for the starting stock) */
     float    extra;         /* an unusually expensive case: hours x (1 + extra) */
-    int8_t   upcoded;       /* group tariffs: the grade includes a negotiated step */
     int8_t   old_terms;     /* placed before the regimes took over: keeps its price
                              * until its next follow-up (regime.transition) */
     sim_rng_state rng;      /* the citizen's own stream */
@@ -145,9 +142,6 @@ typedef struct offer {
     double  carry[MAX_LAG + 1];   /* amounts to fold into coming tariffs */
     double  quality;        /* 0..1, what buyers weigh against price in tenders */
     double  pooled;         /* objective financing: this year's pooled amount */
-    double  pool_carry;     /* objective: result to settle in next contributions */
-    double  pool_settled;   /* objective: settlement taken from this year's */
-    int     coordinated;    /* objective: places the coordinator added (paid in full by the pool) */
     double  cost_factor;    /* staff cost per delivered hour against an efficient offer (1) */
     double  frame;          /* owner's frame payment this year (5.5) */
     double  cost_fixed, hour_days;  /* this year: fixed cost; priced hour-days */
@@ -260,9 +254,15 @@ typedef struct market {
     int       n_regimes;
     /* each regime's own state, sized by its registry row and allocated when
      * a run first uses it (regime_assign; regime_state finds it) */
-    struct regime_slot { const struct regime_ops *ops; void *state; } rstate[MAX_REGIMES];
+    struct regime_slot {
+        const struct regime_ops *ops;
+        void          *state;
+        unsigned char *cit;     /* citizen_size bytes per citizen record, or NULL */
+        unsigned char *off;     /* offer_size bytes per offer, or NULL */
+    } rstate[MAX_REGIMES];
     int       n_rstate;
     void     *seg_state[N_OFFER_TYPES][MAX_GROUPS];   /* the state of seg_regime's regime */
+    int8_t    seg_slot[N_OFFER_TYPES][MAX_GROUPS];    /* its slot in rstate */
     int       placed_last[N_OFFER_TYPES][MAX_GROUPS][MAX_MUNIS];  /* last year's ya.placed */
     int       regime_year;     /* the year the variant's regimes took over */
     struct shock_event *shocks; int n_shocks;   /* this replicate's shocks */

@@ -75,6 +75,7 @@ int offers_add(market *m, int type, int group, int owner_kind, int owner,
 {
     if (m->n_offers == m->cap_offers) {
         int nc = m->cap_offers ? m->cap_offers * 2 : 2048;
+        if (regime_offers_reserve(m, nc)) return -1;
         offer *a = realloc(m->offers, (size_t)nc * sizeof *a);
         if (!a) return -1;
         m->offers = a;
@@ -85,6 +86,7 @@ int offers_add(market *m, int type, int group, int owner_kind, int owner,
     m->n_offers++;
     offer *o = &m->offers[id];
     memset(o, 0, sizeof *o);
+    regime_offer_clear(m, id);
     o->type = (int8_t)type;
     o->group = (int8_t)group;
     o->owner_kind = (int8_t)owner_kind;
@@ -366,7 +368,6 @@ static void resize(market *m, offer *o, int capacity)
 {
     offer_accrue(m, o);
     o->capacity = capacity;
-    if (o->coordinated > capacity) o->coordinated = capacity;
     offers_room_changed(m, o);
 }
 

@@ -377,9 +377,8 @@ static void place(market *m, citizen *c, int id, int mismatch, int addons)
     c->paid_until = c->last_change = c->placed_at = m->now;
     c->mismatched = (int8_t)mismatch;
     c->addons = (int8_t)addons;
-    c->upcoded = 0;
     c->old_terms = 0;               /* a new placement is on the regime's terms */
-    c->lot = -1;
+    regime_citizen_clear(m, c);     /* and on none of a former placement's */
     const regime_ops *reg = regime_of(m, o->type, o->group);
     if (reg->on_place) reg->on_place(m, c, o);
     c->price_day = placement_price(m, c, o);
@@ -468,7 +467,8 @@ void placement_discharge(market *m, citizen *c)
     o->true_hours -= citizen_hours(m, c, o, c->true_level);
     if (o->occupied == 0)   /* no rounding drift in an empty offer */
         o->need_hours = o->priced_hours = o->true_hours = 0;
-    c->offer = c->lot = -1;
+    c->offer = -1;
+    regime_citizen_clear(m, c);
     c->gen++;
     if (o->status == OFFER_OPEN) placement_serve_waiting(m, o->type, o->group);
 }

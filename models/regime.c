@@ -38,11 +38,18 @@ int regime_register(const regime_ops *r)
     return 0;
 }
 
-void *regime_state(const market *m, const regime_ops *r)
+/* R's slot in M's rstate, or -1. */
+static int slot_of(const market *m, const regime_ops *r)
 {
     for (int i = 0; i < m->n_rstate; i++)
-        if (m->rstate[i].ops == r) return m->rstate[i].state;
-    return NULL;
+        if (m->rstate[i].ops == r) return i;
+    return -1;
+}
+
+void *regime_state(const market *m, const regime_ops *r)
+{
+    int i = slot_of(m, r);
+    return i >= 0 ? m->rstate[i].state : NULL;
 }
 
 void regime_release_all(market *m)
@@ -50,22 +57,91 @@ void regime_release_all(market *m)
     for (int i = 0; i < m->n_rstate; i++) {
         if (m->rstate[i].ops->release) m->rstate[i].ops->release(m->rstate[i].state);
         free(m->rstate[i].state);
+        free(m->rstate[i].cit);
+        free(m->rstate[i].off);
     }
     m->n_rstate = 0;
+}
+
+/* Slot I's per-citizen data from OLD to NEW records, the new ones zeroed. */
+static int grow_citizens(market *m, int i, int old_cap, int new_cap)
+{
+    size_t size = m->rstate[i].ops->citizen_size;
+    if (!size || new_cap <= old_cap) return 0;
+    unsigned char *a = realloc(m->rstate[i].cit, (size_t)new_cap * size);
+    if (!a) {
+        market_fail(m, "out of memory for the citizens of regime %s", m->rstate[i].ops->name);
+        return -1;
+    }
+    memset(a + (size_t)old_cap * size, 0, (size_t)(new_cap - old_cap) * size);
+    m->rstate[i].cit = a;
+    return 0;
+}
+
+/* The same for slot I's per-offer data. */
+static int grow_offers(market *m, int i, int old_cap, int new_cap)
+{
+    size_t size = m->rstate[i].ops->offer_size;
+    if (!size || new_cap <= old_cap) return 0;
+    unsigned char *a = realloc(m->rstate[i].off, (size_t)new_cap * size);
+    if (!a) {
+        market_fail(m, "out of memory for the offers of regime %s", m->rstate[i].ops->name);
+        return -1;
+    }
+    memset(a + (size_t)old_cap * size, 0, (size_t)(new_cap - old_cap) * size);
+    m->rstate[i].off = a;
+    return 0;
+}
+
+int regime_offers_reserve(market *m, int cap)
+{
+    for (int i = 0; i < m->n_rstate; i++)
+        if (grow_offers(m, i, m->cap_offers, cap)) return -1;
+    return 0;
+}
+
+void regime_offer_clear(market *m, int id)
+{
+    for (int i = 0; i < m->n_rstate; i++) {
+        size_t size = m->rstate[i].ops->offer_size;
+        if (size) memset(m->rstate[i].off + (size_t)id * size, 0, size);
+    }
+}
+
+int regime_citizens_reserve(market *m, int cap)
+{
+    /* every slot holds m->cap_cit records before the market's array grows */
+    for (int i = 0; i < m->n_rstate; i++)
+        if (grow_citizens(m, i, m->cap_cit, cap)) return -1;
+    return 0;
+}
+
+void regime_citizen_clear(market *m, const citizen *c)
+{
+    size_t id = (size_t)(c - m->cit);
+    for (int i = 0; i < m->n_rstate; i++) {
+        size_t size = m->rstate[i].ops->citizen_size;
+        if (size) memset(m->rstate[i].cit + id * size, 0, size);
+    }
 }
 
 /* R's state, allocated and set up the first time this run uses R. */
 static int ensure_state(market *m, const regime_ops *r)
 {
-    if (!r->state_size || regime_state(m, r)) return 0;
+    if ((!r->state_size && !r->citizen_size && !r->offer_size) || slot_of(m, r) >= 0)
+        return 0;
     assert(m->n_rstate < MAX_REGIMES);   /* at most one slot per regime in use */
-    void *s = calloc(1, r->state_size);
-    if (!s) {
+    void *s = r->state_size ? calloc(1, r->state_size) : NULL;
+    if (r->state_size && !s) {
         market_fail(m, "out of memory for the state of regime %s", r->name);
         return -1;
     }
-    m->rstate[m->n_rstate].ops = r;
-    m->rstate[m->n_rstate++].state = s;
+    int i = m->n_rstate++;
+    m->rstate[i].ops = r;
+    m->rstate[i].state = s;
+    m->rstate[i].cit = NULL;
+    m->rstate[i].off = NULL;
+    if (grow_citizens(m, i, 0, m->cap_cit) || grow_offers(m, i, 0, m->cap_offers)) return -1;
     return r->init ? r->init(m, s) : 0;
 }
 
@@ -120,7 +196,9 @@ int regime_assign(market *m, const char *names)
     for (int i = 0; i < m->n_regimes; i++)
         if (ensure_state(m, m->regimes[i])) return -1;
     for (int t = 0; t < N_OFFER_TYPES; t++)
-        for (int g = 0; g < MAX_GROUPS; g++)
+        for (int g = 0; g < MAX_GROUPS; g++) {
             m->seg_state[t][g] = regime_state(m, m->seg_regime[t][g]);
+            m->seg_slot[t][g] = (int8_t)slot_of(m, m->seg_regime[t][g]);   /* -1: none */
+        }
     return 0;
 }

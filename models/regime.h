@@ -11,16 +11,20 @@
  * prefer.  A regime must not touch citizens' states or the event queue.
  *
  * A regime is a type, as a gsl_rng_type is: its row names its hooks, where
- * its segments are in params, and the size of the state a run keeps for it
- * (allocated zeroed when a run first uses the regime, given to its init
- * hook, released with its release hook; regime_state finds it).  The
- * cost-based tariff arithmetic several regimes share is in tariff.h.
+ * its segments are in params, and the sizes of the state a run keeps for it
+ * and of the data it keeps per citizen and per offer, all allocated zeroed
+ * when a run first uses the regime (the state is given to its init hook and
+ * released with its release hook; regime_state, regime_offer_state,
+ * regime_offer_citizen and regime_offer_data find them).  The cost-based
+ * tariff arithmetic several regimes share is in tariff.h.
  * Adding a regime means one new file and one line in regime.c's registry
  * (or regime_register, for a regime outside the library).
  */
 #ifndef MODELS_REGIME_H
 #define MODELS_REGIME_H
 
+#include <assert.h>
+#include <stdint.h>
 #include <gsl/gsl_rng.h>
 #include "market.h"
 #include "tariff.h"
@@ -29,7 +33,8 @@ typedef struct regime_ops {
     const char *name;
     /* Set prices of the offers in this regime's segments for year Y. */
     void   (*year_start)(market *m, int year);
-    /* Price per day the buyer of C pays offer O. */
+    /* Price per day the buyer of C pays offer O (C may be a probe citizen,
+     * not one of the market's: see regime_offer_citizen). */
     double (*daily_price)(const market *m, const citizen *c, const offer *o);
     /* Amounts that depend on who is placed (pooled contributions), paid
      * after year_start; at the start, once the starting stock is placed. */
@@ -70,6 +75,11 @@ typedef struct regime_ops {
     int    (*init)(market *m, void *state);
     /* Optional: free what STATE owns (not STATE itself). */
     void   (*release)(void *state);
+    /* Bytes the regime keeps per citizen (0: none): zeroed when a citizen
+     * record is made and whenever the citizen is placed or discharged. */
+    size_t   citizen_size;
+    /* Bytes the regime keeps per offer (0: none): zeroed when it opens. */
+    size_t   offer_size;
     int      must_admit;   /* funded for supply security: offers may not decline */
 } regime_ops;
 
@@ -81,6 +91,15 @@ int regime_register(const regime_ops *r);
 void *regime_state(const market *m, const regime_ops *r);
 /* Release every regime's state of M (market_free). */
 void regime_release_all(market *m);
+/* Room for CAP citizen records in every regime's per-citizen data (after
+ * the market's own array grew); 0, or -1 with m->error. */
+int  regime_citizens_reserve(market *m, int cap);
+/* Zero every regime's data of citizen C (made, placed or discharged). */
+void regime_citizen_clear(market *m, const citizen *c);
+/* Room for CAP offers in every regime's per-offer data (before the
+ * market's own array grows), and zeroed data for offer ID; 0 or -1. */
+int  regime_offers_reserve(market *m, int cap);
+void regime_offer_clear(market *m, int id);
 extern const regime_ops regime_takst, regime_drg, regime_tender, regime_objective,
                         regime_uniform;
 
@@ -99,6 +118,27 @@ static inline const regime_ops *regime_of(const market *m, int type, int group)
 static inline void *regime_offer_state(const market *m, const offer *o)
 {
     return m->seg_state[o->type][o->group];
+}
+
+/* The data the regime paying for O's segment keeps for citizen C, or NULL
+ * when C is a probe outside the market's records (daily_price is also asked
+ * about hypothetical citizens, e.g. a segment's price at its need mix). */
+static inline void *regime_offer_citizen(const market *m, const offer *o, const citizen *c)
+{
+    uintptr_t at = (uintptr_t)c, first = (uintptr_t)m->cit;   /* c may be anywhere */
+    if (at < first || at >= first + (uintptr_t)m->n_cit * sizeof *c) return NULL;
+    int i = m->seg_slot[o->type][o->group];
+    assert(i >= 0 && m->rstate[i].cit);   /* the regime keeps data per citizen */
+    const struct regime_slot *s = &m->rstate[i];
+    return s->cit + (size_t)(c - m->cit) * s->ops->citizen_size;
+}
+
+/* The data the regime paying for O's segment keeps for O. */
+static inline void *regime_offer_data(const market *m, const offer *o)
+{
+    int i = m->seg_slot[o->type][o->group];
+    assert(i >= 0 && m->rstate[i].off);   /* the regime keeps data per offer */
+    return m->rstate[i].off + (size_t)(o - m->offers) * m->rstate[i].ops->offer_size;
 }
 
 /* Are C's add-ons and grade in O negotiated case by case?  The regime's

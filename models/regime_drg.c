@@ -136,10 +136,19 @@ static double drg_price(const market *m, const citizen *c, const offer *o)
     return drg_at(m, o)->t[DRG_BILLED].tariff[o->region][o->type][o->group][c->priced_level];
 }
 
-/* C's group without a negotiated step up. */
-static int uncoded_level(const citizen *c)
+/* What drg keeps per citizen: its grade includes a negotiated step up. */
+typedef struct drg_citizen { int8_t upcoded; } drg_citizen;
+
+static drg_citizen *drg_cit(const market *m, const offer *o, const citizen *c)
 {
-    return c->upcoded && c->priced_level > 0 ? c->priced_level - 1 : c->priced_level;
+    return regime_offer_citizen(m, o, c);
+}
+
+/* C's group in O without a negotiated step up. */
+static int uncoded_level(const market *m, const offer *o, const citizen *c)
+{
+    return drg_cit(m, o, c)->upcoded && c->priced_level > 0 ? c->priced_level - 1
+                                                            : c->priced_level;
 }
 
 /* The group tariff at the true level from cost data without upcoding,
@@ -152,7 +161,7 @@ static void drg_price_parts(const market *m, const citizen *c, const offer *o,
 {
     const double *row = drg_at(m, o)->t[DRG_BILLED].tariff[o->region][o->type][o->group];
     const double *plain = drg_at(m, o)->t[DRG_UNCODED].tariff[o->region][o->type][o->group];
-    int assessed = uncoded_level(c);
+    int assessed = uncoded_level(m, o, c);
     for (int k = 0; k < N_PARTS; k++) parts[k] = 0;
     parts[PART_COST] = tariff_cost_day(m, c, o);
     parts[PART_STANDARD] = plain[c->true_level] - parts[PART_COST];
@@ -198,14 +207,14 @@ static void record_costs(market *m, const offer *o, int uncoded)
             const citizen *c = &m->cit[id];
             billed += market_hours(m, o->type, o->group, c->priced_level);
             used += market_hours(m, o->type, o->group,
-                                 uncoded ? uncoded_level(c) : c->priced_level);
+                                 uncoded ? uncoded_level(m, o, c) : c->priced_level);
         }
         double hour_days = billed > 0 ? o->last_hour_days * used / billed : 0;
         per_hour = hour_days > 0 ? staff / hour_days : 0;
     }
     for (int id = o->residents; id >= 0; id = m->cit[id].wnext) {
         const citizen *c = &m->cit[id];
-        int l = uncoded ? uncoded_level(c) : c->priced_level;
+        int l = uncoded ? uncoded_level(m, o, c) : c->priced_level;
         double hours = !p->drg.by_delivered ? market_hours(m, o->type, o->group, l)
                      : equal ? 1 : placement_staffed_hours(m, c, o);
         d->cost[0][o->region][o->type][o->group][l] += day_share * (fixed_day + per_hour * hours);
@@ -242,14 +251,14 @@ static int drg_regrade(market *m, citizen *c, const offer *o, int assessed,
                        gsl_rng *r)
 {
     const params *p = m->p;
-    c->upcoded = 0;
+    drg_cit(m, o, c)->upcoded = 0;
     if (!p->drg.negotiated || assessed >= p->levels - 1) return assessed;
     if (gsl_rng_uniform(r) >= p->drg.upcode_prob) return assessed;
     m->ya.negotiations++;
     market_admin(m, c->home, ADMIN_NEGOTIATION, p->admin_cost_negotiation);
     if (gsl_rng_uniform(r) < regime_rigor(m, c, o)) return assessed;
     m->ya.upcodings++;
-    c->upcoded = 1;
+    drg_cit(m, o, c)->upcoded = 1;
     return assessed + 1;
 }
 
@@ -270,4 +279,5 @@ const regime_ops regime_drg = {
     .negotiates = 0,
     .segments = offsetof(params, drg.seg),
     .state_size = sizeof(drg_state),
+    .citizen_size = sizeof(drg_citizen),
 };

@@ -44,6 +44,18 @@ double objective_contribution(double pool_total, double adults,
 
 static double buyer_price(const market *m, const citizen *c, const offer *o);
 
+/* What objective financing keeps per offer. */
+typedef struct pool_offer {
+    double carry;        /* result to settle in next year's contributions */
+    double settled;      /* settlement taken from this year's */
+    int    coordinated;  /* places the coordinator added (paid in full by the pool) */
+} pool_offer;
+
+static pool_offer *pool_of_offer(const market *m, const offer *o)
+{
+    return regime_offer_data(m, o);
+}
+
 /* The buyer pays a share of the takst price: the same parts, scaled; the
  * pooled part is added to the price of a place at year end (kpi.c). */
 static void objective_price_parts(const market *m, const citizen *c,
@@ -136,12 +148,15 @@ static void objective_year_lumps(market *m, int year)
             continue;
         double budget = offer_budget(m, o);
         /* the coordinator's places are the pool's in full */
-        double coord = o->capacity > 0 ? (double)o->coordinated / o->capacity : 0;
+        pool_offer *po = pool_of_offer(m, o);
+        /* places cut since the coordinator added them are not paid */
+        if (po->coordinated > o->capacity) po->coordinated = o->capacity;
+        double coord = o->capacity > 0 ? (double)po->coordinated / o->capacity : 0;
         double pooled = op->threshold_mode ? budget - use[i]
                                            : (op->share + (1 - op->share) * coord) * budget;
-        o->pooled = pooled - o->pool_carry;   /* a surplus lowers it */
-        o->pool_settled = o->pool_carry;
-        o->pool_carry = 0;
+        o->pooled = pooled - po->carry;   /* a surplus lowers it */
+        po->settled = po->carry;
+        po->carry = 0;
         pay_pool(m, o);
     }
     free(use);
@@ -172,7 +187,7 @@ static void coordinate(market *m)
                 if (!best) continue;
                 offer_accrue(m, best);
                 best->capacity += waiting[pool];
-                best->coordinated += waiting[pool];
+                pool_of_offer(m, best)->coordinated += waiting[pool];
                 offers_room_changed(m, best);   /* the new places are free */
             }
         }
@@ -186,7 +201,8 @@ static void objective_year_end(market *m, int year)
         /* settle the year's own result: last year's settlement, already in
          * this year's income, is not settled twice */
         if (!regime_owns(m, &regime_objective, o)) continue;
-        o->pool_carry = o->last_result + o->pool_settled;
+        pool_offer *po = pool_of_offer(m, o);
+        po->carry = o->last_result + po->settled;
         /* covered whatever the demand: cost creeps up with the pooled share */
         if (o->status != OFFER_CLOSED && o->income > 0)
             o->cost_factor *= 1 + m->p->objective.cost_drift *
@@ -224,6 +240,7 @@ const regime_ops regime_objective = {
     .referral_bias = objective_referral_bias,
     .rigor = objective_rigor,
     .negotiates = 1,
+    .offer_size = sizeof(pool_offer),
     .segments = offsetof(params, objective.seg),
     .must_admit = 1,
 };

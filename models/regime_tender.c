@@ -55,6 +55,28 @@ static tender_state *tender_of(const market *m) { return regime_state(m, &regime
 /* The same for an offer tender pays for, without the search (every price). */
 static const tender_state *tender_at(const market *m, const offer *o) { return regime_offer_state(m, o); }
 
+/* What tender keeps per citizen: the contract of its placement, if any
+ * (lot + 1, so that zeroed data means none). */
+typedef struct tender_citizen {
+    int32_t lot1;
+    int8_t  slot;          /* which winner of the lot */
+} tender_citizen;
+
+/* C's contract in O (a tendered offer): its lot, or -1, and its slot. */
+static int contract_of(const market *m, const offer *o, const citizen *c, int *slot)
+{
+    const tender_citizen *t = regime_offer_citizen(m, o, c);
+    *slot = t->slot;
+    return t->lot1 - 1;
+}
+
+static void set_contract(market *m, const offer *o, const citizen *c, int lot, int slot)
+{
+    tender_citizen *t = regime_offer_citizen(m, o, c);
+    t->lot1 = lot + 1;
+    t->slot = (int8_t)slot;
+}
+
 static int tender_init(market *m, void *state)
 {
     (void)m;
@@ -234,7 +256,7 @@ static void attach_residents(market *m)
         if (regime_of(m, o->type, o->group) != &regime_tender) continue;
         int lot = tender_of(m)->current[o->type][o->group][c->home];
         int slot = lot >= 0 ? winner_slot(&tender_of(m)->lot[lot], c->offer) : -1;
-        if (slot >= 0) { c->lot = lot; c->lot_slot = (int8_t)slot; }
+        if (slot >= 0) set_contract(m, o, c, lot, slot);
     }
 }
 
@@ -286,7 +308,8 @@ static void tender_year_start(market *m, int year)
 static int tender_on_contract(const market *m, const citizen *c, const offer *o)
 {
     int id = (int)(o - m->offers);
-    if (c->state == CIT_PLACED && c->offer == id) return c->lot >= 0;
+    int slot;
+    if (c->state == CIT_PLACED && c->offer == id) return contract_of(m, o, c, &slot) >= 0;
     int lot = tender_at(m, o)->current[o->type][o->group][c->home];
     return lot >= 0 && winner_slot(&tender_at(m, o)->lot[lot], id) >= 0;
 }
@@ -295,12 +318,13 @@ static int tender_on_contract(const market *m, const citizen *c, const offer *o)
  * would pay the winner's contract price of the buyer's current lot. */
 static double tender_price(const market *m, const citizen *c, const offer *o)
 {
-    int id = (int)(o - m->offers);
-    if (c->state == CIT_PLACED && c->offer == id)
-        return c->lot >= 0 ? tender_at(m, o)->lot[c->lot].price[c->lot_slot]
-                           : tariff_price(m, c, o);
+    int id = (int)(o - m->offers), slot;
+    if (c->state == CIT_PLACED && c->offer == id) {
+        int own = contract_of(m, o, c, &slot);
+        return own >= 0 ? tender_at(m, o)->lot[own].price[slot] : tariff_price(m, c, o);
+    }
     int lot = tender_at(m, o)->current[o->type][o->group][c->home];
-    int slot = lot >= 0 ? winner_slot(&tender_at(m, o)->lot[lot], id) : -1;
+    slot = lot >= 0 ? winner_slot(&tender_at(m, o)->lot[lot], id) : -1;
     return slot >= 0 ? tender_at(m, o)->lot[lot].price[slot] : tariff_price(m, c, o);
 }
 
@@ -311,8 +335,7 @@ static void tender_price_parts(const market *m, const citizen *c, const offer *o
 {
     int id = (int)(o - m->offers), lot = -1, slot = -1;
     if (c->state == CIT_PLACED && c->offer == id) {
-        lot = c->lot;
-        slot = c->lot_slot;
+        lot = contract_of(m, o, c, &slot);
     } else if ((lot = tender_at(m, o)->current[o->type][o->group][c->home]) >= 0) {
         slot = winner_slot(&tender_at(m, o)->lot[lot], id);
     }
@@ -356,8 +379,7 @@ static void tender_on_place(market *m, citizen *c, const offer *o)
     if (lot < 0) return;
     int slot = winner_slot(&tender_at(m, o)->lot[lot], (int)(o - m->offers));
     if (slot < 0) return;
-    c->lot = lot;
-    c->lot_slot = (int8_t)slot;
+    set_contract(m, o, c, lot, slot);
     m->ya.contracted++;
 }
 
@@ -373,6 +395,7 @@ const regime_ops regime_tender = {
     .negotiates = 1,
     .segments = offsetof(params, tender.seg),
     .state_size = sizeof(tender_state),
+    .citizen_size = sizeof(tender_citizen),
     .init = tender_init,
     .release = tender_release,
 };

@@ -6,7 +6,8 @@
  * every placement there the cost-based tariff without case negotiation,
  * with the tariff of each offer type raised by a flat fee per day kept in
  * its own state (sized in its registry row, set up by its init hook and
- * released by its release hook).  Runs tests/data/small.yaml through the
+ * released by its release hook), and counts in data it keeps per citizen
+ * (sized in the row too) how often each resident was priced.  Runs tests/data/small.yaml through the
  * library as the CLI does.  Run from the repository root.
  */
 #include "tests/testutil.h"
@@ -25,7 +26,10 @@ typedef struct flat_state {
     long   prices;               /* prices asked of it this run */
 } flat_state;
 
+typedef struct flat_citizen { uint32_t priced; } flat_citizen;
+
 static int inits, releases;      /* hooks called, over the whole test */
+static long resident_prices;     /* per-citizen counts seen at year ends */
 
 extern const regime_ops regime_flat;
 
@@ -57,7 +61,9 @@ static void flat_year_start(market *m, int year)
 static double flat_price(const market *m, const citizen *c, const offer *o)
 {
     flat_state *s = regime_state(m, &regime_flat);
+    flat_citizen *fc = regime_offer_citizen(m, o, c);
     s->prices++;
+    if (fc) fc->priced++;           /* NULL for a probe citizen */
     return tariff_price(m, c, o) + s->fee[o->type];
 }
 
@@ -71,8 +77,15 @@ static void flat_parts(const market *m, const citizen *c, const offer *o, double
 static void flat_year_end(market *m, int year)
 {
     (void)year;
-    for (int i = 0; i < m->n_offers; i++)
-        if (regime_owns(m, &regime_flat, &m->offers[i])) tariff_settle(m, &m->offers[i]);
+    for (int i = 0; i < m->n_offers; i++) {
+        const offer *o = &m->offers[i];
+        if (!regime_owns(m, &regime_flat, o)) continue;
+        tariff_settle(m, &m->offers[i]);
+        for (int id = o->residents; id >= 0; id = m->cit[id].wnext) {
+            const flat_citizen *fc = regime_offer_citizen(m, o, &m->cit[id]);
+            resident_prices += fc->priced;
+        }
+    }
 }
 
 const regime_ops regime_flat = {
@@ -84,6 +97,7 @@ const regime_ops regime_flat = {
     .negotiates = 0,
     .segments = offsetof(params, drg.seg),
     .state_size = sizeof(flat_state),
+    .citizen_size = sizeof(flat_citizen),
     .init = flat_init,
     .release = flat_release,
 };
@@ -148,6 +162,7 @@ static void test_flat_runs(void **state)
     run_regime(f, "flat", flat);
     assert_int_equal(inits, f->p.replicates);
     assert_int_equal(releases, f->p.replicates);
+    assert_true(resident_prices > 0);     /* every resident was priced at least once */
     int differ = 0;
     for (int i = 0; i < n; i++) {
         assert_true(flat[i] > 0);
