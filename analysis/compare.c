@@ -39,6 +39,8 @@ enum { HEADLINE, ECONOMIC, PROFESSIONAL, CAPACITY, N_SECTIONS };
  X(ECONOMIC, admin_cost_transition, SUM, "administration: the move to the regime, total, mio DKK", 1e-6, 1, 0) \
  X(ECONOMIC, bid_cost, SUM, "bidders' bid costs (providers' costs), total, mio DKK", 1e-6, 1, 0) \
  X(PROFESSIONAL, delivered_to_needed_hours, MEAN, "delivered per needed staff hour, %", 1e2, 1, 1) \
+ X(PROFESSIONAL, matched_30d_narrow, MEAN, "narrow groups: placed in a matching offer within 30 days, %", 1e2, 1, 1) \
+ X(PROFESSIONAL, matched_30d_broad, MEAN, "broad groups: placed in a matching offer within 30 days, %", 1e2, 1, 1) \
  X(PROFESSIONAL, matched_90d_narrow, MEAN, "narrow groups: placed in a matching offer within 90 days, %", 1e2, 1, 1) \
  X(PROFESSIONAL, matched_90d_broad, MEAN, "broad groups: placed in a matching offer within 90 days, %", 1e2, 1, 1) \
  X(PROFESSIONAL, mismatch_share, MEAN, "placements in a mismatched offer, %", 1e2, 2, 1) \

@@ -407,6 +407,8 @@ static void record_criteria(market *m, const writer *w)
             hit[d][p->group[g].narrow] += ya->matched[d][g];
             all[d][p->group[g].narrow] += denom;
         }
+    put(w, K_matched_30d_broad, 0, ratio(hit[0][0], all[0][0]));
+    put(w, K_matched_30d_narrow, 0, ratio(hit[0][1], all[0][1]));
     put(w, K_matched_90d_broad, 0, ratio(hit[1][0], all[1][0]));
     put(w, K_matched_90d_narrow, 0, ratio(hit[1][1], all[1][1]));
     double N = 0, S = 0, SQ = 0, within = 0, resid = 0;

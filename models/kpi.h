@@ -81,6 +81,8 @@ extern const char *const kpi_axis_name[KPI_N_AXES];
  X(mean_wait_high_need_days, "days", KPI_NATIONAL, 0, "mean wait of the year's placements of high-need citizens (assessed at placement.high_need_level or above)") \
  X(matched_30d_by_group, "share", KPI_GROUP, 0, "of the year's placements and the citizens still waiting at year end after more than 30 days, the share placed in an offer of their own group within 30 days of the decision (a citizen waiting at one year end and placed the next year counts in both)") \
  X(matched_90d_by_group, "share", KPI_GROUP, 0, "the same within 90 days") \
+ X(matched_30d_narrow, "share", KPI_NATIONAL, 0, "matched_30d_by_group over the narrow groups") \
+ X(matched_30d_broad, "share", KPI_NATIONAL, 0, "matched_30d_by_group over the broad groups") \
  X(matched_90d_narrow, "share", KPI_NATIONAL, 0, "matched_90d_by_group over the narrow groups") \
  X(matched_90d_broad, "share", KPI_NATIONAL, 0, "matched_90d_by_group over the broad groups") \
  X(progression_rate, "per resident-year", KPI_NATIONAL, 0, "functional ability: residents who progressed to support in their own home, per resident-year of places") \

@@ -522,7 +522,8 @@ static void test_tender_admin_heaviest_for_small(void **state)
 static void test_criteria_kpis(void **state)
 {
     fixture *f = *state;
-    static const size_t shares[] = { K_matched_90d_narrow, K_matched_90d_broad,
+    static const size_t shares[] = { K_matched_30d_narrow, K_matched_30d_broad,
+                                     K_matched_90d_narrow, K_matched_90d_broad,
                                      K_price_need_r2, K_vacancy_broad, K_vacancy_narrow,
                                      K_hhi };
     for (int g = 0; g < N_RG; g++) {
