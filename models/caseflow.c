@@ -2,10 +2,10 @@
  * models/caseflow.c - the life of a case after visitation.
  *
  * At each follow-up the need may have moved (progression, more likely in
- * temporary stays; deterioration), the buyer reassesses, and where the
- * regime negotiates case by case the provider - who knows the citizen better
- * [R] - contests a lower grade or asks for an add-on, and the buyer's rigor
- * decides.  Residents are not moved because of price [R].  Stays end by
+ * temporary stays; deterioration), the buyer reassesses, and the regime
+ * grades the case and sets its add-ons (regime_ops.regrade and addons;
+ * where it negotiates case by case, with the rules of negotiation.c).
+ * Residents are not moved because of price [R].  Stays end by
  * duration or death, or by progression to home support.
  */
 #include <math.h>
@@ -37,48 +37,6 @@ void caseflow_schedule_home_review(market *m, citizen *c)
     double t = m->now + gsl_ran_exponential(&r, 1 / rate) * DAYS_PER_YEAR;
     if (t < c->exit_time)
         market_schedule(m, t, EV_FOLLOWUP, (int)(c - m->cit), c->gen);
-}
-
-/*
- * Bargaining power [R direction, A size]: after placement the provider knows
- * the citizen best and the resident is almost never moved.  What it obtains
- * grows with the buyer's lack of alternatives, scarcity s = 1 / (1 + free
- * places within reach / bargaining.alternatives_ref), and with the cost of
- * moving the resident, lock-in l = 1 - exp(-stay / bargaining.lock_in_years):
- *     power = 1 - (1 - scarcity_weight x s) (1 - lock_in_weight x l).
- * The buyer refuses an unjustified request with probability rigor x
- * (1 - power); the provider asks with its base probability x (1 + power);
- * the buyer pushes a price down with push_prob x (1 - power).  A
- * municipality's own offer has no power over its owner.
- */
-double caseflow_power(const market *m, const citizen *c, const offer *o, int at_intake)
-{
-    const params *p = m->p;
-    if (o->owner_kind == OWNER_MUNICIPAL && o->owner == c->home) return 0;
-    double s = market_scarcity(m, o->type, o->group, m->mt->m[c->home].region);
-    double lock = 0;
-    if (!at_intake)
-        lock = 1 - exp(-(m->now - c->placed_at) / DAYS_PER_YEAR / p->lock_in_years);
-    return 1 - (1 - p->scarcity_weight * s) * (1 - p->lock_in_weight * lock);
-}
-
-static double ask_prob(const market *m, const offer *o)
-{
-    const params *p = m->p;
-    return p->addon_ask_prob * (o->owner_kind == OWNER_PRIVATE ? p->addon_private_factor : 1);
-}
-
-int caseflow_intake_addons(market *m, citizen *c, const offer *o, gsl_rng *r)
-{
-    const params *p = m->p;
-    if (o->owner_kind == OWNER_MUNICIPAL && o->owner == c->home) return 0;
-    double power = caseflow_power(m, c, o, 1);
-    /* at intake the provider asks only as far as scarcity lets it */
-    int asked = gsl_rng_uniform(r) < fmin(1, ask_prob(m, o) * power);
-    if (!asked) return 0;
-    m->ya.negotiations++;
-    market_admin(m, c->home, ADMIN_NEGOTIATION, p->admin_cost_negotiation);
-    return gsl_rng_uniform(r) >= regime_rigor(m, c, o) * (1 - power) && p->max_addons > 0;
 }
 
 /*
@@ -142,42 +100,6 @@ static void leave_to_home(market *m, citizen *c)
     home_admit(m, c);
 }
 
-/*
- * The grade after reassessment.  Where prices are negotiated case by case, a
- * higher assessment is granted and a lower one stands only if the provider
- * does not contest it or the buyer insists; a regime may grade otherwise.
- */
-static int regrade(market *m, citizen *c, const offer *o, int assessed,
-                   gsl_rng *r)
-{
-    const params *p = m->p;
-    const regime_ops *reg = regime_of(m, o->type, o->group);
-    if (reg->regrade) return reg->regrade(m, c, o, assessed, r);
-    if (assessed >= c->priced_level || !regime_negotiates(m, c, o)) return assessed;
-    double power = caseflow_power(m, c, o, 0);
-    if (gsl_rng_uniform(r) >= fmin(1, p->regrade_ask_prob * (1 + power))) return assessed;
-    m->ya.negotiations++;
-    market_admin(m, c->home, ADMIN_NEGOTIATION, p->admin_cost_negotiation);
-    return gsl_rng_uniform(r) < regime_rigor(m, c, o) * (1 - power) ? assessed
-                                                                       : c->priced_level;
-}
-
-static int negotiate_addons(market *m, citizen *c, const offer *o, gsl_rng *r)
-{
-    const params *p = m->p;
-    int addons = c->addons;
-    double power = caseflow_power(m, c, o, 0);
-    int asked = gsl_rng_uniform(r) < fmin(1, ask_prob(m, o) * (1 + power));
-    int pushed = gsl_rng_uniform(r) < p->push_prob * (1 - power);
-    double rigor = regime_rigor(m, c, o) * (1 - power);
-    if (asked && addons < p->max_addons && gsl_rng_uniform(r) >= rigor) addons++;
-    if (pushed && addons > 0) addons--;   /* buyers push prices down [R] */
-    int talks = asked + (pushed && c->addons > 0);
-    m->ya.negotiations += talks;
-    market_admin(m, c->home, ADMIN_NEGOTIATION, talks * p->admin_cost_negotiation);
-    return addons;
-}
-
 static void followup_placed(market *m, citizen *c, double assessed,
                             int improved, gsl_rng *r)
 {
@@ -194,9 +116,10 @@ static void followup_placed(market *m, citizen *c, double assessed,
     /* within one municipality there is no price to negotiate: its own
      * offer is graded as assessed and asks no add-ons */
     int own = o->owner_kind == OWNER_MUNICIPAL && o->owner == c->home;
-    int level = own ? demand_clamp_level(m, assessed)
-                    : regrade(m, c, o, demand_clamp_level(m, assessed), r);
-    int addons = own ? 0 : regime_negotiates(m, c, o) ? negotiate_addons(m, c, o, r) : 0;
+    const regime_ops *reg = regime_of(m, o->type, o->group);
+    int level = demand_clamp_level(m, assessed);
+    if (!own && reg->regrade) level = reg->regrade(m, c, o, level, r);
+    int addons = !own && reg->addons ? reg->addons(m, c, o, r, 0) : 0;
 
     double staffed_before = placement_staffed_hours(m, c, o);
     o->priced_hours -= citizen_hours(m, c, o, c->priced_level);

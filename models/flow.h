@@ -86,12 +86,10 @@ double offer_expected_cost_day(const market *m, const offer *o, int level);
 void   caseflow_followup(market *m, citizen *c);
 void   caseflow_exit(market *m, citizen *c);
 void   caseflow_schedule_home_review(market *m, citizen *c);
+/* negotiation.c (negotiation_regrade, negotiation_addons: regime.h) */
 /* The provider's bargaining power over C's buyer in O, in [0, 1): from the
  * scarcity of alternatives and (unless AT_INTAKE) the lock-in of C's stay. */
-double caseflow_power(const market *m, const citizen *c, const offer *o, int at_intake);
-/* Add-ons agreed when C is admitted to O (the provider asks where its power
- * lets it), drawing from R; counts the negotiation. */
-int    caseflow_intake_addons(market *m, citizen *c, const offer *o, gsl_rng *r);
+double negotiation_power(const market *m, const citizen *c, const offer *o, int at_intake);
 /* Length of a stay in RUNG; LENGTH_BIASED for a stay in progress at the start. */
 double caseflow_stay_days(market *m, citizen *c, int rung, int length_biased);
 

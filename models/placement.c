@@ -436,7 +436,8 @@ int placement_try(market *m, citizen *c, int allow_mismatch)
     /* a wait ends: events scheduled for the waiting citizen lapse */
     c->gen++;
     const offer *o = &m->offers[id];
-    int addons = regime_negotiates(m, c, o) ? caseflow_intake_addons(m, c, o, &r) : 0;
+    const regime_ops *reg = regime_of(m, o->type, o->group);
+    int addons = reg->addons ? reg->addons(m, c, o, &r, 1) : 0;
     place(m, c, id, mismatch, addons);
     return 1;
 }

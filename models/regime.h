@@ -5,10 +5,10 @@
  * regime takes a set of segments (offer type x target group); segments no
  * regime takes stay on takst.  A regime sets the tariffs, contributions or
  * contracts of the offers in its segments at year start, prices a placement
- * on demand, and settles its offers at year end.  Optional hooks (NULL: the
- * takst behaviour) let it change how cases are graded at follow-ups, what
- * offers staff for, how strictly needs are referred, and which offers buyers
- * prefer.  A regime must not touch citizens' states or the event queue.
+ * on demand, and settles its offers at year end.  Optional hooks say how
+ * cases are graded and add-ons agreed (NULL: as assessed, none; the shared
+ * case negotiation of negotiation.c where named), what offers staff for,
+ * how strictly needs are referred, and which offers buyers prefer.  A regime must not touch citizens' states or the event queue.
  *
  * A regime is a type, as a gsl_rng_type is: its row names its hooks, where
  * its segments are in params, and the sizes of the state a run keeps for it
@@ -41,9 +41,14 @@ typedef struct regime_ops {
     void   (*year_lumps)(market *m, int year);
     /* Settle year Y for this regime's offers (before capacity decisions). */
     void   (*year_end)(market *m, int year);
-    /* Priced level after a follow-up's reassessment ASSESSED. */
+    /* Priced level after a follow-up's reassessment ASSESSED (NULL: as
+     * assessed); negotiation_regrade where grades are negotiated. */
     int    (*regrade)(market *m, citizen *c, const offer *o, int assessed,
                       gsl_rng *r);
+    /* Add-ons agreed for C in O at intake (AT_INTAKE: 0 or 1) or the count
+     * after a follow-up (NULL: none); negotiation_addons where they are
+     * negotiated. */
+    int    (*addons)(market *m, citizen *c, const offer *o, gsl_rng *r, int at_intake);
     /* Attendance hours per week the offer staffs for resident C. */
     double (*staffed_hours)(const market *m, const citizen *c, const offer *o);
     /* Levels added to an assessed need referred to segment (TYPE, GROUP). */
@@ -65,7 +70,6 @@ typedef struct regime_ops {
     /* Optional: C is on (or, not yet placed in O, would be on) terms that
      * replace case negotiation, e.g. a framework contract.  NULL: never. */
     int    (*on_contract)(const market *m, const citizen *c, const offer *o);
-    int      negotiates;   /* add-ons and contested grades at follow-ups */
     /* Where in params the segments this regime takes are (offsetof a
      * segment_set), or 0: takst, which takes whatever is left. */
     size_t   segments;
@@ -84,6 +88,12 @@ typedef struct regime_ops {
 } regime_ops;
 
 const regime_ops *regime_find(const char *name);
+
+/* Case negotiation (negotiation.c), for the rows of regimes that negotiate
+ * case by case: the contested grade after a follow-up, and the add-ons
+ * asked and agreed at intake and at follow-ups; nothing on contract terms. */
+int negotiation_regrade(market *m, citizen *c, const offer *o, int assessed, gsl_rng *r);
+int negotiation_addons(market *m, citizen *c, const offer *o, gsl_rng *r, int at_intake);
 /* Add R to the registry (a regime outside the library, e.g. in a test);
  * 0, or -1 if the registry is full or the name is taken. */
 int regime_register(const regime_ops *r);
@@ -141,14 +151,6 @@ static inline void *regime_offer_data(const market *m, const offer *o)
     return m->rstate[i].off + (size_t)(o - m->offers) * m->rstate[i].ops->offer_size;
 }
 
-/* Are C's add-ons and grade in O negotiated case by case?  The regime's
- * rule, except for placements on contract terms. */
-static inline int regime_negotiates(const market *m, const citizen *c,
-                                    const offer *o)
-{
-    const regime_ops *r = regime_of(m, o->type, o->group);
-    return r->negotiates && !(r->on_contract && r->on_contract(m, c, o));
-}
 
 /* How rigorously C's buyer meets O's requests: the municipality's trait,
  * times the regime's factor. */

@@ -276,7 +276,6 @@ const regime_ops regime_drg = {
     .year_end = drg_year_end,
     .regrade = drg_regrade,
     .staffed_hours = drg_staffed_hours,
-    .negotiates = 0,
     .segments = offsetof(params, drg.seg),
     .state_size = sizeof(drg_state),
     .citizen_size = sizeof(drg_citizen),

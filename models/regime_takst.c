@@ -32,5 +32,6 @@ const regime_ops regime_takst = {
     .price_parts = tariff_price_parts,
     .year_end = takst_year_end,
     .price_floor = tariff_price_floor,
-    .negotiates = 1,
+    .regrade = negotiation_regrade,
+    .addons = negotiation_addons,
 };

@@ -124,7 +124,8 @@ const regime_ops regime_uniform = {
     .year_end = uniform_year_end,
     .price_floor = uniform_price_floor,
     .on_contract = uniform_on_contract,
-    .negotiates = 1,
+    .regrade = negotiation_regrade,
+    .addons = negotiation_addons,
     .segments = offsetof(params, uniform.seg),
     .state_size = sizeof(uniform_state),
 };

@@ -428,19 +428,19 @@ static void test_bargaining_power(void **state)
     m->now = c->placed_at;               /* no lock-in yet */
     double free_places = market_alternatives(m, o->type, o->group, region);
     double s = 1 / (1 + free_places / p->alternatives_ref);
-    assert_true(fabs(caseflow_power(m, c, o, 0) - p->scarcity_weight * s) < 1e-12);
-    double before = caseflow_power(m, c, o, 1);
+    assert_true(fabs(negotiation_power(m, c, o, 0) - p->scarcity_weight * s) < 1e-12);
+    double before = negotiation_power(m, c, o, 1);
     m->now = c->placed_at + 5 * DAYS_PER_YEAR;
     double lock = 1 - exp(-5 / p->lock_in_years);
     double expect = 1 - (1 - p->scarcity_weight * s) * (1 - p->lock_in_weight * lock);
-    assert_true(fabs(caseflow_power(m, c, o, 0) - expect) < 1e-12);
-    assert_true(caseflow_power(m, c, o, 1) == before);   /* intake: no lock-in */
+    assert_true(fabs(negotiation_power(m, c, o, 0) - expect) < 1e-12);
+    assert_true(negotiation_power(m, c, o, 1) == before);   /* intake: no lock-in */
     (void)before;
     for (int k = 0; k < N_OWNERS; k++) m->avail[o->type][o->group][region][k].free_places = 0;
     m->avail[o->type][o->group][region][OWNER_PRIVATE].free_places = 1000;
-    double many = caseflow_power(m, c, o, 1);
+    double many = negotiation_power(m, c, o, 1);
     m->avail[o->type][o->group][region][OWNER_PRIVATE].free_places = 0;
-    double none = caseflow_power(m, c, o, 1);
+    double none = negotiation_power(m, c, o, 1);
     assert_true(fabs(none - p->scarcity_weight) < 1e-12);   /* s = 1 */
     assert_true(none > many);
     market_free(m);

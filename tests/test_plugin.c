@@ -94,7 +94,6 @@ const regime_ops regime_flat = {
     .daily_price = flat_price,
     .price_parts = flat_parts,
     .year_end = flat_year_end,
-    .negotiates = 0,
     .segments = offsetof(params, drg.seg),
     .state_size = sizeof(flat_state),
     .citizen_size = sizeof(flat_citizen),
