@@ -90,7 +90,7 @@ FUZZ_BUILD   ?= build-fuzz
 FUZZ_CC      ?= clang-14
 FUZZ_SECONDS ?= 60
 FUZZ_ARGS    ?=
-FUZZ_SRC     := sim/config.c models/params.c models/municipalities.c tests/fuzz_load.c
+FUZZ_SRC     := $(filter-out sim/plan.c,$(wildcard sim/*.c)) $(wildcard models/*.c) tests/fuzz_load.c
 FUZZ_DEBS    := clang-14 libclang-rt-14-dev
 fuzz-deps:
 	@if command -v $(FUZZ_CC) >/dev/null && dpkg -s libclang-rt-14-dev >/dev/null 2>&1; then :; else \
@@ -105,7 +105,7 @@ $(FUZZ_BUILD)/fuzz_load: $(FUZZ_SRC) $(wildcard */*.h) | deps fuzz-deps
 	$(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 \
 	  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	  -I. $(PKG_CFLAGS) -DFUZZ_ROOT='"$(CURDIR)"' $(FUZZ_SRC) -o $@ \
-	  $(shell pkg-config --libs yaml-0.1) -lm
+	  $(PKG_LIBS) -lm
 
 # Seeds: every scenario of the project and the tests, and the CSV tables
 # as inputs that name them; the dictionary: every word of the key table.

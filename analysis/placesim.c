@@ -350,7 +350,7 @@ static int load_scenario(const char *path, const options *o, loaded *l)
 {
     cfg_error err = { 0 };
     memset(l, 0, sizeof *l);
-    l->c = cfg_load(path, params_table, params_table_len, &err);
+    l->c = cfg_load(path, params_keys(), params_keys_len(), &err);
     if (!l->c) {
         fprintf(stderr, "placesim: %s\n", err.message);
         return EXIT_BAD_INPUT;
@@ -422,12 +422,12 @@ static int variants_comparable(const char *scenario, const loaded *l)
 static char *resolved_all(const cfg *c, char **names, int n)
 {
     if (cfg_variant_count(c) == 0)
-        return cfg_resolved_yaml(c, params_table, params_table_len);
+        return cfg_resolved_yaml(c, params_keys(), params_keys_len());
     size_t len = 1;
     char **parts = calloc((size_t)n, sizeof *parts);
     for (int v = 0; v < n; v++) {
         cfg *vc = cfg_variant(c, v);
-        parts[v] = vc ? cfg_resolved_yaml(vc, params_table, params_table_len) : NULL;
+        parts[v] = vc ? cfg_resolved_yaml(vc, params_keys(), params_keys_len()) : NULL;
         if (vc) cfg_free(vc);
         len += (parts[v] ? strlen(parts[v]) : 0) + strlen(names[v]) + 32;
     }

@@ -454,6 +454,8 @@ static void record_municipalities(market *m, const writer *w)
     }
     put(w, K_long_wait_broad_share, 0, ratio(with_long[0], m->mt->n));
     put(w, K_long_wait_narrow_share, 0, ratio(with_long[1], m->mt->n));
+    /* who joins a uniform frame tariff (its parameters, whether or not it runs) */
+    const uniform_params *up = regime_params(m->p, &regime_uniform);
     for (int i = 0; i < m->mt->n; i++) {
         const municipality *mu = &m->muni[i];
         double spend = 0;
@@ -461,7 +463,7 @@ static void record_municipalities(market *m, const writer *w)
         double external = spend - mu->acct.spend_seller[SELLER_OWN];
         double deviation = mu->spend_last - mu->budget;
         put(w, K_muni_expenditure, i, spend);
-        by_class[m->p->uniform.joins[i] != 0][mu->net_seller] += spend;
+        by_class[up->joins[i] != 0][mu->net_seller] += spend;
         put(w, K_muni_expenditure_per_adult, i, spend / mu->adults);
         put(w, K_muni_external_share, i, ratio(external, spend));
         put(w, K_muni_net_position, i, mu->acct.sales - external);

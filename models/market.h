@@ -252,17 +252,19 @@ typedef struct market {
     const struct regime_ops *seg_regime[N_OFFER_TYPES][MAX_GROUPS];
     const struct regime_ops *regimes[MAX_REGIMES];   /* in use, in the order named */
     int       n_regimes;
-    /* each regime's own state, sized by its registry row and allocated when
-     * a run first uses it (regime_assign; regime_state finds it) */
+    /* each regime in use: its parameters, and its own state, sized by its
+     * registry row and allocated when a run first uses it (regime_assign;
+     * regime_state finds it) */
     struct regime_slot {
         const struct regime_ops *ops;
         void          *state;
+        const void    *params;  /* the regime's parameters in p, or NULL */
         unsigned char *cit;     /* citizen_size bytes per citizen record, or NULL */
         unsigned char *off;     /* offer_size bytes per offer, or NULL */
     } rstate[MAX_REGIMES];
     int       n_rstate;
     void     *seg_state[N_OFFER_TYPES][MAX_GROUPS];   /* the state of seg_regime's regime */
-    int8_t    seg_slot[N_OFFER_TYPES][MAX_GROUPS];    /* its slot in rstate */
+    int8_t    seg_slot[N_OFFER_TYPES][MAX_GROUPS];    /* its slot in rstate (-1: no regime) */
     int       placed_last[N_OFFER_TYPES][MAX_GROUPS][MAX_MUNIS];  /* last year's ya.placed */
     int       regime_year;     /* the year the variant's regimes took over */
     struct shock_event *shocks; int n_shocks;   /* this replicate's shocks */

@@ -328,8 +328,9 @@ int muni_table_bind(const cfg *c, params *p, const muni_table *t, cfg_error *err
         region_of[i] = t->m[i].region;
         code[i] = t->m[i].code;
     }
-    return params_bind_regions(c, p, (const char (*)[48])t->region_name, t->n_regions,
-                               region_of, code, t->n, err);
+    params_regions r = { (const char (*)[48])t->region_name, t->n_regions,
+                         region_of, code, t->n };
+    return params_bind_regions(c, p, &r, err);
 }
 
 int muni_table_load(const char *path, muni_table *t, cfg_error *err)

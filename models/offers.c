@@ -103,7 +103,7 @@ int offers_add(market *m, int type, int group, int owner_kind, int owner,
     /* quality is the offer's own: keyed by its id, the same in every variant */
     sim_rng q;
     sim_rng_init(&q, m->seed, (uint32_t)m->replicate, RNG_QUALITY, (uint64_t)id);
-    double z = 0.5 + m->p->tender.quality_sd * gsl_ran_gaussian_ziggurat(&q.rng, 1.0);
+    double z = 0.5 + m->p->quality_sd * gsl_ran_gaussian_ziggurat(&q.rng, 1.0);
     o->quality = z < 0 ? 0 : z > 1 ? 1 : z;
     if (owner_kind == OWNER_PRIVATE) {
         double annual = m->p->type[type].full_cost * capacity *

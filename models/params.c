@@ -1,15 +1,17 @@
 /*
- * models/params.c - the key table and its loader.
+ * models/params.c - the market's key table, the whole table with each
+ * regime's keys after it, and the loader.
  *
  * Source tags follow the reference model: R stated in the public reports,
  * D derived from stated facts, A an assumption to calibrate.  Defaults here
  * are the baseline; scenarios/denmark.yaml repeats the ones a reader should
  * see (groups, places) so the scenario file documents the market on its own.
  */
+#include <assert.h>
 #include <math.h>
 #include <string.h>
 #include "params.h"
-#include "market.h"    /* MAX_WINNERS: a lot holds at most that many */
+#include "regime.h"    /* the registry: each regime's keys and loader */
 
 const char *const offer_type_name[N_OFFER_TYPES] = {
     "temporary", "longterm", "housing"
@@ -18,12 +20,12 @@ const char *const rung_name[N_RUNGS] = {
     "temporary", "longterm", "housing", "home"
 };
 
-#define R(p, d, lo, hi, u, t, doc) { p, CFG_REAL, d, NULL, lo, hi, NULL, u, t, doc, 0 }
-#define I(p, d, lo, hi, u, t, doc) { p, CFG_INT, d, NULL, lo, hi, NULL, u, t, doc, 0 }
-#define B(p, d, t, doc)            { p, CFG_BOOL, d, NULL, 0, 1, NULL, "flag", t, doc, 0 }
-#define E(p, d, ch, t, doc)        { p, CFG_ENUM, 0, d, 0, 0, ch, "word", t, doc, 0 }
-#define S(p, d, t, doc)            { p, CFG_STRING, 0, d, 0, 0, NULL, "text", t, doc, 0 }
-#define L(p, d, lo, hi, u, t, doc) { p, CFG_REAL_LIST, 0, d, lo, hi, NULL, u, t, doc, 0 }
+#define R CFG_KEY_R
+#define I CFG_KEY_I
+#define B CFG_KEY_B
+#define E CFG_KEY_E
+#define S CFG_KEY_S
+#define L CFG_KEY_L
 /* Required keys: a group or shock declared without them is refused, so a
  * misspelt name cannot quietly become a new entity of defaults. */
 #define RQ(p, lo, hi, u, t, doc)   { p, CFG_REAL, 0, NULL, lo, hi, NULL, u, t, doc, CFG_REQUIRED }
@@ -157,6 +159,7 @@ const cfg_key params_table[] = {
     R("offers.quality_closure_private", 0.005, 0, 1, "per year", "A", "private offers closed by supervision for quality a year, on average (the weakest most often)"),
     R("offers.quality_closure_public", 0.001, 0, 1, "per year", "A", "the same for public offers"),
     R("offers.private_initial_equity", 0.15, 0, 10, "share of annual cost", "A", "equity of a private offer at start"),
+    R("offers.quality_sd", 0.15, 0, 1, "score", "A", "spread of offers' quality scores around 0.5: what buyers weigh against price in tenders, and what supervision closes the weakest for"),
 
     I("regime.starts_after", 0, 0, 99, "years", "A", "years after the base year at which the variant's regimes take over from takst (0: the base year)"),
     E("regime.transition", "at_once", "at_once|at_followup", "A", "residents placed before the regimes take over move to the new prices at once, or keep their price, indexed, until their next follow-up"),
@@ -167,53 +170,8 @@ const cfg_key params_table[] = {
     R("takst.cap", 0.0, -0.1, 0.1, "per year", "A", "rammeaftale: public tariff growth at most index growth plus this"),
     R("takst.private_markup", 0.05, -0.5, 2, "share", "A", "private offers' markup on cost-based tariffs"),
 
-    E("drg.groups", "broad", "broad|narrow|all", "R", "target groups paid by group tariffs (narrow groups stay on takst by default)"),
-    S("drg.types", "temporary,longterm,housing", "A", "offer types paid by group tariffs, comma-separated"),
-    E("drg.scope", "national", "national|regional", "R", "one national tariff table or one per region"),
-    I("drg.data_lag", 2, 1, MAX_LAG, "years", "R", "age of the cost data the group tariffs are computed from (1-2 years)"),
-    B("drg.budget_neutral", 1, "R", "rescale the tariffs so last year's residents would cost what they cost"),
-    E("drg.assignment", "automatic", "automatic|negotiated", "R", "grouping by objective criteria, or negotiated with the provider (upcoding)"),
-    R("drg.upcode_prob", 0.3, 0, 1, "probability", "A", "negotiated grouping: provider asks for the next group at a follow-up"),
-    B("drg.minimum_entitlement", 0, "R", "delivered service may not fall below the group standard"),
-    E("drg.cost_allocation", "delivered", "delivered|priced", "R", "how the cost data behind the tariffs spread an offer's staff cost over its residents: by the hours each receives (as a DRG cost database does) or by the hours each is priced at"),
 
-    E("tender.groups", "broad", "broad|narrow|all", "R", "target groups whose lots are tendered"),
-    S("tender.types", "temporary,housing", "R", "offer types whose lots are tendered, comma-separated"),
-    E("tender.buyer", "region", "municipality|region|national", "R", "who tenders: each municipality, a regional consortium, or one national buyer"),
-    I("tender.contract_years", 4, 1, 20, "years", "A", "contract period; tenders run in the first year of each period"),
-    E("tender.scope", "new", "new|all", "R", "contract prices for new placements only, or for every resident of a winner"),
-    B("tender.exclusive", 0, "R", "buyers must use a winner while one has a free place"),
-    I("tender.winners", 3, 1, MAX_WINNERS, "offers", "A", "framework winners per lot"),
-    R("tender.price_weight", 0.6, 0, 1, "share", "A", "weight of price against quality in the award"),
-    R("tender.markup", 0.04, -0.5, 2, "share", "A", "bidders' markup on expected cost"),
-    R("tender.risk_premium", 0.02, 0, 2, "share", "R", "risk premium of a large lot"),
-    R("tender.small_lot_premium", 0.10, 0, 2, "share", "R", "extra risk premium as lot volume falls: times reference/(volume + reference)"),
-    R("tender.reference_volume", 50, 1, 1e6, "placements", "A", "lot volume at which the extra premium is half its size"),
-    R("tender.min_volume", 10, 0, 1e6, "placements", "A", "lots expecting fewer placements in a period are not tendered"),
-    R("tender.bid_cost", 150000, 0, 1e8, "DKK", "A", "a bidder's cost of one bid"),
-    R("tender.buyer_cost", 500000, 0, 1e9, "DKK", "A", "the buyer's cost of specifying and evaluating one lot, shared by the area's municipalities by adults"),
-    R("tender.buyer_cost_per_municipality", 100000, 0, 1e9, "DKK", "A", "each participating municipality's own cost of one lot's tender (its needs, its part of the evaluation)"),
-    R("tender.contract_management_cost", 25000, 0, 1e9, "DKK/year", "A", "a municipality's yearly cost of managing one framework contract it holds"),
-    R("tender.framework_preference", 0.5, 0, 10, "price share", "A", "how much a buyer prefers a framework winner, as a share of price"),
-    R("tender.quality_sd", 0.15, 0, 1, "score", "A", "spread of offers' quality scores (mean 0.5)"),
 
-    E("objective.groups", "narrow", "broad|narrow|all", "R", "target groups under objective financing"),
-    S("objective.types", "temporary,longterm,housing", "A", "offer types under objective financing, comma-separated"),
-    E("objective.pool", "region", "region|national", "R", "municipalities that share the objective part"),
-    E("objective.mode", "share", "share|threshold", "R", "share: phi of the budget pooled; threshold: buyer pays a share of the tariff and of the amount above a threshold"),
-    R("objective.share", 0.6, 0, 1, "share", "R", "phi: pooled share of an offer's budget (1 = full objective financing; 60/40 in practice)"),
-    R("objective.buyer_share", 0.10, 0, 1, "share", "R", "threshold mode: share of the tariff the buyer pays per use"),
-    R("objective.above_share", 0.25, 0, 1, "share", "R", "threshold mode: share of a case's yearly amount above the threshold the buyer pays"),
-    R("objective.threshold", 1000000, 0, 1e8, "DKK/year", "R", "threshold mode: yearly amount per case above which the buyer pays above_share"),
-    R("objective.elasticity", 0.5, 0, 10, "levels", "A", "visitation becomes less strict by this many levels as the buyer's price falls to zero"),
-    B("objective.coordinator", 1, "R", "a coordinator plans capacity of eligible offers toward the target wait"),
-    R("objective.target_wait_days", 30, 0, 3650, "days", "R", "the coordinator's target mean wait"),
-    E("uniform.groups", "all", "broad|narrow|all", "R", "target groups under the uniform frame tariff"),
-    S("uniform.types", "temporary,longterm,housing", "R", "offer types under the uniform frame tariff, comma-separated"),
-    S("uniform.regions", "all", "R", "regions whose municipalities join the uniform frame tariff, comma-separated, or all (RSD rammestyring: it works only if all of a region's municipalities join)"),
-    S("uniform.municipalities", "", "A", "only these municipalities join (codes, comma-separated, within uniform.regions); empty: all of those regions"),
-    R("objective.cost_drift", 0.01, 0, 0.5, "share/year", "A", "yearly growth of a pooled offer's staff cost per delivered hour, times the pooled share of its income: an offer covered whatever the demand has less reason to run efficiently"),
-    R("objective.rigor_loss", 0.5, 0, 1, "share", "A", "buyers follow up less rigorously where the price is pooled: their rigor falls by this share times the pooled share of the price"),
 
     E("owner_budget.model", "activity", "activity|frame|mixed", "R", "how an owner funds its own offers: per occupied place, a frame, or both"),
     R("owner_budget.fixed_share", 0.2, 0, 1, "share", "R", "mixed: fixed share of the budget paid as a frame (20 % in an example)"),
@@ -249,6 +207,32 @@ const cfg_key params_table[] = {
     R("traits.budget_noise_sd", 0.01, 0, 0.5, "per year", "A", "year-to-year error of a municipality's budget forecast"),
 };
 const size_t params_table_len = sizeof params_table / sizeof params_table[0];
+
+/* The whole table: the market's keys, then each known regime's.  Built
+ * for the registry as it stands, again after a regime is registered. */
+#define PARAMS_KEYS_MAX 512
+static cfg_key all_keys[PARAMS_KEYS_MAX];
+static size_t n_all_keys;
+static int built_for = -1;   /* registry size all_keys was built for */
+
+static void build_keys(void)
+{
+    if (built_for != regime_count()) {
+        n_all_keys = 0;
+        for (size_t i = 0; i < params_table_len; i++) all_keys[n_all_keys++] = params_table[i];
+        for (int r = 0; r < regime_count(); r++) {
+            const regime_ops *ops = regime_at(r);
+            /* a registered regime's keys that do not fit are a programming
+             * error, caught here rather than truncated */
+            assert(n_all_keys + ops->n_keys <= PARAMS_KEYS_MAX);
+            for (size_t i = 0; i < ops->n_keys; i++) all_keys[n_all_keys++] = ops->keys[i];
+        }
+        built_for = regime_count();
+    }
+}
+
+const cfg_key *params_keys(void) { build_keys(); return all_keys; }
+size_t params_keys_len(void) { build_keys(); return n_all_keys; }
 
 /* ---- loading ---------------------------------------------------------- */
 
@@ -379,64 +363,11 @@ static int load_shocks(const cfg *c, params *p, cfg_error *err)
     return 0;
 }
 
-/* uniform.regions and uniform.municipalities into joins[]. */
-static int bind_joining(const cfg *c, params *p, const char (*names)[48], int n,
-                        const int *region_of, const int *code, int n_munis,
+int params_bind_regions(const cfg *c, params *p, const params_regions *t,
                         cfg_error *err)
 {
-    uniform_params *u = &p->uniform;
-    int region_joins[MAX_REGIONS] = { 0 };
-    char buf[sizeof u->municipalities];
-    snprintf(buf, sizeof buf, "%s", u->regions);
-    for (char *save = NULL, *w = strtok_r(buf, ",", &save); w;
-         w = strtok_r(NULL, ",", &save)) {
-        while (*w == ' ') w++;
-        size_t len = strlen(w);
-        while (len && w[len - 1] == ' ') w[--len] = 0;
-        int r = -1;
-        for (int i = 0; i < n; i++) if (!strcmp(w, names[i])) r = i;
-        if (!strcmp(w, "all")) {
-            for (int i = 0; i < n; i++) region_joins[i] = 1;
-            continue;
-        }
-        if (r < 0) {
-            const char *rn[MAX_REGIONS];
-            for (int i = 0; i < n; i++) rn[i] = names[i];
-            const char *near = cfg_nearest_word(w, rn, n);
-            return cfg_fail(c, "uniform.regions", err, "'%s' is not a region of the "
-                            "municipality table%s%s%s", w, near ? "; did you mean '" : "",
-                            near ? near : "", near ? "'?" : "") - 1;
-        }
-        region_joins[r] = 1;
-    }
-    int listed = 0;
-    memset(u->joins, 0, sizeof u->joins);
-    snprintf(buf, sizeof buf, "%s", u->municipalities);
-    for (char *save = NULL, *w = strtok_r(buf, ", ", &save); w;
-         w = strtok_r(NULL, ", ", &save)) {
-        char *end;
-        long k = strtol(w, &end, 10);
-        int i = 0;
-        while (i < n_munis && !(*end == 0 && code[i] == k)) i++;
-        if (i == n_munis)
-            return cfg_fail(c, "uniform.municipalities", err, "'%s' is not the code "
-                            "of a municipality in the table", w) - 1;
-        if (!region_joins[region_of[i]])
-            return cfg_fail(c, "uniform.municipalities", err, "municipality %ld is "
-                            "not in a region of uniform.regions", k) - 1;
-        u->joins[i] = 1;
-        listed = 1;
-    }
-    if (!listed)
-        for (int i = 0; i < n_munis; i++) u->joins[i] = (int8_t)region_joins[region_of[i]];
-    return 0;
-}
-
-int params_bind_regions(const cfg *c, params *p, const char (*names)[48], int n,
-                        const int *region_of, const int *code, int n_munis,
-                        cfg_error *err)
-{
-    if (bind_joining(c, p, names, n, region_of, code, n_munis, err)) return -1;
+    const char (*names)[48] = t->names;
+    int n = t->n;
     for (int i = 0; i < p->n_shocks; i++) {
         shock_params *s = &p->shock[i];
         s->region = -1;
@@ -455,7 +386,7 @@ int params_bind_regions(const cfg *c, params *p, const char (*names)[48], int n,
                             s->region_name) - 1;
         }
     }
-    return 0;
+    return regime_params_bind(c, p, t, err);
 }
 
 /* "temporary,housing" or "all" into one flag per offer type. */
@@ -482,7 +413,7 @@ static int load_types_list(const cfg *c, const char *key, int *out, cfg_error *e
     return 0;
 }
 
-static int load_segments(const cfg *c, const char *prefix, segment_set *s,
+int params_load_segments(const cfg *c, const char *prefix, segment_set *s,
                          cfg_error *err)
 {
     char k[64];
@@ -494,30 +425,41 @@ static int load_segments(const cfg *c, const char *prefix, segment_set *s,
     return load_types_list(c, k, s->types, err);
 }
 
+/* The registry's names, "takst, drg, ..." for messages. */
+static void regime_names(char *buf, size_t n)
+{
+    buf[0] = 0;
+    for (int i = 0; i < regime_count(); i++) {
+        size_t used = strlen(buf);
+        snprintf(buf + used, n - used, "%s%s", i ? ", " : "", regime_at(i)->name);
+    }
+}
+
 /* Regime names joined by '+', each known and named once. */
 static int check_regimes(const cfg *c, const char *names, cfg_error *err)
 {
-    static const char *const known[] = { "takst", "drg", "tender", "objective", "uniform" };
-    enum { N_KNOWN = sizeof known / sizeof known[0] };
-    char buf[64], seen[N_KNOWN] = { 0 };
+    char buf[64], known[256];
+    const regime_ops *seen[MAX_REGISTRY];
+    int n_seen = 0;
+    regime_names(known, sizeof known);
     if (strlen(names) >= sizeof buf)
         return cfg_fail(c, "regime.name", err, "too long") - 1;
     /* strtok would skip empty words, so "" and "drg++tender" are caught here. */
     size_t len = strlen(names);
     if (!len || names[0] == '+' || names[len - 1] == '+' || strstr(names, "++"))
         return cfg_fail(c, "regime.name", err, "'%s' names no regime or an empty "
-                        "one (takst, drg, tender, objective, uniform, joined by '+')",
-                        names) - 1;
+                        "one (%s, joined by '+')", names, known) - 1;
     snprintf(buf, sizeof buf, "%s", names);
     for (char *save = NULL, *w = strtok_r(buf, "+", &save); w;
          w = strtok_r(NULL, "+", &save)) {
-        int k = -1;
-        for (int i = 0; i < N_KNOWN; i++) if (!strcmp(w, known[i])) k = i;
-        if (k < 0)
+        const regime_ops *r = regime_find(w);
+        if (!r)
             return cfg_fail(c, "regime.name", err, "'%s' is not a regime "
-                            "(takst, drg, tender, objective, uniform, joined by '+')", w) - 1;
-        if (seen[k]++)
-            return cfg_fail(c, "regime.name", err, "'%s' is named twice", w) - 1;
+                            "(%s, joined by '+')", w, known) - 1;
+        for (int i = 0; i < n_seen; i++)
+            if (seen[i] == r)
+                return cfg_fail(c, "regime.name", err, "'%s' is named twice", w) - 1;
+        seen[n_seen++] = r;   /* names are distinct: at most MAX_REGISTRY */
     }
     return 0;
 }
@@ -533,51 +475,6 @@ static int load_regimes(const cfg *c, params *p, cfg_error *err)
                         (int)cfg_int(c, "run.years")) - 1;
     p->transition_at_followup = !strcmp(cfg_text(c, "regime.transition"), "at_followup");
     p->transition_cost = cfg_real(c, "regime.transition_cost");
-    drg_params *d = &p->drg;
-    if (load_segments(c, "drg", &d->seg, err)) return -1;
-    d->regional = !strcmp(cfg_text(c, "drg.scope"), "regional");
-    d->data_lag = (int)cfg_int(c, "drg.data_lag");
-    d->budget_neutral = cfg_bool(c, "drg.budget_neutral");
-    d->negotiated = !strcmp(cfg_text(c, "drg.assignment"), "negotiated");
-    d->upcode_prob = cfg_real(c, "drg.upcode_prob");
-    d->by_delivered = !strcmp(cfg_text(c, "drg.cost_allocation"), "delivered");
-    d->minimum_entitlement = cfg_bool(c, "drg.minimum_entitlement");
-
-    tender_params *t = &p->tender;
-    if (load_segments(c, "tender", &t->seg, err)) return -1;
-    const char *b = cfg_text(c, "tender.buyer");
-    t->buyer = !strcmp(b, "municipality") ? BUYER_MUNICIPALITY
-             : !strcmp(b, "national") ? BUYER_NATIONAL : BUYER_REGION;
-    t->contract_years = (int)cfg_int(c, "tender.contract_years");
-    t->scope_all = !strcmp(cfg_text(c, "tender.scope"), "all");
-    t->exclusive = cfg_bool(c, "tender.exclusive");
-    t->winners = (int)cfg_int(c, "tender.winners");
-    t->price_weight = cfg_real(c, "tender.price_weight");
-    t->markup = cfg_real(c, "tender.markup");
-    t->risk_premium = cfg_real(c, "tender.risk_premium");
-    t->small_lot_premium = cfg_real(c, "tender.small_lot_premium");
-    t->reference_volume = cfg_real(c, "tender.reference_volume");
-    t->min_volume = cfg_real(c, "tender.min_volume");
-    t->bid_cost = cfg_real(c, "tender.bid_cost");
-    t->buyer_cost = cfg_real(c, "tender.buyer_cost");
-    t->buyer_cost_per_municipality = cfg_real(c, "tender.buyer_cost_per_municipality");
-    t->contract_management_cost = cfg_real(c, "tender.contract_management_cost");
-    t->quality_sd = cfg_real(c, "tender.quality_sd");
-    t->framework_preference = cfg_real(c, "tender.framework_preference");
-
-    objective_params *o = &p->objective;
-    if (load_segments(c, "objective", &o->seg, err)) return -1;
-    o->national = !strcmp(cfg_text(c, "objective.pool"), "national");
-    o->threshold_mode = !strcmp(cfg_text(c, "objective.mode"), "threshold");
-    o->share = cfg_real(c, "objective.share");
-    o->buyer_share = cfg_real(c, "objective.buyer_share");
-    o->above_share = cfg_real(c, "objective.above_share");
-    o->threshold = cfg_real(c, "objective.threshold");
-    o->elasticity = cfg_real(c, "objective.elasticity");
-    o->coordinator = cfg_bool(c, "objective.coordinator");
-    o->target_wait_days = cfg_real(c, "objective.target_wait_days");
-    o->cost_drift = cfg_real(c, "objective.cost_drift");
-    o->rigor_loss = cfg_real(c, "objective.rigor_loss");
 
     owner_budget_params *ob = &p->owner;
     const char *om = cfg_text(c, "owner_budget.model");
@@ -587,21 +484,6 @@ static int load_regimes(const cfg *c, params *p, cfg_error *err)
                     : ob->model == OWNER_MIXED ? cfg_real(c, "owner_budget.fixed_share") : 0.0;
     ob->progression_effect = cfg_real(c, "owner_budget.progression_effect");
     ob->activity_effect = cfg_real(c, "owner_budget.activity_effect");
-
-    uniform_params *u = &p->uniform;
-    if (load_segments(c, "uniform", &u->seg, err)) return -1;
-    const char *ur = cfg_text(c, "uniform.regions"), *um = cfg_text(c, "uniform.municipalities");
-    if (strlen(ur) >= sizeof u->regions)
-        return cfg_fail(c, "uniform.regions", err, "longer than %zu characters",
-                        sizeof u->regions - 1) - 1;
-    if (strlen(um) >= sizeof u->municipalities)
-        return cfg_fail(c, "uniform.municipalities", err, "longer than %zu characters",
-                        sizeof u->municipalities - 1) - 1;
-    if (strspn(ur, " ,\t") == strlen(ur))
-        return cfg_fail(c, "uniform.regions", err, "names no region (region names "
-                        "of the municipality table, comma-separated, or all)") - 1;
-    snprintf(u->regions, sizeof u->regions, "%s", ur);
-    snprintf(u->municipalities, sizeof u->municipalities, "%s", um);
     return 0;
 }
 
@@ -699,6 +581,7 @@ int params_load(const cfg *c, params *p, cfg_error *err)
     p->entry_risk_premium = cfg_real(c, "offers.entry_risk_premium");
     p->entry_occupancy = cfg_real(c, "offers.entry_occupancy");
     p->private_initial_equity = cfg_real(c, "offers.private_initial_equity");
+    p->quality_sd = cfg_real(c, "offers.quality_sd");
 
     if (load_regimes(c, p, err) || load_shocks(c, p, err)) return -1;
     p->tariff = strcmp(cfg_text(c, "takst.tariff"), "average") == 0
@@ -742,7 +625,8 @@ int params_load(const cfg *c, params *p, cfg_error *err)
     p->own_preference_sd = cfg_real(c, "traits.own_preference_sd");
     p->budget_bias_sd = cfg_real(c, "traits.budget_bias_sd");
     p->budget_noise_sd = cfg_real(c, "traits.budget_noise_sd");
-    return 0;
+    /* last, so that each regime's loader sees the market's parameters */
+    return regime_params_load(c, p, err);
 }
 
 /* ---- sensitivity -------------------------------------------------------- */
@@ -765,8 +649,9 @@ const size_t params_sensitivity_len =
 
 static const cfg_key *table_key(const char *path)
 {
-    for (size_t i = 0; i < params_table_len; i++)
-        if (!strcmp(params_table[i].path, path)) return &params_table[i];
+    const cfg_key *t = params_keys();
+    for (size_t i = 0, n = params_keys_len(); i < n; i++)
+        if (!strcmp(t[i].path, path)) return &t[i];
     return NULL;
 }
 
@@ -846,8 +731,9 @@ void params_reference(FILE *out)
 {
     fprintf(out, "| key | type | default | range | unit | source | meaning |\n");
     fprintf(out, "|---|---|---|---|---|---|---|\n");
-    for (size_t i = 0; i < params_table_len; i++) {
-        const cfg_key *k = &params_table[i];
+    const cfg_key *table = params_keys();
+    for (size_t i = 0, n = params_keys_len(); i < n; i++) {
+        const cfg_key *k = &table[i];
         char def[128], range[128] = "";
         switch (k->type) {
         case CFG_REAL: case CFG_INT:

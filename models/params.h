@@ -14,6 +14,7 @@
 #define MODELS_PARAMS_H
 
 #include <stddef.h>
+#include <stdalign.h>
 #include <stdio.h>
 #include <stdint.h>
 #include "sim/config.h"
@@ -23,6 +24,8 @@
 #define MAX_REGIONS 8
 #define MAX_MUNIS   128
 #define MAX_LAG     5
+#define MAX_REGISTRY 16     /* regimes known at once (built in or registered) */
+#define REGIME_PARAMS_MAX 1024   /* bytes of parameters one regime may keep */
 
 /* The three traded offer types, then the untraded lowest rung. */
 enum { OT_TEMPORARY, OT_LONGTERM, OT_HOUSING, N_OFFER_TYPES };
@@ -64,41 +67,6 @@ typedef struct segment_set {
     int groups;        /* GROUPS_BROAD, GROUPS_NARROW, GROUPS_ALL */
 } segment_set;
 enum { GROUPS_BROAD, GROUPS_NARROW, GROUPS_ALL };
-
-typedef struct drg_params {
-    segment_set seg;
-    int    regional, data_lag, budget_neutral, negotiated, minimum_entitlement;
-    int    by_delivered;   /* cost allocation: by delivered (1) or priced hours */
-    double upcode_prob;
-} drg_params;
-
-typedef enum { BUYER_MUNICIPALITY, BUYER_REGION, BUYER_NATIONAL } buyer_level;
-
-typedef struct tender_params {
-    segment_set seg;
-    buyer_level buyer;
-    int    contract_years, scope_all, exclusive, winners;
-    double price_weight, markup, risk_premium, small_lot_premium,
-           reference_volume, min_volume, bid_cost, buyer_cost,
-           buyer_cost_per_municipality, contract_management_cost, quality_sd,
-           framework_preference;
-} tender_params;
-
-typedef struct objective_params {
-    segment_set seg;
-    int    national, threshold_mode, coordinator;
-    double share, buyer_share, above_share, threshold, elasticity,
-           target_wait_days, cost_drift, rigor_loss;
-} objective_params;
-
-/* The uniform frame tariff: the segments it takes, and who joins (a
- * region's municipalities, or those listed); joins[] is bound to the
- * municipality table by params_bind_regions. */
-typedef struct uniform_params {
-    segment_set seg;
-    char   regions[256], municipalities[512];   /* as written */
-    int8_t joins[MAX_MUNIS];
-} uniform_params;
 
 typedef enum { OWNER_ACTIVITY, OWNER_FRAME, OWNER_MIXED } owner_model;
 
@@ -179,10 +147,6 @@ typedef struct params {
     int      regime_starts;      /* years after the base year the regimes take over */
     int      transition_at_followup;   /* residents keep their price until a follow-up */
     double   transition_cost;    /* one-off, per municipality [A] */
-    drg_params drg;
-    tender_params tender;
-    objective_params objective;
-    uniform_params uniform;
     owner_budget_params owner;
     int      n_shocks;
     shock_params shock[MAX_SHOCKS];
@@ -201,21 +165,43 @@ typedef struct params {
     double   need_structural_sd, need_idiosyncratic_sd, strictness_sd, rigor_sd,
              cost_sensitivity_sd, own_preference_sd, budget_bias_sd,
              budget_noise_sd;
+    double   quality_sd;       /* offers' quality scores around 0.5 */
+    /* Each known regime's own parameters, filled by its load hook from its
+     * own keys, by registry index (regime.h: regime_params finds them). */
+    _Alignas(max_align_t) unsigned char regime_params[MAX_REGISTRY][REGIME_PARAMS_MAX];
 } params;
 
-/* The key table, for cfg_load and the reference generator. */
+/* The market's own keys; each regime keeps its own in its registry row. */
 extern const cfg_key params_table[];
 extern const size_t params_table_len;
+
+/* Every key a scenario may set: the market's, then each known regime's, in
+ * registry order (for cfg_load, cfg_resolved_yaml and the reference), and
+ * their count.  Rebuilt when a regime is registered; call them before any
+ * threads start.  Either may be called first. */
+const cfg_key *params_keys(void);
+size_t params_keys_len(void);
+
+/* A regime's segments from its `PREFIX.groups` and `PREFIX.types` keys. */
+int params_load_segments(const cfg *c, const char *prefix, segment_set *s,
+                         cfg_error *err);
 
 /* Fill P from C; 0 on success, else ERR names the key.  */
 int params_load(const cfg *c, params *p, cfg_error *err);
 
+/* The regions and municipalities of the municipality table, for names
+ * in the scenario that refer to them. */
+typedef struct params_regions {
+    const char (*names)[48];   /* region names, N of them */
+    int        n;
+    const int *region_of, *code;   /* of each of the N_MUNIS */
+    int        n_munis;
+} params_regions;
+
 /* Bind shocks' region names to the indices of the municipality table's
- * regions (NAMES[0..N)), and the uniform frame tariff's joining regions
- * and municipalities (REGION_OF and CODE of each of the N_MUNIS); 0, or -1
- * with ERR naming the key. */
-int params_bind_regions(const cfg *c, params *p, const char (*names)[48], int n,
-                        const int *region_of, const int *code, int n_munis,
+ * regions, and call each regime's bind hook (e.g. the municipalities that
+ * join a uniform frame tariff); 0, or -1 with ERR naming the key. */
+int params_bind_regions(const cfg *c, params *p, const params_regions *t,
                         cfg_error *err);
 
 /* Parameters a one-at-a-time sensitivity analysis varies: the key, and

@@ -1,6 +1,10 @@
 /*
- * models/regime.c - which regime pays for which segment.
+ * models/regime.c - the registry of regimes, their parameters, and which
+ * regime pays for which segment.
  *
+ * The registry lists every regime known (built in, then registered); a
+ * regime's index there is where params keeps its parameters, loaded by
+ * its own hook from its own keys (params.c adds the keys to the table).
  * regime.name lists the regimes in use joined by '+'.  Each takes the
  * segments (offer type x target group) its own `types` and `groups` keys
  * select; the first named wins a segment two regimes select; every other
@@ -17,9 +21,9 @@ const char *const price_part_name[N_PARTS] = {
     "recalibration"
 };
 
-/* The registry: one line per regime built in; regime_register adds more. */
-#define REGISTRY_MAX 16
-static const regime_ops *registry[REGISTRY_MAX] = {
+/* The registry: one line per regime built in; regime_register adds more.
+ * A regime's index here is where params keeps its parameters. */
+static const regime_ops *registry[MAX_REGISTRY] = {
     &regime_takst, &regime_drg, &regime_tender, &regime_objective, &regime_uniform,
 };
 static int n_registry = 5;
@@ -31,10 +35,69 @@ const regime_ops *regime_find(const char *name)
     return NULL;
 }
 
+int regime_count(void) { return n_registry; }
+
+const regime_ops *regime_at(int i)
+{
+    assert(i >= 0 && i < n_registry);
+    return registry[i];
+}
+
+/* Every key of R starts with R's name and a dot, so two regimes' keys
+ * never meet and a key names its regime. */
+static int keys_are_own(const regime_ops *r)
+{
+    size_t n = strlen(r->name);
+    for (size_t i = 0; i < r->n_keys; i++)
+        if (strncmp(r->keys[i].path, r->name, n) || r->keys[i].path[n] != '.') return 0;
+    return 1;
+}
+
 int regime_register(const regime_ops *r)
 {
-    if (n_registry == REGISTRY_MAX || regime_find(r->name)) return -1;
+    if (n_registry == MAX_REGISTRY || regime_find(r->name) ||
+        r->params_size > REGIME_PARAMS_MAX || (r->params_size && !r->load) ||
+        !keys_are_own(r))
+        return -1;
     registry[n_registry++] = r;
+    return 0;
+}
+
+static int index_of(const regime_ops *r)
+{
+    for (int i = 0; i < n_registry; i++)
+        if (registry[i] == r) return i;
+    return -1;
+}
+
+const void *regime_params(const params *p, const regime_ops *r)
+{
+    int i = index_of(r);
+    return i >= 0 && r->params_size ? p->regime_params[i] : NULL;
+}
+
+void *regime_params_mut(params *p, const regime_ops *r)
+{
+    return (void *)regime_params(p, r);
+}
+
+int regime_params_load(const cfg *c, params *p, cfg_error *err)
+{
+    for (int i = 0; i < n_registry; i++) {
+        const regime_ops *r = registry[i];
+        assert(r->params_size <= REGIME_PARAMS_MAX && keys_are_own(r));
+        memset(p->regime_params[i], 0, REGIME_PARAMS_MAX);
+        if (r->params_size && r->load(c, p, p->regime_params[i], err)) return -1;
+    }
+    return 0;
+}
+
+int regime_params_bind(const cfg *c, params *p, const params_regions *t,
+                       cfg_error *err)
+{
+    for (int i = 0; i < n_registry; i++)
+        if (registry[i]->bind &&
+            registry[i]->bind(c, p, p->regime_params[i], t, err)) return -1;
     return 0;
 }
 
@@ -125,11 +188,11 @@ void regime_citizen_clear(market *m, const citizen *c)
     }
 }
 
-/* R's state, allocated and set up the first time this run uses R. */
+/* R's slot: its parameters, and its state, allocated and set up the first
+ * time this run uses R. */
 static int ensure_state(market *m, const regime_ops *r)
 {
-    if ((!r->state_size && !r->citizen_size && !r->offer_size) || slot_of(m, r) >= 0)
-        return 0;
+    if (slot_of(m, r) >= 0) return 0;
     assert(m->n_rstate < MAX_REGIMES);   /* at most one slot per regime in use */
     void *s = r->state_size ? calloc(1, r->state_size) : NULL;
     if (r->state_size && !s) {
@@ -139,6 +202,7 @@ static int ensure_state(market *m, const regime_ops *r)
     int i = m->n_rstate++;
     m->rstate[i].ops = r;
     m->rstate[i].state = s;
+    m->rstate[i].params = regime_params(m->p, r);
     m->rstate[i].cit = NULL;
     m->rstate[i].off = NULL;
     if (grow_citizens(m, i, 0, m->cap_cit) || grow_offers(m, i, 0, m->cap_offers)) return -1;
@@ -147,8 +211,9 @@ static int ensure_state(market *m, const regime_ops *r)
 
 static const segment_set *segments_of(const params *p, const regime_ops *r)
 {
-    if (!r->segments) return NULL;   /* takst: whatever is left */
-    return (const segment_set *)((const char *)p + r->segments);
+    if (!r->params_size) return NULL;   /* takst: whatever is left */
+    assert(r->segments + sizeof(segment_set) <= r->params_size);
+    return (const segment_set *)((const char *)regime_params(p, r) + r->segments);
 }
 
 static int selects(const segment_set *s, const params *p, int t, int g)

@@ -10,15 +10,19 @@
  * case negotiation of negotiation.c where named), what offers staff for,
  * how strictly needs are referred, and which offers buyers prefer.  A regime must not touch citizens' states or the event queue.
  *
- * A regime is a type, as a gsl_rng_type is: its row names its hooks, where
- * its segments are in params, and the sizes of the state a run keeps for it
- * and of the data it keeps per citizen and per offer, all allocated zeroed
- * when a run first uses the regime (the state is given to its init hook and
- * released with its release hook; regime_state, regime_offer_state,
- * regime_offer_citizen and regime_offer_data find them).  The cost-based
- * tariff arithmetic several regimes share is in tariff.h.
+ * A regime is a type, as a gsl_rng_type is: its row names its hooks, its
+ * scenario keys and the size of the parameters it loads from them (kept in
+ * params, filled by its load hook; regime_params finds them), where its
+ * segments are among those parameters, and the sizes of the state a run
+ * keeps for it and of the data it keeps per citizen and per offer, all
+ * allocated zeroed when a run first uses the regime (the state is given to
+ * its init hook and released with its release hook; regime_state,
+ * regime_offer_state, regime_offer_citizen and regime_offer_data find
+ * them).  The cost-based tariff arithmetic several regimes share is in
+ * tariff.h; its keys (takst.*) are the market's, in params.c.
  * Adding a regime means one new file and one line in regime.c's registry
- * (or regime_register, for a regime outside the library).
+ * (or regime_register, for a regime outside the library, before the
+ * scenario is loaded: its keys join the table then).
  */
 #ifndef MODELS_REGIME_H
 #define MODELS_REGIME_H
@@ -70,8 +74,21 @@ typedef struct regime_ops {
     /* Optional: C is on (or, not yet placed in O, would be on) terms that
      * replace case negotiation, e.g. a framework contract.  NULL: never. */
     int    (*on_contract)(const market *m, const citizen *c, const offer *o);
-    /* Where in params the segments this regime takes are (offsetof a
-     * segment_set), or 0: takst, which takes whatever is left. */
+    /* Its scenario keys, each starting with its name and a dot. */
+    const cfg_key *keys;
+    size_t   n_keys;
+    /* Bytes of parameters it keeps in params (at most REGIME_PARAMS_MAX;
+     * 0: none, and then it takes no segments of its own: takst, which
+     * takes whatever is left). */
+    size_t   params_size;
+    /* Fill OWN (zeroed, params_size bytes) from C; BASE holds the market's
+     * parameters, already loaded.  0, or -1 with ERR naming the key. */
+    int    (*load)(const cfg *c, const params *base, void *own, cfg_error *err);
+    /* Optional: bind names in OWN to the municipality table; 0 or -1. */
+    int    (*bind)(const cfg *c, const params *base, void *own,
+                   const params_regions *t, cfg_error *err);
+    /* Where among its parameters the segments it takes are (offsetof a
+     * segment_set); used only when params_size is not 0. */
     size_t   segments;
     /* Bytes of state a run keeps for this regime (0: none). */
     size_t   state_size;
@@ -88,6 +105,18 @@ typedef struct regime_ops {
 } regime_ops;
 
 const regime_ops *regime_find(const char *name);
+/* The registry in order: built in first, then as registered. */
+int regime_count(void);
+const regime_ops *regime_at(int i);
+/* R's parameters in P (what its load hook filled), or NULL when R is not
+ * known or keeps none.  The mutable form is for tests that set them. */
+const void *regime_params(const params *p, const regime_ops *r);
+void *regime_params_mut(params *p, const regime_ops *r);
+/* Load every known regime's parameters into P from C (params_load), and
+ * bind them to the municipality table (params_bind_regions); 0 or -1. */
+int regime_params_load(const cfg *c, params *p, cfg_error *err);
+int regime_params_bind(const cfg *c, params *p, const params_regions *t,
+                       cfg_error *err);
 
 /* Case negotiation (negotiation.c), for the rows of regimes that negotiate
  * case by case: the contested grade after a follow-up, and the add-ons
@@ -143,6 +172,15 @@ static inline void *regime_offer_citizen(const market *m, const offer *o, const 
     return s->cit + (size_t)(c - m->cit) * s->ops->citizen_size;
 }
 
+/* The parameters of the regime paying for O's segment (regime_params,
+ * without the search), or NULL when it keeps none. */
+static inline const void *regime_offer_params(const market *m, const offer *o)
+{
+    int i = m->seg_slot[o->type][o->group];
+    assert(i >= 0);   /* every regime in use has a slot */
+    return m->rstate[i].params;
+}
+
 /* The data the regime paying for O's segment keeps for O. */
 static inline void *regime_offer_data(const market *m, const offer *o)
 {
@@ -166,6 +204,45 @@ static inline int regime_owns(const market *m, const regime_ops *r,
 {
     return m->seg_regime[o->type][o->group] == r;
 }
+
+/* ---- the built-in regimes' parameters (for their files, the KPIs that
+ * read them, and tests that set them) ---------------------------------- */
+
+typedef struct drg_params {
+    segment_set seg;
+    int    regional, data_lag, budget_neutral, negotiated, minimum_entitlement;
+    int    by_delivered;   /* cost allocation: by delivered (1) or priced hours */
+    double upcode_prob;
+} drg_params;
+
+typedef enum { BUYER_MUNICIPALITY, BUYER_REGION, BUYER_NATIONAL } buyer_level;
+
+typedef struct tender_params {
+    segment_set seg;
+    buyer_level buyer;
+    int    contract_years, scope_all, exclusive, winners;
+    double price_weight, markup, risk_premium, small_lot_premium,
+           reference_volume, min_volume, bid_cost, buyer_cost,
+           buyer_cost_per_municipality, contract_management_cost,
+           framework_preference;
+} tender_params;
+
+typedef struct objective_params {
+    segment_set seg;
+    int    national, threshold_mode, coordinator;
+    double share, buyer_share, above_share, threshold, elasticity,
+           target_wait_days, cost_drift, rigor_loss;
+} objective_params;
+
+/* The uniform frame tariff: the segments it takes, and who joins (a
+ * region's municipalities, or those listed); joins[] is bound to the
+ * municipality table by its bind hook. */
+typedef struct uniform_params {
+    segment_set seg;
+    char   regions[256], municipalities[512];   /* as written */
+    int8_t joins[MAX_MUNIS];
+} uniform_params;
+
 
 /* drg: the group tariff per day from cost data, for hand-computed tests. */
 double drg_tariff_from_costs(double cost_sum, double resident_days,

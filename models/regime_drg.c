@@ -27,6 +27,41 @@
 #include "regime.h"
 #include "flow.h"
 
+/* ---- parameters: this regime's keys and their loader ---------------- */
+
+static const cfg_key drg_keys[] = {
+    CFG_KEY_E("drg.groups", "broad", "broad|narrow|all", "R", "target groups paid by group tariffs (narrow groups stay on takst by default)"),
+    CFG_KEY_S("drg.types", "temporary,longterm,housing", "A", "offer types paid by group tariffs, comma-separated"),
+    CFG_KEY_E("drg.scope", "national", "national|regional", "R", "one national tariff table or one per region"),
+    CFG_KEY_I("drg.data_lag", 2, 1, MAX_LAG, "years", "R", "age of the cost data the group tariffs are computed from (1-2 years)"),
+    CFG_KEY_B("drg.budget_neutral", 1, "R", "rescale the tariffs so last year's residents would cost what they cost"),
+    CFG_KEY_E("drg.assignment", "automatic", "automatic|negotiated", "R", "grouping by objective criteria, or negotiated with the provider (upcoding)"),
+    CFG_KEY_R("drg.upcode_prob", 0.3, 0, 1, "probability", "A", "negotiated grouping: provider asks for the next group at a follow-up"),
+    CFG_KEY_B("drg.minimum_entitlement", 0, "R", "delivered service may not fall below the group standard"),
+    CFG_KEY_E("drg.cost_allocation", "delivered", "delivered|priced", "R", "how the cost data behind the tariffs spread an offer's staff cost over its residents: by the hours each receives (as a DRG cost database does) or by the hours each is priced at"),
+};
+
+static int drg_load(const cfg *c, const params *base, void *own, cfg_error *err)
+{
+    (void)base;
+    drg_params *d = own;
+    if (params_load_segments(c, "drg", &d->seg, err)) return -1;
+    d->regional = !strcmp(cfg_text(c, "drg.scope"), "regional");
+    d->data_lag = (int)cfg_int(c, "drg.data_lag");
+    d->budget_neutral = cfg_bool(c, "drg.budget_neutral");
+    d->negotiated = !strcmp(cfg_text(c, "drg.assignment"), "negotiated");
+    d->upcode_prob = cfg_real(c, "drg.upcode_prob");
+    d->by_delivered = !strcmp(cfg_text(c, "drg.cost_allocation"), "delivered");
+    d->minimum_entitlement = cfg_bool(c, "drg.minimum_entitlement");
+    return 0;
+}
+
+/* This regime's parameters in the market's params. */
+static inline const drg_params *drg_par(const market *m)
+{
+    return regime_params(m->p, &regime_drg);
+}
+
 /* drg: cost data by (region, type, group, level) of past years and the
  * group tariffs of this year (per day).  Region 0 holds national figures. */
 typedef struct drg_table {
@@ -88,7 +123,7 @@ static void set_tariffs(market *m, drg_table *d, int t, int g, int r, int slot)
 {
     const params *p = m->p;
     const drg_state *s = drg_of(m);
-    int lag = p->drg.data_lag, L = p->levels, nreg = m->mt->n_regions;
+    int lag = drg_par(m)->data_lag, L = p->levels, nreg = m->mt->n_regions;
     int have = s->years_of_data >= lag;
     double growth = have ? m->cost_index / s->index[lag - 1] - 1 : 0;
     double paid = 0, cost = 0;
@@ -106,7 +141,7 @@ static void set_tariffs(market *m, drg_table *d, int t, int g, int r, int slot)
         paid += tariff * d1;
         cost += c1 * (m->cost_index / (s->years_of_data ? s->index[0] : 1));
     }
-    if (p->drg.budget_neutral && s->years_of_data > 0 && paid > 0)
+    if (drg_par(m)->budget_neutral && s->years_of_data > 0 && paid > 0)
         for (int l = 0; l < L; l++) d->tariff[slot][t][g][l] *= cost / paid;
 }
 
@@ -119,7 +154,7 @@ static void drg_year_start(market *m, int year)
         for (int t = 0; t < N_OFFER_TYPES; t++)
             for (int g = 0; g < p->n_groups; g++) {
                 if (regime_of(m, t, g) != &regime_drg) continue;
-                if (p->drg.regional)
+                if (drg_par(m)->regional)
                     for (int r = 0; r < m->mt->n_regions; r++) set_tariffs(m, d, t, g, r, r);
                 else {
                     set_tariffs(m, d, t, g, -1, 0);
@@ -184,7 +219,6 @@ static void drg_price_parts(const market *m, const citizen *c, const offer *o,
  */
 static void record_costs(market *m, const offer *o, int uncoded)
 {
-    const params *p = m->p;
     drg_table *d = &drg_of(m)->t[uncoded ? DRG_UNCODED : DRG_BILLED];
     if (o->last_resident_days <= 0 || o->occupied <= 0) return;
     double fixed_day = o->last_cost_fixed / o->last_resident_days;
@@ -192,7 +226,7 @@ static void record_costs(market *m, const offer *o, int uncoded)
     double day_share = o->last_resident_days / o->occupied;
     double per_hour = 0;
     int equal = 0;      /* nobody is staffed for: the staff cost is shared equally */
-    if (p->drg.by_delivered) {
+    if (drg_par(m)->by_delivered) {
         /* the staff cost per resident-day, shared by hours received */
         double hours = 0;
         for (int id = o->residents; id >= 0; id = m->cit[id].wnext)
@@ -215,7 +249,7 @@ static void record_costs(market *m, const offer *o, int uncoded)
     for (int id = o->residents; id >= 0; id = m->cit[id].wnext) {
         const citizen *c = &m->cit[id];
         int l = uncoded ? uncoded_level(m, o, c) : c->priced_level;
-        double hours = !p->drg.by_delivered ? market_hours(m, o->type, o->group, l)
+        double hours = !drg_par(m)->by_delivered ? market_hours(m, o->type, o->group, l)
                      : equal ? 1 : placement_staffed_hours(m, c, o);
         d->cost[0][o->region][o->type][o->group][l] += day_share * (fixed_day + per_hour * hours);
         d->days[0][o->region][o->type][o->group][l] += day_share;
@@ -252,8 +286,9 @@ static int drg_regrade(market *m, citizen *c, const offer *o, int assessed,
 {
     const params *p = m->p;
     drg_cit(m, o, c)->upcoded = 0;
-    if (!p->drg.negotiated || assessed >= p->levels - 1) return assessed;
-    if (gsl_rng_uniform(r) >= p->drg.upcode_prob) return assessed;
+    const drg_params *dp = regime_offer_params(m, o);
+    if (!dp->negotiated || assessed >= p->levels - 1) return assessed;
+    if (gsl_rng_uniform(r) >= dp->upcode_prob) return assessed;
     m->ya.negotiations++;
     market_admin(m, c->home, ADMIN_NEGOTIATION, p->admin_cost_negotiation);
     if (gsl_rng_uniform(r) < regime_rigor(m, c, o)) return assessed;
@@ -264,7 +299,8 @@ static int drg_regrade(market *m, citizen *c, const offer *o, int assessed,
 
 static double drg_staffed_hours(const market *m, const citizen *c, const offer *o)
 {
-    int level = m->p->drg.minimum_entitlement ? c->priced_level : c->true_level;
+    const drg_params *dp = regime_offer_params(m, o);
+    int level = dp->minimum_entitlement ? c->priced_level : c->true_level;
     return citizen_hours(m, c, o, level);
 }
 
@@ -276,7 +312,11 @@ const regime_ops regime_drg = {
     .year_end = drg_year_end,
     .regrade = drg_regrade,
     .staffed_hours = drg_staffed_hours,
-    .segments = offsetof(params, drg.seg),
+    .keys = drg_keys,
+    .n_keys = sizeof drg_keys / sizeof drg_keys[0],
+    .params_size = sizeof(drg_params),
+    .load = drg_load,
+    .segments = offsetof(drg_params, seg),
     .state_size = sizeof(drg_state),
     .citizen_size = sizeof(drg_citizen),
 };

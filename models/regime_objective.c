@@ -24,10 +24,54 @@
  * run): the model has no population growth, so "the year before" is it.
  */
 #include <math.h>
+#include <string.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include "regime.h"
 #include "flow.h"
+
+/* ---- parameters: this regime's keys and their loader ---------------- */
+
+static const cfg_key objective_keys[] = {
+    CFG_KEY_E("objective.groups", "narrow", "broad|narrow|all", "R", "target groups under objective financing"),
+    CFG_KEY_S("objective.types", "temporary,longterm,housing", "A", "offer types under objective financing, comma-separated"),
+    CFG_KEY_E("objective.pool", "region", "region|national", "R", "municipalities that share the objective part"),
+    CFG_KEY_E("objective.mode", "share", "share|threshold", "R", "share: phi of the budget pooled; threshold: buyer pays a share of the tariff and of the amount above a threshold"),
+    CFG_KEY_R("objective.share", 0.6, 0, 1, "share", "R", "phi: pooled share of an offer's budget (1 = full objective financing; 60/40 in practice)"),
+    CFG_KEY_R("objective.buyer_share", 0.10, 0, 1, "share", "R", "threshold mode: share of the tariff the buyer pays per use"),
+    CFG_KEY_R("objective.above_share", 0.25, 0, 1, "share", "R", "threshold mode: share of a case's yearly amount above the threshold the buyer pays"),
+    CFG_KEY_R("objective.threshold", 1000000, 0, 1e8, "DKK/year", "R", "threshold mode: yearly amount per case above which the buyer pays above_share"),
+    CFG_KEY_R("objective.elasticity", 0.5, 0, 10, "levels", "A", "visitation becomes less strict by this many levels as the buyer's price falls to zero"),
+    CFG_KEY_B("objective.coordinator", 1, "R", "a coordinator plans capacity of eligible offers toward the target wait"),
+    CFG_KEY_R("objective.target_wait_days", 30, 0, 3650, "days", "R", "the coordinator's target mean wait"),
+    CFG_KEY_R("objective.cost_drift", 0.01, 0, 0.5, "share/year", "A", "yearly growth of a pooled offer's staff cost per delivered hour, times the pooled share of its income: an offer covered whatever the demand has less reason to run efficiently"),
+    CFG_KEY_R("objective.rigor_loss", 0.5, 0, 1, "share", "A", "buyers follow up less rigorously where the price is pooled: their rigor falls by this share times the pooled share of the price"),
+};
+
+static int objective_load(const cfg *c, const params *base, void *own, cfg_error *err)
+{
+    (void)base;
+    objective_params *o = own;
+    if (params_load_segments(c, "objective", &o->seg, err)) return -1;
+    o->national = !strcmp(cfg_text(c, "objective.pool"), "national");
+    o->threshold_mode = !strcmp(cfg_text(c, "objective.mode"), "threshold");
+    o->share = cfg_real(c, "objective.share");
+    o->buyer_share = cfg_real(c, "objective.buyer_share");
+    o->above_share = cfg_real(c, "objective.above_share");
+    o->threshold = cfg_real(c, "objective.threshold");
+    o->elasticity = cfg_real(c, "objective.elasticity");
+    o->coordinator = cfg_bool(c, "objective.coordinator");
+    o->target_wait_days = cfg_real(c, "objective.target_wait_days");
+    o->cost_drift = cfg_real(c, "objective.cost_drift");
+    o->rigor_loss = cfg_real(c, "objective.rigor_loss");
+    return 0;
+}
+
+/* This regime's parameters in the market's params. */
+static inline const objective_params *objective_par(const market *m)
+{
+    return regime_params(m->p, &regime_objective);
+}
 
 double objective_threshold_price(double tariff_day, double buyer_share,
                                  double above_share, double threshold_year)
@@ -68,7 +112,7 @@ static void objective_price_parts(const market *m, const citizen *c,
 
 static double buyer_price(const market *m, const citizen *c, const offer *o)
 {
-    const objective_params *op = &m->p->objective;
+    const objective_params *op = objective_par(m);
     double tariff = tariff_price(m, c, o);
     if (op->threshold_mode)
         return objective_threshold_price(tariff, op->buyer_share,
@@ -101,13 +145,13 @@ static double *expected_use_income(const market *m)
 
 static int pool_of(const market *m, int muni)
 {
-    return m->p->objective.national ? 0 : m->mt->m[muni].region;
+    return objective_par(m)->national ? 0 : m->mt->m[muni].region;
 }
 
 static void pay_pool(market *m, offer *o)
 {
     double adults = 0;
-    int pool = m->p->objective.national ? 0 : o->region;
+    int pool = objective_par(m)->national ? 0 : o->region;
     for (int i = 0; i < m->mt->n; i++)
         if (pool_of(m, i) == pool) adults += m->muni[i].adults;
     for (int i = 0; i < m->mt->n; i++) {
@@ -135,7 +179,7 @@ static void objective_year_start(market *m, int year)
 static void objective_year_lumps(market *m, int year)
 {
     (void)year;
-    const objective_params *op = &m->p->objective;
+    const objective_params *op = objective_par(m);
     double *use = op->threshold_mode ? expected_use_income(m) : NULL;
     if (op->threshold_mode && !use) {
         market_fail(m, "out of memory for objective financing");
@@ -173,7 +217,7 @@ static void coordinate(market *m)
             if (regime_of(m, t, g) != &regime_objective) continue;
             int waiting[MAX_REGIONS] = { 0 };
             for (int32_t id = m->wait[t][g].head; id >= 0; id = m->cit[id].wnext)
-                if (m->now - m->cit[id].wait_start > p->objective.target_wait_days)
+                if (m->now - m->cit[id].wait_start > objective_par(m)->target_wait_days)
                     waiting[pool_of(m, m->cit[id].home)]++;
             for (int pool = 0; pool < MAX_REGIONS; pool++) {
                 if (!waiting[pool]) continue;
@@ -181,7 +225,7 @@ static void coordinate(market *m)
                 for (int k = 0; k < m->seg_n[t][g]; k++) {
                     offer *o = &m->offers[m->seg_offers[t][g][k]];
                     if (o->status != OFFER_OPEN) continue;
-                    if (!p->objective.national && o->region != pool) continue;
+                    if (!objective_par(m)->national && o->region != pool) continue;
                     if (!best || o->last_occupancy > best->last_occupancy) best = o;
                 }
                 if (!best) continue;
@@ -205,29 +249,29 @@ static void objective_year_end(market *m, int year)
         po->carry = o->last_result + po->settled;
         /* covered whatever the demand: cost creeps up with the pooled share */
         if (o->status != OFFER_CLOSED && o->income > 0)
-            o->cost_factor *= 1 + m->p->objective.cost_drift *
+            o->cost_factor *= 1 + objective_par(m)->cost_drift *
                                   fmin(1, fmax(0, o->pooled / o->income));
     }
-    if (m->p->objective.coordinator) coordinate(m);
+    if (objective_par(m)->coordinator) coordinate(m);
 }
 
 /* The share of the price the buyer no longer pays. */
 static double pooled_share(const market *m)
 {
-    const objective_params *op = &m->p->objective;
+    const objective_params *op = objective_par(m);
     return 1 - (op->threshold_mode ? op->buyer_share : 1 - op->share);
 }
 
 static double objective_rigor(const market *m, const citizen *c, const offer *o)
 {
     (void)c; (void)o;
-    return 1 - m->p->objective.rigor_loss * pooled_share(m);
+    return 1 - objective_par(m)->rigor_loss * pooled_share(m);
 }
 
 static double objective_referral_bias(const market *m, int type, int group)
 {
     (void)type; (void)group;
-    return m->p->objective.elasticity * pooled_share(m);
+    return objective_par(m)->elasticity * pooled_share(m);
 }
 
 const regime_ops regime_objective = {
@@ -242,6 +286,10 @@ const regime_ops regime_objective = {
     .regrade = negotiation_regrade,
     .addons = negotiation_addons,
     .offer_size = sizeof(pool_offer),
-    .segments = offsetof(params, objective.seg),
+    .keys = objective_keys,
+    .n_keys = sizeof objective_keys / sizeof objective_keys[0],
+    .params_size = sizeof(objective_params),
+    .load = objective_load,
+    .segments = offsetof(objective_params, seg),
     .must_admit = 1,
 };

@@ -36,6 +36,61 @@
 #include "regime.h"
 #include "flow.h"
 
+/* ---- parameters: this regime's keys and their loader ---------------- */
+
+static const cfg_key tender_keys[] = {
+    CFG_KEY_E("tender.groups", "broad", "broad|narrow|all", "R", "target groups whose lots are tendered"),
+    CFG_KEY_S("tender.types", "temporary,housing", "R", "offer types whose lots are tendered, comma-separated"),
+    CFG_KEY_E("tender.buyer", "region", "municipality|region|national", "R", "who tenders: each municipality, a regional consortium, or one national buyer"),
+    CFG_KEY_I("tender.contract_years", 4, 1, 20, "years", "A", "contract period; tenders run in the first year of each period"),
+    CFG_KEY_E("tender.scope", "new", "new|all", "R", "contract prices for new placements only, or for every resident of a winner"),
+    CFG_KEY_B("tender.exclusive", 0, "R", "buyers must use a winner while one has a free place"),
+    CFG_KEY_I("tender.winners", 3, 1, MAX_WINNERS, "offers", "A", "framework winners per lot"),
+    CFG_KEY_R("tender.price_weight", 0.6, 0, 1, "share", "A", "weight of price against quality in the award"),
+    CFG_KEY_R("tender.markup", 0.04, -0.5, 2, "share", "A", "bidders' markup on expected cost"),
+    CFG_KEY_R("tender.risk_premium", 0.02, 0, 2, "share", "R", "risk premium of a large lot"),
+    CFG_KEY_R("tender.small_lot_premium", 0.10, 0, 2, "share", "R", "extra risk premium as lot volume falls: times reference/(volume + reference)"),
+    CFG_KEY_R("tender.reference_volume", 50, 1, 1e6, "placements", "A", "lot volume at which the extra premium is half its size"),
+    CFG_KEY_R("tender.min_volume", 10, 0, 1e6, "placements", "A", "lots expecting fewer placements in a period are not tendered"),
+    CFG_KEY_R("tender.bid_cost", 150000, 0, 1e8, "DKK", "A", "a bidder's cost of one bid"),
+    CFG_KEY_R("tender.buyer_cost", 500000, 0, 1e9, "DKK", "A", "the buyer's cost of specifying and evaluating one lot, shared by the area's municipalities by adults"),
+    CFG_KEY_R("tender.buyer_cost_per_municipality", 100000, 0, 1e9, "DKK", "A", "each participating municipality's own cost of one lot's tender (its needs, its part of the evaluation)"),
+    CFG_KEY_R("tender.contract_management_cost", 25000, 0, 1e9, "DKK/year", "A", "a municipality's yearly cost of managing one framework contract it holds"),
+    CFG_KEY_R("tender.framework_preference", 0.5, 0, 10, "price share", "A", "how much a buyer prefers a framework winner, as a share of price"),
+};
+
+static int tender_load(const cfg *c, const params *base, void *own, cfg_error *err)
+{
+    (void)base;
+    tender_params *t = own;
+    if (params_load_segments(c, "tender", &t->seg, err)) return -1;
+    const char *b = cfg_text(c, "tender.buyer");
+    t->buyer = !strcmp(b, "municipality") ? BUYER_MUNICIPALITY
+             : !strcmp(b, "national") ? BUYER_NATIONAL : BUYER_REGION;
+    t->contract_years = (int)cfg_int(c, "tender.contract_years");
+    t->scope_all = !strcmp(cfg_text(c, "tender.scope"), "all");
+    t->exclusive = cfg_bool(c, "tender.exclusive");
+    t->winners = (int)cfg_int(c, "tender.winners");
+    t->price_weight = cfg_real(c, "tender.price_weight");
+    t->markup = cfg_real(c, "tender.markup");
+    t->risk_premium = cfg_real(c, "tender.risk_premium");
+    t->small_lot_premium = cfg_real(c, "tender.small_lot_premium");
+    t->reference_volume = cfg_real(c, "tender.reference_volume");
+    t->min_volume = cfg_real(c, "tender.min_volume");
+    t->bid_cost = cfg_real(c, "tender.bid_cost");
+    t->buyer_cost = cfg_real(c, "tender.buyer_cost");
+    t->buyer_cost_per_municipality = cfg_real(c, "tender.buyer_cost_per_municipality");
+    t->contract_management_cost = cfg_real(c, "tender.contract_management_cost");
+    t->framework_preference = cfg_real(c, "tender.framework_preference");
+    return 0;
+}
+
+/* This regime's parameters in the market's params. */
+static inline const tender_params *tender_par(const market *m)
+{
+    return regime_params(m->p, &regime_tender);
+}
+
 /* tender: one lot of one round, with its winners and their prices. */
 typedef struct tender_lot {
     int8_t  type, group;
@@ -108,7 +163,7 @@ double tender_score(double price, double best_price, double quality,
 
 static int area_of(const market *m, int muni)
 {
-    switch (m->p->tender.buyer) {
+    switch (tender_par(m)->buyer) {
     case BUYER_MUNICIPALITY: return muni;
     case BUYER_REGION:       return m->mt->m[muni].region;
     default:                 return 0;
@@ -119,7 +174,7 @@ static int area_of(const market *m, int muni)
  * tender among the offers of their region; the nation among all. */
 static int in_area(const market *m, const offer *o, int area)
 {
-    switch (m->p->tender.buyer) {
+    switch (tender_par(m)->buyer) {
     case BUYER_MUNICIPALITY: return o->region == m->mt->m[area].region;
     case BUYER_REGION:       return o->region == area;
     default:                 return 1;
@@ -162,7 +217,7 @@ static tender_lot *new_lot(market *m)
  * area's municipalities by adults, and each one's part in full. */
 static void charge_buyers(market *m, int area)
 {
-    const tender_params *tp = &m->p->tender;
+    const tender_params *tp = tender_par(m);
     double adults = 0;
     for (int i = 0; i < m->mt->n; i++)
         if (area_of(m, i) == area) adults += m->muni[i].adults;
@@ -181,13 +236,13 @@ static void charge_contract_management(market *m)
         for (int g = 0; g < p->n_groups; g++)
             for (int i = 0; i < m->mt->n; i++)
                 if (tender_of(m)->current[t][g][i] >= 0)
-                    market_admin(m, i, ADMIN_TENDERING, p->tender.contract_management_cost);
+                    market_admin(m, i, ADMIN_TENDERING, tender_par(m)->contract_management_cost);
 }
 
 static void run_lot(market *m, int t, int g, int area, double volume, int round,
                     bid *bids)
 {
-    const tender_params *tp = &m->p->tender;
+    const tender_params *tp = tender_par(m);
     int n = 0, eligible = 0;
     double years = fmin(m->p->type[t].mean_stay_years, tp->contract_years);
     for (int k = 0; k < m->seg_n[t][g]; k++) {
@@ -273,18 +328,18 @@ static void run_round(market *m, int round)
             double volume[MAX_MUNIS] = { 0 };
             for (int i = 0; i < m->mt->n; i++)
                 volume[area_of(m, i)] += m->placed_last[t][g][i] *
-                                         (double)p->tender.contract_years;
+                                         (double)tender_par(m)->contract_years;
             for (int a = 0; a < MAX_MUNIS; a++)
-                if (volume[a] > 0 && volume[a] >= p->tender.min_volume)
+                if (volume[a] > 0 && volume[a] >= tender_par(m)->min_volume)
                     run_lot(m, t, g, a, volume[a], round, bids);
         }
     free(bids);
-    if (p->tender.scope_all) attach_residents(m);
+    if (tender_par(m)->scope_all) attach_residents(m);
 }
 
 static void tender_year_start(market *m, int year)
 {
-    const tender_params *tp = &m->p->tender;
+    const tender_params *tp = tender_par(m);
     for (int i = 0; i < m->n_offers; i++) {
         offer *o = &m->offers[i];
         if (o->status != OFFER_CLOSED && regime_owns(m, &regime_tender, o))
@@ -341,7 +396,7 @@ static void tender_price_parts(const market *m, const citizen *c, const offer *o
     }
     if (lot < 0 || slot < 0) { tariff_price_parts(m, c, o, parts); return; }
     const tender_lot *l = &tender_at(m, o)->lot[lot];
-    double price = l->price[slot], mk = m->p->tender.markup;
+    double price = l->price[slot], mk = tender_par(m)->markup;
     double base = price / (1 + mk + l->risk);
     for (int k = 0; k < N_PARTS; k++) parts[k] = 0;
     parts[PART_COST] = tariff_cost_day(m, c, o);
@@ -363,9 +418,9 @@ static double tender_preference(const market *m, const citizen *c, const offer *
     int lot = tender_at(m, o)->current[o->type][o->group][c->home];
     if (lot < 0) return 0;
     const tender_lot *l = &tender_at(m, o)->lot[lot];
-    if (winner_slot(l, (int)(o - m->offers)) >= 0)
-        return m->p->tender.framework_preference;
-    if (!m->p->tender.exclusive) return 0;
+    const tender_params *tp = regime_offer_params(m, o);   /* hot: no search */
+    if (winner_slot(l, (int)(o - m->offers)) >= 0) return tp->framework_preference;
+    if (!tp->exclusive) return 0;
     for (int w = 0; w < l->n_win; w++) {
         const offer *x = &m->offers[l->winner[w]];
         if (x->status == OFFER_OPEN && x->occupied < x->capacity) return -INFINITY;
@@ -394,7 +449,11 @@ const regime_ops regime_tender = {
     .on_contract = tender_on_contract,
     .regrade = negotiation_regrade,
     .addons = negotiation_addons,
-    .segments = offsetof(params, tender.seg),
+    .keys = tender_keys,
+    .n_keys = sizeof tender_keys / sizeof tender_keys[0],
+    .params_size = sizeof(tender_params),
+    .load = tender_load,
+    .segments = offsetof(tender_params, seg),
     .state_size = sizeof(tender_state),
     .citizen_size = sizeof(tender_citizen),
     .init = tender_init,

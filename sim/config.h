@@ -61,6 +61,15 @@ typedef struct cfg_key {
 /* No default: a name declared at the key's '*' position must give it. */
 #define CFG_REQUIRED 1u
 
+/* Rows of a key table, one per type: path, default, [range,] unit, source
+ * tag, description (ENUM: the '|'-separated choices after the default). */
+#define CFG_KEY_R(p, d, lo, hi, u, t, doc) { p, CFG_REAL, d, NULL, lo, hi, NULL, u, t, doc, 0 }
+#define CFG_KEY_I(p, d, lo, hi, u, t, doc) { p, CFG_INT, d, NULL, lo, hi, NULL, u, t, doc, 0 }
+#define CFG_KEY_B(p, d, t, doc)            { p, CFG_BOOL, d, NULL, 0, 1, NULL, "flag", t, doc, 0 }
+#define CFG_KEY_E(p, d, ch, t, doc)        { p, CFG_ENUM, 0, d, 0, 0, ch, "word", t, doc, 0 }
+#define CFG_KEY_S(p, d, t, doc)            { p, CFG_STRING, 0, d, 0, 0, NULL, "text", t, doc, 0 }
+#define CFG_KEY_L(p, d, lo, hi, u, t, doc) { p, CFG_REAL_LIST, 0, d, lo, hi, NULL, u, t, doc, 0 }
+
 #define CFG_LIST_MAX     32         /* longest REAL_LIST accepted */
 #define CFG_TEXT_MAX     1024       /* longest scalar value */
 #define CFG_KEY_MAX      256        /* longest dotted key, with its NUL */

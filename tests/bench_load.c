@@ -35,7 +35,7 @@ static int load_variant(const cfg *vc, params *p, muni_table *mt, cfg_error *err
 static int load_once(const char *path, params *p, muni_table *mt)
 {
     cfg_error err;
-    cfg *c = cfg_load(path, params_table, params_table_len, &err);
+    cfg *c = cfg_load(path, params_keys(), params_keys_len(), &err);
     int rc = !c, nv = c ? cfg_variant_count(c) : 0;
     if (c && !nv) rc = load_variant(c, p, mt, &err);
     for (int v = 0; v < nv && !rc; v++) {

@@ -178,7 +178,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cfg_error err;
     split_input(data, size, &in);
     cfg_reader rd = { fuzz_read, &in };
-    cfg *c = cfg_load_with("main.yaml", params_table, params_table_len, &rd, &err);
+    cfg *c = cfg_load_with("main.yaml", params_keys(), params_keys_len(), &rd, &err);
     if (c) {
         int nv = cfg_variant_count(c);
         if (!nv) check_variant(c, &in);
@@ -187,7 +187,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (vc) check_variant(vc, &in);
             cfg_free(vc);
         }
-        free(cfg_resolved_yaml(c, params_table, params_table_len));
+        free(cfg_resolved_yaml(c, params_keys(), params_keys_len()));
         cfg_free(c);
     } else if (!err.message[0]) {
         __builtin_trap();

@@ -298,14 +298,14 @@ typedef struct option_variant {
     void (*set)(params *p);
 } option_variant;
 
-static void set_drg_regional(params *p)    { p->drg.regional = 1; }
-static void set_drg_negotiated(params *p)  { p->drg.negotiated = 1; }
-static void set_drg_minimum(params *p)     { p->drg.minimum_entitlement = 1; }
-static void set_tender_muni(params *p)     { p->tender.buyer = BUYER_MUNICIPALITY; }
-static void set_tender_all(params *p)      { p->tender.scope_all = 1; }
-static void set_tender_exclusive(params *p){ p->tender.exclusive = 1; }
-static void set_obj_threshold(params *p)   { p->objective.threshold_mode = 1; }
-static void set_obj_national(params *p)    { p->objective.national = 1; }
+static void set_drg_regional(params *p)    { DRG_OF(p)->regional = 1; }
+static void set_drg_negotiated(params *p)  { DRG_OF(p)->negotiated = 1; }
+static void set_drg_minimum(params *p)     { DRG_OF(p)->minimum_entitlement = 1; }
+static void set_tender_muni(params *p)     { TENDER_OF(p)->buyer = BUYER_MUNICIPALITY; }
+static void set_tender_all(params *p)      { TENDER_OF(p)->scope_all = 1; }
+static void set_tender_exclusive(params *p){ TENDER_OF(p)->exclusive = 1; }
+static void set_obj_threshold(params *p)   { OBJECTIVE_OF(p)->threshold_mode = 1; }
+static void set_obj_national(params *p)    { OBJECTIVE_OF(p)->national = 1; }
 static void set_owner_mixed(params *p)
 {
     p->owner.model = OWNER_MIXED;
@@ -601,8 +601,8 @@ static sim_record *run_objective(const fixture *f, double share, double elastici
 {
     params p = f->p;
     snprintf(p.regime, sizeof p.regime, "objective");
-    p.objective.share = share;
-    p.objective.elasticity = elasticity;
+    OBJECTIVE_OF(&p)->share = share;
+    OBJECTIVE_OF(&p)->elasticity = elasticity;
     return run_params(f, &p, "objective");
 }
 
@@ -655,8 +655,8 @@ static sim_record *run_objective_incentives(const fixture *f, double drift, doub
 {
     params p = f->p;
     snprintf(p.regime, sizeof p.regime, "objective");
-    p.objective.cost_drift = drift;
-    p.objective.rigor_loss = loss;
+    OBJECTIVE_OF(&p)->cost_drift = drift;
+    OBJECTIVE_OF(&p)->rigor_loss = loss;
     return run_params(f, &p, "objective incentives");
 }
 
@@ -702,7 +702,7 @@ static sim_record *run_uniform(const fixture *f, int region_joins)
     params p = f->p;
     snprintf(p.regime, sizeof p.regime, "uniform");
     for (int i = 0; i < f->mt.n; i++)
-        p.uniform.joins[i] = (int8_t)(f->mt.m[i].region == region_joins);
+        UNIFORM_OF(&p)->joins[i] = (int8_t)(f->mt.m[i].region == region_joins);
     return run_params(f, &p, "uniform");
 }
 

@@ -445,8 +445,8 @@ static void test_drg_negotiated_upcoding_drift(void **state)
     fixture *f = *state;
     for (int alloc = 0; alloc < 2; alloc++) {
         params p = with_regime(&f->p, "drg");
-        p.drg.negotiated = 1;
-        p.drg.by_delivered = alloc;
+        DRG_OF(&p)->negotiated = 1;
+        DRG_OF(&p)->by_delivered = alloc;
         add_stochastic(&p);
         const char *what = alloc ? "drg negotiated, by delivered hours"
                                  : "drg negotiated, by priced hours";

@@ -115,7 +115,7 @@ static void test_params_denmark(void **state)
 {
     (void)state;
     cfg_error err = { 0 };
-    cfg *c = cfg_load("scenarios/denmark.yaml", params_table, params_table_len, &err);
+    cfg *c = cfg_load("scenarios/denmark.yaml", params_keys(), params_keys_len(), &err);
     if (!c) fail_msg("cfg_load: %s", err.message);
     params p;
     if (params_load(c, &p, &err)) fail_msg("params_load: %s", err.message);
