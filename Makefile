@@ -9,7 +9,9 @@
 #   make install PREFIX=/usr/local
 
 CC      ?= cc
-PKGS    := gsl yaml-0.1 hdf5
+# hdf5-serial, not hdf5: with libhdf5-openmpi-dev installed beside it,
+# `pkg-config hdf5` names the MPI build, which this program does not use.
+PKGS    := gsl yaml-0.1 hdf5-serial
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Werror
 OPT     ?= -O2 -g
@@ -30,10 +32,12 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
-SCENARIO ?= scenarios/denmark.yaml
-RUN_ARGS ?=
+# make run: the default regime comparison on the Danish baseline, and its
+# report (results/regimes-SEED.html)
+SCENARIO ?= scenarios/regimes.yaml
+RUN_ARGS ?= --report
 
-.PHONY: all run test bench asan deps install clean reference check-reference \
+.PHONY: all run test bench asan deps report-deps test-deps install clean reference check-reference \
         fuzz fuzz-deps
 
 all: $(BUILD)/placesim
@@ -51,6 +55,27 @@ deps:
 	  apt-get update -qq && apt-get install -y -qq $(DEB_PKGS) >/dev/null; \
 	fi
 
+# The report draws its charts with gnuplot; its tests open it in headless
+# Chromium and read the HDF5 file from Python (h5py, pandas) and R (hdf5r).
+REPORT_DEBS := gnuplot-nox
+TEST_DEBS   := chromium poppler-utils python3-h5py python3-pandas python3-pil r-cran-hdf5r
+report-deps:
+	@if command -v gnuplot >/dev/null; then :; else \
+	  echo "placesim: installing Debian packages: $(REPORT_DEBS)"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "placesim: need root for apt-get (or install: $(REPORT_DEBS))" >&2; exit 1; fi; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq $(REPORT_DEBS) >/dev/null; \
+	fi
+test-deps:
+	@if command -v chromium >/dev/null && command -v Rscript >/dev/null && command -v pdfinfo >/dev/null && \
+	    /usr/bin/python3 -c 'import h5py, pandas, PIL' 2>/dev/null && \
+	    Rscript -e 'library(hdf5r)' >/dev/null 2>&1; then :; else \
+	  echo "placesim: installing Debian packages: $(TEST_DEBS)"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "placesim: need root for apt-get (or install: $(TEST_DEBS))" >&2; exit 1; fi; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq $(TEST_DEBS) >/dev/null; \
+	fi
+
 $(BUILD)/%.o: %.c $(wildcard */*.h) | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
@@ -65,10 +90,10 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libplacesim.a $(wildcard tests/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libplacesim.a $(LDLIBS) $(shell pkg-config --libs cmocka)
 
-run: $(BUILD)/placesim
-	$(BUILD)/placesim run $(SCENARIO) $(RUN_ARGS)
+run: $(BUILD)/placesim | report-deps
+	$(BUILD)/placesim compare $(SCENARIO) $(RUN_ARGS)
 
-test: $(BUILD)/placesim $(TEST_BIN)
+test: $(BUILD)/placesim $(TEST_BIN) | report-deps test-deps
 	@BUILD=$(BUILD) bash tests/run.sh
 
 bench: $(BUILD)/placesim $(BUILD)/tests/bench_load $(BUILD)/tests/bench_phold
@@ -125,6 +150,9 @@ asan:
 
 reference: $(BUILD)/placesim
 	@bash tests/update_reference.sh $(BUILD)/placesim
+
+check-reference: $(BUILD)/placesim
+	@bash tests/update_reference.sh $(BUILD)/placesim --check
 
 install: $(BUILD)/placesim
 	install -d $(DESTDIR)$(PREFIX)/bin

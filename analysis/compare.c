@@ -17,66 +17,67 @@
 
 /*
  * One row per compared aggregate, in the order shown:
- *   X(section, series, over the years, title, scale, decimals, share)
+ *   X(section, series, over the years, title, Danish title, scale, decimals, share)
  * section 0 is the headline; share marks a rate whose widths are absolute.
  */
-enum { HEADLINE, ECONOMIC, PROFESSIONAL, CAPACITY, N_SECTIONS };
+enum { HEADLINE = COMPARE_HEADLINE, ECONOMIC = COMPARE_ECONOMIC,
+       PROFESSIONAL = COMPARE_PROFESSIONAL, CAPACITY = COMPARE_CAPACITY,
+       N_SECTIONS = COMPARE_N_SECTIONS };
 #define COMPARE_ROWS(X) \
- X(HEADLINE, expenditure, SUM, "total expenditure, bn DKK", 1e-9, 2, 0) \
- X(HEADLINE, unit_price, LAST, "unit price in the last year, 1000 DKK per place-year", 1e-3, 1, 0) \
- X(HEADLINE, price_drift, MEAN, "price drift, mean % per year beyond the cost index", 1e2, 2, 1) \
- X(HEADLINE, waiting_narrow, MEAN, "narrow groups: citizens waiting at year end, mean", 1, 1, 0) \
- X(HEADLINE, offer_exits, SUM, "offers closed (exits and bankruptcies), total", 1, 1, 0) \
- X(HEADLINE, admin_cost, SUM, "administrative cost, total, mio DKK", 1e-6, 1, 0) \
- X(ECONOMIC, spending_growth, MEAN, "spending growth, % per year", 1e2, 2, 1) \
- X(ECONOMIC, budget_deviation_mean, MEAN, "budget deviation, mean over municipalities, % of budget", 1e2, 2, 1) \
- X(ECONOMIC, budget_deviation_abs, MEAN, "budget deviation, mean absolute, % of budget", 1e2, 2, 1) \
- X(ECONOMIC, price_need_r2, MEAN, "transparency: buyer's price explained by true need, R2 %", 1e2, 1, 1) \
- X(ECONOMIC, price_spread_equal_need, MEAN, "transparency: price spread at equal true need, CV %", 1e2, 1, 1) \
- X(ECONOMIC, cost_per_delivered_hour, LAST, "productivity: cost per delivered staff hour, last year, DKK", 1, 0, 0) \
- X(ECONOMIC, admin_cost_negotiation, SUM, "administration: case negotiations, total, mio DKK", 1e-6, 1, 0) \
- X(ECONOMIC, admin_cost_tendering, SUM, "administration: buyers' tendering, total, mio DKK", 1e-6, 1, 0) \
- X(ECONOMIC, admin_cost_transition, SUM, "administration: the move to the regime, total, mio DKK", 1e-6, 1, 0) \
- X(ECONOMIC, bid_cost, SUM, "bidders' bid costs (providers' costs), total, mio DKK", 1e-6, 1, 0) \
- X(PROFESSIONAL, delivered_to_needed_hours, MEAN, "delivered per needed staff hour, %", 1e2, 1, 1) \
- X(PROFESSIONAL, matched_30d_narrow, MEAN, "narrow groups: placed in a matching offer within 30 days, %", 1e2, 1, 1) \
- X(PROFESSIONAL, matched_30d_broad, MEAN, "broad groups: placed in a matching offer within 30 days, %", 1e2, 1, 1) \
- X(PROFESSIONAL, matched_90d_narrow, MEAN, "narrow groups: placed in a matching offer within 90 days, %", 1e2, 1, 1) \
- X(PROFESSIONAL, matched_90d_broad, MEAN, "broad groups: placed in a matching offer within 90 days, %", 1e2, 1, 1) \
- X(PROFESSIONAL, mismatch_share, MEAN, "placements in a mismatched offer, %", 1e2, 2, 1) \
- X(PROFESSIONAL, progression_rate, MEAN, "progression to own home, % of residents per year", 1e2, 2, 1) \
- X(PROFESSIONAL, mean_stay_years, MEAN, "mean length of ended stays, years", 1, 2, 0) \
- X(CAPACITY, vacancy_broad, MEAN, "vacancy, broad groups, %", 1e2, 2, 1) \
- X(CAPACITY, vacancy_narrow, MEAN, "vacancy, narrow groups, %", 1e2, 2, 1) \
- X(CAPACITY, waiting, MEAN, "citizens waiting at year end, mean", 1, 1, 0) \
- X(CAPACITY, offer_entries, SUM, "new private offers, total", 1, 1, 0) \
- X(CAPACITY, bankruptcies, SUM, "bankruptcies, total", 1, 1, 0) \
- X(CAPACITY, hhi, LAST, "concentration of places (HHI), last year", 1, 3, 0)
+ X(HEADLINE, expenditure, SUM, "total expenditure, bn DKK", "samlede udgifter, mia. kr.", 1e-9, 2, 0) \
+ X(HEADLINE, unit_price, LAST, "unit price in the last year, 1000 DKK per place-year", "enhedspris i sidste år, 1.000 kr. pr. pladsår", 1e-3, 1, 0) \
+ X(HEADLINE, price_drift, MEAN, "price drift, mean % per year beyond the cost index", "prisglidning, gns. % pr. år ud over omkostningsindekset", 1e2, 2, 1) \
+ X(HEADLINE, waiting_narrow, MEAN, "narrow groups: citizens waiting at year end, mean", "smalle målgrupper: borgere på venteliste ved årets udgang, gns.", 1, 1, 0) \
+ X(HEADLINE, offer_exits, SUM, "offers closed (exits and bankruptcies), total", "tilbud lukket (lukninger og konkurser), i alt", 1, 1, 0) \
+ X(HEADLINE, admin_cost, SUM, "administrative cost, total, mio DKK", "administrationsomkostninger i alt, mio. kr.", 1e-6, 1, 0) \
+ X(ECONOMIC, spending_growth, MEAN, "spending growth, % per year", "udgiftsvækst, % pr. år", 1e2, 2, 1) \
+ X(ECONOMIC, budget_deviation_mean, MEAN, "budget deviation, mean over municipalities, % of budget", "budgetafvigelse, gns. over kommuner, % af budget", 1e2, 2, 1) \
+ X(ECONOMIC, budget_deviation_abs, MEAN, "budget deviation, mean absolute, % of budget", "budgetafvigelse, gns. numerisk, % af budget", 1e2, 2, 1) \
+ X(ECONOMIC, price_need_r2, MEAN, "transparency: buyer's price explained by true need, R2 %", "gennemsigtighed: købers pris forklaret af det reelle behov, R2 %", 1e2, 1, 1) \
+ X(ECONOMIC, price_spread_equal_need, MEAN, "transparency: price spread at equal true need, CV %", "gennemsigtighed: prisspredning ved samme reelle behov, CV %", 1e2, 1, 1) \
+ X(ECONOMIC, cost_per_delivered_hour, LAST, "productivity: cost per delivered staff hour, last year, DKK", "produktivitet: omkostning pr. leveret personaletime, sidste år, kr.", 1, 0, 0) \
+ X(ECONOMIC, admin_cost_negotiation, SUM, "administration: case negotiations, total, mio DKK", "administration: forhandlinger i enkeltsager, i alt, mio. kr.", 1e-6, 1, 0) \
+ X(ECONOMIC, admin_cost_tendering, SUM, "administration: buyers' tendering, total, mio DKK", "administration: købernes udbud, i alt, mio. kr.", 1e-6, 1, 0) \
+ X(ECONOMIC, admin_cost_transition, SUM, "administration: the move to the regime, total, mio DKK", "administration: overgangen til modellen, i alt, mio. kr.", 1e-6, 1, 0) \
+ X(ECONOMIC, bid_cost, SUM, "bidders' bid costs (providers' costs), total, mio DKK", "tilbudsgivernes omkostninger til bud, i alt, mio. kr.", 1e-6, 1, 0) \
+ X(PROFESSIONAL, delivered_to_needed_hours, MEAN, "delivered per needed staff hour, %", "leveret pr. nødvendig personaletime, %", 1e2, 1, 1) \
+ X(PROFESSIONAL, matched_30d_narrow, MEAN, "narrow groups: placed in a matching offer within 30 days, %", "smalle målgrupper: visiteret til et passende tilbud inden 30 dage, %", 1e2, 1, 1) \
+ X(PROFESSIONAL, matched_30d_broad, MEAN, "broad groups: placed in a matching offer within 30 days, %", "brede målgrupper: visiteret til et passende tilbud inden 30 dage, %", 1e2, 1, 1) \
+ X(PROFESSIONAL, matched_90d_narrow, MEAN, "narrow groups: placed in a matching offer within 90 days, %", "smalle målgrupper: visiteret til et passende tilbud inden 90 dage, %", 1e2, 1, 1) \
+ X(PROFESSIONAL, matched_90d_broad, MEAN, "broad groups: placed in a matching offer within 90 days, %", "brede målgrupper: visiteret til et passende tilbud inden 90 dage, %", 1e2, 1, 1) \
+ X(PROFESSIONAL, mismatch_share, MEAN, "placements in a mismatched offer, %", "anbringelser i et tilbud, der ikke passer, %", 1e2, 2, 1) \
+ X(PROFESSIONAL, progression_rate, MEAN, "progression to own home, % of residents per year", "progression til egen bolig, % af beboerne pr. år", 1e2, 2, 1) \
+ X(PROFESSIONAL, mean_stay_years, MEAN, "mean length of ended stays, years", "gns. længde af afsluttede ophold, år", 1, 2, 0) \
+ X(CAPACITY, vacancy_broad, MEAN, "vacancy, broad groups, %", "tomgang, brede målgrupper, %", 1e2, 2, 1) \
+ X(CAPACITY, vacancy_narrow, MEAN, "vacancy, narrow groups, %", "tomgang, smalle målgrupper, %", 1e2, 2, 1) \
+ X(CAPACITY, waiting, MEAN, "citizens waiting at year end, mean", "borgere på venteliste ved årets udgang, gns.", 1, 1, 0) \
+ X(CAPACITY, offer_entries, SUM, "new private offers, total", "nye private tilbud, i alt", 1, 1, 0) \
+ X(CAPACITY, bankruptcies, SUM, "bankruptcies, total", "konkurser, i alt", 1, 1, 0) \
+ X(CAPACITY, hhi, LAST, "concentration of places (HHI), last year", "koncentration af pladser (HHI), sidste år", 1, 3, 0)
 
-#define AGG_ROW(sec, series, kind, title, scale, dec, share) { #series, RES_AGG_##kind },
+#define AGG_ROW(sec, series, kind, title, da, scale, dec, share) { #series, RES_AGG_##kind },
 const res_agg compare_aggs[] = { COMPARE_ROWS(AGG_ROW) };
 #undef AGG_ROW
 const size_t compare_n_aggs = sizeof compare_aggs / sizeof compare_aggs[0];
 
 /* How each of compare_aggs is shown, in the same order. */
-typedef struct row {
-    int         section;
-    const char *title;
-    double      scale;       /* shown = value * scale */
-    int         decimals;
-    int         share;       /* a rate: widths are absolute */
-} row;
-
-#define SHOW_ROW(sec, series, kind, title, scale, dec, share) { sec, title, scale, dec, share },
-static const row rows[] = { COMPARE_ROWS(SHOW_ROW) };
+typedef compare_row row;
+#define SHOW_ROW(sec, series, kind, title, da, scale, dec, share) \
+    { sec, #series, RES_AGG_##kind, title, da, scale, dec, share },
+const compare_row compare_rows[] = { COMPARE_ROWS(SHOW_ROW) };
 #undef SHOW_ROW
-#define N_ROWS (sizeof rows / sizeof rows[0])
+const size_t compare_n_rows = sizeof compare_rows / sizeof compare_rows[0];
+#define rows compare_rows
+#define N_ROWS compare_n_rows
 
-static const char *const section_title[N_SECTIONS] = {
-    NULL,
-    "Economic sustainability: spending control, transparency, cost-efficient operation",
-    "Professional sustainability: an offer that meets the need, functional ability, specialisation",
-    "Capacity management: places matched to demand, supply security",
+const char *const compare_section_title[COMPARE_N_SECTIONS][2] = {
+    { "Headline", "Hovedtal" },
+    { "Economic sustainability: spending control, transparency, cost-efficient operation",
+      "Økonomisk bæredygtighed: udgiftsstyring, gennemsigtighed, omkostningseffektiv drift" },
+    { "Professional sustainability: an offer that meets the need, functional ability, specialisation",
+      "Faglig bæredygtighed: et tilbud der matcher behovet, funktionsevne, specialisering" },
+    { "Capacity management: places matched to demand, supply security",
+      "Kapacitetsstyring: pladser der matcher efterspørgslen, forsyningssikkerhed" },
 };
 
 /* One cell: mean ± half-width, or n/a (no value, or one replicate: no
@@ -139,7 +140,7 @@ static void criteria_table(FILE *out, const sim_record *s)
     }
     fputc('\n', out);
     for (int sec = ECONOMIC; sec < N_SECTIONS; sec++) {
-        fprintf(out, "%s\n", section_title[sec]);
+        fprintf(out, "%s\n", compare_section_title[sec][0]);
         for (size_t i = 0; i < N_ROWS; i++) {
             if (rows[i].section != sec) continue;
             int k = sim_record_series_index(s, compare_aggs[i].series);

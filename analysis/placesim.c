@@ -23,6 +23,7 @@
 #include "analysis/results.h"
 #include "analysis/risk.h"
 #include "analysis/report.h"
+#include "analysis/html.h"
 #include "models/kpi.h"
 #include "models/market.h"
 #include "models/params.h"
@@ -57,6 +58,9 @@ static const char usage_text[] =
 "  validate [SCENARIO] targets against the simulated baseline\n"
 "                    (default scenarios/denmark.yaml); writes nothing\n"
 "  check SCENARIO    validate SCENARIO and its data; write nothing\n"
+"  report RESULTS.h5 write the report of a result file of run, compare or\n"
+"                    risk: one self-contained HTML file (default RESULTS.html)\n"
+"                    and the CSV of its tables in RESULTS_files/\n"
 "  reference         print the scenario key reference (Markdown)\n"
 "  outputs           print the output (KPI) reference (Markdown)\n"
 "\n"
@@ -83,6 +87,15 @@ static const char usage_text[] =
 "                       variant (each parameter x (1 -+ step))\n"
 "      --step S         relative step of the sensitivity (default 0.2)\n"
 "\n"
+"options for report (and for compare and risk with --report):\n"
+"      --report         compare, risk: also write the report of the result file\n"
+"      --lang da|en     language of the report (default da)\n"
+"      --pdf            also print the report to PDF with headless Chromium\n"
+"      --materiality M  differences below M x the reference mean are \"about the\n"
+"                       same\" (default 0.01)\n"
+"      --price-year Y   fixed prices of year Y (default the first year)\n"
+"  report also takes -o (the HTML file), -f and -T (the drift threshold)\n"
+"\n"
 "options for calibrate: -r N replicates per trial (default 8), -y N years per\n"
 "  trial (default 5), -m N simplex iterations at most (default 80), -o, -f\n";
 
@@ -93,6 +106,9 @@ typedef struct options {
     long long seed;
     int  has_seed, force, quiet;
     const char *output;
+    /* report */
+    int  report, pdf, lang, price_year;   /* lang: 1 + report_lang, 0 default */
+    double materiality;
 } options;
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -128,6 +144,11 @@ static int parse_options(int argc, char **argv, options *o)
         { "threshold", required_argument, 0, 'T' },
         { "sensitivity", no_argument, 0, 'S' },
         { "step", required_argument, 0, 'P' },
+        { "report", no_argument, 0, 'R' },
+        { "pdf", no_argument, 0, 'p' },
+        { "lang", required_argument, 0, 'L' },
+        { "materiality", required_argument, 0, 'M' },
+        { "price-year", required_argument, 0, 'Y' },
         { 0, 0, 0, 0 }
     };
     int ch;
@@ -173,6 +194,22 @@ static int parse_options(int argc, char **argv, options *o)
                 return bad_usage("--output wants a path shorter than 1024 characters, got '%.40s...'", optarg);
             o->output = optarg;
             break;
+        case 'R': o->report = 1; break;
+        case 'p': o->pdf = 1; break;
+        case 'L':
+            /* 0: not given, Danish */
+            if (!strcmp(optarg, "da")) o->lang = 1 + REPORT_DA;
+            else if (!strcmp(optarg, "en")) o->lang = 1 + REPORT_EN;
+            else return bad_usage("--lang wants da or en, got '%s'", optarg);
+            break;
+        case 'M':
+            o->materiality = strtod(optarg, &end);
+            if (*end || end == optarg || !(o->materiality >= 0) || o->materiality >= 1)
+                return bad_usage("--materiality wants a share from 0 to below 1, got '%s'", optarg);
+            break;
+        case 'Y':
+            if (parse_long(optarg, 1900, 2200, &v)) return bad_usage("--price-year wants a year, got '%s'", optarg);
+            o->price_year = (int)v; break;
         case 'f': o->force = 1; break;
         case 'q': o->quiet = 1; break;
         default: return EXIT_BAD_INPUT;
@@ -550,6 +587,7 @@ static int run_batch(loaded *l, sim_record *rec, double *events, int r0, int r1,
  * comparison report and stopping rule.
  */
 enum { MODE_RUN, MODE_COMPARE, MODE_RISK };
+static int cmd_report(const char *in, const char *out, const options *o);
 
 static int execute(const char *scenario, const options *o, int argc, char **argv,
                    int mode)
@@ -593,6 +631,17 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     }
     res_meta meta;
     run_meta(&l, o, argc, argv, scenario, &meta);
+    /* each municipality's region and population beside its axis, from the
+     * reference variant's table (every variant reads the same one) */
+    const char *muni_region[MAX_MUNIS];
+    double muni_population[MAX_MUNIS];
+    for (int i = 0; i < l.mt[0].n; i++) {
+        muni_region[i] = l.mt[0].region_name[l.mt[0].m[i].region];
+        muni_population[i] = l.mt[0].m[i].population;
+    }
+    meta.columns[0] = (res_column){ "municipality", "region", muni_region, NULL };
+    meta.columns[1] = (res_column){ "municipality", "population", NULL, muni_population };
+    meta.n_columns = 2;
     if (compare) { meta.agg = compare_aggs; meta.n_agg = compare_n_aggs; }
     if (mode == MODE_RISK) { meta.agg = risk_aggs; meta.n_agg = risk_n_aggs; }
 
@@ -645,6 +694,7 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
         rc = EXIT_RUN_FAILED;
     } else {
         report_speed(&st, &meta, path);
+        if (o->report) rc = cmd_report(path, NULL, o);
     }
     res_meta_clear(&meta);
     sim_record_free(rec);
@@ -756,6 +806,30 @@ static int cmd_calibrate(const char *scenario, const options *o, int argc, char 
     return rc;
 }
 
+/* The report's options from the command line's. */
+static report_opts report_options(const options *o)
+{
+    report_opts r = { 0 };
+    r.lang = o->lang ? (report_lang)(o->lang - 1) : REPORT_DA;
+    r.materiality = o->materiality > 0 ? o->materiality : 0.01;
+    r.threshold = o->has_threshold ? o->threshold : 0.01;
+    r.price_year = o->price_year;
+    return r;
+}
+
+static int cmd_report(const char *in, const char *out, const options *o)
+{
+    report_opts r = report_options(o);
+    char err[2048], wrote[2 * 4096];
+    int rc = report_write(in, out, &r, o->force, o->pdf, wrote, sizeof wrote, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "placesim: %s\n", err);
+        return rc == 2 ? EXIT_BAD_INPUT : EXIT_RUN_FAILED;
+    }
+    if (!o->quiet) fprintf(stderr, "placesim: wrote %s\n", wrote);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) { fputs(usage_text, stderr); return EXIT_BAD_INPUT; }
@@ -774,7 +848,8 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "run") && strcmp(cmd, "check") && strcmp(cmd, "compare") &&
-        strcmp(cmd, "risk") && strcmp(cmd, "validate") && strcmp(cmd, "calibrate"))
+        strcmp(cmd, "risk") && strcmp(cmd, "validate") && strcmp(cmd, "calibrate") &&
+        strcmp(cmd, "report"))
         return bad_usage("unknown command '%s'", cmd);
     /* Before any output exists: an interrupted write removes its temporary. */
     if (strcmp(cmd, "check") && strcmp(cmd, "validate")) sim_outfile_catch_signals();
@@ -791,6 +866,12 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "validate"))
         return cmd_validate(optind == argc ? "scenarios/denmark.yaml" : argv[optind],
                             &o);
+    if (!strcmp(cmd, "report")) {
+        if (optind != argc - 1) return bad_usage("%s wants exactly one result file", cmd);
+        return cmd_report(argv[optind], o.output, &o);
+    }
+    if (o.report && strcmp(cmd, "compare") && strcmp(cmd, "risk"))
+        return bad_usage("--report is for compare and risk; for %s, run 'placesim report FILE'", cmd);
     if (!strcmp(cmd, "calibrate") && optind == argc - 1)
         return cmd_calibrate(argv[optind], &o, argc, argv);
     int mode = !strcmp(cmd, "compare") ? MODE_COMPARE

@@ -31,6 +31,16 @@ typedef struct res_agg {
     res_agg_kind kind;
 } res_agg;
 
+/* A column of facts about an axis's items written beside it as
+ * /axes/AXIS_NAME (e.g. each municipality's region): strings or numbers,
+ * one per item of the axis. */
+typedef struct res_column {
+    const char *axis, *name;
+    const char *const *text;   /* or NULL */
+    const double *value;       /* or NULL */
+} res_column;
+#define RES_MAX_COLUMNS 4
+
 /*
  * What the file says beside the record: who made it, from what, how long
  * it took, and which horizon aggregates to add.  It describes one
@@ -45,6 +55,9 @@ typedef struct res_meta {
     int   threads;
     /* /scenario: texts */
     char *scenario_source, *resolved_config;
+    /* facts about axis items, written under /axes (borrowed) */
+    res_column columns[RES_MAX_COLUMNS];
+    int   n_columns;
     /* horizon aggregates written under /compare (borrowed, may be NULL) */
     const res_agg *agg;   size_t n_agg;
     /* engine figures, written under /run */
@@ -88,5 +101,33 @@ double res_aggregate(const sim_record *s, size_t k, res_agg_kind kind, int v,
  */
 int res_write_h5(const sim_record *rec, const res_meta *meta, const char *path,
                  int force, char *errbuf, size_t errlen);
+
+/* The schema results_h5.c writes, and the oldest res_file_read reads. */
+#define RES_SCHEMA_VERSION 2
+#define RES_SCHEMA_OLDEST  1
+
+/*
+ * A result file read back (results_read.c): the record with every raw KPI
+ * of /kpi (the series table and its strings owned here), the root
+ * attributes, and the municipality columns where the file has them
+ * (schema 2; NULL otherwise).  For reports: they read the file, never a
+ * record in memory, so a report says what the file holds.
+ */
+typedef struct res_file {
+    sim_record *rec;
+    sim_series *series;
+    size_t      n_series;
+    int         schema_version;
+    char       *version, *git_commit, *created, *scenario_path, *command_line,
+               *resolved;
+    unsigned long long master_seed;
+    char      **muni_region;       /* per municipality, or NULL */
+    double     *muni_population;   /* per municipality, or NULL */
+} res_file;
+
+/* Read PATH into OUT; 0, or -1 with ERR saying why (not HDF5, not a
+ * placesim file, a schema this build does not read, a damaged dataset). */
+int  res_file_read(const char *path, res_file *out, char *err, size_t errlen);
+void res_file_free(res_file *f);
 
 #endif

@@ -1,14 +1,16 @@
 /*
  * analysis/results_h5.c - a record and its run's metadata as one HDF5 file.
  *
- * Layout (schema_version 1):
+ * Layout (schema_version 2; 1 lacked the axis columns):
  *   /                      attributes program, version, git_commit,
  *                          command_line, created, scenario_path, master_seed,
  *                          threads, replicates, variants, years, schema_version
  *   /scenario/source, /scenario/resolved          string datasets
  *   /axes/year, /axes/variant, /axes/AXIS and /axes/AXIS_code for each
  *        axis of the record in use (for the market: municipality,
- *        municipality_code, group, offer_type)
+ *        municipality_code, group, offer_type), and /axes/AXIS_COLUMN for
+ *        each column of facts about an axis's items the writer is given
+ *        (municipality_region, municipality_population)
  *   /kpi/{national,DIR}/NAME, one DIR per axis (for the market: municipal,
  *        group, offer_type)
  *        float64 [variant][replicate][year] (national) or
@@ -38,7 +40,7 @@
 #include "results.h"
 #include "sim/outfile.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION RES_SCHEMA_VERSION
 #define DEFLATE_LEVEL  4
 /* The in-memory file grows by this much at a time. */
 #define CORE_INCREMENT ((size_t)1 << 20)
@@ -272,6 +274,30 @@ static int write_axis_items(h5w *w, hid_t g)
     return 0;
 }
 
+/* /axes/AXIS_NAME for each column the writer was given. */
+static int write_axis_columns(h5w *w, hid_t g)
+{
+    for (int i = 0; w->m && i < w->m->n_columns; i++) {
+        const res_column *col = &w->m->columns[i];
+        int a = sim_record_axis_index(w->s, col->axis);
+        if (a < 0) return fail(w, "no axis '%s' for the column %s", col->axis, col->name);
+        char name[256];
+        snprintf(name, sizeof name, "%s_%s", col->axis, col->name);
+        int n = w->s->axis[a].len, rc;
+        if (col->text) {
+            rc = dset_strs(w, g, name, (char *const *)col->text, n);
+        } else {
+            hsize_t dims[1] = { (hsize_t)n };
+            hid_t ds = dset_put(w, g, name, 1, dims, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                                w->dcpl, col->value);
+            rc = ds < 0 ? -1 : 0;
+            if (ds >= 0) H5Dclose(ds);
+        }
+        if (rc) return -1;
+    }
+    return 0;
+}
+
 static int write_axes(h5w *w, hid_t file)
 {
     const sim_record *s = w->s;
@@ -279,7 +305,7 @@ static int write_axes(h5w *w, hid_t file)
     if (g < 0) return -1;
     int rc = (s->years && dset_ints(w, g, "year", s->years, s->n_years)) ||
              dset_strs(w, g, "variant", s->variant_names, s->n_variants) ||
-             write_axis_items(w, g);
+             write_axis_items(w, g) || write_axis_columns(w, g);
     H5Gclose(g);
     return rc ? -1 : 0;
 }

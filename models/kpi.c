@@ -477,6 +477,10 @@ static void record_municipalities(market *m, const writer *w)
         for (int t = 0; t < N_OFFER_TYPES; t++)
             put(w, users_kpi[t], i, mu->acct.days_type[t] / DAYS_PER_YEAR / mu->adults * 1e4);
         put(w, K_muni_sales, i, mu->acct.sales);
+        put(w, K_muni_home_support_cost, i, mu->acct.home_cost);
+        double net = spend + mu->acct.home_cost - mu->acct.sales;
+        put(w, K_muni_net_cost, i, net);
+        put(w, K_muni_net_cost_per_adult, i, net / mu->adults);
         put(w, K_muni_purchases_other_municipality, i,
             mu->acct.spend_seller[SELLER_OTHER_MUNICIPALITY]);
         put(w, K_muni_purchases_region, i, mu->acct.spend_seller[SELLER_REGION]);

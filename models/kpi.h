@@ -129,6 +129,9 @@ extern const char *const kpi_axis_name[KPI_N_AXES];
  X(muni_users_per_10k_longterm, "per 10,000 adults", KPI_MUNICIPALITY, 0, "the same in longterm places (SEL 108)") \
  X(muni_users_per_10k_housing, "per 10,000 adults", KPI_MUNICIPALITY, 0, "the same in housing (SEL 85 / ABL 105)") \
  X(muni_sales, "DKK", KPI_MUNICIPALITY, 0, "income of the municipality's offers from other buyers") \
+ X(muni_home_support_cost, "DKK", KPI_MUNICIPALITY, 0, "the municipality's spending on home support (SEL 85 in the citizen's own home)") \
+ X(muni_net_cost, "DKK", KPI_MUNICIPALITY, 0, "spending on places and home support minus the income of the municipality's offers from other buyers") \
+ X(muni_net_cost_per_adult, "DKK", KPI_MUNICIPALITY, 0, "muni_net_cost per adult aged 18-64") \
  X(muni_purchases_other_municipality, "DKK", KPI_MUNICIPALITY, 0, "bought from other municipalities' offers") \
  X(muni_purchases_region, "DKK", KPI_MUNICIPALITY, 0, "bought from regional offers") \
  X(muni_purchases_private, "DKK", KPI_MUNICIPALITY, 0, "bought from private and self-owning offers") \

@@ -438,12 +438,10 @@ static void regime_names(char *buf, size_t n)
 /* Regime names joined by '+', each known and named once. */
 static int check_regimes(const cfg *c, const char *names, cfg_error *err)
 {
-    char buf[64], known[256];
+    char buf[sizeof ((params *)0)->regime], known[256];
     const regime_ops *seen[MAX_REGISTRY];
-    int n_seen = 0;
+    int n_seen = 0, takst = 0;
     regime_names(known, sizeof known);
-    if (strlen(names) >= sizeof buf)
-        return cfg_fail(c, "regime.name", err, "too long") - 1;
     /* strtok would skip empty words, so "" and "drg++tender" are caught here. */
     size_t len = strlen(names);
     if (!len || names[0] == '+' || names[len - 1] == '+' || strstr(names, "++"))
@@ -460,13 +458,60 @@ static int check_regimes(const cfg *c, const char *names, cfg_error *err)
             if (seen[i] == r)
                 return cfg_fail(c, "regime.name", err, "'%s' is named twice", w) - 1;
         seen[n_seen++] = r;   /* names are distinct: at most MAX_REGISTRY */
+        takst |= r == &regime_takst;
+    }
+    /* a run holds MAX_REGIMES at once, takst among them whether named or not */
+    if (n_seen + !takst > MAX_REGIMES)
+        return cfg_fail(c, "regime.name", err, "names %d regimes; a run holds at most "
+                        "%d besides takst", n_seen - takst, MAX_REGIMES - 1) - 1;
+    return 0;
+}
+
+/* Every regime named takes at least one segment: one whose keys select
+ * nothing in this scenario, or only what a regime named before it takes
+ * (the first named wins), would run as if it were not named. */
+static int check_idle(const cfg *c, const params *p, cfg_error *err)
+{
+    char buf[sizeof p->regime];
+    const regime_ops *before[MAX_REGISTRY];
+    int n_before = 0;
+    snprintf(buf, sizeof buf, "%s", p->regime);
+    for (char *save = NULL, *w = strtok_r(buf, "+", &save); w;
+         w = strtok_r(NULL, "+", &save)) {
+        const regime_ops *r = regime_find(w);
+        if (!r || r == &regime_takst) continue;   /* takst takes what is left */
+        int any = 0, own = 0, by = -1;
+        for (int t = 0; t < N_OFFER_TYPES; t++)
+            for (int g = 0; g < p->n_groups; g++) {
+                if (!regime_selects(p, r, t, g)) continue;
+                any = 1;
+                int taken = -1;
+                for (int i = 0; i < n_before && taken < 0; i++)
+                    if (regime_selects(p, before[i], t, g)) taken = i;
+                if (taken < 0) own = 1;
+                else if (by < 0) by = taken;
+            }
+        if (!any)
+            return cfg_fail(c, "regime.name", err, "'%s' takes no segment of this scenario: "
+                            "%s.groups and %s.types select no target group and offer type "
+                            "it has", w, w, w) - 1;
+        if (!own)
+            return cfg_fail(c, "regime.name", err, "'%s' takes no segment: every segment its "
+                            "keys (%s.groups, %s.types) select is taken by '%s', named before "
+                            "it (the first named wins); name it first or narrow %s's",
+                            w, w, w, before[by]->name, before[by]->name) - 1;
+        before[n_before++] = r;
     }
     return 0;
 }
 
 static int load_regimes(const cfg *c, params *p, cfg_error *err)
 {
-    snprintf(p->regime, sizeof p->regime, "%s", cfg_text(c, "regime.name"));
+    const char *names = cfg_text(c, "regime.name");
+    if (strlen(names) >= sizeof p->regime)   /* before the copy would cut it */
+        return cfg_fail(c, "regime.name", err, "longer than %zu characters",
+                        sizeof p->regime - 1) - 1;
+    snprintf(p->regime, sizeof p->regime, "%s", names);
     if (check_regimes(c, p->regime, err)) return -1;
     p->regime_starts = (int)cfg_int(c, "regime.starts_after");
     if (p->regime_starts >= (int)cfg_int(c, "run.years"))
@@ -626,7 +671,8 @@ int params_load(const cfg *c, params *p, cfg_error *err)
     p->budget_bias_sd = cfg_real(c, "traits.budget_bias_sd");
     p->budget_noise_sd = cfg_real(c, "traits.budget_noise_sd");
     /* last, so that each regime's loader sees the market's parameters */
-    return regime_params_load(c, p, err);
+    if (regime_params_load(c, p, err)) return -1;
+    return check_idle(c, p, err);
 }
 
 /* ---- sensitivity -------------------------------------------------------- */

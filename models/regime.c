@@ -53,9 +53,22 @@ static int keys_are_own(const regime_ops *r)
     return 1;
 }
 
+/* A name regime.name can select and that no key of the market's starts
+ * with: letters, digits and '_' only, not a section of params_table. */
+static int name_ok(const char *name)
+{
+    if (!name || !name[0] || strlen(name) > 32) return 0;
+    for (const char *p = name; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')) return 0;
+    size_t n = strlen(name);
+    for (size_t i = 0; i < params_table_len; i++)
+        if (!strncmp(params_table[i].path, name, n) && params_table[i].path[n] == '.') return 0;
+    return 1;
+}
+
 int regime_register(const regime_ops *r)
 {
-    if (n_registry == MAX_REGISTRY || regime_find(r->name) ||
+    if (n_registry == MAX_REGISTRY || !name_ok(r->name) || regime_find(r->name) ||
         r->params_size > REGIME_PARAMS_MAX || (r->params_size && !r->load) ||
         !keys_are_own(r))
         return -1;
@@ -223,6 +236,11 @@ static int selects(const segment_set *s, const params *p, int t, int g)
     return s->groups == GROUPS_ALL || (s->groups == GROUPS_NARROW) == narrow;
 }
 
+int regime_selects(const params *p, const regime_ops *r, int type, int group)
+{
+    return selects(segments_of(p, r), p, type, group);
+}
+
 static int uses(const market *m, const regime_ops *r)
 {
     for (int i = 0; i < m->n_regimes; i++)
@@ -240,8 +258,8 @@ int regime_assign(market *m, const char *names)
          w = strtok_r(NULL, "+", &save)) {
         const regime_ops *r = regime_find(w);
         if (!r) { market_fail(m, "unknown regime '%s'", w); return -1; }
-        if (m->n_regimes == MAX_REGIMES - 1) {   /* room for takst */
-            market_fail(m, "more than %d regimes at once", MAX_REGIMES - 1);
+        if (m->n_regimes == MAX_REGIMES) {   /* params.c refuses this first */
+            market_fail(m, "more than %d regimes at once", MAX_REGIMES);
             return -1;
         }
         m->regimes[m->n_regimes++] = r;
@@ -256,8 +274,13 @@ int regime_assign(market *m, const char *names)
     /* takst runs whenever a segment is left to it */
     for (int t = 0; t < N_OFFER_TYPES; t++)
         for (int g = 0; g < p->n_groups; g++)
-            if (m->seg_regime[t][g] == &regime_takst && !uses(m, &regime_takst))
+            if (m->seg_regime[t][g] == &regime_takst && !uses(m, &regime_takst)) {
+                if (m->n_regimes == MAX_REGIMES) {
+                    market_fail(m, "more than %d regimes at once with takst", MAX_REGIMES - 1);
+                    return -1;
+                }
                 m->regimes[m->n_regimes++] = &regime_takst;
+            }
     for (int i = 0; i < m->n_regimes; i++)
         if (ensure_state(m, m->regimes[i])) return -1;
     for (int t = 0; t < N_OFFER_TYPES; t++)

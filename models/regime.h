@@ -105,6 +105,9 @@ typedef struct regime_ops {
 } regime_ops;
 
 const regime_ops *regime_find(const char *name);
+/* Whether R's own keys in P select segment (TYPE, GROUP); takst selects
+ * none (it takes what is left). */
+int regime_selects(const params *p, const regime_ops *r, int type, int group);
 /* The registry in order: built in first, then as registered. */
 int regime_count(void);
 const regime_ops *regime_at(int i);

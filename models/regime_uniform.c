@@ -108,9 +108,16 @@ static int uniform_bind(const cfg *c, const params *base, void *own,
         if (!region_joins[region_of[i]])
             return cfg_fail(c, "uniform.municipalities", err, "municipality %ld is "
                             "not in a region of uniform.regions", k) - 1;
+        if (u->joins[i])
+            return cfg_fail(c, "uniform.municipalities", err, "municipality %ld is "
+                            "named twice", k) - 1;
         u->joins[i] = 1;
         listed = 1;
     }
+    /* "" means every municipality of the regions; "," names none */
+    if (!listed && u->municipalities[0])
+        return cfg_fail(c, "uniform.municipalities", err, "names no municipality "
+                        "(codes, comma-separated; empty for all of uniform.regions)") - 1;
     if (!listed)
         for (int i = 0; i < n_munis; i++) u->joins[i] = (int8_t)region_joins[region_of[i]];
     return 0;

@@ -79,6 +79,21 @@ printf 'extends: %s\nuniform:\n  regions: " , "\n' "$DENMARK" >"$T/uniform_none.
 bad_input uniform_none "$T/uniform_none.yaml:3" "names no region"
 printf 'extends: %s\nuniform:\n  types: ""\n' "$DENMARK" >"$T/uniform_types.yaml"
 bad_input uniform_types "$T/uniform_types.yaml:3" "names no offer type"
+printf 'extends: %s\nuniform:\n  municipalities: ","\n' "$DENMARK" >"$T/uniform_comma.yaml"
+bad_input uniform_comma "$T/uniform_comma.yaml:3" "names no municipality"
+printf 'extends: %s\nuniform:\n  municipalities: "101,101"\n' "$DENMARK" >"$T/uniform_twice.yaml"
+bad_input uniform_twice "$T/uniform_twice.yaml:3" "named twice"
+
+# a regime named but left with no segment would run as if not named
+printf 'extends: %s\nregime:\n  name: drg+tender\n' "$DENMARK" >"$T/idle.yaml"
+bad_input idle "$T/idle.yaml:3" "'tender' takes no segment"
+printf 'extends: %s\nregime:\n  name: objective\ngroups:\n  brain_injury: { narrow: false }\n  dual_diagnosis: { narrow: false }\n  secure: { narrow: false }\n' "$DENMARK" >"$T/idle_none.yaml"
+"$P" check "$T/idle_none.yaml" >/dev/null 2>"$T/idle_none.err"
+check "objective with no narrow group: check refuses it" [ $? = 2 ]
+# a name too long is refused whole, not cut to a shorter one
+printf 'extends: %s\nregime:\n  name: drg+tender+objective+uniform+takst+%s\n' "$DENMARK" \
+    "$(printf 'x%.0s' $(seq 40))" >"$T/long_name.yaml"
+bad_input long_name "$T/long_name.yaml:3" "longer than 63 characters"
 
 # --years shorter than the year a regime takes over is refused, as the key is
 printf 'extends: %s\nregime:\n  name: drg\n  starts_after: 4\n' "$DENMARK" >"$T/starts_years.yaml"

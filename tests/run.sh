@@ -14,6 +14,7 @@ passed=0 failed=0
 run() {
     local name=$1 show=$2 pass=$3 fail=$4 out rc p f
     shift 4
+    echo "$name: started"     # before the output, which comes when it ends
     out=$("$@" 2>&1); rc=$?
     printf '%s\n' "$out" | grep -E "$show" | sed "s|^|$name: |"
     p=$(printf '%s\n' "$out" | grep -c -E "$pass")

@@ -201,6 +201,14 @@ static void test_register(void **state)
     bad.params_size = REGIME_PARAMS_MAX + 1;
     assert_int_equal(regime_register(&bad), -1);
     assert_int_equal(params_keys_len(), before);
+    /* names regime.name could not select, or that clash with the market's keys */
+    static const char *const bad_names[] = { "", "a+b", "x y", "drg.extra", "offers", "Flat" };
+    for (size_t i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++) {
+        bad = regime_flat;
+        bad.name = bad_names[i];
+        bad.n_keys = 0;
+        assert_int_equal(regime_register(&bad), -1);
+    }
 
     assert_int_equal(regime_register(&regime_flat), 0);
     assert_ptr_equal(regime_find("flat"), &regime_flat);

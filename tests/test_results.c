@@ -423,7 +423,7 @@ static void check_axes_and_meta(hid_t file)
     read_attr(file, "/", "master_seed", H5T_NATIVE_ULLONG, &seed);
     assert_true(seed == 18446744073709551615ULL);
     read_attr(file, "/", "schema_version", H5T_NATIVE_INT, &i);
-    assert_int_equal(i, 1);
+    assert_int_equal(i, RES_SCHEMA_VERSION);
     read_attr(file, "/run", "jobs_done", H5T_NATIVE_INT, &i);
     assert_int_equal(i, 6);
 }
@@ -441,6 +441,74 @@ static void test_write_and_read_back(void **state)
     check_summaries(file);
     check_axes_and_meta(file);
     H5Fclose(file);
+}
+
+/* The reader gives back what the writer wrote: every raw value, the
+ * labels, codes and columns of the axes, and the root attributes. */
+static void test_file_read(void **state)
+{
+    fixture *f = *state;
+    char err[512] = "";
+    const char *region[3] = { "Hovedstaden", "Midtjylland", "Øst" };
+    const double pop[3] = { 600000, 350000, 1000 };
+    f->meta.columns[0] = (res_column){ "municipality", "region", region, NULL };
+    f->meta.columns[1] = (res_column){ "municipality", "population", NULL, pop };
+    f->meta.n_columns = 2;
+    assert_int_equal(res_write_h5(f->s, &f->meta, f->path, 0, err, sizeof err), 0);
+    res_file rf;
+    assert_int_equal(res_file_read(f->path, &rf, err, sizeof err), 0);
+    const sim_record *s = rf.rec;
+    assert_int_equal(s->n_variants, 2);
+    assert_int_equal(s->n_replicates, 3);
+    assert_int_equal(s->n_years, 2);
+    assert_string_equal(s->variant_names[1], "reform");
+    assert_int_equal(s->years[0], 2025);
+    assert_true(rf.master_seed == 18446744073709551615ULL);
+    assert_string_equal(rf.version, "0.1.0");
+    assert_int_equal(rf.schema_version, RES_SCHEMA_VERSION);
+    for (int k = 0; k < 2; k++) {
+        int j = sim_record_series_index(s, two_kpis[k].name);
+        assert_true(j >= 0);
+        assert_string_equal(s->series[j].unit, two_kpis[k].unit);
+        assert_string_equal(s->series[j].doc, two_kpis[k].doc);
+        for (int v = 0; v < 2; v++)
+            for (int r = 0; r < 3; r++)
+                for (int y = 0; y < 2; y++)
+                    for (int a = 0; a < sim_record_width(s, (size_t)j); a++)
+                        assert_true(sim_record_get(s, (size_t)j, v, r, y, a) ==
+                                    raw_value(k, v, r, y, a));
+    }
+    int ax = sim_record_axis_index(s, "municipality");
+    assert_true(ax >= 0);
+    assert_string_equal(s->axis[ax].labels[0], "København");
+    assert_string_equal(s->axis[ax].labels[2], "");
+    assert_int_equal(s->axis[ax].codes[2], 103);
+    assert_non_null(rf.muni_region);
+    assert_string_equal(rf.muni_region[2], "Øst");
+    assert_true(rf.muni_population[0] == 600000);
+    res_file_free(&rf);
+}
+
+/* A file of another schema, or not a result file, is refused in words. */
+static void test_file_read_refuses(void **state)
+{
+    fixture *f = *state;
+    char err[512] = "";
+    res_file rf;
+    write_text(f->path, "not hdf5\n");
+    assert_int_equal(res_file_read(f->path, &rf, err, sizeof err), -1);
+    assert_non_null(strstr(err, "not an HDF5 file"));
+    unlink(f->path);
+    assert_int_equal(res_write_h5(f->s, &f->meta, f->path, 0, err, sizeof err), 0);
+    hid_t file = H5Fopen(f->path, H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t a = H5Aopen(file, "schema_version", H5P_DEFAULT);
+    int newer = RES_SCHEMA_VERSION + 1;
+    H5Awrite(a, H5T_NATIVE_INT, &newer);
+    H5Aclose(a);
+    H5Fclose(file);
+    assert_int_equal(res_file_read(f->path, &rf, err, sizeof err), -1);
+    assert_non_null(strstr(err, "newer"));
+    assert_null(rf.rec);
 }
 
 static void test_refuses_overwrite(void **state)
@@ -536,6 +604,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stat_hand_computed),
+        cmocka_unit_test_setup_teardown(test_file_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_file_read_refuses, setup, teardown),
         cmocka_unit_test(test_stat_skips_nan),
         cmocka_unit_test(test_stat_skips_jobs_not_done),
         cmocka_unit_test(test_stat_one_and_none),

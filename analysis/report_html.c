@@ -1,0 +1,1481 @@
+/*
+ * analysis/report_html.c - the committee's report, in English or Danish.
+ *
+ * One self-contained HTML page: styles inline, charts as inline SVG drawn
+ * by gnuplot, no script, no link outside the page (a Content-Security-Policy
+ * forbids every fetch, so a browser proves it).  Each section opens with a
+ * sentence that states its conclusion, computed from the file; every table
+ * is also written as CSV.  The order of the sections is written down once,
+ * in report_sections[] below.
+ *
+ * Statistics: a variant is compared with the reference (the file's first
+ * variant) replicate by replicate on common random numbers, so each
+ * difference is the mean of paired differences with a 95 % Student t
+ * interval, and its likelihood word comes from the share of pairs in
+ * which the variant is lower (report_likelihood).
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include "html.h"
+#include "calibrate.h"
+#include "compare.h"
+#include "plot.h"
+
+/* ---- private to this module ------------------------------------------- */
+
+typedef struct rep {
+    const res_file    *f;
+    const sim_record  *s;
+    const report_opts *o;
+    FILE  *out;
+    char  *err;
+    size_t errlen;
+    int    failed;
+    int    charts;      /* charts drawn so far: their ids */
+    int    tables;      /* tables written so far */
+    int    price_y;     /* index of the fixed-price year */
+} rep;
+
+/* English or Danish. */
+#define T(r, en, da) ((r)->o->lang == REPORT_DA ? (da) : (en))
+
+static int fail(rep *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(rep *r, const char *fmt, ...)
+{
+    if (r->failed) return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->err, r->errlen, fmt, ap);
+    va_end(ap);
+    r->failed = 1;
+    return -1;
+}
+
+static void esc(FILE *out, const char *s)
+{
+    for (; s && *s; s++)
+        switch (*s) {
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '&': fputs("&amp;", out); break;
+        case '"': fputs("&quot;", out); break;
+        default: fputc(*s, out);
+        }
+}
+
+/* A number as the language writes it: 1,234.5 or 1.234,5; "n/a" for NaN.
+ * SIGN: a leading + on positive values (differences). */
+static const char *num(const rep *r, char *buf, size_t n, double x, int dec, int sign)
+{
+    if (!isfinite(x)) { snprintf(buf, n, "%s", T(r, "n/a", "i.a.")); return buf; }
+    char raw[64];
+    snprintf(raw, sizeof raw, "%.*f", dec, fabs(x));
+    if (!strcmp(raw, "0") || strspn(raw, "0.") == strlen(raw)) x = 0;   /* no "-0.0" */
+    char *dot = strchr(raw, '.');
+    size_t ilen = dot ? (size_t)(dot - raw) : strlen(raw);
+    char th = r->o->lang == REPORT_DA ? '.' : ',', dp = r->o->lang == REPORT_DA ? ',' : '.';
+    size_t o = 0;
+    if (x < 0) o += (size_t)snprintf(buf + o, n - o, "\u2212");
+    else if (sign && x > 0) buf[o++] = '+';
+    for (size_t i = 0; i < ilen && o + 2 < n; i++) {
+        if (i && (ilen - i) % 3 == 0) buf[o++] = th;
+        buf[o++] = raw[i];
+    }
+    if (dot && o + 1 < n) {
+        buf[o++] = dp;
+        for (const char *q = dot + 1; *q && o + 1 < n; q++) buf[o++] = *q;
+    }
+    buf[o] = 0;
+    return buf;
+}
+
+/* ---- statistics --------------------------------------------------------- */
+
+typedef struct paired {
+    int    n;
+    double ref, var;          /* means of the reference and of the variant */
+    double mean, lo, hi;      /* paired difference, 95 % interval */
+    double lower;             /* share of pairs in which the variant is lower, ties
+                                 counted half */
+} paired;
+
+static double tq(int n) { return n > 1 ? gsl_cdf_tdist_Pinv(0.975, n - 1) : NAN; }
+
+/* Series K's horizon aggregate, variant V against the reference. */
+static paired pair_of(const rep *r, int k, res_agg_kind kind, int v)
+{
+    paired p = { 0 };
+    const sim_record *s = r->s;
+    double *d = malloc((size_t)s->n_replicates * sizeof *d);
+    double sr = 0, sv = 0;
+    int lower = 0, ties = 0;
+    for (int i = 0; d && i < s->n_replicates; i++) {
+        double a = res_aggregate(s, (size_t)k, kind, 0, i);
+        double b = res_aggregate(s, (size_t)k, kind, v, i);
+        if (!isfinite(a) || !isfinite(b)) continue;
+        d[p.n++] = b - a;
+        sr += a;
+        sv += b;
+        lower += b < a;
+        ties += b == a;
+    }
+    if (p.n == 0) { free(d); p.ref = p.var = p.mean = p.lo = p.hi = p.lower = NAN; return p; }
+    p.ref = sr / p.n;
+    p.var = sv / p.n;
+    p.mean = gsl_stats_mean(d, 1, (size_t)p.n);
+    double half = p.n > 1 ? tq(p.n) * gsl_stats_sd(d, 1, (size_t)p.n) / sqrt(p.n) : NAN;
+    p.lo = p.mean - half;
+    p.hi = p.mean + half;
+    p.lower = (lower + 0.5 * ties) / p.n;
+    free(d);
+    return p;
+}
+
+const char *report_likelihood(double p, report_lang lang)
+{
+    static const struct { double at; const char *en, *da; } scale[] = {
+        { 0.99, "virtually certain to be lower", "praktisk talt sikkert lavere" },
+        { 0.90, "very likely lower", "meget sandsynligt lavere" },
+        { 0.66, "likely lower", "sandsynligvis lavere" },
+        { 0.34, "about as likely lower as higher", "lige så sandsynligt lavere som højere" },
+        { 0.11, "likely higher", "sandsynligvis højere" },
+        { 0.01, "very likely higher", "meget sandsynligt højere" },
+        { -1,   "virtually certain to be higher", "praktisk talt sikkert højere" },
+    };
+    if (!isfinite(p)) return lang == REPORT_DA ? "kan ikke vurderes" : "cannot be judged";
+    size_t i = 0;
+    while (p < scale[i].at) i++;
+    return lang == REPORT_DA ? scale[i].da : scale[i].en;
+}
+
+/* The likelihood word, or "about the same" within the materiality. */
+static const char *verdict(const rep *r, const paired *p)
+{
+    if (p->n < 2) return T(r, "one replicate: no interval", "én kørsel: intet interval");
+    if (fabs(p->mean) <= r->o->materiality * fabs(p->ref))
+        return T(r, "about the same", "omtrent det samme");
+    return report_likelihood(p->lower, r->o->lang);
+}
+
+/* Mean over replicates of series K (item A) in year Y of variant V. */
+static double mean_at(const rep *r, int k, int v, int y, int a, double *half)
+{
+    const sim_record *s = r->s;
+    double sum = 0, sq = 0;
+    int n = 0;
+    for (int i = 0; i < s->n_replicates; i++) {
+        double x = sim_record_get(s, (size_t)k, v, i, y, a);
+        if (!isfinite(x)) continue;
+        sum += x;
+        sq += x * x;
+        n++;
+    }
+    if (!n) { if (half) *half = NAN; return NAN; }
+    double m = sum / n;
+    if (half) *half = n > 1 ? tq(n) * sqrt(fmax(0, (sq - n * m * m) / (n - 1)) / n) : NAN;
+    return m;
+}
+
+static int series(const rep *r, const char *name)
+{
+    return sim_record_series_index(r->s, name);
+}
+
+/* The deflator of job (V, I) in year Y: fixed prices of price_y. */
+static double deflator(const rep *r, int v, int i, int y)
+{
+    int k = series(r, "cost_index");
+    if (k < 0) return 1;
+    double a = sim_record_get(r->s, (size_t)k, v, i, r->price_y, 0);
+    double b = sim_record_get(r->s, (size_t)k, v, i, y, 0);
+    return isfinite(a) && isfinite(b) && b > 0 ? a / b : 1;
+}
+
+static int year_of(const rep *r, int y) { return r->s->years ? r->s->years[y] : y; }
+
+/* ---- tables and CSV ------------------------------------------------------ */
+
+typedef struct table {
+    rep  *r;
+    FILE *csv;
+    int   cols;
+} table;
+
+/* Start a table with CAPTION and the columns of HEAD ('|'-separated), and
+ * its CSV file NAME. */
+static void table_open(rep *r, table *t, const char *name, const char *caption,
+                       const char *head)
+{
+    t->r = r;
+    t->csv = r->o->csv_open ? r->o->csv_open(r->o->csv_ctx, name) : NULL;
+    if (r->o->csv_open && !t->csv) fail(r, "cannot write the CSV file %s", name);
+    r->tables++;
+    fprintf(r->out, "<table>\n<caption>");
+    esc(r->out, caption);
+    if (r->o->csv_dir) {
+        fprintf(r->out, " <a class=\"csv\" href=\"");
+        esc(r->out, r->o->csv_dir);
+        fprintf(r->out, "/");
+        esc(r->out, name);
+        fprintf(r->out, "\">CSV</a>");
+    }
+    fprintf(r->out, "</caption>\n<thead><tr>");
+    t->cols = 0;
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", head);
+    for (char *save = NULL, *c = strtok_r(buf, "|", &save); c; c = strtok_r(NULL, "|", &save)) {
+        fprintf(r->out, "<th>");
+        esc(r->out, c);
+        fprintf(r->out, "</th>");
+        if (t->csv) {
+            fprintf(t->csv, "%s\"", t->cols ? "," : "");
+            for (const char *q = c; *q; q++) fprintf(t->csv, *q == '"' ? "\"\"" : "%c", *q);
+            fputc('"', t->csv);
+        }
+        t->cols++;
+    }
+    if (t->csv) fputc('\n', t->csv);
+    fprintf(r->out, "</tr></thead>\n<tbody>\n");
+}
+
+/* A row: HTML cells as shown, CSV cells as numbers (NaN: empty).  Each
+ * cell is text (HTML and CSV) or a number (CSV) with its shown text. */
+typedef struct cell { const char *text; double value; int is_num; const char *cls; } cell;
+
+static void table_row(table *t, const cell *c, int n)
+{
+    rep *r = t->r;
+    fprintf(r->out, "<tr>");
+    for (int i = 0; i < n; i++) {
+        if (c[i].cls) fprintf(r->out, "<td class=\"%s\">", c[i].cls);
+        else fprintf(r->out, i ? "<td class=\"n\">" : "<td>");
+        esc(r->out, c[i].text);
+        fprintf(r->out, "</td>");
+        if (!t->csv) continue;
+        if (i) fputc(',', t->csv);
+        if (c[i].is_num) {
+            if (isfinite(c[i].value)) fprintf(t->csv, "%.10g", c[i].value);
+        } else {
+            fputc('"', t->csv);
+            for (const char *q = c[i].text; q && *q; q++)
+                fprintf(t->csv, *q == '"' ? "\"\"" : "%c", *q);
+            fputc('"', t->csv);
+        }
+    }
+    fprintf(r->out, "</tr>\n");
+    if (t->csv) fputc('\n', t->csv);
+}
+
+static void table_close(table *t)
+{
+    fprintf(t->r->out, "</tbody></table>\n");
+    if (t->csv && t->r->o->csv_close(t->r->o->csv_ctx, t->csv))
+        fail(t->r, "cannot write a CSV file of the report");
+}
+
+static cell txt(const char *s) { return (cell){ s, NAN, 0, NULL }; }
+static cell val(const char *s, double x) { return (cell){ s, x, 1, NULL }; }
+/* X shown with DEC decimals into BUF, and the same number in the CSV: a
+ * CSV column holds what its header says (bn DKK, %, ...). */
+static cell numcell(const rep *r, char *buf, size_t n, double x, int dec, int sign)
+{
+    return val(num(r, buf, n, x, dec, sign), x);
+}
+
+/* ---- charts ------------------------------------------------------------- */
+
+/* Draw SCRIPT (a gnuplot script with its datablocks) W x H into the page
+ * as a figure with CAPTION. */
+static void chart(rep *r, const char *script, int w, int h, const char *caption)
+{
+    if (r->failed) return;
+    char id[32], msg[1024];
+    snprintf(id, sizeof id, "c%d", ++r->charts);
+    char *svg = plot_svg(script, w, h, id, msg, sizeof msg);
+    if (!svg) { fail(r, "%s", msg); return; }
+    fprintf(r->out, "<figure>%s<figcaption>", svg);
+    esc(r->out, caption);
+    fprintf(r->out, "</figcaption></figure>\n");
+    free(svg);
+}
+
+/* A growing script. */
+typedef struct script { char *s; size_t n; FILE *f; } script;
+static void script_open(script *g) { g->s = NULL; g->n = 0; g->f = open_memstream(&g->s, &g->n); }
+static char *script_text(script *g) { fclose(g->f); return g->s; }
+
+/* Per variant, one line of the yearly mean of X (scaled by SCALE, in fixed
+ * prices when FIXED) with its 95 % band, as datablocks $v0.. . */
+static void yearly_blocks(rep *r, FILE *g, int k, double scale, int fixed)
+{
+    const sim_record *s = r->s;
+    for (int v = 0; v < s->n_variants; v++) {
+        fprintf(g, "$v%d << EOD\n", v);
+        for (int y = 0; y < s->n_years; y++) {
+            double sum = 0, sq = 0;
+            int n = 0;
+            for (int i = 0; i < s->n_replicates; i++) {
+                double x = sim_record_get(s, (size_t)k, v, i, y, 0);
+                if (!isfinite(x)) continue;
+                x *= scale * (fixed ? deflator(r, v, i, y) : 1);
+                sum += x; sq += x * x; n++;
+            }
+            if (!n) continue;
+            double m = sum / n;
+            double half = n > 1 ? tq(n) * sqrt(fmax(0, (sq - n * m * m) / (n - 1)) / n) : 0;
+            fprintf(g, "%d %.6f %.6f %.6f\n", year_of(r, y), m, m - half, m + half);
+        }
+        fprintf(g, "EOD\n");
+    }
+}
+
+static void plot_lines_with_bands(rep *r, FILE *g, const char *ylabel)
+{
+    const sim_record *s = r->s;
+    if (r->o->lang == REPORT_DA) fprintf(g, "set decimalsign ','\n");
+    fprintf(g, "set xlabel '%s'\nset ylabel '%s'\nset xtics 1\nset format y '%%.1f'\n"
+            "set style fill transparent solid 0.18 noborder\nplot ",
+            T(r, "year", "år"), ylabel);
+    for (int v = 0; v < s->n_variants; v++)
+        fprintf(g, "%s$v%d using 1:3:4 with filledcurves lc '%s' notitle, "
+                "$v%d using 1:2 with linespoints ls %d title '%s'",
+                v ? ", " : "", v, plot_colour[v % PLOT_COLOURS], v, v % PLOT_COLOURS + 1,
+                s->variant_names[v]);
+    fprintf(g, "\n");
+}
+
+/* ---- the sections --------------------------------------------------------- */
+
+static int k_expenditure(const rep *r) { return series(r, "expenditure"); }
+
+static void heading(rep *r, const char *id, const char *title)
+{
+    fprintf(r->out, "<section id=\"%s\">\n<h2>", id);
+    esc(r->out, title);
+    fprintf(r->out, "</h2>\n");
+}
+
+static void para(rep *r, const char *text)
+{
+    fprintf(r->out, "<p>");
+    esc(r->out, text);
+    fprintf(r->out, "</p>\n");
+}
+
+static void section_end(rep *r) { fprintf(r->out, "</section>\n"); }
+
+/* The variant with the lowest total expenditure, and its difference. */
+static int cheapest(const rep *r, paired *best)
+{
+    int k = k_expenditure(r), at = 0;
+    best->mean = 0;
+    for (int v = 1; k >= 0 && v < r->s->n_variants; v++) {
+        paired p = pair_of(r, k, RES_AGG_SUM, v);
+        if (p.mean < best->mean) { *best = p; at = v; }
+    }
+    return at;
+}
+
+static void span_years(const rep *r, char *buf, size_t n)
+{
+    snprintf(buf, n, "%d\u2013%d", year_of(r, 0), year_of(r, r->s->n_years - 1));
+}
+
+static void sec_summary(rep *r)
+{
+    const sim_record *s = r->s;
+    char yrs[32], a[64], b[64], c[64], title[512];
+    span_years(r, yrs, sizeof yrs);
+    int k = k_expenditure(r);
+    if (k < 0) { fail(r, "the file has no expenditure series"); return; }
+    paired best = { 0 };
+    int v = cheapest(r, &best);
+    if (s->n_variants < 2) {
+        double sum = 0;
+        for (int i = 0; i < s->n_replicates; i++) sum += res_aggregate(s, (size_t)k, RES_AGG_SUM, 0, i);
+        snprintf(title, sizeof title, T(r, "%s: municipalities spend %s bn DKK on places over %s",
+                                        "%s: kommunerne bruger %s mia. kr. på pladser i %s"),
+                 s->variant_names[0], num(r, a, sizeof a, sum / s->n_replicates * 1e-9, 1, 0), yrs);
+    } else if (v == 0) {
+        snprintf(title, sizeof title, T(r, "No regime spends less than %s over %s",
+                                        "Ingen model bruger mindre end %s i %s"),
+                 s->variant_names[0], yrs);
+    } else {
+        snprintf(title, sizeof title,
+                 T(r, "%s spends the least: %s bn DKK (%s %%) less than %s over %s",
+                   "%s bruger mindst: %s mia. kr. (%s %%) mindre end %s i %s"),
+                 s->variant_names[v], num(r, a, sizeof a, -best.mean * 1e-9, 1, 0),
+                 num(r, b, sizeof b, -100 * best.mean / best.ref, 1, 0), s->variant_names[0], yrs);
+    }
+    heading(r, "summary", title);
+    if (s->n_variants < 2) { section_end(r); return; }
+    fprintf(r->out, "<ul class=\"findings\">\n");
+    for (int w = 1; w < s->n_variants; w++) {
+        paired p = pair_of(r, k, RES_AGG_SUM, w);
+        int kw = series(r, "waiting_narrow");
+        paired q = kw >= 0 ? pair_of(r, kw, RES_AGG_MEAN, w) : (paired){ 0 };
+        fprintf(r->out, "<li><b>");
+        esc(r->out, s->variant_names[w]);
+        fprintf(r->out, "</b>: ");
+        char line[1024];
+        snprintf(line, sizeof line,
+                 T(r, "total expenditure %s bn DKK against %s (95 %% interval %s to %s), "
+                      "%s in %.0f %% of paired replicates; narrow-group waiting %s citizens (%s).",
+                   "samlede udgifter %s mia. kr. i forhold til %s (95 %%-interval %s til %s), "
+                      "%s i %.0f %% af de parvise kørsler; venteliste for smalle målgrupper %s borgere (%s)."),
+                 num(r, a, sizeof a, p.mean * 1e-9, 2, 1), s->variant_names[0],
+                 num(r, b, sizeof b, p.lo * 1e-9, 2, 1), num(r, c, sizeof c, p.hi * 1e-9, 2, 1),
+                 verdict(r, &p), 100 * p.lower,
+                 num(r, title, sizeof title, q.mean, 1, 1), verdict(r, &q));
+        esc(r->out, line);
+        fprintf(r->out, "</li>\n");
+    }
+    fprintf(r->out, "</ul>\n");
+    para(r, T(r, "Differences are paired: replicate r of every regime met the same needs at the "
+                 "same times (common random numbers), so each difference is the mean of the "
+                 "replicate-by-replicate differences, with its 95 % interval.",
+              "Forskellene er parvise: kørsel r af hver model mødte de samme behov på de samme "
+                 "tidspunkter (fælles tilfældige tal), så hver forskel er gennemsnittet af "
+                 "forskellene kørsel for kørsel, med 95 %-interval."));
+    section_end(r);
+}
+
+static void sec_run(rep *r)
+{
+    const res_file *f = r->f;
+    const sim_record *s = r->s;
+    char buf[1024], yrs[32];
+    span_years(r, yrs, sizeof yrs);
+    snprintf(buf, sizeof buf, T(r, "What was run: %d variant(s) x %d replicates over %s",
+                                "Hvad er kørt: %d variant(er) x %d kørsler over %s"),
+             s->n_variants, s->n_replicates, yrs);
+    heading(r, "run", buf);
+    table t;
+    table_open(r, &t, "run.csv", T(r, "The run", "Kørslen"),
+               T(r, "item|value", "punkt|værdi"));
+    char variants[1024] = "";
+    for (int v = 0; v < s->n_variants; v++) {
+        size_t u = strlen(variants);
+        snprintf(variants + u, sizeof variants - u, "%s%s", v ? ", " : "", s->variant_names[v]);
+    }
+    char seed[32], reps[16];
+    snprintf(seed, sizeof seed, "%llu", f->master_seed);
+    snprintf(reps, sizeof reps, "%d", s->n_replicates);
+    const char *rows[][2] = {
+        { T(r, "scenario", "scenarie"), f->scenario_path },
+        { T(r, "variants (the first is the reference)", "varianter (den første er referencen)"), variants },
+        { T(r, "replicates per variant", "kørsler pr. variant"), reps },
+        { T(r, "years", "år"), yrs },
+        { T(r, "master seed", "startværdi (seed)"), seed },
+        { T(r, "placesim version", "placesim-version"), f->version },
+        { T(r, "commit", "commit"), f->git_commit },
+        { T(r, "result file written", "resultatfil skrevet"), f->created },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        cell c[2] = { txt(rows[i][0]), txt(rows[i][1]) };
+        c[1].cls = "l";
+        table_row(&t, c, 2);
+    }
+    table_close(&t);
+
+    /* the baseline against the reported figures, in the reference variant */
+    int misses = 0;
+    double mean[CALIB_MAX_TARGETS], half[CALIB_MAX_TARGETS];
+    for (size_t i = 0; i < calib_n_targets; i++) {
+        double sum = 0, sq = 0;
+        int n = 0;
+        for (int k = 0; k < s->n_replicates; k++) {
+            double x = calib_measure(s, i, 0, k);
+            if (!isfinite(x)) continue;
+            sum += x; sq += x * x; n++;
+        }
+        mean[i] = n ? sum / n : NAN;
+        half[i] = n > 1 ? tq(n) * sqrt(fmax(0, (sq - n * mean[i] * mean[i]) / (n - 1)) / n) : NAN;
+        misses += !(fabs(calib_error(&calib_targets[i], mean[i])) <= 0.10);
+    }
+    snprintf(buf, sizeof buf, T(r, "The baseline (%s, first year) meets %d of %zu reported figures within 10 %%.",
+                                "Basisforløbet (%s, første år) rammer %d af %zu opgjorte tal inden for 10 %%."),
+             s->variant_names[0], (int)calib_n_targets - misses, calib_n_targets);
+    fprintf(r->out, "<h3>");
+    esc(r->out, buf);
+    fprintf(r->out, "</h3>\n");
+    table_open(r, &t, "validation.csv", T(r, "Validation of the baseline", "Validering af basisforløbet"),
+               T(r, "target|source|reported|simulated|95 % ±|error %",
+                 "mål|kilde|opgjort|simuleret|95 % ±|afvigelse %"));
+    for (size_t i = 0; i < calib_n_targets; i++) {
+        const calib_target *tg = &calib_targets[i];
+        int share = fabs(tg->hi) < 1;
+        double sc = share ? 100 : 1;
+        int dec = share ? 1 : fabs(tg->hi) >= 1000 ? 0 : 2;
+        char rep_s[96], a[48], b[48], sim[48], hw[48], er[48];
+        if (tg->lo == tg->hi) snprintf(rep_s, sizeof rep_s, "%s", num(r, a, sizeof a, tg->lo * sc, dec, 0));
+        else snprintf(rep_s, sizeof rep_s, "%s\u2013%s", num(r, a, sizeof a, tg->lo * sc, dec, 0),
+                      num(r, b, sizeof b, tg->hi * sc, dec, 0));
+        if (share) strncat(rep_s, " %", sizeof rep_s - strlen(rep_s) - 1);
+        double e = calib_error(tg, mean[i]);
+        cell c[6] = { txt(tg->name), txt(tg->source), txt(rep_s),
+                      numcell(r, sim, sizeof sim, mean[i] * sc, dec + (share ? 1 : 0), 0),
+                      numcell(r, hw, sizeof hw, half[i] * sc, dec + (share ? 1 : 0), 0),
+                      numcell(r, er, sizeof er, 100 * e, 1, 1) };
+        c[1].cls = "l";
+        if (!(fabs(e) <= 0.10)) c[5].cls = "n miss";
+        table_row(&t, c, 6);
+    }
+    table_close(&t);
+    section_end(r);
+}
+
+static void sec_criteria(rep *r)
+{
+    const sim_record *s = r->s;
+    char buf[1024];
+    if (s->n_variants < 2) return;
+    /* how many criteria each regime moves beyond the materiality */
+    int moved[64] = { 0 }, rows = 0;
+    for (size_t i = 0; i < compare_n_rows; i++) {
+        int k = series(r, compare_rows[i].series);
+        if (k < 0) continue;
+        rows++;
+        for (int v = 1; v < s->n_variants && v < 64; v++) {
+            paired p = pair_of(r, k, compare_rows[i].kind, v);
+            moved[v] += p.n > 1 && fabs(p.mean) >= r->o->materiality * fabs(p.ref) &&
+                        (p.lower >= 0.9 || p.lower <= 0.1);
+        }
+    }
+    int most = 1;
+    for (int v = 2; v < s->n_variants && v < 64; v++) if (moved[v] > moved[most]) most = v;
+    snprintf(buf, sizeof buf, T(r, "On the committee's criteria %s differs most from %s: "
+                                   "a clear difference on %d of %d",
+                                "På udvalgets kriterier afviger %s mest fra %s: "
+                                   "en klar forskel på %d af %d"),
+             s->variant_names[most], s->variant_names[0], moved[most], rows);
+    heading(r, "criteria", buf);
+    para(r, T(r, "Each row is one criterion of VIVE 2023 (economic sustainability, professional "
+                 "sustainability, capacity management) summed up over the horizon. The reference "
+                 "column shows its mean with the 95 % interval; each regime's column shows its "
+                 "paired difference from the reference with the 95 % interval, and a likelihood "
+                 "word. A clear difference: beyond the materiality threshold and very likely "
+                 "lower or higher.",
+              "Hver række er et af VIVE 2023's kriterier (økonomisk bæredygtighed, faglig "
+                 "bæredygtighed, kapacitetsstyring) opgjort over hele perioden. Referencens kolonne "
+                 "viser gennemsnittet med 95 %-interval; hver models kolonne viser den parvise "
+                 "forskel fra referencen med 95 %-interval og et sandsynlighedsord. En klar "
+                 "forskel: større end væsentlighedstærsklen og meget sandsynligt lavere eller højere."));
+    char head[1024];
+    snprintf(head, sizeof head, "%s|%s", T(r, "criterion", "kriterium"), s->variant_names[0]);
+    for (int v = 1; v < s->n_variants; v++) {
+        size_t u = strlen(head);
+        snprintf(head + u, sizeof head - u, "|%s %s|%s", s->variant_names[v],
+                 T(r, "difference", "forskel"), T(r, "likelihood", "sandsynlighed"));
+    }
+    table t;
+    table_open(r, &t, "criteria.csv", T(r, "The committee's criteria: mean ± 95 % of the reference, "
+                                        "paired difference ± 95 % of each regime",
+                                        "Udvalgets kriterier: referencens gennemsnit ± 95 %, "
+                                        "hver models parvise forskel ± 95 %"), head);
+    int ncols = 2 + 2 * (s->n_variants - 1);
+    cell *c = calloc((size_t)ncols, sizeof *c);
+    char (*text)[96] = calloc((size_t)ncols, sizeof *text);
+    if (!c || !text) { free(c); free(text); fail(r, "out of memory"); return; }
+    int last_sec = -1;
+    for (size_t i = 0; i < compare_n_rows; i++) {
+        const compare_row *row = &compare_rows[i];
+        int k = series(r, row->series);
+        if (k < 0) continue;
+        if (row->section != last_sec) {
+            fprintf(r->out, "<tr class=\"sec\"><td colspan=\"%d\">", ncols);
+            esc(r->out, compare_section_title[row->section][r->o->lang == REPORT_DA]);
+            fprintf(r->out, "</td></tr>\n");
+            last_sec = row->section;
+        }
+        c[0] = txt(r->o->lang == REPORT_DA ? row->title_da : row->title);
+        paired p0 = pair_of(r, k, row->kind, 1);
+        res_stat st;
+        res_stat_agg(s, (size_t)k, row->kind, 0, -1, &st);
+        char a[48], b[48];
+        snprintf(text[1], sizeof text[1], "%s ± %s", num(r, a, sizeof a, st.mean * row->scale, row->decimals, 0),
+                 num(r, b, sizeof b, (st.ci_hi - st.mean) * row->scale, row->decimals, 0));
+        c[1] = val(text[1], st.mean * row->scale);
+        (void)p0;
+        for (int v = 1; v < s->n_variants; v++) {
+            paired p = pair_of(r, k, row->kind, v);
+            int j = 2 * v;
+            snprintf(text[j], sizeof text[j], "%s ± %s", num(r, a, sizeof a, p.mean * row->scale, row->decimals, 1),
+                     num(r, b, sizeof b, (p.hi - p.mean) * row->scale, row->decimals, 0));
+            c[j] = val(text[j], p.mean * row->scale);
+            const char *word = verdict(r, &p);
+            c[j + 1] = txt(word);
+            c[j + 1].cls = strstr(word, "lower") || strstr(word, "lavere") ?
+                           (strstr(word, "higher") || strstr(word, "højere") ? "w" : "w lo")
+                           : strstr(word, "higher") || strstr(word, "højere") ? "w hi" : "w";
+        }
+        table_row(&t, c, ncols);
+    }
+    free(c);
+    free(text);
+    table_close(&t);
+    char rule[1024], m[32];
+    snprintf(rule, sizeof rule,
+             T(r, "Rules: the likelihood word comes from p, the share of paired replicates in which "
+                  "the regime is lower than the reference, on the IPCC scale: virtually certain "
+                  "(p ≥ 99 %%), very likely (≥ 90 %%), likely (≥ 66 %%), about as likely as not "
+                  "(34-66 %%), and the same words for higher when p is small. \"About the same\" "
+                  "when the mean difference is within %s %% of the reference's mean (the "
+                  "materiality threshold). Lower is not always better: read it with the criterion.",
+               "Regler: sandsynlighedsordet kommer fra p, andelen af parvise kørsler hvor modellen "
+                  "er lavere end referencen, på IPCC's skala: praktisk talt sikkert (p ≥ 99 %%), "
+                  "meget sandsynligt (≥ 90 %%), sandsynligvis (≥ 66 %%), lige så sandsynligt som "
+                  "ikke (34-66 %%), og de samme ord for højere når p er lille. \"Omtrent det samme\" "
+                  "når den gennemsnitlige forskel er inden for %s %% af referencens gennemsnit "
+                  "(væsentlighedstærsklen). Lavere er ikke altid bedre: læs det med kriteriet."),
+             num(r, m, sizeof m, 100 * r->o->materiality, 1, 0));
+    fprintf(r->out, "<p class=\"rule\">");
+    esc(r->out, rule);
+    fprintf(r->out, "</p>\n");
+    section_end(r);
+}
+
+static void sec_spending(rep *r)
+{
+    const sim_record *s = r->s;
+    int k = k_expenditure(r), ku = series(r, "unit_price");
+    if (k < 0 || ku < 0) return;
+    char buf[1024], a[48], b[48];
+    int last = s->n_years - 1;
+    /* is one variant lowest in every year? */
+    int lowest = -1;
+    for (int y = 0; y < s->n_years; y++) {
+        int at = 0;
+        for (int v = 1; v < s->n_variants; v++)
+            if (mean_at(r, k, v, y, 0, NULL) < mean_at(r, k, at, y, 0, NULL)) at = v;
+        if (y == 0 || (y > 0 && at != lowest)) lowest = y == 0 ? at : -2;
+        if (lowest == -2) break;
+    }
+    double first = mean_at(r, k, 0, 0, 0, NULL), end = 0;
+    {
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < s->n_replicates; i++) {
+            double x = sim_record_get(s, (size_t)k, 0, i, last, 0) * deflator(r, 0, i, last);
+            if (isfinite(x)) { sum += x; n++; }
+        }
+        end = n ? sum / n : NAN;
+    }
+    snprintf(buf, sizeof buf, T(r, "Under %s yearly expenditure goes from %s to %s bn DKK (%d prices)%s%s%s",
+                                "Under %s går de årlige udgifter fra %s til %s mia. kr. (%d-priser)%s%s%s"),
+             s->variant_names[0], num(r, a, sizeof a, first * 1e-9, 2, 0), num(r, b, sizeof b, end * 1e-9, 2, 0),
+             year_of(r, r->price_y),
+             lowest >= 0 && s->n_variants > 1 ? T(r, "; ", "; ") : "",
+             lowest >= 0 && s->n_variants > 1 ? s->variant_names[lowest] : "",
+             lowest >= 0 && s->n_variants > 1 ? T(r, " is lowest in every year", " er lavest i alle år") : "");
+    heading(r, "spending", buf);
+    para(r, T(r, "Lines: the mean over replicates; bands: its 95 % interval. Fixed prices are "
+                 "the nominal amounts divided by the model's cost index (wages and fixed costs) "
+                 "relative to the price year.",
+              "Linjer: gennemsnittet over kørslerne; bånd: dets 95 %-interval. Faste priser er "
+                 "de løbende beløb divideret med modellens omkostningsindeks (løn og faste "
+                 "omkostninger) i forhold til prisåret."));
+    script g;
+    script_open(&g);
+    yearly_blocks(r, g.f, k, 1e-9, 1);
+    char yl[128];
+    snprintf(yl, sizeof yl, T(r, "bn DKK, %d prices", "mia. kr., %d-priser"), year_of(r, r->price_y));
+    plot_lines_with_bands(r, g.f, yl);
+    char *sc = script_text(&g);
+    snprintf(buf, sizeof buf, T(r, "Expenditure on places per year, bn DKK in %d prices",
+                                "Udgifter til pladser pr. år, mia. kr. i %d-priser"), year_of(r, r->price_y));
+    chart(r, sc, 760, 340, buf);
+    free(sc);
+    script_open(&g);
+    yearly_blocks(r, g.f, ku, 1e-3, 1);
+    snprintf(yl, sizeof yl, T(r, "1000 DKK per place-year, %d prices", "1.000 kr. pr. pladsår, %d-priser"),
+             year_of(r, r->price_y));
+    plot_lines_with_bands(r, g.f, yl);
+    sc = script_text(&g);
+    snprintf(buf, sizeof buf, T(r, "Unit price (expenditure per occupied place-year), 1000 DKK in %d prices",
+                                "Enhedspris (udgift pr. belagt pladsår), 1.000 kr. i %d-priser"),
+             year_of(r, r->price_y));
+    chart(r, sc, 760, 340, buf);
+    free(sc);
+
+    /* the numbers behind the charts, nominal and fixed */
+    char head[1024];
+    snprintf(head, sizeof head, "%s|%s|%s", T(r, "year", "år"), T(r, "variant", "variant"),
+             T(r, "expenditure, bn DKK nominal|± 95 %|expenditure, bn DKK fixed prices|"
+                  "unit price, 1000 DKK nominal|unit price, 1000 DKK fixed prices",
+               "udgifter, mia. kr. løbende|± 95 %|udgifter, mia. kr. faste priser|"
+                  "enhedspris, 1.000 kr. løbende|enhedspris, 1.000 kr. faste priser"));
+    table t;
+    table_open(r, &t, "spending.csv", T(r, "Expenditure and unit price by year", "Udgifter og enhedspris pr. år"), head);
+    for (int y = 0; y < s->n_years; y++)
+        for (int v = 0; v < s->n_variants; v++) {
+            double half, m = mean_at(r, k, v, y, 0, &half), mu = mean_at(r, ku, v, y, 0, NULL);
+            double fx = 0, fu = 0;
+            int n = 0;
+            for (int i = 0; i < s->n_replicates; i++) {
+                double d = deflator(r, v, i, y);
+                double x = sim_record_get(s, (size_t)k, v, i, y, 0), u = sim_record_get(s, (size_t)ku, v, i, y, 0);
+                if (!isfinite(x) || !isfinite(u)) continue;
+                fx += x * d; fu += u * d; n++;
+            }
+            fx = n ? fx / n : NAN;
+            fu = n ? fu / n : NAN;
+            char yr[16], t1[48], t2[48], t3[48], t4[48], t5[48];
+            snprintf(yr, sizeof yr, "%d", year_of(r, y));
+            cell c[7] = { txt(yr), txt(s->variant_names[v]),
+                          numcell(r, t1, sizeof t1, m * 1e-9, 3, 0),
+                          numcell(r, t2, sizeof t2, half * 1e-9, 3, 0),
+                          numcell(r, t3, sizeof t3, fx * 1e-9, 3, 0),
+                          numcell(r, t4, sizeof t4, mu * 1e-3, 1, 0),
+                          numcell(r, t5, sizeof t5, fu * 1e-3, 1, 0) };
+            c[1].cls = "l";
+            table_row(&t, c, 7);
+        }
+    table_close(&t);
+    section_end(r);
+}
+
+/* Cumulative price drift of job (V, I) up to year Y: the product of
+ * (1 + yearly drift) minus 1, years without a value (the first) skipped. */
+static double cumulative_drift(const rep *r, int k, int v, int i, int y)
+{
+    double c = 1;
+    for (int t = 0; t <= y; t++) {
+        double x = sim_record_get(r->s, (size_t)k, v, i, t, 0);
+        if (isfinite(x)) c *= 1 + x;
+    }
+    return c - 1;
+}
+
+static void sec_risk(rep *r)
+{
+    const sim_record *s = r->s;
+    int k = series(r, "price_drift");
+    if (k < 0) return;
+    double th = r->o->threshold;
+    double *p_year = calloc((size_t)s->n_variants, sizeof *p_year);
+    double *p_any = calloc((size_t)s->n_variants, sizeof *p_any);
+    double *x = calloc((size_t)s->n_replicates, sizeof *x);
+    if (!p_year || !p_any || !x) { free(p_year); free(p_any); free(x); fail(r, "out of memory"); return; }
+    int most = 0;
+    for (int v = 0; v < s->n_variants; v++) {
+        int n = 0, over = 0, any = 0;
+        for (int i = 0; i < s->n_replicates; i++) {
+            int hit = 0;
+            for (int y = 0; y < s->n_years; y++) {
+                double d = sim_record_get(s, (size_t)k, v, i, y, 0);
+                if (!isfinite(d)) continue;
+                n++;
+                over += d > th;
+                hit |= d > th;
+            }
+            any += hit;
+        }
+        p_year[v] = n ? (double)over / n : NAN;
+        p_any[v] = (double)any / s->n_replicates;
+        if (p_year[v] > p_year[most]) most = v;
+    }
+    char buf[1024], a[48], b[48];
+    snprintf(buf, sizeof buf, T(r, "Price drift above %s %% in a year: probability %s %% under %s; highest under %s (%s %%)",
+                                "Prisglidning over %s %% i et år: sandsynlighed %s %% under %s; højest under %s (%s %%)"),
+             num(r, a, sizeof a, 100 * th, 1, 0), num(r, b, sizeof b, 100 * p_year[0], 0, 0), s->variant_names[0],
+             s->variant_names[most], num(r, buf + 900, 60, 100 * p_year[most], 0, 0));
+    heading(r, "risk", buf);
+    para(r, T(r, "Price drift is the growth of the price of a fixed mix of needs beyond the growth of "
+                 "the cost index. The fan shows, per regime, the median of the cumulative drift since "
+                 "the first year over the replicates and the band from the 5th to the 95th percentile.",
+              "Prisglidning er væksten i prisen for en fast sammensætning af behov ud over væksten i "
+                 "omkostningsindekset. Viften viser for hver model medianen af den akkumulerede "
+                 "prisglidning siden første år over kørslerne og båndet fra 5. til 95. percentil."));
+    script g;
+    script_open(&g);
+    for (int v = 0; v < s->n_variants; v++) {
+        fprintf(g.f, "$v%d << EOD\n", v);
+        for (int y = 0; y < s->n_years; y++) {
+            for (int i = 0; i < s->n_replicates; i++) x[i] = 100 * cumulative_drift(r, k, v, i, y);
+            gsl_sort(x, 1, (size_t)s->n_replicates);
+            fprintf(g.f, "%d %.6f %.6f %.6f\n", year_of(r, y),
+                    gsl_stats_quantile_from_sorted_data(x, 1, (size_t)s->n_replicates, 0.5),
+                    gsl_stats_quantile_from_sorted_data(x, 1, (size_t)s->n_replicates, 0.05),
+                    gsl_stats_quantile_from_sorted_data(x, 1, (size_t)s->n_replicates, 0.95));
+        }
+        fprintf(g.f, "EOD\n");
+    }
+    plot_lines_with_bands(r, g.f, T(r, "cumulative price drift, %", "akkumuleret prisglidning, %"));
+    char *sc = script_text(&g);
+    chart(r, sc, 760, 340, T(r, "Cumulative price drift since the first year, %: median and 5-95 % band",
+                             "Akkumuleret prisglidning siden første år, %: median og 5-95 %-bånd"));
+    free(sc);
+    char head[512];
+    snprintf(head, sizeof head, "%s", T(r, "variant|P(yearly drift > threshold), %|P(any year above), %|"
+                                           "cumulative drift, last year, median %|5 %|95 %",
+                                        "variant|P(årlig glidning > tærskel), %|P(et år over), %|"
+                                           "akkumuleret glidning, sidste år, median %|5 %|95 %"));
+    table t;
+    table_open(r, &t, "risk.csv", T(r, "Price-drift risk", "Risiko for prisglidning"), head);
+    for (int v = 0; v < s->n_variants; v++) {
+        for (int i = 0; i < s->n_replicates; i++) x[i] = cumulative_drift(r, k, v, i, s->n_years - 1);
+        gsl_sort(x, 1, (size_t)s->n_replicates);
+        size_t n = (size_t)s->n_replicates;
+        double q50 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.5),
+               q05 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.05),
+               q95 = gsl_stats_quantile_from_sorted_data(x, 1, n, 0.95);
+        char t1[48], t2[48], t3[48], t4[48], t5[48];
+        cell c[6] = { txt(s->variant_names[v]),
+                      numcell(r, t1, sizeof t1, 100 * p_year[v], 1, 0),
+                      numcell(r, t2, sizeof t2, 100 * p_any[v], 1, 0),
+                      numcell(r, t3, sizeof t3, 100 * q50, 2, 0),
+                      numcell(r, t4, sizeof t4, 100 * q05, 2, 0),
+                      numcell(r, t5, sizeof t5, 100 * q95, 2, 0) };
+        c[0].cls = "l";
+        table_row(&t, c, 6);
+    }
+    table_close(&t);
+    snprintf(buf, sizeof buf, T(r, "Threshold: %s %% a year (risk --threshold, report --threshold).",
+                                "Tærskel: %s %% om året (risk --threshold, report --threshold)."),
+             num(r, a, sizeof a, 100 * th, 1, 0));
+    fprintf(r->out, "<p class=\"rule\">");
+    esc(r->out, buf);
+    fprintf(r->out, "</p>\n");
+    free(p_year);
+    free(p_any);
+    free(x);
+    section_end(r);
+}
+
+static void sec_scatter(rep *r)
+{
+    const sim_record *s = r->s;
+    int k = k_expenditure(r), kw = series(r, "waiting_narrow");
+    if (k < 0 || kw < 0 || s->n_variants < 2) return;
+    char buf[1024], a[48];
+    double best = -1;
+    int at = 1;
+    for (int v = 1; v < s->n_variants; v++) {
+        paired p = pair_of(r, k, RES_AGG_SUM, v);
+        if (p.lower > best) { best = p.lower; at = v; }
+    }
+    snprintf(buf, sizeof buf, T(r, "%s is cheaper than %s in %s %% of paired replicates",
+                                "%s er billigere end %s i %s %% af de parvise kørsler"),
+             s->variant_names[at], s->variant_names[0], num(r, a, sizeof a, 100 * best, 0, 0));
+    heading(r, "pairs", buf);
+    para(r, T(r, "One point per replicate and regime: its total expenditure minus the reference's "
+                 "in the same replicate (left of zero: cheaper), against its mean narrow-group "
+                 "waiting list minus the reference's (below zero: fewer waiting).",
+              "Ét punkt pr. kørsel og model: dens samlede udgifter minus referencens i samme kørsel "
+                 "(til venstre for nul: billigere), mod dens gennemsnitlige venteliste for smalle "
+                 "målgrupper minus referencens (under nul: færre venter)."));
+    script g;
+    script_open(&g);
+    for (int v = 1; v < s->n_variants; v++) {
+        fprintf(g.f, "$v%d << EOD\n", v);
+        for (int i = 0; i < s->n_replicates; i++)
+            fprintf(g.f, "%.6f %.6f\n",
+                    1e-9 * (res_aggregate(s, (size_t)k, RES_AGG_SUM, v, i) -
+                            res_aggregate(s, (size_t)k, RES_AGG_SUM, 0, i)),
+                    res_aggregate(s, (size_t)kw, RES_AGG_MEAN, v, i) -
+                        res_aggregate(s, (size_t)kw, RES_AGG_MEAN, 0, i));
+        fprintf(g.f, "EOD\n");
+    }
+    if (r->o->lang == REPORT_DA) fprintf(g.f, "set decimalsign ','\n");
+    fprintf(g.f, "set xlabel '%s'\nset ylabel '%s'\nset xzeroaxis lc '#888888'\n"
+            "set yzeroaxis lc '#888888'\nplot ",
+            T(r, "total expenditure minus the reference, bn DKK", "samlede udgifter minus referencen, mia. kr."),
+            T(r, "narrow-group waiting minus the reference, citizens", "venteliste, smalle målgrupper, minus referencen, borgere"));
+    for (int v = 1; v < s->n_variants; v++)
+        fprintf(g.f, "%s$v%d using 1:2 with points ls %d title '%s'", v > 1 ? ", " : "", v,
+                v % PLOT_COLOURS + 1, s->variant_names[v]);
+    fprintf(g.f, "\n");
+    char *sc = script_text(&g);
+    chart(r, sc, 760, 400, T(r, "Paired differences from the reference, one point per replicate",
+                             "Parvise forskelle fra referencen, ét punkt pr. kørsel"));
+    free(sc);
+    table t;
+    table_open(r, &t, "pairs.csv", T(r, "Share of paired replicates in which the regime is cheaper",
+                                     "Andel af parvise kørsler hvor modellen er billigere"),
+               T(r, "variant|cheaper, % of replicates|fewer narrow-group waiting, % of replicates",
+                 "variant|billigere, % af kørslerne|færre på venteliste (smalle), % af kørslerne"));
+    for (int v = 1; v < s->n_variants; v++) {
+        paired p = pair_of(r, k, RES_AGG_SUM, v), q = pair_of(r, kw, RES_AGG_MEAN, v);
+        char t1[48], t2[48];
+        cell c[3] = { txt(s->variant_names[v]), numcell(r, t1, sizeof t1, 100 * p.lower, 0, 0),
+                      numcell(r, t2, sizeof t2, 100 * q.lower, 0, 0) };
+        c[0].cls = "l";
+        table_row(&t, c, 3);
+    }
+    table_close(&t);
+    section_end(r);
+}
+
+/* ---- winners and losers ---------------------------------------------------- */
+
+enum { BAND_GAIN_BIG, BAND_GAIN, BAND_SAME, BAND_LOSE, BAND_LOSE_BIG, N_BANDS };
+
+/* Net cost per adult of municipality M over the horizon (the sum of the
+ * years), mean over replicates, for variant V. */
+static double net_per_adult(const rep *r, int k, int v, int m)
+{
+    const sim_record *s = r->s;
+    double sum = 0;
+    int n = 0;
+    for (int i = 0; i < s->n_replicates; i++) {
+        double t = 0;
+        for (int y = 0; y < s->n_years; y++) t += sim_record_get(s, (size_t)k, v, i, y, m);
+        if (isfinite(t)) { sum += t; n++; }
+    }
+    return n ? sum / n : NAN;
+}
+
+static int band_of(const rep *r, double change)
+{
+    if (!isfinite(change)) return BAND_SAME;
+    if (change <= -0.05) return BAND_GAIN_BIG;
+    if (change <= -r->o->materiality) return BAND_GAIN;
+    if (change < r->o->materiality) return BAND_SAME;
+    if (change < 0.05) return BAND_LOSE;
+    return BAND_LOSE_BIG;
+}
+
+typedef struct muni_change { int m; double ref, var, change; } muni_change;
+
+static int by_abs_change(const void *a, const void *b)
+{
+    double x = fabs(((const muni_change *)a)->change), y = fabs(((const muni_change *)b)->change);
+    int ma = ((const muni_change *)a)->m, mb = ((const muni_change *)b)->m;
+    return x < y ? 1 : x > y ? -1 : (ma > mb) - (ma < mb);
+}
+
+static const char *band_name(const rep *r, int b)
+{
+    static const char *const en[N_BANDS] = { "gains > 5 %", "gains < 5 %", "no change",
+                                             "loses < 5 %", "loses > 5 %" };
+    static const char *const da[N_BANDS] = { "vinder > 5 %", "vinder < 5 %", "ingen ændring",
+                                             "taber < 5 %", "taber > 5 %" };
+    return r->o->lang == REPORT_DA ? da[b] : en[b];
+}
+
+static void sec_municipalities(rep *r)
+{
+    const sim_record *s = r->s;
+    int k = series(r, "muni_net_cost_per_adult");
+    int ax = sim_record_axis_index(s, "municipality");
+    if (k < 0 || ax < 0 || s->n_variants < 2) return;
+    const sim_axis *mx = &s->axis[ax];
+    int n = mx->len;
+    muni_change *ch = calloc((size_t)n * (size_t)s->n_variants, sizeof *ch);
+    if (!ch) { fail(r, "out of memory"); return; }
+    /* the regions, in order of first appearance */
+    const char *regions[16];
+    int n_regions = 0, *region_of = calloc((size_t)n, sizeof *region_of);
+    if (!region_of) { free(ch); fail(r, "out of memory"); return; }
+    for (int m = 0; m < n; m++) {
+        const char *rn = r->f->muni_region ? r->f->muni_region[m] : T(r, "all", "alle");
+        int j = 0;
+        while (j < n_regions && strcmp(regions[j], rn)) j++;
+        if (j == n_regions && n_regions < 16) regions[n_regions++] = rn;
+        region_of[m] = j < 16 ? j : 15;
+    }
+    int losers_big = 0, worst_v = 1;
+    for (int v = 1; v < s->n_variants; v++) {
+        int big = 0;
+        for (int m = 0; m < n; m++) {
+            muni_change *c = &ch[(size_t)v * n + m];
+            c->m = m;
+            c->ref = net_per_adult(r, k, 0, m);
+            c->var = net_per_adult(r, k, v, m);
+            c->change = (c->var - c->ref) / fabs(c->ref);
+            big += band_of(r, c->change) == BAND_LOSE_BIG;
+        }
+        if (big > losers_big) { losers_big = big; worst_v = v; }
+    }
+    char buf[1024];
+    snprintf(buf, sizeof buf, T(r, "Winners and losers: under %s, %d of %d municipalities lose more than 5 %% of their net cost per adult",
+                                "Vindere og tabere: under %s taber %d af %d kommuner mere end 5 %% af deres nettoudgift pr. voksen"),
+             s->variant_names[worst_v], losers_big, n);
+    heading(r, "municipalities", buf);
+    char m_s[32];
+    snprintf(buf, sizeof buf,
+             T(r, "Net cost is a municipality's spending on places and home support minus the income "
+                  "of its own offers from other buyers, per adult aged 18-64, summed over the years "
+                  "and averaged over replicates. The change is the regime's net cost against the "
+                  "reference's, as a share of the reference's; \"no change\" is within %s %%.",
+               "Nettoudgiften er kommunens udgifter til pladser og hjemmestøtte minus dens egne "
+                  "tilbuds indtægter fra andre købere, pr. 18-64-årig, summeret over årene og i "
+                  "gennemsnit over kørslerne. Ændringen er modellens nettoudgift mod referencens, "
+                  "som andel af referencens; \"ingen ændring\" er inden for %s %%."),
+             num(r, m_s, sizeof m_s, 100 * r->o->materiality, 1, 0));
+    para(r, buf);
+    for (int v = 1; v < s->n_variants; v++) {
+        int count[17][N_BANDS] = { { 0 } };
+        for (int m = 0; m < n; m++) {
+            int b = band_of(r, ch[(size_t)v * n + m].change);
+            count[region_of[m]][b]++;
+            count[16][b]++;
+        }
+        char head[512], cap[256], name[64];
+        snprintf(head, sizeof head, "%s|%s|%s|%s|%s|%s", T(r, "region", "region"),
+                 band_name(r, 0), band_name(r, 1), band_name(r, 2), band_name(r, 3), band_name(r, 4));
+        snprintf(cap, sizeof cap, T(r, "%s against %s: municipalities by change in net cost per adult",
+                                    "%s mod %s: kommuner efter ændring i nettoudgift pr. voksen"),
+                 s->variant_names[v], s->variant_names[0]);
+        snprintf(name, sizeof name, "winners_%s.csv", s->variant_names[v]);
+        table t;
+        table_open(r, &t, name, cap, head);
+        for (int j = 0; j <= n_regions; j++) {
+            int row = j < n_regions ? j : 16;
+            char num_s[N_BANDS][16];
+            cell c[1 + N_BANDS];
+            c[0] = txt(j < n_regions ? regions[j] : T(r, "all municipalities", "alle kommuner"));
+            c[0].cls = j < n_regions ? "l" : "l tot";
+            for (int b = 0; b < N_BANDS; b++) {
+                snprintf(num_s[b], sizeof num_s[b], "%d", count[row][b]);
+                c[1 + b] = val(num_s[b], count[row][b]);
+            }
+            table_row(&t, c, 1 + N_BANDS);
+        }
+        table_close(&t);
+        /* the most affected */
+        muni_change *sorted = malloc((size_t)n * sizeof *sorted);
+        if (!sorted) { fail(r, "out of memory"); break; }
+        memcpy(sorted, &ch[(size_t)v * n], (size_t)n * sizeof *sorted);
+        qsort(sorted, (size_t)n, sizeof *sorted, by_abs_change);
+        snprintf(cap, sizeof cap, T(r, "%s: the 10 municipalities most affected", "%s: de 10 mest berørte kommuner"),
+                 s->variant_names[v]);
+        snprintf(name, sizeof name, "most_affected_%s.csv", s->variant_names[v]);
+        table_open(r, &t, name, cap,
+                   T(r, "municipality|region|net cost per adult, reference, DKK|under the regime, DKK|change, %|band",
+                     "kommune|region|nettoudgift pr. voksen, reference, kr.|under modellen, kr.|ændring, %|bånd"));
+        for (int j = 0; j < n && j < 10; j++) {
+            const muni_change *c = &sorted[j];
+            char t1[48], t2[48], t3[48];
+            cell row[6] = { txt(mx->labels ? mx->labels[c->m] : "?"),
+                            txt(r->f->muni_region ? r->f->muni_region[c->m] : ""),
+                            numcell(r, t1, sizeof t1, c->ref, 0, 0),
+                            numcell(r, t2, sizeof t2, c->var, 0, 0),
+                            numcell(r, t3, sizeof t3, 100 * c->change, 1, 1),
+                            txt(band_name(r, band_of(r, c->change))) };
+            row[0].cls = row[1].cls = "l";
+            row[5].cls = "l";
+            table_row(&t, row, 6);
+        }
+        table_close(&t);
+        free(sorted);
+    }
+    /* one page per municipality */
+    fprintf(r->out, "<h3>%s</h3>\n<p class=\"index\">",
+            T(r, "Each municipality", "Hver kommune"));
+    for (int m = 0; m < n; m++) {
+        fprintf(r->out, "%s<a href=\"#m%d\">", m ? " · " : "", mx->codes ? mx->codes[m] : m);
+        esc(r->out, mx->labels ? mx->labels[m] : "?");
+        fprintf(r->out, "</a>");
+    }
+    fprintf(r->out, "</p>\n");
+    static const char *const shown[] = { "muni_net_cost_per_adult", "muni_expenditure", "muni_home_support_cost",
+                                         "muni_sales", "muni_external_share", "muni_waiting",
+                                         "muni_long_waits_narrow", "muni_budget_deviation" };
+    static const char *const shown_da[] = { "nettoudgift pr. voksen, kr. pr. år", "udgifter til pladser, mio. kr. pr. år",
+                                            "hjemmestøtte, mio. kr. pr. år", "salg til andre købere, mio. kr. pr. år",
+                                            "andel købt uden for kommunen, %", "borgere på venteliste ved årets udgang",
+                                            "smalle målgrupper: ventet over grænsen, borgere pr. år",
+                                            "budgetafvigelse, mio. kr. pr. år" };
+    static const char *const shown_en[] = { "net cost per adult, DKK a year", "spending on places, mio DKK a year",
+                                            "home support, mio DKK a year", "sales to other buyers, mio DKK a year",
+                                            "share bought outside the municipality, %", "citizens waiting at year end",
+                                            "narrow groups: waited beyond the limit, citizens a year",
+                                            "budget deviation, mio DKK a year" };
+    static const double scale[] = { 1, 1e-6, 1e-6, 1e-6, 100, 1, 1, 1e-6 };
+    static const int dec[] = { 0, 1, 1, 1, 1, 1, 1, 1 };
+    for (int m = 0; m < n; m++) {
+        char head[1024], cap[256], name[64];
+        fprintf(r->out, "<details class=\"muni\" id=\"m%d\"><summary>", mx->codes ? mx->codes[m] : m);
+        esc(r->out, mx->labels ? mx->labels[m] : "?");
+        if (r->f->muni_region) { fprintf(r->out, " — "); esc(r->out, r->f->muni_region[m]); }
+        if (r->f->muni_population) {
+            char p[32];
+            fprintf(r->out, T(r, ", population %s", ", indbyggere %s"),
+                    num(r, p, sizeof p, r->f->muni_population[m], 0, 0));
+        }
+        fprintf(r->out, "</summary>\n");
+        snprintf(head, sizeof head, "%s", T(r, "measure, mean over years and replicates", "mål, gennemsnit over år og kørsler"));
+        for (int v = 0; v < s->n_variants; v++) {
+            size_t u = strlen(head);
+            snprintf(head + u, sizeof head - u, "|%s", s->variant_names[v]);
+        }
+        snprintf(cap, sizeof cap, "%s", mx->labels ? mx->labels[m] : "?");
+        snprintf(name, sizeof name, "municipality_%d.csv", mx->codes ? mx->codes[m] : m);
+        table t;
+        table_open(r, &t, name, cap, head);
+        for (size_t q = 0; q < sizeof shown / sizeof shown[0]; q++) {
+            int kq = series(r, shown[q]);
+            if (kq < 0) continue;
+            cell c[1 + 64];
+            char text[64][48];
+            c[0] = txt(r->o->lang == REPORT_DA ? shown_da[q] : shown_en[q]);
+            for (int v = 0; v < s->n_variants && v < 63; v++) {
+                double sum = 0;
+                int cnt = 0;
+                for (int y = 0; y < s->n_years; y++) {
+                    double x = mean_at(r, kq, v, y, m, NULL);
+                    if (isfinite(x)) { sum += x; cnt++; }
+                }
+                double x = cnt ? sum / cnt : NAN;
+                c[1 + v] = numcell(r, text[v], sizeof text[v], x * scale[q], dec[q], 0);
+            }
+            table_row(&t, c, 1 + (s->n_variants < 63 ? s->n_variants : 63));
+        }
+        table_close(&t);
+        fprintf(r->out, "</details>\n");
+    }
+    free(ch);
+    free(region_of);
+    section_end(r);
+}
+
+static void sec_supply(rep *r)
+{
+    const sim_record *s = r->s;
+    int kw = series(r, "waiting_narrow");
+    if (kw < 0) return;
+    char buf[1024], a[48], b[48];
+    int fewest = 0;
+    double least = INFINITY;
+    for (int v = 0; v < s->n_variants; v++) {
+        double sum = 0;
+        for (int y = 0; y < s->n_years; y++) sum += mean_at(r, kw, v, y, 0, NULL);
+        if (sum < least) { least = sum; fewest = v; }
+    }
+    snprintf(buf, sizeof buf, T(r, "Waiting, supply and trade: fewest narrow-group citizens wait under %s (%s on average at year end)",
+                                "Venteliste, udbud og handel: færrest borgere i smalle målgrupper venter under %s (%s i gennemsnit ved årets udgang)"),
+             s->variant_names[fewest], num(r, a, sizeof a, least / s->n_years, 1, 0));
+    heading(r, "supply", buf);
+    script g;
+    script_open(&g);
+    yearly_blocks(r, g.f, kw, 1, 0);
+    plot_lines_with_bands(r, g.f, T(r, "citizens waiting at year end", "borgere på venteliste ved årets udgang"));
+    char *sc = script_text(&g);
+    chart(r, sc, 760, 320, T(r, "Narrow groups: citizens waiting at year end", "Smalle målgrupper: borgere på venteliste ved årets udgang"));
+    free(sc);
+    /* offers: entries, exits, bankruptcies, results */
+    static const struct { const char *series, *en, *da; res_agg_kind kind; double scale; int dec; } rows[] = {
+        { "offer_entries", "new private offers, total", "nye private tilbud, i alt", RES_AGG_SUM, 1, 1 },
+        { "offer_exits", "offers closed, total", "lukkede tilbud, i alt", RES_AGG_SUM, 1, 1 },
+        { "bankruptcies", "bankruptcies, total", "konkurser, i alt", RES_AGG_SUM, 1, 1 },
+        { "offers_open", "offers open, last year", "åbne tilbud, sidste år", RES_AGG_LAST, 1, 0 },
+        { "offer_result_share", "offers' result over their cost, mean %", "tilbuddenes resultat i forhold til omkostningen, gns. %", RES_AGG_MEAN, 100, 2 },
+        { "places_private", "private places, last year", "private pladser, sidste år", RES_AGG_LAST, 1, 0 },
+        { "external_share", "share of spending bought outside the municipality, mean %", "andel af udgifterne købt uden for kommunen, gns. %", RES_AGG_MEAN, 100, 1 },
+    };
+    char head[1024];
+    snprintf(head, sizeof head, "%s", T(r, "measure", "mål"));
+    for (int v = 0; v < s->n_variants; v++) {
+        size_t u = strlen(head);
+        snprintf(head + u, sizeof head - u, "|%s", s->variant_names[v]);
+    }
+    table t;
+    table_open(r, &t, "supply.csv", T(r, "Offers and trade over the horizon, mean over replicates",
+                                      "Tilbud og handel over perioden, gennemsnit over kørslerne"), head);
+    for (size_t q = 0; q < sizeof rows / sizeof rows[0]; q++) {
+        int k = series(r, rows[q].series);
+        if (k < 0) continue;
+        cell c[65];
+        char text[64][48];
+        c[0] = txt(r->o->lang == REPORT_DA ? rows[q].da : rows[q].en);
+        int nv = s->n_variants < 64 ? s->n_variants : 64;
+        for (int v = 0; v < nv; v++) {
+            res_stat st;
+            res_stat_agg(s, (size_t)k, rows[q].kind, v, -1, &st);
+            c[1 + v] = numcell(r, text[v], sizeof text[v], st.mean * rows[q].scale, rows[q].dec, 0);
+        }
+        table_row(&t, c, 1 + nv);
+    }
+    table_close(&t);
+    /* external purchases by municipality size */
+    int ke = series(r, "muni_external_share"), ka = series(r, "muni_adults");
+    int ax = sim_record_axis_index(s, "municipality");
+    if (ke >= 0 && ka >= 0 && ax >= 0) {
+        int n = s->axis[ax].len;
+        double *adults = calloc((size_t)n, sizeof *adults), *sorted = calloc((size_t)n, sizeof *sorted);
+        if (!adults || !sorted) { free(adults); free(sorted); fail(r, "out of memory"); return; }
+        for (int m = 0; m < n; m++) sorted[m] = adults[m] = mean_at(r, ka, 0, 0, m, NULL);
+        gsl_sort(sorted, 1, (size_t)n);
+        double cut1 = sorted[n / 3], cut2 = sorted[(2 * n) / 3];
+        free(sorted);
+        table_open(r, &t, "external_by_size.csv",
+                   T(r, "Share bought outside the municipality by municipality size (thirds by adults 18-64), mean %",
+                     "Andel købt uden for kommunen efter kommunestørrelse (tredjedele efter 18-64-årige), gns. %"), head);
+        const char *third[3] = { T(r, "smallest third", "mindste tredjedel"), T(r, "middle third", "midterste tredjedel"),
+                                 T(r, "largest third", "største tredjedel") };
+        for (int q = 0; q < 3; q++) {
+            cell c[65];
+            char text[64][48];
+            char label[128];
+            snprintf(label, sizeof label, "%s", third[q]);
+            c[0] = txt(label);
+            int nv = s->n_variants < 64 ? s->n_variants : 64;
+            for (int v = 0; v < nv; v++) {
+                double sum = 0;
+                int cnt = 0;
+                for (int m = 0; m < n; m++) {
+                    int in = adults[m] < cut1 ? 0 : adults[m] < cut2 ? 1 : 2;
+                    if (in != q) continue;
+                    for (int y = 0; y < s->n_years; y++) {
+                        double x = mean_at(r, ke, v, y, m, NULL);
+                        if (isfinite(x)) { sum += x; cnt++; }
+                    }
+                }
+                double x = cnt ? sum / cnt : NAN;
+                c[1 + v] = numcell(r, text[v], sizeof text[v], 100 * x, 1, 0);
+            }
+            table_row(&t, c, 1 + nv);
+        }
+        table_close(&t);
+        free(adults);
+        snprintf(buf, sizeof buf, T(r, "Thirds cut at %s and %s adults.", "Tredjedele delt ved %s og %s voksne."),
+                 num(r, a, sizeof a, cut1, 0, 0), num(r, b, sizeof b, cut2, 0, 0));
+        para(r, buf);
+    }
+    section_end(r);
+}
+
+/* The value of the dotted KEY in the reference variant's part of the
+ * resolved scenario (nested YAML, two spaces an indent, as cfg writes it). */
+static int resolved_value(const rep *r, const char *key, char *out, size_t n)
+{
+    char path[8][64];
+    int seen_variant = 0;
+    for (const char *p = r->f->resolved; p && *p;) {
+        const char *eol = strchr(p, '\n');
+        size_t len = eol ? (size_t)(eol - p) : strlen(p);
+        if (!strncmp(p, "# --- variant", 13) && seen_variant++) break;
+        size_t ind = strspn(p, " ");
+        int depth = (int)ind / 2;
+        const char *colon = memchr(p, ':', len);
+        if (p[ind] != '#' && colon && depth < 8) {
+            snprintf(path[depth], sizeof path[depth], "%.*s", (int)(colon - p - ind), p + ind);
+            char full[512] = "";
+            for (int d = 0; d <= depth; d++) {
+                size_t u = strlen(full);
+                snprintf(full + u, sizeof full - u, "%s%s", d ? "." : "", path[d]);
+            }
+            const char *v = colon + 1;
+            while (*v == ' ' && v < p + len) v++;
+            if (!strcmp(full, key) && v < p + len) {
+                snprintf(out, n, "%.*s", (int)(p + len - v), v);
+                return 1;
+            }
+        }
+        p = eol ? eol + 1 : NULL;
+    }
+    return 0;
+}
+
+static void sec_assumptions(rep *r)
+{
+    heading(r, "assumptions", T(r, "What the results rest on: assumed parameters that move the differences",
+                                "Hvad resultaterne hviler på: antagne parametre der flytter forskellene"));
+    para(r, T(r, "Parameters tagged [A] are assumptions, not reported figures. Those below move "
+                 "the differences between regimes most; the README shows how the answer moves "
+                 "across their range (placesim risk --sensitivity and the variants of "
+                 "scenarios/mechanisms.yaml).",
+              "Parametre mærket [A] er antagelser, ikke opgjorte tal. Dem herunder flytter "
+                 "forskellene mellem modellerne mest; README viser hvordan svaret flytter sig over "
+                 "deres udfaldsrum (placesim risk --sensitivity og varianterne i "
+                 "scenarios/mechanisms.yaml)."));
+    static const struct { const char *key, *en, *da; } keys[] = {
+        { "negotiation.rigor", "buyers refuse unjustified requests (takst, tender outside contracts)", "køberne afviser uberettigede krav (takst, udbud uden for kontrakt)" },
+        { "negotiation.addon_ask_prob", "providers ask for add-ons at follow-ups", "leverandørerne beder om tillæg ved opfølgning" },
+        { "drg.upcode_prob", "providers ask for a higher group (negotiated grouping)", "leverandørerne beder om en højere gruppe (forhandlet gruppering)" },
+        { "tender.bid_cost", "a bidder's cost of one bid, DKK", "en tilbudsgivers omkostning ved ét bud, kr." },
+        { "tender.buyer_cost", "a buyer's cost of one lot's tender, DKK", "en købers omkostning ved udbud af ét delområde, kr." },
+        { "tender.markup", "bidders' markup on expected cost", "tilbudsgivernes avance på forventet omkostning" },
+        { "objective.cost_drift", "yearly cost drift of pooled offers", "årlig omkostningsglidning i puljefinansierede tilbud" },
+        { "objective.rigor_loss", "loss of buyers' rigor where the price is pooled", "tab af købernes stramhed hvor prisen er puljet" },
+        { "owner_budget.progression_effect", "extra progression under a frame budget", "ekstra progression under rammebudget" },
+        { "regime.transition_cost", "one-off cost of the move, per municipality, DKK", "engangsomkostning ved overgangen pr. kommune, kr." },
+    };
+    table t;
+    table_open(r, &t, "assumptions.csv", T(r, "Assumed parameters and their values in this run",
+                                           "Antagne parametre og deres værdier i denne kørsel"),
+               T(r, "key|meaning|value", "nøgle|betydning|værdi"));
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        char v[128];
+        if (!resolved_value(r, keys[i].key, v, sizeof v)) continue;
+        cell c[3] = { txt(keys[i].key), txt(r->o->lang == REPORT_DA ? keys[i].da : keys[i].en), txt(v) };
+        c[1].cls = "l";
+        table_row(&t, c, 3);
+    }
+    table_close(&t);
+    fprintf(r->out, "<h3>%s</h3>\n<ul>\n", T(r, "What the model leaves out", "Hvad modellen udelader"));
+    static const char *const out_en[] = {
+        "Municipal offers never decline a citizen, so refusals of heavy cases inside a uniform frame tariff cannot show.",
+        "Quality of care is a score that drives tenders and supervision, not an outcome measured for citizens.",
+        "Citizens' and relatives' choices, complaints and appeals are not modelled.",
+        "Amounts are in the model's nominal prices; fixed prices divide by the model's own cost index.",
+    };
+    static const char *const out_da[] = {
+        "Kommunale tilbud afviser aldrig en borger, så afvisninger af tunge sager inden for en ensartet rammetakst kan ikke ses.",
+        "Kvaliteten er en score, der styrer udbud og tilsyn, ikke et målt resultat for borgerne.",
+        "Borgeres og pårørendes valg, klager og ankesager er ikke modelleret.",
+        "Beløb er i modellens løbende priser; faste priser dividerer med modellens eget omkostningsindeks.",
+    };
+    for (size_t i = 0; i < sizeof out_en / sizeof out_en[0]; i++) {
+        fprintf(r->out, "<li>");
+        esc(r->out, r->o->lang == REPORT_DA ? out_da[i] : out_en[i]);
+        fprintf(r->out, "</li>\n");
+    }
+    fprintf(r->out, "</ul>\n");
+    section_end(r);
+}
+
+/* Plain definitions of the KPIs the report shows, in Danish; English
+ * comes from the file's own doc attribute. */
+static const struct { const char *series, *da; } kpi_da[] = {
+    { "expenditure", "kommunernes udgifter til de tre handlede tilbudstyper (§ 107, § 108, § 85/ABL § 105)" },
+    { "unit_price", "udgifter pr. belagt pladsår" },
+    { "price_drift", "vækst i prisen for en fast behovssammensætning ud over væksten i omkostningsindekset" },
+    { "waiting_narrow", "borgere i smalle målgrupper på venteliste ved årets udgang" },
+    { "waiting", "borgere på venteliste ved årets udgang" },
+    { "offer_exits", "lukkede tilbud (inklusive konkurser)" },
+    { "offer_entries", "nye private tilbud" },
+    { "bankruptcies", "private tilbud lukket fordi egenkapitalen er opbrugt" },
+    { "admin_cost", "kommunernes administration: opfølgninger, forhandlinger, udbud og overgang" },
+    { "cost_index", "omkostningsindeks (basisår 1): løn- og fastomkostningsindeks vægtet med den faste andel" },
+    { "muni_net_cost_per_adult", "kommunens udgifter til pladser og hjemmestøtte minus egne tilbuds salg til andre købere, pr. 18-64-årig" },
+    { "external_share", "andel af udgifterne købt uden for kommunen" },
+    { "muni_external_share", "andel af kommunens udgifter købt uden for kommunen" },
+    { "offer_result_share", "tilbuddenes samlede resultat i forhold til deres samlede omkostninger" },
+};
+
+static void sec_definitions(rep *r)
+{
+    heading(r, "definitions", T(r, "What each measure means", "Hvad hvert mål betyder"));
+    table t;
+    table_open(r, &t, "definitions.csv", T(r, "Definitions (names as in the HDF5 file)",
+                                           "Definitioner (navne som i HDF5-filen)"),
+               T(r, "measure|unit|definition", "mål|enhed|definition"));
+    /* the criteria first, then the others the report shows */
+    const char *names[96];
+    int n = 0;
+    for (size_t i = 0; i < compare_n_rows && n < 80; i++) names[n++] = compare_rows[i].series;
+    for (size_t i = 0; i < sizeof kpi_da / sizeof kpi_da[0] && n < 96; i++) {
+        int seen = 0;
+        for (int j = 0; j < n; j++) seen |= !strcmp(names[j], kpi_da[i].series);
+        if (!seen) names[n++] = kpi_da[i].series;
+    }
+    for (int i = 0; i < n; i++) {
+        int k = series(r, names[i]);
+        if (k < 0) continue;
+        const char *def = r->s->series[k].doc;
+        const char *title = NULL;
+        for (size_t j = 0; j < compare_n_rows; j++)
+            if (!strcmp(compare_rows[j].series, names[i]))
+                title = r->o->lang == REPORT_DA ? compare_rows[j].title_da : compare_rows[j].title;
+        if (r->o->lang == REPORT_DA) {
+            for (size_t j = 0; j < sizeof kpi_da / sizeof kpi_da[0]; j++)
+                if (!strcmp(kpi_da[j].series, names[i])) def = kpi_da[j].da;
+            if (def == r->s->series[k].doc && title) def = title;
+        }
+        char label[256];
+        snprintf(label, sizeof label, "%s", names[i]);
+        cell c[3] = { txt(label), txt(r->s->series[k].unit), txt(def) };
+        c[1].cls = "l";
+        c[2].cls = "l";
+        table_row(&t, c, 3);
+    }
+    table_close(&t);
+    section_end(r);
+}
+
+/* The order of the report, written down once. */
+static void (*const report_sections[])(rep *) = {
+    sec_summary,          /* the conclusion first */
+    sec_criteria,         /* the committee's criteria table */
+    sec_spending,         /* expenditure and unit price over time */
+    sec_risk,             /* price-drift risk */
+    sec_scatter,          /* paired differences, cost against waiting */
+    sec_municipalities,   /* winners and losers, one page per municipality */
+    sec_supply,           /* waiting, offers, trade by size */
+    sec_run,              /* what was run, and the validation of the baseline */
+    sec_assumptions,      /* what it rests on and leaves out */
+    sec_definitions,      /* every measure in plain words */
+};
+
+static const char style[] =
+    "body{font-family:'DejaVu Sans',Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
+    "color:#222;line-height:1.45}"
+    "h1{font-size:1.7em;margin-bottom:.2em}h2{font-size:1.25em;border-top:2px solid #0072B2;"
+    "padding-top:.6em;margin-top:2em}h3{font-size:1.05em}"
+    ".sub{color:#555}table{border-collapse:collapse;margin:1em 0;font-size:.9em}"
+    "caption{text-align:left;font-weight:bold;padding:.3em 0}"
+    "th,td{border-bottom:1px solid #ddd;padding:.25em .6em;vertical-align:top}"
+    "th{background:#f2f5f8;text-align:left}td.n{text-align:right;white-space:nowrap}"
+    "td.l{text-align:left}td.w{font-style:italic}td.lo{color:#0b5c8a}td.hi{color:#a34700}"
+    "td.miss{color:#a34700;font-weight:bold}tr.sec td{background:#e8eef4;font-weight:bold}"
+    "td.tot{font-weight:bold}figure{margin:1em 0}figcaption{font-size:.9em;color:#444}"
+    "svg{max-width:100%;height:auto}a.csv{font-weight:normal;font-size:.85em;margin-left:.5em}"
+    ".rule{font-size:.85em;color:#444}.index{font-size:.85em;line-height:1.8}"
+    "details.muni{margin:.3em 0}details.muni summary{cursor:pointer}"
+    "nav ol{columns:2;font-size:.9em}"
+    "@media print{details.muni{break-inside:avoid}h2{break-after:avoid}figure{break-inside:avoid}}";
+
+int report_html(const res_file *f, const report_opts *o, FILE *out, char *err, size_t errlen)
+{
+    rep r = { f, f->rec, o, out, err, errlen, 0, 0, 0, 0 };
+    if (!plot_available()) {
+        snprintf(err, errlen, "gnuplot is not installed (Debian: apt-get install gnuplot-nox)");
+        return -1;
+    }
+    if (o->price_year) {
+        r.price_y = -1;
+        for (int y = 0; y < f->rec->n_years; y++)
+            if (year_of(&r, y) == o->price_year) r.price_y = y;
+        if (r.price_y < 0) {
+            snprintf(err, errlen, "the price year %d is not a year of the file (%d-%d)", o->price_year,
+                     year_of(&r, 0), year_of(&r, f->rec->n_years - 1));
+            return -1;
+        }
+    }
+    fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+            "style-src 'unsafe-inline'; img-src data:\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+            o->lang == REPORT_DA ? "da" : "en");
+    char yrs[32];
+    span_years(&r, yrs, sizeof yrs);
+    char title[512];
+    snprintf(title, sizeof title, T(&r, "Financing of places in social care: %s, %s",
+                                    "Finansiering af botilbudspladser: %s, %s"),
+             f->scenario_path, yrs);
+    esc(out, title);
+    fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<header><h1>", style);
+    esc(out, T(&r, "Financing of places in social care", "Finansiering af botilbudspladser"));
+    fprintf(out, "</h1>\n<p class=\"sub\">");
+    char sub[1024];
+    snprintf(sub, sizeof sub, T(&r, "%s · %d variants · %d replicates each · %s · placesim %s (%s)",
+                                "%s · %d varianter · %d kørsler hver · %s · placesim %s (%s)"),
+             f->scenario_path, f->rec->n_variants, f->rec->n_replicates, yrs, f->version, f->git_commit);
+    esc(out, sub);
+    fprintf(out, "</p></header>\n<nav><ol>"
+            "<li><a href=\"#summary\">%s</a></li><li><a href=\"#criteria\">%s</a></li>"
+            "<li><a href=\"#spending\">%s</a></li><li><a href=\"#risk\">%s</a></li>"
+            "<li><a href=\"#pairs\">%s</a></li><li><a href=\"#municipalities\">%s</a></li>"
+            "<li><a href=\"#supply\">%s</a></li><li><a href=\"#run\">%s</a></li>"
+            "<li><a href=\"#assumptions\">%s</a></li><li><a href=\"#definitions\">%s</a></li></ol></nav>\n",
+            T(&r, "Summary", "Sammenfatning"), T(&r, "The committee's criteria", "Udvalgets kriterier"),
+            T(&r, "Expenditure and unit price", "Udgifter og enhedspris"), T(&r, "Price-drift risk", "Risiko for prisglidning"),
+            T(&r, "Paired differences", "Parvise forskelle"), T(&r, "Winners and losers", "Vindere og tabere"),
+            T(&r, "Waiting, supply and trade", "Venteliste, udbud og handel"), T(&r, "What was run", "Hvad er kørt"),
+            T(&r, "Assumptions", "Antagelser"), T(&r, "Definitions", "Definitioner"));
+    for (size_t i = 0; i < sizeof report_sections / sizeof report_sections[0] && !r.failed; i++)
+        report_sections[i](&r);
+    fprintf(out, "<footer class=\"rule\">");
+    esc(out, T(&r, "Made by placesim report from the result file; every figure is computed from it.",
+               "Lavet af placesim report ud fra resultatfilen; hvert tal er beregnet ud fra den."));
+    fprintf(out, "</footer>\n</body>\n</html>\n");
+    return r.failed ? -1 : 0;
+}
