@@ -93,9 +93,18 @@ static void normalise(double *dst, const double *days, int levels)
     for (int l = 0; l < levels; l++) dst[l] = s > 0 ? days[l] / s : 0;
 }
 
+/* The first year whose prices are kept: the last warm-up year when there
+ * is one (computed, not recorded: what the base year's drift, spending
+ * growth and fixed mix compare with), else the base year, whose drift has
+ * no year before it. */
+static int first_year(const market *m)
+{
+    return m->p->warmup_years > 0 ? -1 : 0;
+}
+
 static double drift(double now, double last, const market *m)
 {
-    if (m->year == 0 || !(last > 0) || !(now > 0)) return NAN;
+    if (m->year == first_year(m) || !(last > 0) || !(now > 0)) return NAN;
     return (now / last) / (m->cost_index / m->cost_index_last) - 1;
 }
 
@@ -108,6 +117,7 @@ typedef struct writer {
  * gave the axes: a value out of range is a bug, not an input error. */
 static void put(const writer *w, int k, int item, double x)
 {
+    if (!w->rec) return;   /* the last warm-up year: kept, not recorded */
     int rc = sim_record_put(w->rec, (size_t)k, w->v, w->r, w->y, item, x);
     assert(rc == 0);
     (void)rc;
@@ -138,14 +148,14 @@ static void record_drift_parts(market *m, const writer *w, double fm_all,
             wsum += m->base_days_type[t];
         }
         double part = wsum > 0 ? sum / wsum : NAN;
-        double share = m->year == 0 || !(m->last_fixed_price_all > 0) ? NAN
+        double share = m->year == first_year(m) || !(m->last_fixed_price_all > 0) ? NAN
                      : (part - m->last_part_price[k] * g) / (m->last_fixed_price_all * g);
         put(w, kpi_of_part[k], 0, share);
         m->last_part_price[k] = part;
     }
-    double unit_drift = m->year == 0 || !(m->last_unit_price > 0) ? NAN
+    double unit_drift = m->year == first_year(m) || !(m->last_unit_price > 0) ? NAN
                       : unit_price / m->last_unit_price / g - 1;
-    double fixed_drift = m->year == 0 || !(m->last_fixed_price_all > 0) ? NAN
+    double fixed_drift = m->year == first_year(m) || !(m->last_fixed_price_all > 0) ? NAN
                        : fm_all / m->last_fixed_price_all / g - 1;
     put(w, K_drift_case_mix, 0, unit_drift - fixed_drift);
     m->last_unit_price = unit_price;
@@ -156,7 +166,7 @@ static void record_prices(market *m, const writer *w)
     const params *p = m->p;
     year_acct *ya = &m->ya;
     int L = p->levels;
-    if (m->year == 0) {
+    if (m->year == first_year(m)) {
         for (int t = 0; t < N_OFFER_TYPES; t++) {
             normalise(m->base_mix_tl[t], ya->days_tl[t], L);
             m->base_days_type[t] = ya->days_type[t];
@@ -227,7 +237,7 @@ static void record_spending(market *m, const writer *w)
     put(w, K_bid_cost, 0, ya->bid_cost);
     for (int g = 0; g < m->p->n_groups; g++)
         put(w, K_expenditure_by_group, g, ya->spend_group[g]);
-    put(w, K_spending_growth, 0, m->year == 0 || !(m->last_expenditure > 0) ? NAN
+    put(w, K_spending_growth, 0, m->year == first_year(m) || !(m->last_expenditure > 0) ? NAN
                                  : total / m->last_expenditure - 1);
     m->last_expenditure = total;
     for (int t = 0; t < N_OFFER_TYPES; t++)
@@ -367,8 +377,9 @@ static void record_flow(market *m, const writer *w)
  * still waiting at year end who have waited longer than the limit.  And the
  * transparency of prices, from the residents' daily prices at year end:
  * R2 of a least-squares line of price on true need (the weekly hours the
- * true level needs, with the citizen's own cost factor), one line per offer
- * type, against the variance around the mean of all prices; and the spread
+ * true level needs, with the citizen's own cost factor), one line per
+ * segment (offer type x target group: what a regime prices), against the
+ * variance around the mean of all prices; and the spread
  * at equal true need, the standard deviation within cells of equal type,
  * group and true level over the mean price.
  */
@@ -379,8 +390,8 @@ static void record_criteria(market *m, const writer *w)
     int over[2][MAX_GROUPS] = { { 0 } };
     enum { CELLS = N_OFFER_TYPES * MAX_GROUPS * MAX_LEVELS };
     double n[CELLS] = { 0 }, sum[CELLS] = { 0 }, sq[CELLS] = { 0 };
-    /* per type: n, sums of x, y, xx, xy, yy */
-    double ls[N_OFFER_TYPES][6] = { { 0 } };
+    /* per segment: n, sums of x, y, xx, xy, yy */
+    double ls[N_OFFER_TYPES][MAX_GROUPS][6] = { { { 0 } } };
     for (int i = 0; i < m->n_cit; i++) {
         const citizen *c = &m->cit[i];
         if (c->state == CIT_WAITING) {
@@ -394,7 +405,7 @@ static void record_criteria(market *m, const writer *w)
             n[k]++;
             sum[k] += y;
             sq[k] += y * y;
-            double *a = ls[o->type];
+            double *a = ls[o->type][c->group];
             a[0]++; a[1] += x; a[2] += y; a[3] += x * x; a[4] += x * y; a[5] += y * y;
         }
     }
@@ -419,13 +430,14 @@ static void record_criteria(market *m, const writer *w)
         SQ += sq[k];
         within += fmax(0, sq[k] - sum[k] * sum[k] / n[k]);
     }
-    for (int t = 0; t < N_OFFER_TYPES; t++) {
-        const double *a = ls[t];
-        if (a[0] == 0) continue;
-        double sxx = a[3] - a[1] * a[1] / a[0], sxy = a[4] - a[1] * a[2] / a[0];
-        double syy = fmax(0, a[5] - a[2] * a[2] / a[0]);
-        resid += sxx > 0 ? fmax(0, syy - sxy * sxy / sxx) : syy;
-    }
+    for (int t = 0; t < N_OFFER_TYPES; t++)
+        for (int g = 0; g < p->n_groups; g++) {
+            const double *a = ls[t][g];
+            if (a[0] == 0) continue;
+            double sxx = a[3] - a[1] * a[1] / a[0], sxy = a[4] - a[1] * a[2] / a[0];
+            double syy = fmax(0, a[5] - a[2] * a[2] / a[0]);
+            resid += sxx > 0 ? fmax(0, syy - sxy * sxy / sxx) : syy;
+        }
     double total = N > 0 ? fmax(0, SQ - S * S / N) : 0;
     put(w, K_price_need_r2, 0, total > 0 ? fmin(1, fmax(0, 1 - resid / total)) : NAN);
     put(w, K_price_spread_equal_need, 0, N > 0 && S > 0 ? sqrt(within / N) / (S / N) : NAN);
@@ -558,7 +570,7 @@ static void record_offers_table(market *m, sim_record *rec, int v, int r)
 void kpi_record(market *m, sim_record *rec, int v, int r, int y)
 {
     writer w = { rec, v, r, y };
-    if (y == rec->n_years - 1) record_offers_table(m, rec, v, r);
+    if (rec && y == rec->n_years - 1) record_offers_table(m, rec, v, r);
     spread_lumps(m);
     record_prices(m, &w);
     record_spending(m, &w);

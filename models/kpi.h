@@ -29,7 +29,7 @@ extern const char *const kpi_axis_name[KPI_N_AXES];
  X(expenditure_region, "DKK", KPI_NATIONAL, 0, "spent on regional offers") \
  X(expenditure_private, "DKK", KPI_NATIONAL, 0, "spent on private and self-owning offers") \
  X(expenditure_by_group, "DKK", KPI_GROUP, 0, "expenditure by target group (pooled contributions and owners' frames spread over residents)") \
- X(spending_growth, "share", KPI_NATIONAL, 0, "growth of expenditure over the year before (NaN in the first year)") \
+ X(spending_growth, "share", KPI_NATIONAL, 0, "growth of expenditure over the year before (in the base year over the last warm-up year, under takst; NaN without a warm-up)") \
  X(expenditure_pool, "DKK", KPI_NATIONAL, 0, "paid into objective-financing pools") \
  X(external_share, "share", KPI_NATIONAL, 1, "share of expenditure bought outside the municipality") \
  X(home_support_cost, "DKK", KPI_NATIONAL, 0, "cost of SEL 85 support in own home (untraded)") \
@@ -38,7 +38,7 @@ extern const char *const kpi_axis_name[KPI_N_AXES];
  X(unit_price_by_group, "DKK/place-year", KPI_GROUP, 0, "expenditure per occupied place-year by target group") \
  X(fixed_mix_price, "DKK/place-year", KPI_NATIONAL, 0, "price of a comparable place: base-year mix of type and need level") \
  X(fixed_mix_price_by_type, "DKK/place-year", KPI_OFFER_TYPE, 0, "price of a comparable place by type") \
- X(price_drift, "share", KPI_NATIONAL, 1, "growth of the fixed-mix price beyond growth of the cost index (NaN in the first year); the drift_* parts add up to it") \
+ X(price_drift, "share", KPI_NATIONAL, 1, "growth of the fixed-mix price beyond growth of the cost index (the mix of the last warm-up year, or of the base year without one; in the base year against the last warm-up year, under takst, so a regime's switch shows; NaN without a warm-up); the drift_* parts add up to it") \
  X(price_drift_by_type, "share", KPI_OFFER_TYPE, 0, "price drift by offer type") \
  X(price_drift_by_group, "share", KPI_GROUP, 0, "price drift by target group (fixed need-level mix)") \
  X(drift_cost, "share", KPI_NATIONAL, 0, "price drift from cost: the true need's cost at reference occupancy (fixed cost per place moves with capacity)") \
@@ -56,7 +56,7 @@ extern const char *const kpi_axis_name[KPI_N_AXES];
  X(drift_pooled, "share", KPI_NATIONAL, 0, "price drift from pooled contributions and owners' frames") \
  X(drift_case_mix, "share", KPI_NATIONAL, 0, "growth of the unit price beyond the cost index that is not price drift: heavier or lighter citizens") \
  X(cost_index, "index", KPI_NATIONAL, 0, "cost index (base year 1): wage and fixed-cost indices weighted by the fixed share") \
- X(price_need_r2, "share", KPI_NATIONAL, 0, "transparency: R2 of the daily prices buyers pay for residents at year end on their true need (the weekly hours it takes), one least-squares line per offer type, against the variance around the mean of all prices (so differences between types count as explained; pooled contributions and frames are not in the daily price)") \
+ X(price_need_r2, "share", KPI_NATIONAL, 0, "transparency: R2 of the daily prices buyers pay for residents at year end on their true need (the weekly hours it takes), one least-squares line per segment (offer type x target group), against the variance around the mean of all prices (so differences between segments count as explained, and a regime that scales one segment's prices does not lower it; pooled contributions and frames are not in the daily price)") \
  X(price_spread_equal_need, "share", KPI_NATIONAL, 0, "transparency: standard deviation of daily prices within cells of equal offer type, group and true need level at year end (pooled over cells), over the mean price") \
  X(cost_per_delivered_hour, "DKK/hour", KPI_NATIONAL, 0, "productivity: offers' costs over the direct staff hours they delivered") \
  X(occupancy_by_type, "share", KPI_OFFER_TYPE, 0, "resident days over place days") \
@@ -101,7 +101,7 @@ extern const char *const kpi_axis_name[KPI_N_AXES];
  X(admin_cost_negotiation, "DKK", KPI_NATIONAL, 0, "case negotiations at intake and follow-ups: add-ons, contested grades, upcoding") \
  X(admin_cost_tendering, "DKK", KPI_NATIONAL, 0, "buyers' tendering: specifying and evaluating lots, each municipality's part in them, managing the contracts it holds") \
  X(admin_cost_transition, "DKK", KPI_NATIONAL, 0, "one-off costs of moving from takst to the variant's regimes, in the year they take over (regime.transition_cost)") \
- X(bid_cost, "DKK", KPI_NATIONAL, 0, "bidders' costs of bids in framework tenders: providers' costs, so already inside expenditure through tariffs and bids, and not part of admin_cost") \
+ X(bid_cost, "DKK", KPI_NATIONAL, 0, "bidders' costs of bids in framework tenders: providers' costs, not part of admin_cost; a bid spreads its cost over the contract's expected days (a few DKK a day), so winners recover a little of it through their prices and losers none: most of it lowers providers' results, not expenditure") \
  X(negotiations, "count", KPI_NATIONAL, 0, "case negotiations at follow-ups: contested grades, add-ons asked or removed, upcoding asked") \
  X(upcodings, "count", KPI_NATIONAL, 0, "group tariffs: placements moved to a higher group by negotiation") \
  X(lots_tendered, "count", KPI_NATIONAL, 0, "framework tenders held") \
@@ -164,7 +164,9 @@ sim_record *kpi_new_record(const params *p, const muni_table *mt,
                            int n_variants, int n_replicates, int n_years);
 
 /* Record year Y of market M into slot (V, R) of REC.  Called once per year
- * after the accounts are closed and before they are reset. */
+ * after the accounts are closed and before they are reset; with REC NULL
+ * for the last warm-up year, whose prices and spending the base year's
+ * drift and growth compare with (nothing recorded). */
 void kpi_record(market *m, struct sim_record *rec, int v, int r, int y);
 
 #endif

@@ -707,7 +707,10 @@ static void year_end(market *m, struct sim_record *res, int v, int r)
             for (int t = 0; t < N_OFFER_TYPES; t++) bought += a->spend_type[t];
             m->muni[i].net_seller = a->sales > bought - a->spend_seller[SELLER_OWN];
         }
-    if (m->year >= 0) kpi_record(m, res, v, r, m->year);   /* warm-up: unreported */
+    /* warm-up: unreported, but its last year's prices are what the base
+     * year's drift compares with */
+    if (m->year >= 0) kpi_record(m, res, v, r, m->year);
+    else if (m->year == -1) kpi_record(m, NULL, v, r, -1);
     offers_open_year(m);
 
     m->year++;

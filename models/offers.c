@@ -458,8 +458,9 @@ static void waiting_by_region(const market *m, int type, int group, int *out,
     }
 }
 
-/* Mean price per day the segment's open offers would charge for a resident
- * at the group's expected need mix. */
+/* Mean income per day the segment's open offers would have for a resident
+ * at the group's expected need mix: the buyer's price, and under pooled
+ * financing what the pool pays besides (the regime's income_day). */
 static double segment_price(market *m, int type, int group, int private_only)
 {
     citizen probe = { 0 };
@@ -473,8 +474,9 @@ static double segment_price(market *m, int type, int group, int private_only)
         if (private_only && o->owner_kind != OWNER_PRIVATE) continue;
         for (int l = 0; l < m->p->levels; l++) {
             probe.priced_level = probe.true_level = (int8_t)l;
+            const regime_ops *r = regime_of(m, type, group);
             sum += m->level_p[type][group][l] *
-                   regime_of(m, type, group)->daily_price(m, &probe, o);
+                   (r->income_day ? r->income_day : r->daily_price)(m, &probe, o);
         }
         n++;
     }

@@ -40,6 +40,10 @@ typedef struct regime_ops {
     /* Price per day the buyer of C pays offer O (C may be a probe citizen,
      * not one of the market's: see regime_offer_citizen). */
     double (*daily_price)(const market *m, const citizen *c, const offer *o);
+    /* Optional: what O receives per resident-day for C from every payer
+     * (the buyer's price and pooled payments), which a provider weighs
+     * when it decides to enter (NULL: daily_price). */
+    double (*income_day)(const market *m, const citizen *c, const offer *o);
     /* Amounts that depend on who is placed (pooled contributions), paid
      * after year_start; at the start, once the starting stock is placed. */
     void   (*year_lumps)(market *m, int year);
@@ -216,6 +220,7 @@ typedef struct drg_params {
     int    regional, data_lag, budget_neutral, negotiated, minimum_entitlement;
     int    by_delivered;   /* cost allocation: by delivered (1) or priced hours */
     double upcode_prob;
+    double private_return; /* counted in private offers' costs [A] */
 } drg_params;
 
 typedef enum { BUYER_MUNICIPALITY, BUYER_REGION, BUYER_NATIONAL } buyer_level;

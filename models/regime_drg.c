@@ -5,7 +5,8 @@
  * types are different services; a group tariff across them would pay a
  * housing place like a longterm one).  Every offer in a group is paid the
  * same tariff per day: the average cost per resident-day of the group
- * across offers, from cost data `data_lag` years old, moved forward by the
+ * across offers, a private provider's normal return counted in its cost
+ * (drg.private_return [A]), from cost data `data_lag` years old, moved forward by the
  * cost index [R], national or per region [R], optionally rescaled so that
  * last year's residents would cost in total what they did [R].  How the
  * cost data spread an offer's cost over its residents is an option
@@ -38,6 +39,7 @@ static const cfg_key drg_keys[] = {
     CFG_KEY_E("drg.assignment", "automatic", "automatic|negotiated", "R", "grouping by objective criteria, or negotiated with the provider (upcoding)"),
     CFG_KEY_R("drg.upcode_prob", 0.3, 0, 1, "probability", "A", "negotiated grouping: provider asks for the next group at a follow-up"),
     CFG_KEY_B("drg.minimum_entitlement", 0, "R", "delivered service may not fall below the group standard"),
+    CFG_KEY_R("drg.private_return", 0.05, 0, 1, "share", "A", "a private provider's normal return, counted in the cost data as part of its cost (takst pays private offers takst.private_markup for the same); 0: the group tariff pays cost only, and the average private provider earns nothing"),
     CFG_KEY_E("drg.cost_allocation", "delivered", "delivered|priced", "R", "how the cost data behind the tariffs spread an offer's staff cost over its residents: by the hours each receives (as a DRG cost database does) or by the hours each is priced at"),
 };
 
@@ -53,6 +55,7 @@ static int drg_load(const cfg *c, const params *base, void *own, cfg_error *err)
     d->upcode_prob = cfg_real(c, "drg.upcode_prob");
     d->by_delivered = !strcmp(cfg_text(c, "drg.cost_allocation"), "delivered");
     d->minimum_entitlement = cfg_bool(c, "drg.minimum_entitlement");
+    d->private_return = cfg_real(c, "drg.private_return");
     return 0;
 }
 
@@ -93,6 +96,13 @@ double drg_tariff_from_costs(double cost_sum, double resident_days,
 
 /* Budgeted cost per day of a resident at LEVEL, averaged over the offers of
  * the segment (in region R, or all when R < 0): the tariff before data. */
+/* What the cost data count per krone of a provider's cost: a private
+ * provider's normal return is part of it. */
+static double return_factor(const market *m, const offer *o)
+{
+    return o->owner_kind == OWNER_PRIVATE ? 1 + drg_par(m)->private_return : 1;
+}
+
 static double budgeted_cost(const market *m, int t, int g, int l, int r)
 {
     double sum = 0;
@@ -100,7 +110,7 @@ static double budgeted_cost(const market *m, int t, int g, int l, int r)
     for (int k = 0; k < m->seg_n[t][g]; k++) {
         const offer *o = &m->offers[m->seg_offers[t][g][k]];
         if (o->status == OFFER_CLOSED || (r >= 0 && o->region != r)) continue;
-        sum += offer_expected_cost_day(m, o, l);
+        sum += offer_expected_cost_day(m, o, l) * return_factor(m, o);
         n++;
     }
     if (n == 0 && r >= 0) return budgeted_cost(m, t, g, l, -1);
@@ -251,7 +261,8 @@ static void record_costs(market *m, const offer *o, int uncoded)
         int l = uncoded ? uncoded_level(m, o, c) : c->priced_level;
         double hours = !drg_par(m)->by_delivered ? market_hours(m, o->type, o->group, l)
                      : equal ? 1 : placement_staffed_hours(m, c, o);
-        d->cost[0][o->region][o->type][o->group][l] += day_share * (fixed_day + per_hour * hours);
+        d->cost[0][o->region][o->type][o->group][l] +=
+            day_share * (fixed_day + per_hour * hours) * return_factor(m, o);
         d->days[0][o->region][o->type][o->group][l] += day_share;
     }
 }

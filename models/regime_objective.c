@@ -274,11 +274,21 @@ static double objective_referral_bias(const market *m, int type, int group)
     return objective_par(m)->elasticity * pooled_share(m);
 }
 
+/* The pool pays an offer the part of its cost-based budget the buyers do
+ * not (phi of it in share mode; what the buyer's share and the amount
+ * above the threshold leave in threshold mode), so per resident-day an
+ * offer receives its tariff: what an entrant counts on. */
+static double objective_income(const market *m, const citizen *c, const offer *o)
+{
+    return tariff_price(m, c, o);
+}
+
 const regime_ops regime_objective = {
     .name = "objective",
     .year_start = objective_year_start,
     .year_lumps = objective_year_lumps,
     .daily_price = buyer_price,
+    .income_day = objective_income,
     .price_parts = objective_price_parts,
     .year_end = objective_year_end,
     .referral_bias = objective_referral_bias,

@@ -140,14 +140,25 @@ static void test_shares_in_range(void **state)
 }
 
 /* Drift compares with the previous year, so year 0 has none. */
-static void test_price_drift_nan_first_year(void **state)
+/* After a warm-up the base year's drift is against the last warm-up year;
+ * without one the base year has no year before it. */
+static void test_price_drift_first_year(void **state)
 {
     fixture *f = *state;
-    for (int r = 0; r < f->p.replicates; r++) {
-        assert_true(isnan(kpi(f->res, K_price_drift, r, 0, 0)));
-        for (int y = 1; y < f->p.years; y++)
+    assert_true(f->p.warmup_years > 0);
+    for (int r = 0; r < f->p.replicates; r++)
+        for (int y = 0; y < f->p.years; y++) {
             assert_true(isfinite(kpi(f->res, K_price_drift, r, y, 0)));
-    }
+            assert_true(isfinite(kpi(f->res, K_spending_growth, r, y, 0)));
+        }
+    params p = f->p;
+    p.warmup_years = 0;
+    sim_record *res = new_res(f);
+    assert_int_equal(market_run(&p, &f->mt, p.seed, 0, 0, res, NULL), 0);
+    assert_true(isnan(kpi(res, K_price_drift, 0, 0, 0)));
+    assert_true(isnan(kpi(res, K_spending_growth, 0, 0, 0)));
+    assert_true(isfinite(kpi(res, K_price_drift, 0, 1, 0)));
+    sim_record_free(res);
 }
 
 /* A replicate is a pure function of (params, seed, replicate): running it
@@ -525,7 +536,7 @@ int main(void)
         cmocka_unit_test(test_expenditure_positive),
         cmocka_unit_test(test_national_money_balance),
         cmocka_unit_test(test_shares_in_range),
-        cmocka_unit_test(test_price_drift_nan_first_year),
+        cmocka_unit_test(test_price_drift_first_year),
         cmocka_unit_test(test_replicate_reproducible),
         cmocka_unit_test(test_replicates_differ),
         cmocka_unit_test(test_average_tariff),

@@ -366,16 +366,10 @@ static const size_t parts[] = {
 
 static void assert_parts_add_up(const sim_record *res, const char *what)
 {
+    /* after a warm-up (every scenario here has one) the base year's drift
+     * is against the last warm-up year, and its parts add up too */
     for (int r = 0; r < res->n_replicates; r++) {
-        double d0 = kpi(res, K_price_drift, r, 0, 0);
-        if (!isnan(d0)) fail_msg("%s r%d: price drift %.17g in the first year", what, r, d0);
-        if (!isnan(kpi(res, K_drift_case_mix, r, 0, 0)))
-            fail_msg("%s r%d: drift_case_mix is not NaN in the first year", what, r);
-        for (size_t j = 0; j < N_PARTS_TESTED; j++)
-            if (!isnan(kpi(res, parts[j], r, 0, 0)))
-                fail_msg("%s r%d: %s %.17g in the first year", what, r,
-                         res->series[parts[j]].name, kpi(res, parts[j], r, 0, 0));
-        for (int y = 1; y < res->n_years; y++) {
+        for (int y = 0; y < res->n_years; y++) {
             double d = kpi(res, K_price_drift, r, y, 0), s = 0;
             if (!isfinite(d)) fail_msg("%s r%d y%d: price drift %g", what, r, y, d);
             for (size_t j = 0; j < N_PARTS_TESTED; j++) {
