@@ -18,7 +18,8 @@ OPT     ?= -O2 -g
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  += $(CSTD) $(WARN) $(OPT) -fopenmp -I. $(PKG_CFLAGS) $(EXTRA_CFLAGS)
-LDLIBS  += $(PKG_LIBS) -fopenmp -lm $(EXTRA_LDFLAGS)
+# hdf5_hl: HDF5's dimension-scale API (H5DS), which pkg-config does not list
+LDLIBS  += -lhdf5_hl $(PKG_LIBS) -fopenmp -lm $(EXTRA_LDFLAGS)
 BUILD   ?= build
 PREFIX  ?= /usr/local
 
@@ -37,7 +38,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 SCENARIO ?= scenarios/regimes.yaml
 RUN_ARGS ?= --report
 
-.PHONY: all run test bench asan deps report-deps test-deps install clean reference check-reference \
+.PHONY: all run test bench asan deps report-deps test-deps install install-deps clean reference check-reference \
         fuzz fuzz-deps
 
 all: $(BUILD)/placesim
@@ -58,7 +59,7 @@ deps:
 # The report draws its charts with gnuplot; its tests open it in headless
 # Chromium and read the HDF5 file from Python (h5py, pandas) and R (hdf5r).
 REPORT_DEBS := gnuplot-nox
-TEST_DEBS   := chromium poppler-utils python3-h5py python3-pandas python3-pil r-cran-hdf5r
+TEST_DEBS   := chromium poppler-utils python3-h5py python3-pandas python3-pil r-cran-hdf5r help2man
 report-deps:
 	@if command -v gnuplot >/dev/null; then :; else \
 	  echo "placesim: installing Debian packages: $(REPORT_DEBS)"; \
@@ -68,6 +69,7 @@ report-deps:
 	fi
 test-deps:
 	@if command -v chromium >/dev/null && command -v Rscript >/dev/null && command -v pdfinfo >/dev/null && \
+	    command -v help2man >/dev/null && \
 	    /usr/bin/python3 -c 'import h5py, pandas, PIL' 2>/dev/null && \
 	    Rscript -e 'library(hdf5r)' >/dev/null 2>&1; then :; else \
 	  echo "placesim: installing Debian packages: $(TEST_DEBS)"; \
@@ -154,9 +156,22 @@ reference: $(BUILD)/placesim
 check-reference: $(BUILD)/placesim
 	@bash tests/update_reference.sh $(BUILD)/placesim --check
 
-install: $(BUILD)/placesim
-	install -d $(DESTDIR)$(PREFIX)/bin
+# The binary, the scenarios and their data under share/placesim (where an
+# installed placesim finds its default scenarios from any folder), and a
+# man page that help2man makes from --help and --version.
+install: $(BUILD)/placesim | install-deps
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/placesim/scenarios/data \
+	  $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/placesim $(DESTDIR)$(PREFIX)/bin/placesim
+	install -m 644 scenarios/*.yaml $(DESTDIR)$(PREFIX)/share/placesim/scenarios/
+	install -m 644 scenarios/data/* $(DESTDIR)$(PREFIX)/share/placesim/scenarios/data/
+	help2man --no-info --name="simulator of the Danish market for places in social care" \
+	  --output=$(DESTDIR)$(PREFIX)/share/man/man1/placesim.1 $(BUILD)/placesim
+install-deps:
+	@command -v help2man >/dev/null || { \
+	  echo "placesim: installing Debian packages: help2man"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "placesim: need root for apt-get (or install: help2man)" >&2; exit 1; fi; \
+	  export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq help2man >/dev/null; }
 
 clean:
 	rm -rf build build-asan $(FUZZ_BUILD)

@@ -222,13 +222,26 @@ static void measure_stat(const sim_record *s, size_t i, double *mean, double *ha
     *half = n > 1 ? 1.96 * sqrt(var > 0 ? var : 0) / sqrt(n) : 0;
 }
 
+/* X in fixed notation, amounts in bn or mio: 21.00 bn, 1.09 mio, 15100. */
+static void fixed(char *buf, size_t n, double x, int prec)
+{
+    double a = fabs(x);
+    if (!isfinite(x)) snprintf(buf, n, "n/a");
+    else if (a >= 1e9) snprintf(buf, n, "%.*f bn", prec + 1, x / 1e9);
+    else if (a >= 1e6) snprintf(buf, n, "%.*f mio", prec + 1, x / 1e6);
+    else if (a >= 100) snprintf(buf, n, "%.0f", x);
+    else snprintf(buf, n, "%.*f", prec + 1, x);
+}
+
 int calib_validate(FILE *out, const sim_record *s)
 {
     int misses = 0;
     fprintf(out, "\nCalibration targets (reference model, section 8) against the %s "
             "baseline: base year %d, %d replicates\n", s->variant_names[0],
             s->years[0], s->n_replicates);
-    fprintf(out, "  %-48s %16s %24s %9s\n", "target", "reported",
+    fprintf(out, "  (shares in %%, their error in percentage points; amounts in DKK,\n"
+            "   bn = 1e9, mio = 1e6; a target is met within 10 %% of its value)\n");
+    fprintf(out, "  %-48s %16s %24s %10s\n", "target", "reported",
             "simulated ± 95 %", "error");
     for (size_t i = 0; i < calib_n_targets; i++) {
         const calib_target *t = &calib_targets[i];
@@ -236,14 +249,27 @@ int calib_validate(FILE *out, const sim_record *s)
         measure_stat(s, i, &mean, &half);
         double e = calib_error(t, mean);
         int pct = fabs(t->hi) < 1;
-        char rep[48], sim[48];
-        double f = pct ? 100 : 1;
-        if (t->lo == t->hi) snprintf(rep, sizeof rep, pct ? "%.1f %%" : "%.4g", t->lo * f);
-        else snprintf(rep, sizeof rep, pct ? "%.1f-%.1f %%" : "%.4g-%.4g", t->lo * f, t->hi * f);
-        snprintf(sim, sizeof sim, pct ? "%.2f ± %.2f %%" : "%.5g ± %.3g", mean * f, half * f);
+        char rep[48], sim[64], err[32], a[24], b[24];
+        if (pct) {
+            if (t->lo == t->hi) snprintf(rep, sizeof rep, "%.1f %%", t->lo * 100);
+            else snprintf(rep, sizeof rep, "%.1f-%.1f %%", t->lo * 100, t->hi * 100);
+            snprintf(sim, sizeof sim, "%.2f ± %.2f %%", mean * 100, half * 100);
+            /* the distance to the nearest end of the range, in points */
+            double gap = mean < t->lo ? mean - t->lo : mean > t->hi ? mean - t->hi : 0;
+            snprintf(err, sizeof err, "%+.2f pp", 100 * gap);
+        } else {
+            fixed(a, sizeof a, t->lo, 1);
+            fixed(b, sizeof b, t->hi, 1);
+            if (t->lo == t->hi) snprintf(rep, sizeof rep, "%s", a);
+            else snprintf(rep, sizeof rep, "%s-%s", a, b);
+            fixed(a, sizeof a, mean, 2);
+            fixed(b, sizeof b, half, 1);
+            snprintf(sim, sizeof sim, "%s ± %s", a, b);
+            snprintf(err, sizeof err, "%+.1f %%", 100 * e);
+        }
         int ok = fabs(e) <= 0.10;
         misses += !ok;
-        fprintf(out, "  %-48s %16s %24s %+8.1f%% %s\n", t->name, rep, sim, 100 * e,
+        fprintf(out, "  %-48s %16s %24s %10s%s\n", t->name, rep, sim, err,
                 ok ? "" : "  > 10 %");
     }
     fprintf(out, "%d of %zu targets within 10 %%\n", (int)calib_n_targets - misses,
@@ -294,6 +320,8 @@ typedef struct fit_ctx {
     const params     *base;
     const muni_table *mt;
     int               replicates, years, verbose, evals;
+    int               iters, max_iter;   /* simplex steps over every restart */
+    double            best;              /* lowest objective so far */
     const double     *target_values;
     params            trial;
     sim_record       *res;
@@ -332,7 +360,7 @@ static double objective(const gsl_vector *z, void *vctx)
     f->trial.years = f->years;
     for (int r = 0; r < f->replicates; r++) sim_record_set_done(f->res, 0, r, 0);
     sim_plan plan = { 1, f->replicates, 0, f->replicates };
-    if (sim_plan_run(&plan, fit_job, f, 0, 0, NULL)) return GSL_POSINF;
+    if (sim_plan_run(&plan, fit_job, f, 0, NULL, NULL)) return GSL_POSINF;
     double sum = 0;
     for (size_t i = 0; i < calib_n_targets; i++) {
         calib_target t = calib_targets[i];
@@ -344,8 +372,10 @@ static double objective(const gsl_vector *z, void *vctx)
         sum += t.weight * e * e;
     }
     f->evals++;
+    if (sum < f->best) f->best = sum;
     if (f->verbose)
-        fprintf(stderr, "\r  calibrate: %d runs, objective %.5f   ", f->evals, sum);
+        fprintf(stderr, "\r  calibrate: iteration %d of at most %d, %d trials, best objective "
+                "%.5f   ", f->iters, f->max_iter, f->evals, f->best);
     return sum;
 }
 
@@ -355,7 +385,8 @@ double calib_fit(const params *base, const muni_table *mt, int replicates,
 {
     if (n_free < 1 || n_free > CALIB_KNOBS) n_free = CALIB_KNOBS;
     fit_ctx f = { .n_free = n_free, .base = base, .mt = mt, .replicates = replicates,
-                  .years = years, .verbose = verbose, .target_values = target_values };
+                  .years = years, .verbose = verbose, .target_values = target_values,
+                  .max_iter = max_iter, .best = GSL_POSINF };
     f.res = kpi_new_record(base, mt, 1, replicates, years);
     gsl_vector *z = gsl_vector_alloc((size_t)n_free), *step = gsl_vector_alloc((size_t)n_free);
     gsl_multimin_fminimizer *mm =
@@ -370,11 +401,13 @@ double calib_fit(const params *base, const muni_table *mt, int replicates,
     gsl_multimin_function fn = { objective, (size_t)n_free, &f };
     /* A simplex can collapse on a plateau of this stepwise surface: start
      * it afresh from where it stopped, with full-size steps, until a
-     * restart no longer improves (at most three restarts). */
+     * restart no longer improves (at most three restarts).  MAX_ITER
+     * bounds the iterations of all of them together. */
     double last = GSL_POSINF;
-    for (int restart = 0; restart < 4; restart++) {
+    for (int restart = 0; restart < 4 && f.iters < max_iter; restart++) {
         gsl_multimin_fminimizer_set(mm, &fn, z, step);
-        for (int it = 0; it < max_iter; it++) {
+        while (f.iters < max_iter) {
+            f.iters++;
             if (gsl_multimin_fminimizer_iterate(mm)) break;
             if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(mm), 1e-3) == GSL_SUCCESS)
                 break;

@@ -37,7 +37,9 @@
 #define PLACESIM_GIT_COMMIT "unknown"
 #endif
 
-enum { EXIT_RUN_FAILED = 1, EXIT_BAD_INPUT = 2 };
+/* 3: compare --until-width wrote its result, but the intervals did not
+ * become narrow enough within --max-replicates. */
+enum { EXIT_RUN_FAILED = 1, EXIT_BAD_INPUT = 2, EXIT_NOT_NARROW = 3 };
 enum { OUT_PATH_MAX = 1024 };   /* longest output path, with its NUL */
 
 static const char usage_text[] =
@@ -79,7 +81,9 @@ static const char usage_text[] =
 "  -w, --until-width W  add batches of replicates until every reported interval\n"
 "                       is narrower than W (relative to the reference mean;\n"
 "                       absolute for price drift: 0.01 = 1 point)\n"
-"  -m, --max-replicates N  stop adding batches here (default 10 x --replicates)\n"
+"  -m, --max-replicates N  stop adding batches here (default 10 x --replicates);\n"
+"                       the result is written, but the exit status is 3 when\n"
+"                       the intervals are still too wide there\n"
 "\n"
 "options for risk (besides those of run):\n"
 "  -T, --threshold T    yearly drift counted as high, a share (default 0.01)\n"
@@ -97,7 +101,8 @@ static const char usage_text[] =
 "  report also takes -o (the HTML file), -f and -T (the drift threshold)\n"
 "\n"
 "options for calibrate: -r N replicates per trial (default 8), -y N years per\n"
-"  trial (default 5), -m N simplex iterations at most (default 80), -o, -f\n";
+"  trial (default 5), -m N simplex iterations at most, over every restart (default 80),\n"
+"  -o, -f\n";
 
 typedef struct options {
     long replicates, threads, years, max_replicates;
@@ -563,17 +568,21 @@ static void report_speed(const sim_exec_stats *st, const res_meta *m,
             m->events / secs, st->jobs_done / secs, ru.ru_maxrss / 1024.0, path);
 }
 
-/* Run replicates [R0, R1) of every variant; returns the failed jobs. */
+/* Run replicates [R0, R1) of every variant; returns the failed jobs.  The
+ * progress line counts the invocation's jobs up to R_MAX replicates per
+ * variant, from T0. */
 static int run_batch(loaded *l, sim_record *rec, double *events, int r0, int r1,
-                     const options *o, sim_exec_stats *total)
+                     int r_max, double t0, const options *o, sim_exec_stats *total)
 {
     int failed = 0;
     run_ctx ctx = { l->p, l->mt, rec, events };
     for (int v = 0; v < l->n; v++) {
         sim_plan plan = { l->n, rec->n_replicates, v * rec->n_replicates + r0, r1 - r0 };
         sim_exec_stats st;
+        /* jobs done so far: R0 of every variant, and this batch of those before */
+        sim_progress pr = { l->names[v], l->n * r0 + v * (r1 - r0), l->n * r_max, t0 };
         failed += sim_plan_run(&plan, run_job, &ctx, (int)o->threads,
-                               isatty(2) && !o->quiet, &st);
+                               isatty(2) && !o->quiet ? &pr : NULL, &st);
         total->jobs_done += st.jobs_done;
         total->jobs_failed += st.jobs_failed;
         total->seconds += st.seconds;
@@ -608,8 +617,13 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     if (compare && l.n < 2)
         fprintf(stderr, "placesim: %s defines fewer than two variants; "
                 "compare wants several (see scenarios/regimes.yaml)\n", scenario);
-    if ((compare && l.n < 2) || !variants_comparable(scenario, &l) ||
-        output_check(path, o->force)) {
+    /* the default output goes to ./results, made here when missing */
+    int bad = (compare && l.n < 2) || !variants_comparable(scenario, &l);
+    if (!bad && !o->output && mkdir("results", 0777) && errno != EEXIST) {
+        fprintf(stderr, "placesim: cannot create the folder results: %s\n", strerror(errno));
+        bad = 1;
+    }
+    if (bad || output_check(path, o->force)) {
         loaded_free(&l);
         return EXIT_BAD_INPUT;
     }
@@ -644,15 +658,18 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     meta.n_columns = 2;
     if (compare) { meta.agg = compare_aggs; meta.n_agg = compare_n_aggs; }
     if (mode == MODE_RISK) { meta.agg = risk_aggs; meta.n_agg = risk_n_aggs; }
+    double *figures = mode == MODE_RISK ? calloc((size_t)n_base * RISK_N_FIGURES,
+                                                 sizeof *figures) : NULL;
 
     if (!o->quiet)
         fprintf(stderr, "placesim: %s: %d variant(s) x %d replicates x %d years on %d threads\n",
                 scenario, l.n, batch, l.p[0].years, meta.threads);
     sim_exec_stats st = { 0 };
     int done = 0, failed = 0, narrow = 0;
+    double t0 = sim_wall_seconds();   /* the progress line's overall ETA */
     do {
         int next = done + batch < max ? done + batch : max;
-        failed += run_batch(&l, rec, events, done, next, o, &st);
+        failed += run_batch(&l, rec, events, done, next, max, t0, o, &st);
         done = next;
         if (max > batch) {
             narrow = compare_converged(rec, o->until_width);
@@ -662,6 +679,15 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
         }
     } while (done < max && !failed && !narrow);
     sim_record_truncate(rec, done);
+    if (figures && !risk_figures(rec, n_base, o->has_threshold ? o->threshold : 0.01, figures)) {
+        meta.figure_group = "risk";
+        meta.figure_name = risk_figure_name;
+        meta.figure_doc = risk_figure_doc;
+        meta.figures = figures;
+        meta.n_figures = RISK_N_FIGURES;
+        meta.n_figure_variants = n_base;
+        meta.figure_threshold = o->has_threshold ? o->threshold : 0.01;
+    }
     for (int j = 0; j < l.n * max; j++) meta.events += events[j];
     meta.seconds = st.seconds;
 
@@ -695,8 +721,15 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     } else {
         report_speed(&st, &meta, path);
         if (o->report) rc = cmd_report(path, NULL, o);
+        if (!rc && max > batch && !narrow) {
+            fprintf(stderr, "placesim: --until-width %g not reached: the intervals are still "
+                    "too wide after %d replicates per variant (--max-replicates); exit %d\n",
+                    o->until_width, done, EXIT_NOT_NARROW);
+            rc = EXIT_NOT_NARROW;
+        }
     }
     res_meta_clear(&meta);
+    free(figures);
     sim_record_free(rec);
     free(events);
     loaded_free(&l);
@@ -729,7 +762,9 @@ static sim_record *run_quietly(loaded *l, const options *o)
     if (!events) { fprintf(stderr, "placesim: out of memory\n"); exit(EXIT_RUN_FAILED); }
     run_ctx ctx = { l->p, l->mt, rec, events };
     sim_plan plan = { l->n, l->p[0].replicates, 0, l->p[0].replicates };  /* variant 0 */
-    sim_plan_run(&plan, run_job, &ctx, (int)o->threads, isatty(2) && !o->quiet, NULL);
+    sim_progress pr = { l->names[0], 0, l->p[0].replicates, sim_wall_seconds() };
+    sim_plan_run(&plan, run_job, &ctx, (int)o->threads, isatty(2) && !o->quiet ? &pr : NULL,
+                 NULL);
     free(events);
     return rec;
 }
@@ -806,6 +841,25 @@ static int cmd_calibrate(const char *scenario, const options *o, int argc, char 
     return rc;
 }
 
+/*
+ * A default scenario (REL, e.g. "scenarios/regimes.yaml"): in the current
+ * folder when it is there (a checkout), else where `make install` put it,
+ * share/placesim beside the bin folder of this executable.  Into BUF.
+ */
+static const char *default_scenario(const char *rel, char *buf, size_t n)
+{
+    if (access(rel, R_OK) == 0) return rel;
+    char exe[OUT_PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len <= 0) return rel;
+    exe[len] = 0;
+    char *slash = strrchr(exe, '/');
+    if (!slash) return rel;
+    *slash = 0;                                   /* PREFIX/bin */
+    snprintf(buf, n, "%s/../share/placesim/%s", exe, rel);
+    return access(buf, R_OK) == 0 ? buf : rel;
+}
+
 /* The report's options from the command line's. */
 static report_opts report_options(const options *o)
 {
@@ -863,9 +917,10 @@ int main(int argc, char **argv)
     optind = 2;
     int rc = parse_options(argc, argv, &o);
     if (rc) return rc;
+    char def[2 * OUT_PATH_MAX];
     if (!strcmp(cmd, "validate"))
-        return cmd_validate(optind == argc ? "scenarios/denmark.yaml" : argv[optind],
-                            &o);
+        return cmd_validate(optind == argc ? default_scenario("scenarios/denmark.yaml", def, sizeof def)
+                                           : argv[optind], &o);
     if (!strcmp(cmd, "report")) {
         if (optind != argc - 1) return bad_usage("%s wants exactly one result file", cmd);
         return cmd_report(argv[optind], o.output, &o);
@@ -877,8 +932,9 @@ int main(int argc, char **argv)
     int mode = !strcmp(cmd, "compare") ? MODE_COMPARE
              : !strcmp(cmd, "risk") ? MODE_RISK : MODE_RUN;
     if (mode != MODE_RUN && optind == argc && strcmp(cmd, "check"))
-        return execute(mode == MODE_COMPARE ? "scenarios/regimes.yaml"
-                                            : "scenarios/shocks.yaml",
+        return execute(default_scenario(mode == MODE_COMPARE ? "scenarios/regimes.yaml"
+                                                             : "scenarios/shocks.yaml",
+                                        def, sizeof def),
                        &o, argc, argv, mode);
     if (optind != argc - 1)
         return bad_usage("%s wants exactly one scenario file", cmd);

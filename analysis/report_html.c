@@ -207,7 +207,8 @@ typedef struct table {
 } table;
 
 /* Start a table with CAPTION and the columns of HEAD ('|'-separated), and
- * its CSV file NAME. */
+ * its CSV file NAME.  A column "A\tB" is A in the page and two CSV columns,
+ * A and B (for cells with a note, below). */
 static void table_open(rep *r, table *t, const char *name, const char *caption,
                        const char *head)
 {
@@ -229,15 +230,16 @@ static void table_open(rep *r, table *t, const char *name, const char *caption,
     char buf[1024];
     snprintf(buf, sizeof buf, "%s", head);
     for (char *save = NULL, *c = strtok_r(buf, "|", &save); c; c = strtok_r(NULL, "|", &save)) {
+        char *extra = strchr(c, '\t');
+        if (extra) *extra++ = 0;
         fprintf(r->out, "<th>");
         esc(r->out, c);
         fprintf(r->out, "</th>");
-        if (t->csv) {
-            fprintf(t->csv, "%s\"", t->cols ? "," : "");
-            for (const char *q = c; *q; q++) fprintf(t->csv, *q == '"' ? "\"\"" : "%c", *q);
+        for (const char *h = c; t->csv && h; h = h == c ? extra : NULL) {
+            fprintf(t->csv, "%s\"", t->cols++ ? "," : "");
+            for (const char *q = h; *q; q++) fprintf(t->csv, *q == '"' ? "\"\"" : "%c", *q);
             fputc('"', t->csv);
         }
-        t->cols++;
     }
     if (t->csv) fputc('\n', t->csv);
     fprintf(r->out, "</tr></thead>\n<tbody>\n");
@@ -245,7 +247,13 @@ static void table_open(rep *r, table *t, const char *name, const char *caption,
 
 /* A row: HTML cells as shown, CSV cells as numbers (NaN: empty).  Each
  * cell is text (HTML and CSV) or a number (CSV) with its shown text. */
-typedef struct cell { const char *text; double value; int is_num; const char *cls; } cell;
+typedef struct cell {
+    const char *text;
+    double      value;
+    int         is_num;
+    const char *cls;
+    const char *note;   /* a second line in the page, its own CSV column */
+} cell;
 
 static void table_row(table *t, const cell *c, int n)
 {
@@ -255,6 +263,11 @@ static void table_row(table *t, const cell *c, int n)
         if (c[i].cls) fprintf(r->out, "<td class=\"%s\">", c[i].cls);
         else fprintf(r->out, i ? "<td class=\"n\">" : "<td>");
         esc(r->out, c[i].text);
+        if (c[i].note) {
+            fprintf(r->out, "<br><span class=\"w\">");
+            esc(r->out, c[i].note);
+            fprintf(r->out, "</span>");
+        }
         fprintf(r->out, "</td>");
         if (!t->csv) continue;
         if (i) fputc(',', t->csv);
@@ -264,6 +277,11 @@ static void table_row(table *t, const cell *c, int n)
             fputc('"', t->csv);
             for (const char *q = c[i].text; q && *q; q++)
                 fprintf(t->csv, *q == '"' ? "\"\"" : "%c", *q);
+            fputc('"', t->csv);
+        }
+        if (c[i].note) {
+            fputs(",\"", t->csv);
+            for (const char *q = c[i].note; *q; q++) fprintf(t->csv, *q == '"' ? "\"\"" : "%c", *q);
             fputc('"', t->csv);
         }
     }
@@ -278,8 +296,8 @@ static void table_close(table *t)
         fail(t->r, "cannot write a CSV file of the report");
 }
 
-static cell txt(const char *s) { return (cell){ s, NAN, 0, NULL }; }
-static cell val(const char *s, double x) { return (cell){ s, x, 1, NULL }; }
+static cell txt(const char *s) { return (cell){ s, NAN, 0, NULL, NULL }; }
+static cell val(const char *s, double x) { return (cell){ s, x, 1, NULL, NULL }; }
 /* X shown with DEC decimals into BUF, and the same number in the CSV: a
  * CSV column holds what its header says (bn DKK, %, ...). */
 static cell numcell(const rep *r, char *buf, size_t n, double x, int dec, int sign)
@@ -424,10 +442,10 @@ static void sec_summary(rep *r)
         fprintf(r->out, "</b>: ");
         char line[1024];
         snprintf(line, sizeof line,
-                 T(r, "total expenditure %s bn DKK against %s (95 %% interval %s to %s), "
-                      "%s in %.0f %% of paired replicates; narrow-group waiting %s citizens (%s).",
-                   "samlede udgifter %s mia. kr. i forhold til %s (95 %%-interval %s til %s), "
-                      "%s i %.0f %% af de parvise kørsler; venteliste for smalle målgrupper %s borgere (%s)."),
+                 T(r, "total expenditure %s bn DKK against %s (95 %% interval %s to %s): "
+                      "%s (lower in %.0f %% of paired replicates); narrow-group waiting %s citizens (%s).",
+                   "samlede udgifter %s mia. kr. i forhold til %s (95 %%-interval %s til %s): "
+                      "%s (lavere i %.0f %% af de parvise kørsler); venteliste for smalle målgrupper %s borgere (%s)."),
                  num(r, a, sizeof a, p.mean * 1e-9, 2, 1), s->variant_names[0],
                  num(r, b, sizeof b, p.lo * 1e-9, 2, 1), num(r, c, sizeof c, p.hi * 1e-9, 2, 1),
                  verdict(r, &p), 100 * p.lower,
@@ -570,15 +588,15 @@ static void sec_criteria(rep *r)
     snprintf(head, sizeof head, "%s|%s", T(r, "criterion", "kriterium"), s->variant_names[0]);
     for (int v = 1; v < s->n_variants; v++) {
         size_t u = strlen(head);
-        snprintf(head + u, sizeof head - u, "|%s %s|%s", s->variant_names[v],
-                 T(r, "difference", "forskel"), T(r, "likelihood", "sandsynlighed"));
+        snprintf(head + u, sizeof head - u, "|%s\t%s %s", s->variant_names[v],
+                 s->variant_names[v], T(r, "likelihood", "sandsynlighed"));
     }
     table t;
     table_open(r, &t, "criteria.csv", T(r, "The committee's criteria: mean ± 95 % of the reference, "
                                         "paired difference ± 95 % of each regime",
                                         "Udvalgets kriterier: referencens gennemsnit ± 95 %, "
                                         "hver models parvise forskel ± 95 %"), head);
-    int ncols = 2 + 2 * (s->n_variants - 1);
+    int ncols = 1 + s->n_variants;
     cell *c = calloc((size_t)ncols, sizeof *c);
     char (*text)[96] = calloc((size_t)ncols, sizeof *text);
     if (!c || !text) { free(c); free(text); fail(r, "out of memory"); return; }
@@ -604,15 +622,15 @@ static void sec_criteria(rep *r)
         (void)p0;
         for (int v = 1; v < s->n_variants; v++) {
             paired p = pair_of(r, k, row->kind, v);
-            int j = 2 * v;
+            int j = 1 + v;
             snprintf(text[j], sizeof text[j], "%s ± %s", num(r, a, sizeof a, p.mean * row->scale, row->decimals, 1),
                      num(r, b, sizeof b, (p.hi - p.mean) * row->scale, row->decimals, 0));
             c[j] = val(text[j], p.mean * row->scale);
             const char *word = verdict(r, &p);
-            c[j + 1] = txt(word);
-            c[j + 1].cls = strstr(word, "lower") || strstr(word, "lavere") ?
-                           (strstr(word, "higher") || strstr(word, "højere") ? "w" : "w lo")
-                           : strstr(word, "higher") || strstr(word, "højere") ? "w hi" : "w";
+            c[j].note = word;
+            c[j].cls = strstr(word, "lower") || strstr(word, "lavere") ?
+                       (strstr(word, "higher") || strstr(word, "højere") ? "n" : "n lo")
+                       : strstr(word, "higher") || strstr(word, "højere") ? "n hi" : "n";
         }
         table_row(&t, c, ncols);
     }
@@ -1414,7 +1432,7 @@ static const char style[] =
     "caption{text-align:left;font-weight:bold;padding:.3em 0}"
     "th,td{border-bottom:1px solid #ddd;padding:.25em .6em;vertical-align:top}"
     "th{background:#f2f5f8;text-align:left}td.n{text-align:right;white-space:nowrap}"
-    "td.l{text-align:left}td.w{font-style:italic}td.lo{color:#0b5c8a}td.hi{color:#a34700}"
+    "td.l{text-align:left}td.w,span.w{font-style:italic;white-space:normal}td.lo{color:#0b5c8a}td.hi{color:#a34700}"
     "td.miss{color:#a34700;font-weight:bold}tr.sec td{background:#e8eef4;font-weight:bold}"
     "td.tot{font-weight:bold}figure{margin:1em 0}figcaption{font-size:.9em;color:#444}"
     "svg{max-width:100%;height:auto}a.csv{font-weight:normal;font-size:.85em;margin-left:.5em}"

@@ -55,6 +55,14 @@ typedef struct res_meta {
     int   threads;
     /* /scenario: texts */
     char *scenario_source, *resolved_config;
+    /* figures of one analysis (risk) written as /GROUP/NAME [variant] for
+     * the first n_figure_variants variants, data[v * n_figures + i], with
+     * the attribute `threshold` on /GROUP when it is set (borrowed) */
+    const char *figure_group;
+    const char *const *figure_name, *const *figure_doc;
+    const double *figures;
+    int   n_figures, n_figure_variants;
+    double figure_threshold;
     /* facts about axis items, written under /axes (borrowed) */
     res_column columns[RES_MAX_COLUMNS];
     int   n_columns;

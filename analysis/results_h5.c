@@ -18,6 +18,10 @@
  *   /summary/<same>/NAME/{n,mean,sd,ci_lo,ci_hi,p025,p975}
  *        [variant][year] (national) or [variant][year][item]
  *   /summary_diff/<same>/NAME/...   paired difference against variant 0
+ *   /risk/NAME             risk only: its figures per variant [variant]
+ *                          (cumulative drift mean and percentiles, shares of
+ *                          years and replicates above the threshold), the
+ *                          attribute threshold on /risk
  *   /run                   attributes seconds, events, jobs_done
  *
  * HDF5 builds the file in memory (the core driver, no backing store) and
@@ -37,6 +41,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <hdf5.h>
+#include <hdf5_hl.h>
 #include "results.h"
 #include "sim/outfile.h"
 
@@ -55,6 +60,9 @@ typedef struct h5w {
     char *err;
     size_t errlen;
     int failed;
+    /* the dimension scales under /axes, attached to every /kpi dataset */
+    hid_t scale_variant, scale_replicate, scale_year;
+    hid_t scale_axis[SIM_RECORD_MAX_AXES];   /* -1: the axis has no dataset */
 } h5w;
 
 static void vset_err(char *errbuf, size_t errlen, const char *fmt, va_list ap)
@@ -298,16 +306,65 @@ static int write_axis_columns(h5w *w, hid_t g)
     return 0;
 }
 
+/* Open /axes/NAME and make it the dimension scale NAME; -1 when absent. */
+static hid_t make_scale(h5w *w, hid_t g, const char *name)
+{
+    if (H5Lexists(g, name, H5P_DEFAULT) <= 0) return -1;
+    hid_t ds = H5Dopen2(g, name, H5P_DEFAULT);
+    if (ds >= 0 && H5DSset_scale(ds, name) < 0) {
+        fail(w, "HDF5: cannot make /axes/%s a dimension scale", name);
+        H5Dclose(ds);
+        return -1;
+    }
+    return ds;
+}
+
 static int write_axes(h5w *w, hid_t file)
 {
     const sim_record *s = w->s;
     hid_t g = group_open(w, file, "axes");
     if (g < 0) return -1;
+    int *reps = malloc((size_t)s->n_replicates * sizeof *reps);
+    if (!reps) { H5Gclose(g); return fail(w, "out of memory writing /axes/replicate"); }
+    for (int r = 0; r < s->n_replicates; r++) reps[r] = r;
     int rc = (s->years && dset_ints(w, g, "year", s->years, s->n_years)) ||
              dset_strs(w, g, "variant", s->variant_names, s->n_variants) ||
+             dset_ints(w, g, "replicate", reps, s->n_replicates) ||
              write_axis_items(w, g) || write_axis_columns(w, g);
+    free(reps);
+    if (!rc) {
+        w->scale_variant = make_scale(w, g, "variant");
+        w->scale_replicate = make_scale(w, g, "replicate");
+        w->scale_year = make_scale(w, g, "year");
+        for (int a = 0; a < s->n_axes; a++)
+            w->scale_axis[a] = axis_used(&s->axis[a]) ? make_scale(w, g, s->axis[a].name) : -1;
+        rc = w->failed;
+    }
     H5Gclose(g);
     return rc ? -1 : 0;
+}
+
+/* Attach the scales to the dimensions of a raw KPI dataset, so that a
+ * reader (xarray, h5py's dims) names them. */
+static int attach_scales(h5w *w, hid_t ds, const sim_series *kpi)
+{
+    hid_t scale[4] = { w->scale_variant, w->scale_replicate, w->scale_year,
+                       kpi->axis == SIM_AXIS_NONE ? -1 : w->scale_axis[kpi->axis] };
+    const char *label[4] = { "variant", "replicate", "year",
+                             kpi->axis == SIM_AXIS_NONE ? "" : w->s->axis[kpi->axis].name };
+    for (unsigned d = 0; d < (kpi->axis == SIM_AXIS_NONE ? 3u : 4u); d++)
+        if (H5DSset_label(ds, d, label[d]) < 0 ||
+            (scale[d] >= 0 && H5DSattach_scale(ds, scale[d], d) < 0))
+            return fail(w, "HDF5: cannot attach a dimension scale to %s", kpi->name);
+    return 0;
+}
+
+static void close_scales(h5w *w)
+{
+    hid_t *all[] = { &w->scale_variant, &w->scale_replicate, &w->scale_year };
+    for (size_t i = 0; i < 3; i++) if (*all[i] >= 0) { H5Dclose(*all[i]); *all[i] = -1; }
+    for (int a = 0; a < SIM_RECORD_MAX_AXES; a++)
+        if (w->scale_axis[a] >= 0) { H5Dclose(w->scale_axis[a]); w->scale_axis[a] = -1; }
 }
 
 static int write_run(h5w *w, hid_t file)
@@ -375,7 +432,7 @@ static int write_kpi(h5w *w, hid_t dir, size_t k)
                         H5T_NATIVE_DOUBLE, dcpl, s->data[k]);
     H5Pclose(dcpl);
     if (ds < 0) return -1;
-    int rc = series_attrs(w, ds, kpi, 1);
+    int rc = series_attrs(w, ds, kpi, 1) || attach_scales(w, ds, kpi) ? -1 : 0;
     H5Dclose(ds);
     return rc;
 }
@@ -590,12 +647,42 @@ static int write_tables(h5w *w, hid_t file)
 
 /* ---- the file ------------------------------------------------------------ */
 
+/* /GROUP/NAME [variant] for each figure of an analysis (risk), and the
+ * threshold it used. */
+static int write_figures(h5w *w, hid_t file)
+{
+    const res_meta *m = w->m;
+    if (!m || !m->figure_group || !m->figures) return 0;
+    hid_t g = group_open(w, file, m->figure_group);
+    if (g < 0) return -1;
+    int rc = attr_f64(w, g, "threshold", m->figure_threshold);
+    double *col = malloc((size_t)m->n_figure_variants * sizeof *col);
+    if (!col) rc = fail(w, "out of memory writing /%s", m->figure_group);
+    for (int i = 0; !rc && i < m->n_figures; i++) {
+        for (int v = 0; v < m->n_figure_variants; v++)
+            col[v] = m->figures[(size_t)v * (size_t)m->n_figures + (size_t)i];
+        hsize_t dim = (hsize_t)m->n_figure_variants;
+        hid_t ds = dset_put(w, g, m->figure_name[i], 1, &dim, H5T_IEEE_F64LE,
+                            H5T_NATIVE_DOUBLE, w->dcpl, col);
+        if (ds < 0) { rc = -1; break; }
+        rc = attr_str(w, ds, "doc", m->figure_doc[i]) || attr_str(w, ds, "unit", "share") ||
+             attr_str(w, ds, "dims", "variant");
+        H5Dclose(ds);
+    }
+    free(col);
+    H5Gclose(g);
+    return rc ? -1 : 0;
+}
+
 static int write_body(h5w *w, hid_t file)
 {
-    if (write_root(w, file) || write_scenario(w, file) || write_axes(w, file) ||
-        each_kpi(w, file, "kpi", write_kpi) ||
-        each_kpi(w, file, "summary", write_summary_of) || write_diffs(w, file) ||
-        write_compare(w, file) || write_tables(w, file))
+    w->scale_variant = w->scale_replicate = w->scale_year = -1;
+    for (int a = 0; a < SIM_RECORD_MAX_AXES; a++) w->scale_axis[a] = -1;
+    int rc = write_root(w, file) || write_scenario(w, file) || write_axes(w, file) ||
+             each_kpi(w, file, "kpi", write_kpi);
+    close_scales(w);
+    if (rc || each_kpi(w, file, "summary", write_summary_of) || write_diffs(w, file) ||
+        write_compare(w, file) || write_tables(w, file) || write_figures(w, file))
         return -1;
     return write_run(w, file);
 }
@@ -688,7 +775,7 @@ int res_write_h5(const sim_record *rec, const res_meta *meta, const char *path,
         return -1;
     }
     h5w w = { rec, meta ? meta : &unknown, H5I_INVALID_HID, H5I_INVALID_HID,
-              H5I_INVALID_HID, errbuf, errlen, 0 };
+              H5I_INVALID_HID, errbuf, errlen, 0, -1, -1, -1, { 0 } };   /* scales: write_body */
     /* Our messages say what failed; HDF5's stack dump would only bury them. */
     H5E_auto2_t old_fn;
     void *old_data;

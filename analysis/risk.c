@@ -81,6 +81,39 @@ static void yearly(const sim_record *s, int k, int v, double t, double *share,
     free(x);
 }
 
+const char *const risk_figure_name[RISK_N_FIGURES] = {
+    "cumulative_drift_mean", "cumulative_drift_p05", "cumulative_drift_p50",
+    "cumulative_drift_p95", "share_of_years_above", "share_of_replicates_any_year_above",
+    "yearly_drift_p95",
+};
+const char *const risk_figure_doc[RISK_N_FIGURES] = {
+    "cumulative price drift over the horizon (compounded yearly drifts), mean over replicates",
+    "cumulative price drift, 5th percentile over replicates",
+    "cumulative price drift, median over replicates",
+    "cumulative price drift, 95th percentile over replicates",
+    "share of replicate-years whose price drift exceeds the threshold",
+    "share of replicates with at least one year above the threshold",
+    "95th percentile of yearly price drift over replicates and years",
+};
+
+int risk_figures(const sim_record *s, int n_base, double t, double *out)
+{
+    int k = sim_record_series_index(s, "price_drift");
+    double *x = malloc((size_t)s->n_replicates * sizeof *x);
+    if (k < 0 || !x) { free(x); return -1; }
+    for (int v = 0; v < n_base; v++) {
+        int n = cumulative(s, k, v, x);
+        double *f = out + (size_t)v * RISK_N_FIGURES;
+        f[0] = n ? gsl_stats_mean(x, 1, (size_t)n) : NAN;
+        f[1] = quantile(x, n, 0.05);
+        f[2] = quantile(x, n, 0.5);
+        f[3] = quantile(x, n, 0.95);
+        yearly(s, k, v, t, &f[4], &f[5], &f[6]);
+    }
+    free(x);
+    return 0;
+}
+
 static void risk_table(FILE *out, const sim_record *s, int n_base, double t)
 {
     int k = sim_record_series_index(s, "price_drift");

@@ -16,6 +16,14 @@
 extern const res_agg risk_aggs[];
 extern const size_t risk_n_aggs;
 
+/* The risk table's figures for the first N_BASE variants at threshold T,
+ * into OUT[v * RISK_N_FIGURES + i] (shares, not %), for the result file's
+ * /risk group; 0 or -1 (no price_drift series, no memory). */
+#define RISK_N_FIGURES 7
+extern const char *const risk_figure_name[RISK_N_FIGURES];
+extern const char *const risk_figure_doc[RISK_N_FIGURES];
+int risk_figures(const sim_record *s, int n_base, double threshold, double *out);
+
 /* Risk and sources for the first N_BASE variants, per year threshold T. */
 void risk_report(FILE *out, const sim_record *s, int n_base, double threshold);
 

@@ -25,19 +25,20 @@ int sim_plan_threads(int threads)
     return n < 1 ? 1 : n > SIM_PLAN_THREADS_MAX ? SIM_PLAN_THREADS_MAX : n;
 }
 
-static void draw_progress(int done, int total, double t0)
+static void draw_progress(const sim_progress *pr, int done)
 {
-    double el = sim_wall_seconds() - t0;
-    double rate = el > 0 ? done / el : 0;
-    double eta = rate > 0 ? (total - done) / rate : 0;
-    fprintf(stderr, "\r  %d/%d jobs  %.1f jobs/s  ETA %.0f s   ", done, total,
-            rate, eta);
-    if (done == total) fputc('\n', stderr);
+    int all = pr->done_before + done;
+    double el = sim_wall_seconds() - pr->t0;
+    double rate = el > 0 ? all / el : 0;
+    double eta = rate > 0 ? (pr->total - all) / rate : 0;
+    fprintf(stderr, "\r  %-24.24s %d/%d jobs  %.1f jobs/s  ETA %.0f s   ",
+            pr->label ? pr->label : "", all, pr->total, rate, eta);
+    if (all >= pr->total) fputc('\n', stderr);
     fflush(stderr);
 }
 
 int sim_plan_run(const sim_plan *p, sim_job_fn fn, void *ctx, int threads,
-                 int progress, sim_exec_stats *stats)
+                 const sim_progress *progress, sim_exec_stats *stats)
 {
     int done = 0, failed = 0;
     double t0 = sim_wall_seconds();
@@ -56,7 +57,7 @@ int sim_plan_run(const sim_plan *p, sim_job_fn fn, void *ctx, int threads,
         }
         if (progress) {
             #pragma omp critical(sim_progress)
-            draw_progress(now, p->n_jobs, t0);
+            draw_progress(progress, now);
         }
     }
     if (stats) {

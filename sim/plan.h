@@ -31,13 +31,25 @@ static inline int sim_plan_total(const sim_plan *p)
     return p->n_variants * p->n_replicates;
 }
 
+/* One progress line for a whole invocation that runs several slices:
+ * what runs now (e.g. a variant's name), the jobs done before this slice,
+ * all the invocation's jobs, and when it began (sim_wall_seconds). */
+typedef struct sim_progress {
+    const char *label;
+    int         done_before, total;
+    double      t0;
+} sim_progress;
+
 /*
  * Run the plan's slice on THREADS OpenMP threads (0: OMP_NUM_THREADS or all
- * cores).  PROGRESS != 0 draws a progress line on stderr (callers pass
- * isatty(2)).  Returns the number of failed jobs.
+ * cores).  PROGRESS (NULL: none) draws one line on stderr, rewritten in
+ * place: the label, the invocation's jobs done of all, and its overall
+ * ETA; it ends the line when the last job of the invocation is done
+ * (callers pass it only when stderr is a terminal).  Returns the number of
+ * failed jobs.
  */
 int sim_plan_run(const sim_plan *p, sim_job_fn fn, void *ctx, int threads,
-                 int progress, sim_exec_stats *stats);
+                 const sim_progress *progress, sim_exec_stats *stats);
 
 /* Thread count that sim_plan_run would use for THREADS. */
 #define SIM_PLAN_THREADS_MAX 4096

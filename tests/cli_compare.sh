@@ -63,7 +63,8 @@ check "wide target: 4 replicates written" [ "$(replicates "$T/wide.h5")" = 4 ]
 # A target no run can meet adds batches up to the maximum.
 "$P" compare "$T/regimes.yaml" --until-width 0.000001 --max-replicates 8 -r 4 \
     -o "$T/tight.h5" >/dev/null 2>"$T/tight.err"; rc=$?
-check "tight target: exits 0" [ "$rc" = 0 ]
+check "tight target: exits 3 (not reached)" [ "$rc" = 3 ]
+check "tight target: says the width was not reached" contains "$T/tight.err" "not reached"
 check "tight target: first batch too wide" \
     contains "$T/tight.err" "4 replicates per variant: intervals still too wide"
 check "tight target: runs 8 replicates" contains "$T/tight.err" "8 replicates per variant"

@@ -79,7 +79,7 @@ static void test_recovers_known_parameters(void **state)
     g.res = kpi_new_record(&p, &mt, 1, reps, years);
     assert_non_null(g.res);
     sim_plan plan = { 1, reps, 0, reps };
-    assert_int_equal(sim_plan_run(&plan, gen_job, &g, 0, 0, NULL), 0);
+    assert_int_equal(sim_plan_run(&plan, gen_job, &g, 0, NULL, NULL), 0);
     /* Only smooth figures: residents by type and spending.  Offers and
      * places by owner move in steps as municipalities cross the minimum
      * efficient size, which a simplex cannot descend. */

@@ -499,7 +499,7 @@ static void run_plan(int threads, int first, int n_jobs, int fail_rep)
     plan_ctx ctx = { slot, writes, R, fail_rep };
     sim_plan p = { V, R, first, n_jobs };
     sim_exec_stats st;
-    int failed = sim_plan_run(&p, job_write, &ctx, threads, 0, &st);
+    int failed = sim_plan_run(&p, job_write, &ctx, threads, NULL, &st);
     int want_failed = 0;
     for (int j = 0; j < V * R; j++) {
         int in_slice = j >= first && j < first + n_jobs;

@@ -396,7 +396,7 @@ static void test_plan_fills_slots(void **state)
     (void)state;
     sim_record *rec = allocated();
     sim_plan plan = { rec->n_variants, rec->n_replicates, 0, 8 };
-    assert_int_equal(sim_plan_run(&plan, fill_job, rec, 2, 0, NULL), 0);
+    assert_int_equal(sim_plan_run(&plan, fill_job, rec, 2, NULL, NULL), 0);
     assert_int_equal(sim_record_jobs_done(rec), 8);
     assert_filled(rec);
     sim_record_free(rec);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <hdf5.h>
+#include <hdf5_hl.h>
 #include "analysis/results.h"
 
 #define T975_4 2.7764451051977987   /* t(0.975, 4 df) */
@@ -483,6 +484,15 @@ static void test_file_read(void **state)
     assert_string_equal(s->axis[ax].labels[0], "København");
     assert_string_equal(s->axis[ax].labels[2], "");
     assert_int_equal(s->axis[ax].codes[2], 103);
+    /* every dimension of a raw KPI has its scale and label */
+    hid_t h = H5Fopen(f->path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t ds = H5Dopen2(h, "/kpi/municipal/placed", H5P_DEFAULT);
+    for (unsigned d = 0; d < 4; d++) assert_int_equal(H5DSget_num_scales(ds, d), 1);
+    char label[32] = "";
+    H5DSget_label(ds, 3, label, sizeof label);
+    assert_string_equal(label, "municipality");
+    H5Dclose(ds);
+    H5Fclose(h);
     assert_non_null(rf.muni_region);
     assert_string_equal(rf.muni_region[2], "Øst");
     assert_true(rf.muni_population[0] == 600000);
