@@ -38,7 +38,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 SCENARIO ?= scenarios/regimes.yaml
 RUN_ARGS ?= --report
 
-.PHONY: all run test bench asan deps report-deps test-deps install install-deps clean reference check-reference \
+.PHONY: all run test bench asan deps report-deps test-deps install install-deps screenshot clean reference check-reference \
         fuzz fuzz-deps
 
 all: $(BUILD)/placesim
@@ -149,6 +149,10 @@ fuzz: $(FUZZ_BUILD)/fuzz_load $(FUZZ_BUILD)/seeds
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
 	  EXTRA_LDFLAGS="-fsanitize=address,undefined" test
+
+# The README's screenshot of the default report (after make run).
+screenshot: results/regimes-20211.html | test-deps
+	bash tests/screenshot.sh results/regimes-20211.html results/report.png
 
 reference: $(BUILD)/placesim
 	@bash tests/update_reference.sh $(BUILD)/placesim

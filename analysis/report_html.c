@@ -1350,57 +1350,87 @@ static void sec_assumptions(rep *r)
     section_end(r);
 }
 
-/* Plain definitions of the KPIs the report shows, in Danish; English
- * comes from the file's own doc attribute. */
-static const struct { const char *series, *da; } kpi_da[] = {
-    { "expenditure", "kommunernes udgifter til de tre handlede tilbudstyper (§ 107, § 108, § 85/ABL § 105)" },
-    { "unit_price", "udgifter pr. belagt pladsår" },
-    { "price_drift", "vækst i prisen for en fast behovssammensætning ud over væksten i omkostningsindekset" },
-    { "waiting_narrow", "borgere i smalle målgrupper på venteliste ved årets udgang" },
-    { "waiting", "borgere på venteliste ved årets udgang" },
-    { "offer_exits", "lukkede tilbud (inklusive konkurser)" },
-    { "offer_entries", "nye private tilbud" },
-    { "bankruptcies", "private tilbud lukket fordi egenkapitalen er opbrugt" },
-    { "admin_cost", "kommunernes administration: opfølgninger, forhandlinger, udbud og overgang" },
-    { "cost_index", "omkostningsindeks (basisår 1): løn- og fastomkostningsindeks vægtet med den faste andel" },
-    { "muni_net_cost_per_adult", "kommunens udgifter til pladser og hjemmestøtte minus egne tilbuds salg til andre købere, pr. 18-64-årig" },
-    { "external_share", "andel af udgifterne købt uden for kommunen" },
-    { "muni_external_share", "andel af kommunens udgifter købt uden for kommunen" },
-    { "offer_result_share", "tilbuddenes samlede resultat i forhold til deres samlede omkostninger" },
+/* Plain definitions of every measure the report shows, in English and in
+ * Danish (the file's own doc attribute is the model's technical one). */
+static const struct { const char *series, *en, *da; } kpi_def[] = {
+    { "expenditure", "what municipalities pay for places in the three traded offer types (SEL § 107, § 108, § 85 in ABL § 105) in a year",
+      "hvad kommunerne betaler for pladser i de tre handlede tilbudstyper (SEL § 107, § 108, § 85 i ABL § 105) i et år" },
+    { "unit_price", "expenditure per occupied place-year", "udgifter pr. belagt pladsår" },
+    { "price_drift", "how much faster the price of the same mix of needs grows than the costs behind it (wages and fixed costs)",
+      "hvor meget hurtigere prisen for den samme sammensætning af behov stiger end omkostningerne bag den (løn og faste omkostninger)" },
+    { "waiting_narrow", "citizens of the narrow, highly specialised groups waiting for a place at the end of the year",
+      "borgere i de smalle, højt specialiserede målgrupper der venter på en plads ved årets udgang" },
+    { "offer_exits", "offers that closed in the year, bankruptcies included", "tilbud der lukkede i året, konkurser medregnet" },
+    { "admin_cost", "municipalities' administration of the market: follow-ups, case negotiations, tenders and the move to a new model",
+      "kommunernes administration af markedet: opfølgninger, forhandlinger i enkeltsager, udbud og overgangen til en ny model" },
+    { "spending_growth", "how much expenditure grew from the year before", "hvor meget udgifterne voksede fra året før" },
+    { "budget_deviation_mean", "spending minus budget as a share of the budget, averaged over municipalities (above zero: overspent)",
+      "forbrug minus budget som andel af budgettet, i gennemsnit over kommunerne (over nul: overskridelse)" },
+    { "budget_deviation_abs", "the same, but counting overspending and underspending alike: how far budgets miss",
+      "det samme, men med over- og underforbrug talt ens: hvor langt budgetterne rammer ved siden af" },
+    { "price_need_r2", "how much of the variation in the prices buyers pay is explained by what the citizens really need (100 %: price follows need fully)",
+      "hvor meget af variationen i de priser køberne betaler der forklares af borgernes reelle behov (100 %: prisen følger behovet fuldt ud)" },
+    { "price_spread_equal_need", "how much prices differ between citizens with the same real need in the same kind of offer",
+      "hvor meget priserne er forskellige for borgere med samme reelle behov i samme slags tilbud" },
+    { "cost_per_delivered_hour", "offers' costs per hour of direct support actually delivered", "tilbuddenes omkostninger pr. time direkte støtte der faktisk er leveret" },
+    { "admin_cost_negotiation", "administration of negotiations in single cases: add-ons, contested need levels, upcoding",
+      "administration af forhandlinger i enkeltsager: tillæg, omstridte behovsniveauer, opklassificering" },
+    { "admin_cost_tendering", "buyers' cost of tenders: specifying and evaluating lots and managing the contracts",
+      "købernes omkostninger ved udbud: beskrive og evaluere delområder og styre kontrakterne" },
+    { "admin_cost_transition", "one-off cost of moving to the model, in the year it starts", "engangsomkostning ved overgangen til modellen, i det år den starter" },
+    { "bid_cost", "providers' cost of writing bids in tenders (their cost, not the municipalities')",
+      "leverandørernes omkostninger til at skrive bud i udbud (deres omkostning, ikke kommunernes)" },
+    { "delivered_to_needed_hours", "direct support delivered over what the citizens really need (above 100 %: more than needed)",
+      "leveret direkte støtte i forhold til borgernes reelle behov (over 100 %: mere end nødvendigt)" },
+    { "matched_30d_narrow", "narrow groups: share of citizens placed in an offer that fits their need within 30 days of the decision",
+      "smalle målgrupper: andel af borgerne der er visiteret til et tilbud der passer til behovet inden 30 dage efter afgørelsen" },
+    { "matched_30d_broad", "the same for the broad groups", "det samme for de brede målgrupper" },
+    { "matched_90d_narrow", "narrow groups: the same within 90 days", "smalle målgrupper: det samme inden 90 dage" },
+    { "matched_90d_broad", "broad groups: the same within 90 days", "brede målgrupper: det samme inden 90 dage" },
+    { "mismatch_share", "placements in an offer that does not fit the need (bought after a long wait, at a premium)",
+      "anbringelser i et tilbud der ikke passer til behovet (købt efter lang ventetid, med tillæg)" },
+    { "progression_rate", "residents who move on to support in their own home, per resident and year", "beboere der går videre til støtte i egen bolig, pr. beboer og år" },
+    { "mean_stay_years", "average length of the stays that ended in the year", "gennemsnitlig længde af de ophold der sluttede i året" },
+    { "vacancy_broad", "empty places as a share of all places, offers for the broad groups", "tomme pladser som andel af alle pladser, tilbud til de brede målgrupper" },
+    { "vacancy_narrow", "the same for the narrow groups", "det samme for de smalle målgrupper" },
+    { "waiting", "citizens waiting for a place at the end of the year", "borgere der venter på en plads ved årets udgang" },
+    { "offer_entries", "new private offers that opened in the year", "nye private tilbud der åbnede i året" },
+    { "bankruptcies", "private offers that closed because their equity ran out", "private tilbud der lukkede fordi egenkapitalen var opbrugt" },
+    { "hhi", "how concentrated places are among owners (0: many small, 1: one owner)", "hvor koncentreret pladserne er hos ejerne (0: mange små, 1: én ejer)" },
+    { "cost_index", "the model's index of wages and fixed costs (base year 1), by which fixed prices are computed",
+      "modellens indeks for løn og faste omkostninger (basisår 1), som faste priser beregnes med" },
+    { "muni_net_cost_per_adult", "a municipality's spending on places and home support minus its own offers' sales to other buyers, per citizen aged 18-64",
+      "kommunens udgifter til pladser og hjemmestøtte minus egne tilbuds salg til andre købere, pr. borger på 18-64 år" },
+    { "external_share", "share of spending bought outside the buyer's own municipality", "andel af udgifterne købt uden for køberens egen kommune" },
+    { "muni_external_share", "the same for one municipality", "det samme for én kommune" },
+    { "offer_result_share", "offers' total result over their total costs (above zero: a surplus)", "tilbuddenes samlede resultat i forhold til deres samlede omkostninger (over nul: overskud)" },
+    { "offers_open", "offers open at the end of the year", "åbne tilbud ved årets udgang" },
+    { "places_private", "places in private and self-owning offers", "pladser i private og selvejende tilbud" },
 };
 
 static void sec_definitions(rep *r)
 {
     heading(r, "definitions", T(r, "What each measure means", "Hvad hvert mål betyder"));
+    /* every criterion the report shows is defined here: a new row of
+     * compare_rows without a definition is a programming error */
+    for (size_t i = 0; i < compare_n_rows; i++) {
+        int found = 0;
+        for (size_t j = 0; j < sizeof kpi_def / sizeof kpi_def[0]; j++)
+            found |= !strcmp(kpi_def[j].series, compare_rows[i].series);
+        if (!found && series(r, compare_rows[i].series) >= 0) {
+            fail(r, "the report has no definition of %s", compare_rows[i].series);
+            return;
+        }
+    }
     table t;
     table_open(r, &t, "definitions.csv", T(r, "Definitions (names as in the HDF5 file)",
                                            "Definitioner (navne som i HDF5-filen)"),
                T(r, "measure|unit|definition", "mål|enhed|definition"));
-    /* the criteria first, then the others the report shows */
-    const char *names[96];
-    int n = 0;
-    for (size_t i = 0; i < compare_n_rows && n < 80; i++) names[n++] = compare_rows[i].series;
-    for (size_t i = 0; i < sizeof kpi_da / sizeof kpi_da[0] && n < 96; i++) {
-        int seen = 0;
-        for (int j = 0; j < n; j++) seen |= !strcmp(names[j], kpi_da[i].series);
-        if (!seen) names[n++] = kpi_da[i].series;
-    }
-    for (int i = 0; i < n; i++) {
-        int k = series(r, names[i]);
+    for (size_t i = 0; i < sizeof kpi_def / sizeof kpi_def[0]; i++) {
+        int k = series(r, kpi_def[i].series);
         if (k < 0) continue;
-        const char *def = r->s->series[k].doc;
-        const char *title = NULL;
-        for (size_t j = 0; j < compare_n_rows; j++)
-            if (!strcmp(compare_rows[j].series, names[i]))
-                title = r->o->lang == REPORT_DA ? compare_rows[j].title_da : compare_rows[j].title;
-        if (r->o->lang == REPORT_DA) {
-            for (size_t j = 0; j < sizeof kpi_da / sizeof kpi_da[0]; j++)
-                if (!strcmp(kpi_da[j].series, names[i])) def = kpi_da[j].da;
-            if (def == r->s->series[k].doc && title) def = title;
-        }
-        char label[256];
-        snprintf(label, sizeof label, "%s", names[i]);
-        cell c[3] = { txt(label), txt(r->s->series[k].unit), txt(def) };
+        cell c[3] = { txt(kpi_def[i].series), txt(r->s->series[k].unit),
+                      txt(r->o->lang == REPORT_DA ? kpi_def[i].da : kpi_def[i].en) };
         c[1].cls = "l";
         c[2].cls = "l";
         table_row(&t, c, 3);
