@@ -378,10 +378,10 @@ static void record_flow(market *m, const writer *w)
  * transparency of prices, from the residents' daily prices at year end:
  * R2 of a least-squares line of price on true need (the weekly hours the
  * true level needs, with the citizen's own cost factor), one line per
- * segment (offer type x target group: what a regime prices), against the
- * variance around the mean of all prices; and the spread
- * at equal true need, the standard deviation within cells of equal type,
- * group and true level over the mean price.
+ * segment (offer type x target group: what a regime prices) against the
+ * segment's own variance, averaged over segments by residents; and the
+ * spread at equal true need, the coefficient of variation within cells of
+ * equal type, group and true level, averaged over cells by residents.
  */
 static void record_criteria(market *m, const writer *w)
 {
@@ -422,25 +422,30 @@ static void record_criteria(market *m, const writer *w)
     put(w, K_matched_30d_narrow, 0, ratio(hit[0][1], all[0][1]));
     put(w, K_matched_90d_broad, 0, ratio(hit[1][0], all[1][0]));
     put(w, K_matched_90d_narrow, 0, ratio(hit[1][1], all[1][1]));
-    double N = 0, S = 0, SQ = 0, within = 0, resid = 0;
+    /* both measures are means over residents of each segment's (each
+     * cell's) own scale-free figure, so a regime that pays one segment a
+     * fixed share of the price (objective financing) does not move them */
+    double cv_sum = 0, cv_n = 0;
     for (int k = 0; k < CELLS; k++) {
-        if (n[k] == 0) continue;
-        N += n[k];
-        S += sum[k];
-        SQ += sq[k];
-        within += fmax(0, sq[k] - sum[k] * sum[k] / n[k]);
+        if (n[k] < 2 || !(sum[k] > 0)) continue;
+        double var = fmax(0, sq[k] - sum[k] * sum[k] / n[k]) / n[k];
+        cv_sum += n[k] * sqrt(var) / (sum[k] / n[k]);
+        cv_n += n[k];
     }
+    double r2_sum = 0, r2_n = 0;
     for (int t = 0; t < N_OFFER_TYPES; t++)
         for (int g = 0; g < p->n_groups; g++) {
             const double *a = ls[t][g];
-            if (a[0] == 0) continue;
+            if (a[0] < 2) continue;
             double sxx = a[3] - a[1] * a[1] / a[0], sxy = a[4] - a[1] * a[2] / a[0];
             double syy = fmax(0, a[5] - a[2] * a[2] / a[0]);
-            resid += sxx > 0 ? fmax(0, syy - sxy * sxy / sxx) : syy;
+            if (!(syy > 0)) continue;   /* one price for all: nothing to explain */
+            double resid = sxx > 0 ? fmax(0, syy - sxy * sxy / sxx) : syy;
+            r2_sum += a[0] * fmin(1, fmax(0, 1 - resid / syy));
+            r2_n += a[0];
         }
-    double total = N > 0 ? fmax(0, SQ - S * S / N) : 0;
-    put(w, K_price_need_r2, 0, total > 0 ? fmin(1, fmax(0, 1 - resid / total)) : NAN);
-    put(w, K_price_spread_equal_need, 0, N > 0 && S > 0 ? sqrt(within / N) / (S / N) : NAN);
+    put(w, K_price_need_r2, 0, r2_n > 0 ? r2_sum / r2_n : NAN);
+    put(w, K_price_spread_equal_need, 0, cv_n > 0 ? cv_sum / cv_n : NAN);
 }
 
 static void record_municipalities(market *m, const writer *w)

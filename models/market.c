@@ -468,6 +468,16 @@ int market_check_invariants(market *m)
         if (o->occupied > o->capacity)
             market_fail(m, "year %d: offer %d above capacity (%d > %d)", year, i,
                         o->occupied, o->capacity);
+        /* the staffing target is what the paying regime's rule gives for
+         * the residents now there, however they came (take_over) */
+        if (o->status != OFFER_CLOSED && o->occupied > 0) {
+            double need = 0;
+            for (int id = o->residents; id >= 0; id = m->cit[id].wnext)
+                need += placement_staffed_hours(m, &m->cit[id], o);
+            if (!(fabs(need - o->need_hours) <= 1e-6 * fmax(1.0, need)))
+                market_fail(m, "year %d: offer %d staffs for %.6g hours, its residents "
+                            "need %.6g by its regime's rule", year, i, o->need_hours, need);
+        }
         if (o->capacity < 0)
             market_fail(m, "year %d: offer %d has capacity %d", year, i, o->capacity);
     }
@@ -664,7 +674,11 @@ static void reprice_all(market *m)
  * municipality pays the one-off cost of the move if any segment leaves
  * takst, and with regime.transition at_followup every resident keeps the
  * price it has, indexed, until its next follow-up (caseflow.c clears
- * old_terms).
+ * old_terms).  Every offer's staffing target is counted again by the new
+ * regime's rule (staffed_hours): follow-ups and discharges move it by
+ * differences under that rule, so hours staffed for grades and add-ons
+ * agreed under takst would otherwise stay in it for as long as the offer
+ * is never empty.
  * 0, or -1 with m->error set.
  */
 static int take_over(market *m)
@@ -680,6 +694,14 @@ static int take_over(market *m)
     if (moves && p->transition_at_followup)
         for (int i = 0; i < m->n_cit; i++)
             if (m->cit[i].state == CIT_PLACED) m->cit[i].old_terms = 1;
+    for (int i = 0; i < m->n_offers; i++) {
+        offer *o = &m->offers[i];
+        if (o->status == OFFER_CLOSED) continue;
+        double need = 0;
+        for (int id = o->residents; id >= 0; id = m->cit[id].wnext)
+            need += placement_staffed_hours(m, &m->cit[id], o);
+        o->need_hours = need;
+    }
     return 0;
 }
 

@@ -274,13 +274,16 @@ static double objective_referral_bias(const market *m, int type, int group)
     return objective_par(m)->elasticity * pooled_share(m);
 }
 
-/* The pool pays an offer the part of its cost-based budget the buyers do
- * not (phi of it in share mode; what the buyer's share and the amount
- * above the threshold leave in threshold mode), so per resident-day an
- * offer receives its tariff: what an entrant counts on. */
+/* What an entrant counts on per resident-day: the pool pays the part of
+ * its cost-based budget the buyers do not, but the settlement takes its
+ * result back, so it keeps its costs and no markup (the tariff less its
+ * markup part).  Entry needs a return over cost, so no private provider
+ * enters a pooled segment: the coordinator adds places instead. */
 static double objective_income(const market *m, const citizen *c, const offer *o)
 {
-    return tariff_price(m, c, o);
+    double parts[N_PARTS];
+    tariff_price_parts(m, c, o, parts);
+    return tariff_price(m, c, o) - parts[PART_MARKUP];
 }
 
 const regime_ops regime_objective = {
