@@ -25,6 +25,7 @@ typedef struct report_opts {
     report_lang lang;
     double materiality;   /* |difference| below this share of the reference: about the same */
     double threshold;     /* yearly price drift the risk section counts exceedances of */
+    int    threshold_given;   /* 0: a risk file's own threshold, when it has one */
     int    price_year;    /* fixed prices of this year (0: the first year of the file) */
     /* Where a table's CSV goes: a stream for NAME (e.g. "criteria.csv"),
      * which the report closes with csv_close; NULL: no CSV. */
@@ -50,6 +51,13 @@ int report_html(const res_file *f, const report_opts *o, FILE *out, char *err,
  */
 int report_write(const char *in, const char *out, const report_opts *o, int force,
                  int pdf, char *wrote, size_t wrote_len, char *err, size_t errlen);
+
+/* The report's path for IN and OUT (as report_write names it), and the
+ * checks report_write makes on it before any work, for callers that run
+ * a plan first (compare --report): 0, or 2 with ERR. */
+int report_paths(const char *in, const char *out, char *path, size_t n);
+int report_check_output(const char *in, const char *out, int force, char *err,
+                        size_t errlen);
 
 /* The likelihood words (IPCC AR6 scale) for P, the share of paired
  * replicates in which a variant is lower than the reference; exposed for

@@ -113,6 +113,7 @@ typedef struct options {
     const char *output;
     /* report */
     int  report, pdf, lang, price_year;   /* lang: 1 + report_lang, 0 default */
+    int  has_materiality, has_run_option;  /* report takes none of run's */
     double materiality;
 } options;
 
@@ -161,24 +162,24 @@ static int parse_options(int argc, char **argv, options *o)
     char *end;
     while ((ch = getopt_long(argc, argv, "r:s:t:y:o:fqw:m:T:S", longopts, NULL)) != -1) {
         switch (ch) {
-        case 'r':
+        case 'r': o->has_run_option = 1;
             if (parse_long(optarg, 1, 1000000, &v)) return bad_usage("--replicates wants a whole number from 1 to 1000000, got '%s'", optarg);
             o->replicates = v; break;
-        case 's':
+        case 's': o->has_run_option = 1;
             if (parse_long(optarg, 0, 9007199254740991L, &v)) return bad_usage("--seed wants a whole number from 0 to 2^53-1, got '%s'", optarg);
             o->seed = v; o->has_seed = 1; break;
-        case 't':
+        case 't': o->has_run_option = 1;
             if (parse_long(optarg, 1, 4096, &v)) return bad_usage("--threads wants a whole number from 1 to 4096, got '%s'", optarg);
             o->threads = v; break;
-        case 'y':
+        case 'y': o->has_run_option = 1;
             if (parse_long(optarg, 1, 100, &v)) return bad_usage("--years wants a whole number from 1 to 100, got '%s'", optarg);
             o->years = v; break;
-        case 'w':
+        case 'w': o->has_run_option = 1;
             o->until_width = strtod(optarg, &end);
             if (*end || end == optarg || !(o->until_width > 0) || o->until_width > 10)
                 return bad_usage("--until-width wants a number above 0 and at most 10, got '%s'", optarg);
             break;
-        case 'm':
+        case 'm': o->has_run_option = 1;
             if (parse_long(optarg, 1, 1000000, &v)) return bad_usage("--max-replicates wants a whole number from 1 to 1000000, got '%s'", optarg);
             o->max_replicates = v; break;
         case 'T':
@@ -187,8 +188,8 @@ static int parse_options(int argc, char **argv, options *o)
                 return bad_usage("--threshold wants a share above -1 and at most 1, got '%s'", optarg);
             o->has_threshold = 1;
             break;
-        case 'S': o->sensitivity = 1; break;
-        case 'P':
+        case 'S': o->sensitivity = 1; o->has_run_option = 1; break;
+        case 'P': o->has_run_option = 1;
             o->step = strtod(optarg, &end);
             if (*end || end == optarg || !(o->step > 0) || o->step >= 1)
                 return bad_usage("--step wants a share above 0 and below 1, got '%s'", optarg);
@@ -211,6 +212,7 @@ static int parse_options(int argc, char **argv, options *o)
             o->materiality = strtod(optarg, &end);
             if (*end || end == optarg || !(o->materiality >= 0) || o->materiality >= 1)
                 return bad_usage("--materiality wants a share from 0 to below 1, got '%s'", optarg);
+            o->has_materiality = 1;
             break;
         case 'Y':
             if (parse_long(optarg, 1900, 2200, &v)) return bad_usage("--price-year wants a year, got '%s'", optarg);
@@ -623,6 +625,19 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
         fprintf(stderr, "placesim: cannot create the folder results: %s\n", strerror(errno));
         bad = 1;
     }
+    /* --report: what the report would refuse, refused before the run */
+    if (!bad && o->report) {
+        char rerr[2048];
+        int first = l.p[0].start_year, last = first + l.p[0].years - 1;
+        if (report_check_output(path, NULL, o->force, rerr, sizeof rerr)) {
+            fprintf(stderr, "placesim: %s\n", rerr);
+            bad = 1;
+        } else if (o->price_year && (o->price_year < first || o->price_year > last)) {
+            fprintf(stderr, "placesim: --price-year %d is not a year of the run (%d-%d)\n",
+                    o->price_year, first, last);
+            bad = 1;
+        }
+    }
     if (bad || output_check(path, o->force)) {
         loaded_free(&l);
         return EXIT_BAD_INPUT;
@@ -865,8 +880,9 @@ static report_opts report_options(const options *o)
 {
     report_opts r = { 0 };
     r.lang = o->lang ? (report_lang)(o->lang - 1) : REPORT_DA;
-    r.materiality = o->materiality > 0 ? o->materiality : 0.01;
+    r.materiality = o->has_materiality ? o->materiality : 0.01;
     r.threshold = o->has_threshold ? o->threshold : 0.01;
+    r.threshold_given = o->has_threshold;
     r.price_year = o->price_year;
     return r;
 }
@@ -923,6 +939,9 @@ int main(int argc, char **argv)
                                            : argv[optind], &o);
     if (!strcmp(cmd, "report")) {
         if (optind != argc - 1) return bad_usage("%s wants exactly one result file", cmd);
+        if (o.has_run_option)
+            return bad_usage("report reads a result file: -r, -s, -t, -y, -w, -m, -S and "
+                             "--step are for the commands that run one%s", "");
         return cmd_report(argv[optind], o.output, &o);
     }
     if (o.report && strcmp(cmd, "compare") && strcmp(cmd, "risk"))

@@ -39,6 +39,8 @@ typedef struct rep {
     int    charts;      /* charts drawn so far: their ids */
     int    tables;      /* tables written so far */
     int    price_y;     /* index of the fixed-price year */
+    const char *ids[16];   /* the sections written, in order: the contents list */
+    int    n_ids;
 } rep;
 
 /* English or Danish. */
@@ -66,6 +68,32 @@ static void esc(FILE *out, const char *s)
         case '"': fputs("&quot;", out); break;
         default: fputc(*s, out);
         }
+}
+
+/* S as a relative URL path segment: every byte but the unreserved ones
+ * percent-encoded (so "q#1?_files" links to that folder). */
+static void url(FILE *out, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '_' || *p == '.' || *p == '~')
+            fputc(*p, out);
+        else
+            fprintf(out, "%%%02X", *p);
+    }
+}
+
+/* A CSV file name for variant V: PREFIX_V_NAME.csv with the name kept to
+ * letters, digits, '-' and '_' (others become '_') and 40 characters. */
+static void csv_name(char *buf, size_t n, const char *prefix, int v, const char *name)
+{
+    size_t o = (size_t)snprintf(buf, n, "%s_%d_", prefix, v);
+    for (const char *p = name; *p && o + 5 < n && o < strlen(prefix) + 48; p++) {
+        char c = *p;
+        buf[o++] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '-' ? c : '_';
+    }
+    snprintf(buf + o, n - o, ".csv");
 }
 
 /* A number as the language writes it: 1,234.5 or 1.234,5; "n/a" for NaN.
@@ -100,8 +128,8 @@ typedef struct paired {
     int    n;
     double ref, var;          /* means of the reference and of the variant */
     double mean, lo, hi;      /* paired difference, 95 % interval */
-    double lower;             /* share of pairs in which the variant is lower, ties
-                                 counted half */
+    double lower, higher;     /* shares of pairs in which the variant is lower,
+                                 higher (the rest are ties) */
 } paired;
 
 static double tq(int n) { return n > 1 ? gsl_cdf_tdist_Pinv(0.975, n - 1) : NAN; }
@@ -113,7 +141,7 @@ static paired pair_of(const rep *r, int k, res_agg_kind kind, int v)
     const sim_record *s = r->s;
     double *d = malloc((size_t)s->n_replicates * sizeof *d);
     double sr = 0, sv = 0;
-    int lower = 0, ties = 0;
+    int lower = 0, higher = 0;
     for (int i = 0; d && i < s->n_replicates; i++) {
         double a = res_aggregate(s, (size_t)k, kind, 0, i);
         double b = res_aggregate(s, (size_t)k, kind, v, i);
@@ -122,16 +150,21 @@ static paired pair_of(const rep *r, int k, res_agg_kind kind, int v)
         sr += a;
         sv += b;
         lower += b < a;
-        ties += b == a;
+        higher += b > a;
     }
-    if (p.n == 0) { free(d); p.ref = p.var = p.mean = p.lo = p.hi = p.lower = NAN; return p; }
+    if (p.n == 0) {
+        free(d);
+        p.ref = p.var = p.mean = p.lo = p.hi = p.lower = p.higher = NAN;
+        return p;
+    }
     p.ref = sr / p.n;
     p.var = sv / p.n;
     p.mean = gsl_stats_mean(d, 1, (size_t)p.n);
     double half = p.n > 1 ? tq(p.n) * gsl_stats_sd(d, 1, (size_t)p.n) / sqrt(p.n) : NAN;
     p.lo = p.mean - half;
     p.hi = p.mean + half;
-    p.lower = (lower + 0.5 * ties) / p.n;
+    p.lower = (double)lower / p.n;
+    p.higher = (double)higher / p.n;
     free(d);
     return p;
 }
@@ -153,13 +186,38 @@ const char *report_likelihood(double p, report_lang lang)
     return lang == REPORT_DA ? scale[i].da : scale[i].en;
 }
 
-/* The likelihood word, or "about the same" within the materiality. */
+/*
+ * The likelihood word: "about the same" within the materiality; "the same
+ * in most replicates" when most pairs tie; else the IPCC word for the
+ * share of the untied pairs in which the variant is lower, no stronger
+ * than "likely" while the 95 % interval of the difference holds zero (a
+ * few replicates all of one sign are not near certainty).
+ */
+static double untied_lower(const paired *p)
+{
+    double untied = p->lower + p->higher;
+    return untied > 0 ? p->lower / untied : 0.5;
+}
+
 static const char *verdict(const rep *r, const paired *p)
 {
     if (p->n < 2) return T(r, "one replicate: no interval", "én kørsel: intet interval");
     if (fabs(p->mean) <= r->o->materiality * fabs(p->ref))
         return T(r, "about the same", "omtrent det samme");
-    return report_likelihood(p->lower, r->o->lang);
+    if (p->lower + p->higher < 0.5)
+        return T(r, "the same in most replicates", "det samme i de fleste kørsler");
+    double q = untied_lower(p);
+    if (!(p->lo > 0 || p->hi < 0)) q = q > 0.66 ? 0.66 : q < 0.34 ? 0.34 : q;
+    return report_likelihood(q, r->o->lang);
+}
+
+/* A clear difference: beyond the materiality, very likely one way, and an
+ * interval that excludes zero. */
+static int clear(const rep *r, const paired *p)
+{
+    double q = untied_lower(p);
+    return p->n > 1 && fabs(p->mean) > r->o->materiality * fabs(p->ref) &&
+           (p->lo > 0 || p->hi < 0) && (q >= 0.9 || q <= 0.1) && p->lower + p->higher >= 0.5;
 }
 
 /* Mean over replicates of series K (item A) in year Y of variant V. */
@@ -198,6 +256,18 @@ static double deflator(const rep *r, int v, int i, int y)
 
 static int year_of(const rep *r, int y) { return r->s->years ? r->s->years[y] : y; }
 
+/* Mean over replicates of series K in year Y of variant V, in fixed prices. */
+static double fixed_mean(const rep *r, int k, int v, int y)
+{
+    double sum = 0;
+    int n = 0;
+    for (int i = 0; i < r->s->n_replicates; i++) {
+        double x = sim_record_get(r->s, (size_t)k, v, i, y, 0) * deflator(r, v, i, y);
+        if (isfinite(x)) { sum += x; n++; }
+    }
+    return n ? sum / n : NAN;
+}
+
 /* ---- tables and CSV ------------------------------------------------------ */
 
 typedef struct table {
@@ -220,9 +290,9 @@ static void table_open(rep *r, table *t, const char *name, const char *caption,
     esc(r->out, caption);
     if (r->o->csv_dir) {
         fprintf(r->out, " <a class=\"csv\" href=\"");
-        esc(r->out, r->o->csv_dir);
+        url(r->out, r->o->csv_dir);
         fprintf(r->out, "/");
-        esc(r->out, name);
+        url(r->out, name);
         fprintf(r->out, "\">CSV</a>");
     }
     fprintf(r->out, "</caption>\n<thead><tr>");
@@ -235,7 +305,10 @@ static void table_open(rep *r, table *t, const char *name, const char *caption,
         fprintf(r->out, "<th>");
         esc(r->out, c);
         fprintf(r->out, "</th>");
-        for (const char *h = c; t->csv && h; h = h == c ? extra : NULL) {
+        /* the shown column, then each '\t'-separated CSV-only column */
+        for (char *h = c, *next; t->csv && h; h = next) {
+            next = h == c ? extra : strchr(h, '\t');
+            if (next && h != c) *next++ = 0;
             fprintf(t->csv, "%s\"", t->cols++ ? "," : "");
             for (const char *q = h; *q; q++) fprintf(t->csv, *q == '"' ? "\"\"" : "%c", *q);
             fputc('"', t->csv);
@@ -253,6 +326,8 @@ typedef struct cell {
     int         is_num;
     const char *cls;
     const char *note;   /* a second line in the page, its own CSV column */
+    int         has_half;   /* the CSV also gets HALF, the 95 % half-width */
+    double      half;
 } cell;
 
 static void table_row(table *t, const cell *c, int n)
@@ -273,6 +348,10 @@ static void table_row(table *t, const cell *c, int n)
         if (i) fputc(',', t->csv);
         if (c[i].is_num) {
             if (isfinite(c[i].value)) fprintf(t->csv, "%.10g", c[i].value);
+            if (c[i].has_half) {
+                fputc(',', t->csv);
+                if (isfinite(c[i].half)) fprintf(t->csv, "%.10g", c[i].half);
+            }
         } else {
             fputc('"', t->csv);
             for (const char *q = c[i].text; q && *q; q++)
@@ -296,8 +375,8 @@ static void table_close(table *t)
         fail(t->r, "cannot write a CSV file of the report");
 }
 
-static cell txt(const char *s) { return (cell){ s, NAN, 0, NULL, NULL }; }
-static cell val(const char *s, double x) { return (cell){ s, x, 1, NULL, NULL }; }
+static cell txt(const char *s) { return (cell){ s, NAN, 0, NULL, NULL, 0, NAN }; }
+static cell val(const char *s, double x) { return (cell){ s, x, 1, NULL, NULL, 0, NAN }; }
 /* X shown with DEC decimals into BUF, and the same number in the CSV: a
  * CSV column holds what its header says (bn DKK, %, ...). */
 static cell numcell(const rep *r, char *buf, size_t n, double x, int dec, int sign)
@@ -352,6 +431,18 @@ static void yearly_blocks(rep *r, FILE *g, int k, double scale, int fixed)
     }
 }
 
+/* S as a gnuplot string: single-quoted, a quote doubled, so that no name
+ * from the file can end the string and become a command. */
+static void gp_str(FILE *g, const char *s)
+{
+    fputc('\'', g);
+    for (; s && *s; s++) {
+        if (*s == '\'') fputc('\'', g);
+        fputc(*s, g);
+    }
+    fputc('\'', g);
+}
+
 static void plot_lines_with_bands(rep *r, FILE *g, const char *ylabel)
 {
     const sim_record *s = r->s;
@@ -359,11 +450,12 @@ static void plot_lines_with_bands(rep *r, FILE *g, const char *ylabel)
     fprintf(g, "set xlabel '%s'\nset ylabel '%s'\nset xtics 1\nset format y '%%.1f'\n"
             "set style fill transparent solid 0.18 noborder\nplot ",
             T(r, "year", "år"), ylabel);
-    for (int v = 0; v < s->n_variants; v++)
+    for (int v = 0; v < s->n_variants; v++) {
         fprintf(g, "%s$v%d using 1:3:4 with filledcurves lc '%s' notitle, "
-                "$v%d using 1:2 with linespoints ls %d title '%s'",
-                v ? ", " : "", v, plot_colour[v % PLOT_COLOURS], v, v % PLOT_COLOURS + 1,
-                s->variant_names[v]);
+                "$v%d using 1:2 with linespoints ls %d title ",
+                v ? ", " : "", v, plot_colour[v % PLOT_COLOURS], v, v % PLOT_COLOURS + 1);
+        gp_str(g, s->variant_names[v]);
+    }
     fprintf(g, "\n");
 }
 
@@ -373,6 +465,7 @@ static int k_expenditure(const rep *r) { return series(r, "expenditure"); }
 
 static void heading(rep *r, const char *id, const char *title)
 {
+    if (r->n_ids < 16) r->ids[r->n_ids++] = id;
     fprintf(r->out, "<section id=\"%s\">\n<h2>", id);
     esc(r->out, title);
     fprintf(r->out, "</h2>\n");
@@ -401,7 +494,8 @@ static int cheapest(const rep *r, paired *best)
 
 static void span_years(const rep *r, char *buf, size_t n)
 {
-    snprintf(buf, n, "%d\u2013%d", year_of(r, 0), year_of(r, r->s->n_years - 1));
+    if (r->s->n_years == 1) snprintf(buf, n, "%d", year_of(r, 0));
+    else snprintf(buf, n, "%d\u2013%d", year_of(r, 0), year_of(r, r->s->n_years - 1));
 }
 
 static void sec_summary(rep *r)
@@ -463,15 +557,75 @@ static void sec_summary(rep *r)
     section_end(r);
 }
 
+/* The validation targets' names in Danish (calibrate.c names them in
+ * English); a name not here is shown as it is. */
+static const char *target_name(const rep *r, const char *en)
+{
+    static const char *const pairs[][2] = {
+        { "places temporary", "pladser, midlertidige (§ 107)" },
+        { "places longterm", "pladser, længerevarende (§ 108)" },
+        { "places housing", "pladser, bofællesskaber (§ 85 / ABL § 105)" },
+        { "places municipal", "pladser, kommunale" },
+        { "places regional", "pladser, regionale" },
+        { "places private", "pladser, private og selvejende" },
+        { "offers", "tilbud" },
+        { "spending, three types (DKK)", "udgifter, de tre typer (kr.)" },
+        { "external share of places and home support", "andel købt eksternt af pladser og hjemmestøtte" },
+        { "external spending: private share", "eksterne køb: andel fra private" },
+        { "external spending: regional share", "eksterne køb: andel fra regioner" },
+        { "external spending: other municipalities' share", "eksterne køb: andel fra andre kommuner" },
+        { "private sales to municipalities (DKK)", "privates salg til kommuner (kr.)" },
+        { "home support in own home (DKK)", "hjemmestøtte i egen bolig (kr.)" },
+        { "longterm cost per resident-year (DKK)", "længerevarende: udgift pr. beboerår (kr.)" },
+        { "temporary users per 10,000 adults", "brugere af midlertidige tilbud pr. 10.000 voksne" },
+        { "longterm users per 10,000 adults", "brugere af længerevarende tilbud pr. 10.000 voksne" },
+        { "housing users per 10,000 adults", "brugere af bofællesskaber pr. 10.000 voksne" },
+        { "spread of temporary users, 7 municipalities", "spredning i brugere af midlertidige tilbud, 7 kommuner" },
+        { "spread of longterm users, 7 municipalities", "spredning i brugere af længerevarende tilbud, 7 kommuner" },
+        { "spread of housing users, 7 municipalities", "spredning i brugere af bofællesskaber, 7 kommuner" },
+        { "municipalities with a narrow wait > 90 days", "kommuner med ventetid over 90 dage i smalle målgrupper" },
+        { "nominal spending growth per year", "udgiftsvækst i løbende priser pr. år" },
+        { "residents, change per year", "beboere, ændring pr. år" },
+        { "spending growth over 3 years, three types", "udgiftsvækst over 3 år, de tre typer" },
+        { "spending growth over 3 years, temporary", "udgiftsvækst over 3 år, midlertidige" },
+        { "spending growth over 3 years, longterm", "udgiftsvækst over 3 år, længerevarende" },
+        { "spending growth over 3 years, housing", "udgiftsvækst over 3 år, bofællesskaber" },
+        { "budget deviation over budget (overspent)", "budgetafvigelse i forhold til budget (overskridelse)" },
+        { "private bankruptcies per offer and year", "private konkurser pr. tilbud og år" },
+        { "private places, change per year", "private pladser, ændring pr. år" },
+    };
+    if (r->o->lang != REPORT_DA) return en;
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        if (!strcmp(pairs[i][0], en)) return pairs[i][1];
+    return en;
+}
+
+/* A unit as the language writes it. */
+static const char *unit_word(const rep *r, const char *unit)
+{
+    static const char *const pairs[][2] = {
+        { "share", "andel" }, { "citizens", "borgere" }, { "count", "antal" }, { "years", "år" },
+        { "index", "indeks" }, { "DKK", "kr." }, { "DKK/hour", "kr./time" }, { "ratio", "forhold" },
+        { "per resident-year", "pr. beboerår" }, { "places", "pladser" }, { "offers", "tilbud" },
+        { "DKK/place-year", "kr./pladsår" }, { "persons", "personer" },
+    };
+    if (r->o->lang != REPORT_DA) return unit;
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+        if (!strcmp(pairs[i][0], unit)) return pairs[i][1];
+    return unit;
+}
+
 static void sec_run(rep *r)
 {
     const res_file *f = r->f;
     const sim_record *s = r->s;
     char buf[1024], yrs[32];
     span_years(r, yrs, sizeof yrs);
-    snprintf(buf, sizeof buf, T(r, "What was run: %d variant(s) x %d replicates over %s",
-                                "Hvad er kørt: %d variant(er) x %d kørsler over %s"),
-             s->n_variants, s->n_replicates, yrs);
+    snprintf(buf, sizeof buf, T(r, "What was run: %d %s x %d %s over %s",
+                                "Hvad er kørt: %d %s x %d %s over %s"),
+             s->n_variants, s->n_variants == 1 ? T(r, "variant", "variant") : T(r, "variants", "varianter"),
+             s->n_replicates, s->n_replicates == 1 ? T(r, "replicate", "kørsel") : T(r, "replicates", "kørsler"),
+             yrs);
     heading(r, "run", buf);
     table t;
     table_open(r, &t, "run.csv", T(r, "The run", "Kørslen"),
@@ -523,8 +677,8 @@ static void sec_run(rep *r)
     esc(r->out, buf);
     fprintf(r->out, "</h3>\n");
     table_open(r, &t, "validation.csv", T(r, "Validation of the baseline", "Validering af basisforløbet"),
-               T(r, "target|source|reported|simulated|95 % ±|error %",
-                 "mål|kilde|opgjort|simuleret|95 % ±|afvigelse %"));
+               T(r, "target|source|reported\treported, to|simulated|95 % ±|error (shares: points)",
+                 "mål|kilde|opgjort\topgjort, til|simuleret|95 % ±|afvigelse (andele: point)"));
     for (size_t i = 0; i < calib_n_targets; i++) {
         const calib_target *tg = &calib_targets[i];
         int share = fabs(tg->hi) < 1;
@@ -536,11 +690,21 @@ static void sec_run(rep *r)
                       num(r, b, sizeof b, tg->hi * sc, dec, 0));
         if (share) strncat(rep_s, " %", sizeof rep_s - strlen(rep_s) - 1);
         double e = calib_error(tg, mean[i]);
-        cell c[6] = { txt(tg->name), txt(tg->source), txt(rep_s),
+        /* a share's miss in percentage points (to the range's nearer end),
+         * an amount's in per cent of the target, as validate prints them */
+        double gap = mean[i] < tg->lo ? mean[i] - tg->lo : mean[i] > tg->hi ? mean[i] - tg->hi : 0;
+        double shown_e = !isfinite(mean[i]) ? NAN : share ? 100 * gap : 100 * e;
+        char unit_e[64];
+        snprintf(unit_e, sizeof unit_e, "%s%s", num(r, er, sizeof er, shown_e, share ? 2 : 1, 1),
+                 !isfinite(shown_e) ? "" : share ? T(r, " pp", " pt.") : " %");
+        cell c[6] = { txt(target_name(r, tg->name)), txt(tg->source), txt(rep_s),
                       numcell(r, sim, sizeof sim, mean[i] * sc, dec + (share ? 1 : 0), 0),
                       numcell(r, hw, sizeof hw, half[i] * sc, dec + (share ? 1 : 0), 0),
-                      numcell(r, er, sizeof er, 100 * e, 1, 1) };
+                      val(unit_e, shown_e) };
+        c[2] = val(rep_s, tg->lo * sc);
         c[1].cls = "l";
+        c[2].has_half = 1;   /* the CSV's second column: the range's upper end */
+        c[2].half = tg->hi * sc;
         if (!(fabs(e) <= 0.10)) c[5].cls = "n miss";
         table_row(&t, c, 6);
     }
@@ -561,8 +725,7 @@ static void sec_criteria(rep *r)
         rows++;
         for (int v = 1; v < s->n_variants && v < 64; v++) {
             paired p = pair_of(r, k, compare_rows[i].kind, v);
-            moved[v] += p.n > 1 && fabs(p.mean) >= r->o->materiality * fabs(p.ref) &&
-                        (p.lower >= 0.9 || p.lower <= 0.1);
+            moved[v] += clear(r, &p);
         }
     }
     int most = 1;
@@ -585,11 +748,12 @@ static void sec_criteria(rep *r)
                  "forskel fra referencen med 95 %-interval og et sandsynlighedsord. En klar "
                  "forskel: større end væsentlighedstærsklen og meget sandsynligt lavere eller højere."));
     char head[1024];
-    snprintf(head, sizeof head, "%s|%s", T(r, "criterion", "kriterium"), s->variant_names[0]);
+    snprintf(head, sizeof head, "%s|%s\t%s ± 95 %%", T(r, "criterion", "kriterium"),
+             s->variant_names[0], s->variant_names[0]);
     for (int v = 1; v < s->n_variants; v++) {
         size_t u = strlen(head);
-        snprintf(head + u, sizeof head - u, "|%s\t%s %s", s->variant_names[v],
-                 s->variant_names[v], T(r, "likelihood", "sandsynlighed"));
+        snprintf(head + u, sizeof head - u, "|%s\t%s ± 95 %%\t%s %s", s->variant_names[v],
+                 s->variant_names[v], s->variant_names[v], T(r, "likelihood", "sandsynlighed"));
     }
     table t;
     table_open(r, &t, "criteria.csv", T(r, "The committee's criteria: mean ± 95 % of the reference, "
@@ -619,6 +783,12 @@ static void sec_criteria(rep *r)
         snprintf(text[1], sizeof text[1], "%s ± %s", num(r, a, sizeof a, st.mean * row->scale, row->decimals, 0),
                  num(r, b, sizeof b, (st.ci_hi - st.mean) * row->scale, row->decimals, 0));
         c[1] = val(text[1], st.mean * row->scale);
+        c[1].has_half = 1;
+        c[1].half = (st.ci_hi - st.mean) * row->scale;
+        if (st.n < 2) {   /* one replicate: no interval to show */
+            snprintf(text[1], sizeof text[1], "%s", num(r, a, sizeof a, st.mean * row->scale, row->decimals, 0));
+            c[1].half = NAN;
+        }
         (void)p0;
         for (int v = 1; v < s->n_variants; v++) {
             paired p = pair_of(r, k, row->kind, v);
@@ -626,6 +796,8 @@ static void sec_criteria(rep *r)
             snprintf(text[j], sizeof text[j], "%s ± %s", num(r, a, sizeof a, p.mean * row->scale, row->decimals, 1),
                      num(r, b, sizeof b, (p.hi - p.mean) * row->scale, row->decimals, 0));
             c[j] = val(text[j], p.mean * row->scale);
+            c[j].has_half = 1;
+            c[j].half = (p.hi - p.mean) * row->scale;
             const char *word = verdict(r, &p);
             c[j].note = word;
             c[j].cls = strstr(word, "lower") || strstr(word, "lavere") ?
@@ -674,20 +846,17 @@ static void sec_spending(rep *r)
         if (y == 0 || (y > 0 && at != lowest)) lowest = y == 0 ? at : -2;
         if (lowest == -2) break;
     }
-    double first = mean_at(r, k, 0, 0, 0, NULL), end = 0;
-    {
-        double sum = 0;
-        int n = 0;
-        for (int i = 0; i < s->n_replicates; i++) {
-            double x = sim_record_get(s, (size_t)k, 0, i, last, 0) * deflator(r, 0, i, last);
-            if (isfinite(x)) { sum += x; n++; }
-        }
-        end = n ? sum / n : NAN;
-    }
-    snprintf(buf, sizeof buf, T(r, "Under %s yearly expenditure goes from %s to %s bn DKK (%d prices)%s%s%s",
-                                "Under %s går de årlige udgifter fra %s til %s mia. kr. (%d-priser)%s%s%s"),
+    double first = fixed_mean(r, k, 0, 0), end = fixed_mean(r, k, 0, last);
+    char prices[64];
+    if (series(r, "cost_index") >= 0)
+        snprintf(prices, sizeof prices, T(r, "%d prices", "%d-priser"), year_of(r, r->price_y));
+    else
+        snprintf(prices, sizeof prices, "%s", T(r, "nominal: the file has no cost index",
+                                                "løbende priser: filen har intet omkostningsindeks"));
+    snprintf(buf, sizeof buf, T(r, "Under %s yearly expenditure goes from %s to %s bn DKK (%s)%s%s%s",
+                                "Under %s går de årlige udgifter fra %s til %s mia. kr. (%s)%s%s%s"),
              s->variant_names[0], num(r, a, sizeof a, first * 1e-9, 2, 0), num(r, b, sizeof b, end * 1e-9, 2, 0),
-             year_of(r, r->price_y),
+             prices,
              lowest >= 0 && s->n_variants > 1 ? T(r, "; ", "; ") : "",
              lowest >= 0 && s->n_variants > 1 ? s->variant_names[lowest] : "",
              lowest >= 0 && s->n_variants > 1 ? T(r, " is lowest in every year", " er lavest i alle år") : "");
@@ -702,22 +871,20 @@ static void sec_spending(rep *r)
     script_open(&g);
     yearly_blocks(r, g.f, k, 1e-9, 1);
     char yl[128];
-    snprintf(yl, sizeof yl, T(r, "bn DKK, %d prices", "mia. kr., %d-priser"), year_of(r, r->price_y));
+    snprintf(yl, sizeof yl, T(r, "bn DKK, %s", "mia. kr., %s"), prices);
     plot_lines_with_bands(r, g.f, yl);
     char *sc = script_text(&g);
-    snprintf(buf, sizeof buf, T(r, "Expenditure on places per year, bn DKK in %d prices",
-                                "Udgifter til pladser pr. år, mia. kr. i %d-priser"), year_of(r, r->price_y));
+    snprintf(buf, sizeof buf, T(r, "Expenditure on places per year, bn DKK (%s)",
+                                "Udgifter til pladser pr. år, mia. kr. (%s)"), prices);
     chart(r, sc, 760, 340, buf);
     free(sc);
     script_open(&g);
     yearly_blocks(r, g.f, ku, 1e-3, 1);
-    snprintf(yl, sizeof yl, T(r, "1000 DKK per place-year, %d prices", "1.000 kr. pr. pladsår, %d-priser"),
-             year_of(r, r->price_y));
+    snprintf(yl, sizeof yl, T(r, "1000 DKK per place-year, %s", "1.000 kr. pr. pladsår, %s"), prices);
     plot_lines_with_bands(r, g.f, yl);
     sc = script_text(&g);
-    snprintf(buf, sizeof buf, T(r, "Unit price (expenditure per occupied place-year), 1000 DKK in %d prices",
-                                "Enhedspris (udgift pr. belagt pladsår), 1.000 kr. i %d-priser"),
-             year_of(r, r->price_y));
+    snprintf(buf, sizeof buf, T(r, "Unit price (expenditure per occupied place-year), 1000 DKK (%s)",
+                                "Enhedspris (udgift pr. belagt pladsår), 1.000 kr. (%s)"), prices);
     chart(r, sc, 760, 340, buf);
     free(sc);
 
@@ -799,10 +966,18 @@ static void sec_risk(rep *r)
         if (p_year[v] > p_year[most]) most = v;
     }
     char buf[1024], a[48], b[48];
-    snprintf(buf, sizeof buf, T(r, "Price drift above %s %% in a year: probability %s %% under %s; highest under %s (%s %%)",
-                                "Prisglidning over %s %% i et år: sandsynlighed %s %% under %s; højest under %s (%s %%)"),
-             num(r, a, sizeof a, 100 * th, 1, 0), num(r, b, sizeof b, 100 * p_year[0], 0, 0), s->variant_names[0],
-             s->variant_names[most], num(r, buf + 900, 60, 100 * p_year[most], 0, 0));
+    char c_s[48], d_s[48];
+    if (s->n_variants > 1)
+        snprintf(buf, sizeof buf, T(r, "Under %s a year's price drift exceeds %s %% in %s %% of the years (in at least one year in %s %% of the histories); most often under %s",
+                                    "Under %s overstiger et års prisglidning %s %% i %s %% af årene (i mindst ét år i %s %% af forløbene); oftest under %s"),
+                 s->variant_names[0], num(r, a, sizeof a, 100 * th, 1, 0), num(r, b, sizeof b, 100 * p_year[0], 0, 0),
+                 num(r, c_s, sizeof c_s, 100 * p_any[0], 0, 0),
+                 most == 0 ? T(r, "the reference", "referencen") : s->variant_names[most]);
+    else
+        snprintf(buf, sizeof buf, T(r, "Under %s a year's price drift exceeds %s %% in %s %% of the years (in at least one year in %s %% of the histories)",
+                                    "Under %s overstiger et års prisglidning %s %% i %s %% af årene (i mindst ét år i %s %% af forløbene)"),
+                 s->variant_names[0], num(r, a, sizeof a, 100 * th, 1, 0), num(r, b, sizeof b, 100 * p_year[0], 0, 0),
+                 num(r, d_s, sizeof d_s, 100 * p_any[0], 0, 0));
     heading(r, "risk", buf);
     para(r, T(r, "Price drift is the growth of the price of a fixed mix of needs beyond the growth of "
                  "the cost index. The fan shows, per regime, the median of the cumulative drift since "
@@ -905,9 +1080,11 @@ static void sec_scatter(rep *r)
             "set yzeroaxis lc '#888888'\nplot ",
             T(r, "total expenditure minus the reference, bn DKK", "samlede udgifter minus referencen, mia. kr."),
             T(r, "narrow-group waiting minus the reference, citizens", "venteliste, smalle målgrupper, minus referencen, borgere"));
-    for (int v = 1; v < s->n_variants; v++)
-        fprintf(g.f, "%s$v%d using 1:2 with points ls %d title '%s'", v > 1 ? ", " : "", v,
-                v % PLOT_COLOURS + 1, s->variant_names[v]);
+    for (int v = 1; v < s->n_variants; v++) {
+        fprintf(g.f, "%s$v%d using 1:2 with points ls %d title ", v > 1 ? ", " : "", v,
+                v % PLOT_COLOURS + 1);
+        gp_str(g.f, s->variant_names[v]);
+    }
     fprintf(g.f, "\n");
     char *sc = script_text(&g);
     chart(r, sc, 760, 400, T(r, "Paired differences from the reference, one point per replicate",
@@ -1004,8 +1181,9 @@ static void sec_municipalities(rep *r)
         for (int m = 0; m < n; m++) {
             muni_change *c = &ch[(size_t)v * n + m];
             c->m = m;
-            c->ref = net_per_adult(r, k, 0, m);
-            c->var = net_per_adult(r, k, v, m);
+            /* per year, as the municipality pages show it */
+            c->ref = net_per_adult(r, k, 0, m) / s->n_years;
+            c->var = net_per_adult(r, k, v, m) / s->n_years;
             c->change = (c->var - c->ref) / fabs(c->ref);
             big += band_of(r, c->change) == BAND_LOSE_BIG;
         }
@@ -1035,13 +1213,13 @@ static void sec_municipalities(rep *r)
             count[region_of[m]][b]++;
             count[16][b]++;
         }
-        char head[512], cap[256], name[64];
+        char head[512], cap[256], name[128];
         snprintf(head, sizeof head, "%s|%s|%s|%s|%s|%s", T(r, "region", "region"),
                  band_name(r, 0), band_name(r, 1), band_name(r, 2), band_name(r, 3), band_name(r, 4));
         snprintf(cap, sizeof cap, T(r, "%s against %s: municipalities by change in net cost per adult",
                                     "%s mod %s: kommuner efter ændring i nettoudgift pr. voksen"),
                  s->variant_names[v], s->variant_names[0]);
-        snprintf(name, sizeof name, "winners_%s.csv", s->variant_names[v]);
+        csv_name(name, sizeof name, "winners", v, s->variant_names[v]);
         table t;
         table_open(r, &t, name, cap, head);
         for (int j = 0; j <= n_regions; j++) {
@@ -1064,10 +1242,10 @@ static void sec_municipalities(rep *r)
         qsort(sorted, (size_t)n, sizeof *sorted, by_abs_change);
         snprintf(cap, sizeof cap, T(r, "%s: the 10 municipalities most affected", "%s: de 10 mest berørte kommuner"),
                  s->variant_names[v]);
-        snprintf(name, sizeof name, "most_affected_%s.csv", s->variant_names[v]);
+        csv_name(name, sizeof name, "most_affected", v, s->variant_names[v]);
         table_open(r, &t, name, cap,
-                   T(r, "municipality|region|net cost per adult, reference, DKK|under the regime, DKK|change, %|band",
-                     "kommune|region|nettoudgift pr. voksen, reference, kr.|under modellen, kr.|ændring, %|bånd"));
+                   T(r, "municipality|region|net cost per adult, reference, DKK a year|under the regime, DKK a year|change, %|band",
+                     "kommune|region|nettoudgift pr. voksen, reference, kr. pr. år|under modellen, kr. pr. år|ændring, %|bånd"));
         for (int j = 0; j < n && j < 10; j++) {
             const muni_change *c = &sorted[j];
             char t1[48], t2[48], t3[48];
@@ -1109,7 +1287,7 @@ static void sec_municipalities(rep *r)
     static const double scale[] = { 1, 1e-6, 1e-6, 1e-6, 100, 1, 1, 1e-6 };
     static const int dec[] = { 0, 1, 1, 1, 1, 1, 1, 1 };
     for (int m = 0; m < n; m++) {
-        char head[1024], cap[256], name[64];
+        char head[1024], cap[256], name[128];
         fprintf(r->out, "<details class=\"muni\" id=\"m%d\"><summary>", mx->codes ? mx->codes[m] : m);
         esc(r->out, mx->labels ? mx->labels[m] : "?");
         if (r->f->muni_region) { fprintf(r->out, " — "); esc(r->out, r->f->muni_region[m]); }
@@ -1321,9 +1499,15 @@ static void sec_assumptions(rep *r)
                                            "Antagne parametre og deres værdier i denne kørsel"),
                T(r, "key|meaning|value", "nøgle|betydning|værdi"));
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        char v[128];
+        char v[128], shown[64];
         if (!resolved_value(r, keys[i].key, v, sizeof v)) continue;
+        char *end;
+        double x = strtod(v, &end);
         cell c[3] = { txt(keys[i].key), txt(r->o->lang == REPORT_DA ? keys[i].da : keys[i].en), txt(v) };
+        if (end != v && *end == 0) {   /* a number: as the language writes it */
+            int dec = fabs(x) >= 1000 || x == floor(x) ? 0 : 2;
+            c[2] = numcell(r, shown, sizeof shown, x, fabs(x) < 1 && x != 0 ? 3 : dec, 0);
+        }
         c[1].cls = "l";
         table_row(&t, c, 3);
     }
@@ -1429,7 +1613,7 @@ static void sec_definitions(rep *r)
     for (size_t i = 0; i < sizeof kpi_def / sizeof kpi_def[0]; i++) {
         int k = series(r, kpi_def[i].series);
         if (k < 0) continue;
-        cell c[3] = { txt(kpi_def[i].series), txt(r->s->series[k].unit),
+        cell c[3] = { txt(kpi_def[i].series), txt(unit_word(r, r->s->series[k].unit)),
                       txt(r->o->lang == REPORT_DA ? kpi_def[i].da : kpi_def[i].en) };
         c[1].cls = "l";
         c[2].cls = "l";
@@ -1460,7 +1644,8 @@ static const char style[] =
     "padding-top:.6em;margin-top:2em}h3{font-size:1.05em}"
     ".sub{color:#555}table{border-collapse:collapse;margin:1em 0;font-size:.9em}"
     "caption{text-align:left;font-weight:bold;padding:.3em 0}"
-    "th,td{border-bottom:1px solid #ddd;padding:.25em .6em;vertical-align:top}"
+    "th,td{border-bottom:1px solid #ddd;padding:.25em .6em;vertical-align:top;overflow-wrap:anywhere}"
+    "li,h2,h3,p{overflow-wrap:anywhere}"
     "th{background:#f2f5f8;text-align:left}td.n{text-align:right;white-space:nowrap}"
     "td.l{text-align:left}td.w,span.w{font-style:italic;white-space:normal}td.lo{color:#0b5c8a}td.hi{color:#a34700}"
     "td.miss{color:#a34700;font-weight:bold}tr.sec td{background:#e8eef4;font-weight:bold}"
@@ -1473,7 +1658,7 @@ static const char style[] =
 
 int report_html(const res_file *f, const report_opts *o, FILE *out, char *err, size_t errlen)
 {
-    rep r = { f, f->rec, o, out, err, errlen, 0, 0, 0, 0 };
+    rep r = { f, f->rec, o, out, err, errlen, 0, 0, 0, 0, { 0 }, 0 };
     if (!plot_available()) {
         snprintf(err, errlen, "gnuplot is not installed (Debian: apt-get install gnuplot-nox)");
         return -1;
@@ -1504,23 +1689,43 @@ int report_html(const res_file *f, const report_opts *o, FILE *out, char *err, s
     esc(out, T(&r, "Financing of places in social care", "Finansiering af botilbudspladser"));
     fprintf(out, "</h1>\n<p class=\"sub\">");
     char sub[1024];
-    snprintf(sub, sizeof sub, T(&r, "%s · %d variants · %d replicates each · %s · placesim %s (%s)",
-                                "%s · %d varianter · %d kørsler hver · %s · placesim %s (%s)"),
-             f->scenario_path, f->rec->n_variants, f->rec->n_replicates, yrs, f->version, f->git_commit);
+    snprintf(sub, sizeof sub, T(&r, "%s · %d %s · %d %s each · %s · placesim %s (%s)",
+                                "%s · %d %s · %d %s hver · %s · placesim %s (%s)"),
+             f->scenario_path, f->rec->n_variants,
+             f->rec->n_variants == 1 ? T(&r, "variant", "variant") : T(&r, "variants", "varianter"),
+             f->rec->n_replicates,
+             f->rec->n_replicates == 1 ? T(&r, "replicate", "kørsel") : T(&r, "replicates", "kørsler"),
+             yrs, f->version, f->git_commit);
     esc(out, sub);
-    fprintf(out, "</p></header>\n<nav><ol>"
-            "<li><a href=\"#summary\">%s</a></li><li><a href=\"#criteria\">%s</a></li>"
-            "<li><a href=\"#spending\">%s</a></li><li><a href=\"#risk\">%s</a></li>"
-            "<li><a href=\"#pairs\">%s</a></li><li><a href=\"#municipalities\">%s</a></li>"
-            "<li><a href=\"#supply\">%s</a></li><li><a href=\"#run\">%s</a></li>"
-            "<li><a href=\"#assumptions\">%s</a></li><li><a href=\"#definitions\">%s</a></li></ol></nav>\n",
-            T(&r, "Summary", "Sammenfatning"), T(&r, "The committee's criteria", "Udvalgets kriterier"),
-            T(&r, "Expenditure and unit price", "Udgifter og enhedspris"), T(&r, "Price-drift risk", "Risiko for prisglidning"),
-            T(&r, "Paired differences", "Parvise forskelle"), T(&r, "Winners and losers", "Vindere og tabere"),
-            T(&r, "Waiting, supply and trade", "Venteliste, udbud og handel"), T(&r, "What was run", "Hvad er kørt"),
-            T(&r, "Assumptions", "Antagelser"), T(&r, "Definitions", "Definitioner"));
+    fprintf(out, "</p></header>\n");
+    /* the sections go to memory first: the contents list names only those
+     * the file had data for */
+    char *body = NULL;
+    size_t body_len = 0;
+    r.out = open_memstream(&body, &body_len);
+    if (!r.out) { snprintf(err, errlen, "out of memory"); return -1; }
     for (size_t i = 0; i < sizeof report_sections / sizeof report_sections[0] && !r.failed; i++)
         report_sections[i](&r);
+    fclose(r.out);
+    r.out = out;
+    static const struct { const char *id, *en, *da; } toc[] = {
+        { "summary", "Summary", "Sammenfatning" }, { "criteria", "The committee's criteria", "Udvalgets kriterier" },
+        { "spending", "Expenditure and unit price", "Udgifter og enhedspris" },
+        { "risk", "Price-drift risk", "Risiko for prisglidning" }, { "pairs", "Paired differences", "Parvise forskelle" },
+        { "municipalities", "Winners and losers", "Vindere og tabere" },
+        { "supply", "Waiting, supply and trade", "Venteliste, udbud og handel" },
+        { "run", "What was run", "Hvad er kørt" }, { "assumptions", "Assumptions", "Antagelser" },
+        { "definitions", "Definitions", "Definitioner" },
+    };
+    fprintf(out, "<nav><ol>");
+    for (int i = 0; i < r.n_ids; i++)
+        for (size_t j = 0; j < sizeof toc / sizeof toc[0]; j++)
+            if (!strcmp(toc[j].id, r.ids[i]))
+                fprintf(out, "<li><a href=\"#%s\">%s</a></li>", toc[j].id,
+                        o->lang == REPORT_DA ? toc[j].da : toc[j].en);
+    fprintf(out, "</ol></nav>\n");
+    fwrite(body, 1, body_len, out);
+    free(body);
     fprintf(out, "<footer class=\"rule\">");
     esc(out, T(&r, "Made by placesim report from the result file; every figure is computed from it.",
                "Lavet af placesim report ud fra resultatfilen; hvert tal er beregnet ud fra den."));

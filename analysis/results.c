@@ -69,10 +69,11 @@ static void describe(double *x, int n, res_stat *out)
     }
     size_t un = (size_t)n;
     out->mean = gsl_stats_mean(x, 1, un);
-    out->sd = n > 1 ? gsl_stats_sd_m(x, 1, un, out->mean) : 0.0;
+    /* one value has no spread to estimate: NaN, not a false zero */
+    out->sd = n > 1 ? gsl_stats_sd_m(x, 1, un, out->mean) : NAN;
     double half = n > 1 ? gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) *
                               out->sd / sqrt((double)n)
-                        : 0.0;
+                        : NAN;
     out->ci_lo = out->mean - half;
     out->ci_hi = out->mean + half;
     gsl_sort(x, 1, un);

@@ -129,6 +129,7 @@ typedef struct res_file {
     char       *version, *git_commit, *created, *scenario_path, *command_line,
                *resolved;
     unsigned long long master_seed;
+    double      risk_threshold;    /* the threshold risk used (/risk), or NaN */
     char      **muni_region;       /* per municipality, or NULL */
     double     *muni_population;   /* per municipality, or NULL */
 } res_file;

@@ -11,6 +11,7 @@
  * Every job in the file counts as done: a file is written once its jobs
  * are (an interrupted plan writes the replicates it finished, truncated).
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +57,10 @@ static long long attr_ll(hid_t loc, const char *name, long long def)
     if (H5Aexists(loc, name) <= 0) return def;
     hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
     long long v = def;
-    if (a < 0 || H5Aread(a, H5T_NATIVE_LLONG, &v) < 0) v = def;
+    hid_t t = a >= 0 ? H5Aget_type(a) : -1;
+    /* a number only: HDF5 would convert a string or a float otherwise */
+    if (t < 0 || H5Tget_class(t) != H5T_INTEGER || H5Aread(a, H5T_NATIVE_LLONG, &v) < 0) v = def;
+    if (t >= 0) H5Tclose(t);
     if (a >= 0) H5Aclose(a);
     return v;
 }
@@ -254,8 +258,15 @@ static int build_record(reader *r, res_file *out, found *f, size_t n)
     for (int v = 0; v < nv; v++)
         for (int k = 0; k < nr; k++) sim_record_set_done(rec, v, k, 1);
 
-    if (dset_len(r->file, "/axes/variant") == nv &&
-        read_strs(r, "/axes/variant", nv, put_variant, rec)) return -1;
+    if (dset_len(r->file, "/axes/variant") == nv) {
+        if (read_strs(r, "/axes/variant", nv, put_variant, rec)) return -1;
+    }
+    for (int v = 0; v < nv; v++)   /* a file without the labels: numbered */
+        if (!rec->variant_names || !rec->variant_names[v]) {
+            char name[32];
+            snprintf(name, sizeof name, "variant %d", v + 1);
+            if (sim_record_label_variant(rec, v, name)) return fail(r, "out of memory");
+        }
     if (dset_len(r->file, "/axes/year") == ny) {
         int *years = calloc((size_t)ny, sizeof *years);
         if (!years || read_ints(r, "/axes/year", years) || sim_record_set_years(rec, years)) {
@@ -338,6 +349,11 @@ int res_file_read(const char *path, res_file *out, char *err, size_t errlen)
         fail(&r, "%s: not a placesim result file (no program attribute 'placesim')", path);
         goto done;
     }
+    if (out->schema_version == -1) {
+        fail(&r, "%s: no integer schema_version attribute: not a result file this placesim reads",
+             path);
+        goto done;
+    }
     if (out->schema_version < RES_SCHEMA_OLDEST || out->schema_version > RES_SCHEMA_VERSION) {
         fail(&r, "%s: result file schema %d, but this placesim reads schemas %d to %d; "
              "%s", path, out->schema_version, RES_SCHEMA_OLDEST, RES_SCHEMA_VERSION,
@@ -352,6 +368,17 @@ int res_file_read(const char *path, res_file *out, char *err, size_t errlen)
     out->scenario_path = attr_text(&r, r.file, "scenario_path");
     out->command_line = attr_text(&r, r.file, "command_line");
     out->master_seed = attr_ull(r.file, "master_seed");
+    out->risk_threshold = NAN;
+    if (H5Lexists(r.file, "risk", H5P_DEFAULT) > 0) {
+        hid_t g = H5Gopen2(r.file, "risk", H5P_DEFAULT);
+        if (g >= 0 && H5Aexists(g, "threshold") > 0) {
+            hid_t a = H5Aopen(g, "threshold", H5P_DEFAULT);
+            double t;
+            if (a >= 0 && H5Aread(a, H5T_NATIVE_DOUBLE, &t) >= 0) out->risk_threshold = t;
+            if (a >= 0) H5Aclose(a);
+        }
+        if (g >= 0) H5Gclose(g);
+    }
     out->resolved = dset_text(&r, "/scenario/resolved");
     if (H5Lexists(r.file, "kpi", H5P_DEFAULT) <= 0) {
         fail(&r, "%s: no /kpi group: not a result file of run, compare or risk", path);

@@ -126,3 +126,60 @@ check "a refused price year writes no report" [ ! -e "$T/y.html" ]
 check "a refused price year makes no CSV folder" [ ! -e "$T/y_files" ]
 "$P" run "$ROOT/tests/data/small.yaml" --report -q -o "$T/z.h5" 2>/dev/null; rc=$?
 check "run --report is refused (report is for compare and risk)" [ "$rc" = 2 ]
+
+# ---- what a hostile review found -------------------------------------------------
+# a variant name cannot become a gnuplot command (no '.' in it: a dot
+# would split the scenario key)
+rm -f /tmp/pwned_placesim
+cat >"$T/inj.yaml" <<YAML
+extends: $ROOT/tests/data/small.yaml
+variants:
+  "a'b": {}
+  "x', '< touch /tmp/pwned_placesim' using 1:1 with lines title 'y": { regime: { name: drg } }
+YAML
+"$P" compare "$T/inj.yaml" -r 2 -y 2 -q -o "$T/inj.h5" 2>"$T/inj.err" || sed "s/^/# /" "$T/inj.err"
+"$P" report "$T/inj.h5" -q; rc=$?
+check "a variant name with quotes: report exits 0" [ "$rc" = 0 ]
+check "a variant name cannot run a command" [ ! -e /tmp/pwned_placesim ]
+# the result file and devices are never replaced
+cp "$T/cmp.h5" "$T/keep.h5"
+"$P" report "$T/cmp.h5" -o "$T/cmp.h5" -f 2>/dev/null; rc=$?
+check "-o the result file itself exits 2" [ "$rc" = 2 ]
+check "-o the result file itself leaves it" cmp -s "$T/cmp.h5" "$T/keep.h5"
+"$P" report "$T/cmp.h5" -o /dev/null -f 2>/dev/null; rc=$?
+check "-o /dev/null -f exits 2" [ "$rc" = 2 ]
+check "/dev/null is still a device" [ -c /dev/null ]
+"$P" report "$T/cmp.h5" -o "$T/nowhere/x.html" 2>/dev/null; rc=$?
+check "-o into a missing folder exits 2" [ "$rc" = 2 ]
+"$P" compare "$SC" -r 2 -y 2 -q -o "$T/c9.html" --report -f 2>"$T/c9.err"; rc=$?
+check "compare --report whose report would replace its result file exits 2" [ "$rc" = 2 ]
+check "... before running (no result written)" [ ! -e "$T/c9.html" ]
+cp "$T/en.html" "$T/pre.html"
+"$P" compare "$SC" -r 2 -y 2 -q -o "$T/pre.h5" --report 2>/dev/null; rc=$?
+check "compare --report with an existing report exits 2" [ "$rc" = 2 ]
+check "... before running" [ ! -e "$T/pre.h5" ]
+# a file without variant labels: numbered, no crash
+if $PY -c 'import h5py' 2>/dev/null; then
+    cp "$T/cmp.h5" "$T/novar.h5"
+    $PY -c "import h5py; f = h5py.File('$T/novar.h5', 'a'); del f['axes/variant']"
+    "$P" report "$T/novar.h5" -q 2>/dev/null; rc=$?
+    check "a file without /axes/variant: report exits 0" [ "$rc" = 0 ]
+    cp "$T/cmp.h5" "$T/noexp.h5"
+    $PY -c "import h5py; f = h5py.File('$T/noexp.h5', 'a'); del f['kpi/national/expenditure']"
+    "$P" report "$T/noexp.h5" -q 2>/dev/null; rc=$?
+    check "a file without expenditure: report fails" [ "$rc" != 0 ]
+    check "... and writes nothing" [ ! -e "$T/noexp.html" ] && [ ! -e "$T/noexp_files" ]
+fi
+# a risk file's own threshold
+"$P" risk "$SC" -r 2 -y 3 -T 0.02 -q -o "$T/risk.h5" 2>/dev/null
+"$P" report "$T/risk.h5" --lang en -q
+check "a risk file's report uses its threshold" grep -q "exceeds 2.0 %" "$T/risk.html"
+# --materiality 0 is taken
+"$P" report "$T/cmp.h5" -o "$T/m0.html" --lang en --materiality 0 -q
+check "--materiality 0 is stated" grep -q "within 0.0 %" "$T/m0.html"
+# an old report's CSV files do not stay beside a new one
+"$P" report "$T/run.h5" -o "$T/en.html" -f -q
+check "a report of another file leaves no stale CSV" [ ! -e "$T/en_files/criteria.csv" ]
+# report takes no run options
+"$P" report "$T/cmp.h5" -o "$T/r3.html" -r 3 2>/dev/null; rc=$?
+check "report -r exits 2" [ "$rc" = 2 ]
