@@ -41,11 +41,11 @@ enum { HEADLINE = COMPARE_HEADLINE, ECONOMIC = COMPARE_ECONOMIC,
  X(ECONOMIC, admin_cost_transition, SUM, "administration: the move to the regime, total, mio DKK", "administration: overgangen til modellen, i alt, mio. kr.", 1e-6, 1, 0) \
  X(ECONOMIC, bid_cost, SUM, "bidders' bid costs (providers' costs), total, mio DKK", "tilbudsgivernes omkostninger til bud, i alt, mio. kr.", 1e-6, 1, 0) \
  X(PROFESSIONAL, delivered_to_needed_hours, MEAN, "delivered per needed staff hour, %", "leveret pr. nødvendig personaletime, %", 1e2, 1, 1) \
- X(PROFESSIONAL, matched_30d_narrow, MEAN, "narrow groups: placed in a matching offer within 30 days, %", "smalle målgrupper: visiteret til et passende tilbud inden 30 dage, %", 1e2, 1, 1) \
- X(PROFESSIONAL, matched_30d_broad, MEAN, "broad groups: placed in a matching offer within 30 days, %", "brede målgrupper: visiteret til et passende tilbud inden 30 dage, %", 1e2, 1, 1) \
- X(PROFESSIONAL, matched_90d_narrow, MEAN, "narrow groups: placed in a matching offer within 90 days, %", "smalle målgrupper: visiteret til et passende tilbud inden 90 dage, %", 1e2, 1, 1) \
- X(PROFESSIONAL, matched_90d_broad, MEAN, "broad groups: placed in a matching offer within 90 days, %", "brede målgrupper: visiteret til et passende tilbud inden 90 dage, %", 1e2, 1, 1) \
- X(PROFESSIONAL, mismatch_share, MEAN, "placements in a mismatched offer, %", "anbringelser i et tilbud, der ikke passer, %", 1e2, 2, 1) \
+ X(PROFESSIONAL, matched_30d_narrow, MEAN, "narrow groups: placed in a matching offer within 30 days, %", "smalle målgrupper: fået plads i et passende tilbud inden 30 dage efter visitationen, %", 1e2, 1, 1) \
+ X(PROFESSIONAL, matched_30d_broad, MEAN, "broad groups: placed in a matching offer within 30 days, %", "brede målgrupper: fået plads i et passende tilbud inden 30 dage efter visitationen, %", 1e2, 1, 1) \
+ X(PROFESSIONAL, matched_90d_narrow, MEAN, "narrow groups: placed in a matching offer within 90 days, %", "smalle målgrupper: fået plads i et passende tilbud inden 90 dage efter visitationen, %", 1e2, 1, 1) \
+ X(PROFESSIONAL, matched_90d_broad, MEAN, "broad groups: placed in a matching offer within 90 days, %", "brede målgrupper: fået plads i et passende tilbud inden 90 dage efter visitationen, %", 1e2, 1, 1) \
+ X(PROFESSIONAL, mismatch_share, MEAN, "placements in a mismatched offer, %", "ophold i et tilbud, der ikke passer til behovet, %", 1e2, 2, 1) \
  X(PROFESSIONAL, progression_rate, MEAN, "progression to own home, % of residents per year", "progression til egen bolig, % af beboerne pr. år", 1e2, 2, 1) \
  X(PROFESSIONAL, mean_stay_years, MEAN, "mean length of ended stays, years", "gns. længde af afsluttede ophold, år", 1, 2, 0) \
  X(CAPACITY, vacancy_broad, MEAN, "vacancy, broad groups, %", "tomgang, brede målgrupper, %", 1e2, 2, 1) \

@@ -21,6 +21,7 @@ void plot_preamble(char *buf, size_t n, int w, int h)
     size_t used = (size_t)snprintf(buf, n,
         "set terminal svg size %d,%d font 'sans,12' background '#ffffff'\n"
         "set encoding utf8\n"
+        "set termoption noenhanced\n"   /* names are text: '_' is no subscript */
         "set border 3 lc '#444444'\n"
         "set tics nomirror textcolor '#222222'\n"
         "set grid ytics lc '#dddddd' lt 1\n"

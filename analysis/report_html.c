@@ -498,6 +498,8 @@ static void span_years(const rep *r, char *buf, size_t n)
     else snprintf(buf, n, "%d\u2013%d", year_of(r, 0), year_of(r, r->s->n_years - 1));
 }
 
+static void describe_variant(const rep *r, int v, char *out, size_t n);
+
 static void sec_summary(rep *r)
 {
     const sim_record *s = r->s;
@@ -537,17 +539,46 @@ static void sec_summary(rep *r)
         char line[1024];
         snprintf(line, sizeof line,
                  T(r, "total expenditure %s bn DKK against %s (95 %% interval %s to %s): "
-                      "%s (lower in %.0f %% of paired replicates); narrow-group waiting %s citizens (%s).",
+                      "%s (%s in %.0f %% of paired replicates); narrow-group waiting %s citizens (%s).",
                    "samlede udgifter %s mia. kr. i forhold til %s (95 %%-interval %s til %s): "
-                      "%s (lavere i %.0f %% af de parvise kørsler); venteliste for smalle målgrupper %s borgere (%s)."),
+                      "%s (%s i %.0f %% af de parvise kørsler); venteliste for smalle målgrupper %s borgere (%s)."),
                  num(r, a, sizeof a, p.mean * 1e-9, 2, 1), s->variant_names[0],
                  num(r, b, sizeof b, p.lo * 1e-9, 2, 1), num(r, c, sizeof c, p.hi * 1e-9, 2, 1),
-                 verdict(r, &p), 100 * p.lower,
+                 verdict(r, &p),
+                 p.lower >= p.higher ? T(r, "lower", "lavere") : T(r, "higher", "højere"),
+                 100 * (p.lower >= p.higher ? p.lower : p.higher),
                  num(r, title, sizeof title, q.mean, 1, 1), verdict(r, &q));
         esc(r->out, line);
+        /* what the saving may cost: the whole waiting list and supply */
+        int kall = series(r, "waiting"), kx = series(r, "offer_exits"), ke = series(r, "offer_entries");
+        if (kall >= 0 && kx >= 0 && ke >= 0) {
+            paired qa = pair_of(r, kall, RES_AGG_MEAN, w), qx = pair_of(r, kx, RES_AGG_SUM, w),
+                   qe = pair_of(r, ke, RES_AGG_SUM, w);
+            char x1[48], x2[48], x3[48], x4[48];
+            snprintf(line, sizeof line,
+                     T(r, " All citizens waiting at year end: %s against %s under %s (%s); offers closed %s, new private offers %s over the years.",
+                       " Alle borgere på venteliste ved årets udgang: %s mod %s under %s (%s); lukkede tilbud %s, nye private tilbud %s over årene."),
+                     num(r, x1, sizeof x1, qa.var, 1, 0), num(r, x2, sizeof x2, qa.ref, 1, 0),
+                     s->variant_names[0], verdict(r, &qa), num(r, x3, sizeof x3, qx.mean, 0, 1),
+                     num(r, x4, sizeof x4, qe.mean, 0, 1));
+            esc(r->out, line);
+        }
         fprintf(r->out, "</li>\n");
     }
     fprintf(r->out, "</ul>\n");
+    /* what each variant is, from its own settings */
+    table t;
+    table_open(r, &t, "models.csv", T(r, "The financing models compared (amounts in the summary and the criteria are in current prices)",
+                                      "De sammenlignede finansieringsmodeller (beløb i sammenfatningen og kriterierne er i løbende priser)"),
+               T(r, "variant|financing", "variant|finansiering"));
+    for (int w = 0; w < s->n_variants; w++) {
+        char d[1024];
+        describe_variant(r, w, d, sizeof d);
+        cell cc[2] = { txt(s->variant_names[w]), txt(d) };
+        cc[1].cls = "l";
+        table_row(&t, cc, 2);
+    }
+    table_close(&t);
     para(r, T(r, "Differences are paired: replicate r of every regime met the same needs at the "
                  "same times (common random numbers), so each difference is the mean of the "
                  "replicate-by-replicate differences, with its 95 % interval.",
@@ -570,12 +601,12 @@ static const char *target_name(const rep *r, const char *en)
         { "places private", "pladser, private og selvejende" },
         { "offers", "tilbud" },
         { "spending, three types (DKK)", "udgifter, de tre typer (kr.)" },
-        { "external share of places and home support", "andel købt eksternt af pladser og hjemmestøtte" },
+        { "external share of places and home support", "andel købt eksternt af pladser og socialpædagogisk støtte i egen bolig" },
         { "external spending: private share", "eksterne køb: andel fra private" },
         { "external spending: regional share", "eksterne køb: andel fra regioner" },
         { "external spending: other municipalities' share", "eksterne køb: andel fra andre kommuner" },
         { "private sales to municipalities (DKK)", "privates salg til kommuner (kr.)" },
-        { "home support in own home (DKK)", "hjemmestøtte i egen bolig (kr.)" },
+        { "home support in own home (DKK)", "socialpædagogisk støtte i egen bolig, § 85 (kr.)" },
         { "longterm cost per resident-year (DKK)", "længerevarende: udgift pr. beboerår (kr.)" },
         { "temporary users per 10,000 adults", "brugere af midlertidige tilbud pr. 10.000 voksne" },
         { "longterm users per 10,000 adults", "brugere af længerevarende tilbud pr. 10.000 voksne" },
@@ -621,8 +652,8 @@ static void sec_run(rep *r)
     const sim_record *s = r->s;
     char buf[1024], yrs[32];
     span_years(r, yrs, sizeof yrs);
-    snprintf(buf, sizeof buf, T(r, "What was run: %d %s x %d %s over %s",
-                                "Hvad er kørt: %d %s x %d %s over %s"),
+    snprintf(buf, sizeof buf, T(r, "What was run: %d %s × %d %s over %s",
+                                "Hvad er kørt: %d %s × %d %s over %s"),
              s->n_variants, s->n_variants == 1 ? T(r, "variant", "variant") : T(r, "variants", "varianter"),
              s->n_replicates, s->n_replicates == 1 ? T(r, "replicate", "kørsel") : T(r, "replicates", "kørsler"),
              yrs);
@@ -656,7 +687,7 @@ static void sec_run(rep *r)
     table_close(&t);
 
     /* the baseline against the reported figures, in the reference variant */
-    int misses = 0;
+    int misses = 0, measurable = 0;
     double mean[CALIB_MAX_TARGETS], half[CALIB_MAX_TARGETS];
     for (size_t i = 0; i < calib_n_targets; i++) {
         double sum = 0, sq = 0;
@@ -668,11 +699,14 @@ static void sec_run(rep *r)
         }
         mean[i] = n ? sum / n : NAN;
         half[i] = n > 1 ? tq(n) * sqrt(fmax(0, (sq - n * mean[i] * mean[i]) / (n - 1)) / n) : NAN;
+        /* a target the file cannot measure (too few years) is not counted */
+        if (!isfinite(mean[i])) continue;
+        measurable++;
         misses += !(fabs(calib_error(&calib_targets[i], mean[i])) <= 0.10);
     }
-    snprintf(buf, sizeof buf, T(r, "The baseline (%s, first year) meets %d of %zu reported figures within 10 %%.",
-                                "Basisforløbet (%s, første år) rammer %d af %zu opgjorte tal inden for 10 %%."),
-             s->variant_names[0], (int)calib_n_targets - misses, calib_n_targets);
+    snprintf(buf, sizeof buf, T(r, "The baseline (%s, first year) meets %d of the %d reported figures this file can measure within 10 %%; the misses below qualify the waiting and supply results.",
+                                "Basisforløbet (%s, første år) rammer %d af de %d opgjorte tal, filen kan måle, inden for 10 %%; afvigelserne herunder begrænser resultaterne om venteliste og forsyning."),
+             s->variant_names[0], measurable - misses, measurable);
     fprintf(r->out, "<h3>");
     esc(r->out, buf);
     fprintf(r->out, "</h3>\n");
@@ -682,13 +716,15 @@ static void sec_run(rep *r)
     for (size_t i = 0; i < calib_n_targets; i++) {
         const calib_target *tg = &calib_targets[i];
         int share = fabs(tg->hi) < 1;
-        double sc = share ? 100 : 1;
-        int dec = share ? 1 : fabs(tg->hi) >= 1000 ? 0 : 2;
+        int bn = fabs(tg->hi) >= 1e8;   /* amounts of DKK: in bn */
+        double sc = share ? 100 : bn ? 1e-9 : 1;
+        int dec = share ? 1 : bn ? 2 : fabs(tg->hi) >= 1000 ? 0 : 2;
         char rep_s[96], a[48], b[48], sim[48], hw[48], er[48];
         if (tg->lo == tg->hi) snprintf(rep_s, sizeof rep_s, "%s", num(r, a, sizeof a, tg->lo * sc, dec, 0));
         else snprintf(rep_s, sizeof rep_s, "%s\u2013%s", num(r, a, sizeof a, tg->lo * sc, dec, 0),
                       num(r, b, sizeof b, tg->hi * sc, dec, 0));
         if (share) strncat(rep_s, " %", sizeof rep_s - strlen(rep_s) - 1);
+        if (bn) strncat(rep_s, T(r, " bn", " mia."), sizeof rep_s - strlen(rep_s) - 1);
         double e = calib_error(tg, mean[i]);
         /* a share's miss in percentage points (to the range's nearer end),
          * an amount's in per cent of the target, as validate prints them */
@@ -814,15 +850,20 @@ static void sec_criteria(rep *r)
              T(r, "Rules: the likelihood word comes from p, the share of paired replicates in which "
                   "the regime is lower than the reference, on the IPCC scale: virtually certain "
                   "(p ≥ 99 %%), very likely (≥ 90 %%), likely (≥ 66 %%), about as likely as not "
-                  "(34-66 %%), and the same words for higher when p is small. \"About the same\" "
+                  "(34–66 %%), and the same words for higher when p is small. \"About the same\" "
                   "when the mean difference is within %s %% of the reference's mean (the "
-                  "materiality threshold). Lower is not always better: read it with the criterion.",
+                  "materiality threshold). The word is about one replicate (one possible future), "
+                  "the interval about the mean: a small difference can be near certain in every "
+                  "future and still below the materiality threshold. Lower is not always better: "
+                  "read it with the criterion.",
                "Regler: sandsynlighedsordet kommer fra p, andelen af parvise kørsler hvor modellen "
                   "er lavere end referencen, på IPCC's skala: praktisk talt sikkert (p ≥ 99 %%), "
                   "meget sandsynligt (≥ 90 %%), sandsynligvis (≥ 66 %%), lige så sandsynligt som "
-                  "ikke (34-66 %%), og de samme ord for højere når p er lille. \"Omtrent det samme\" "
+                  "ikke (34–66 %%), og de samme ord for højere når p er lille. \"Omtrent det samme\" "
                   "når den gennemsnitlige forskel er inden for %s %% af referencens gennemsnit "
-                  "(væsentlighedstærsklen). Lavere er ikke altid bedre: læs det med kriteriet."),
+                  "(væsentlighedstærsklen). Ordet gælder én kørsel (én mulig fremtid), intervallet "
+                  "gennemsnittet: en lille forskel kan være næsten sikker i hver fremtid og stadig "
+                  "under væsentlighedstærsklen. Lavere er ikke altid bedre: læs det med kriteriet."),
              num(r, m, sizeof m, 100 * r->o->materiality, 1, 0));
     fprintf(r->out, "<p class=\"rule\">");
     esc(r->out, rule);
@@ -969,10 +1010,10 @@ static void sec_risk(rep *r)
     char c_s[48], d_s[48];
     if (s->n_variants > 1)
         snprintf(buf, sizeof buf, T(r, "Under %s a year's price drift exceeds %s %% in %s %% of the years (in at least one year in %s %% of the histories); most often under %s",
-                                    "Under %s overstiger et års prisglidning %s %% i %s %% af årene (i mindst ét år i %s %% af forløbene); oftest under %s"),
+                                    "Under %s overstiger et års prisglidning %s %% i %s %% af årene (i mindst ét år i %s %% af forløbene); hyppigst med %s"),
                  s->variant_names[0], num(r, a, sizeof a, 100 * th, 1, 0), num(r, b, sizeof b, 100 * p_year[0], 0, 0),
                  num(r, c_s, sizeof c_s, 100 * p_any[0], 0, 0),
-                 most == 0 ? T(r, "the reference", "referencen") : s->variant_names[most]);
+                 s->variant_names[most]);
     else
         snprintf(buf, sizeof buf, T(r, "Under %s a year's price drift exceeds %s %% in %s %% of the years (in at least one year in %s %% of the histories)",
                                     "Under %s overstiger et års prisglidning %s %% i %s %% af årene (i mindst ét år i %s %% af forløbene)"),
@@ -1047,15 +1088,24 @@ static void sec_scatter(rep *r)
     int k = k_expenditure(r), kw = series(r, "waiting_narrow");
     if (k < 0 || kw < 0 || s->n_variants < 2) return;
     char buf[1024], a[48];
-    double best = -1;
-    int at = 1;
+    /* the cheapest by the mean, and how many are cheaper in every pair */
+    double best = 0, share = 0;
+    int at = 0, always = 0;
     for (int v = 1; v < s->n_variants; v++) {
         paired p = pair_of(r, k, RES_AGG_SUM, v);
-        if (p.lower > best) { best = p.lower; at = v; }
+        always += p.lower >= 1;
+        if (p.mean < best) { best = p.mean; share = p.lower; at = v; }
     }
-    snprintf(buf, sizeof buf, T(r, "%s is cheaper than %s in %s %% of paired replicates",
-                                "%s er billigere end %s i %s %% af de parvise kørsler"),
-             s->variant_names[at], s->variant_names[0], num(r, a, sizeof a, 100 * best, 0, 0));
+    char c2[48];
+    if (at)
+        snprintf(buf, sizeof buf, T(r, "%s is cheapest, %s bn DKK below %s and cheaper in %s %% of paired replicates; %d of %d financing models are cheaper in every one",
+                                    "%s er billigst, %s mia. kr. under %s og billigere i %s %% af de parvise kørsler; %d af %d finansieringsmodeller er billigere i dem alle"),
+                 s->variant_names[at], num(r, a, sizeof a, -best * 1e-9, 2, 0), s->variant_names[0],
+                 num(r, c2, sizeof c2, 100 * share, 0, 0), always, s->n_variants - 1);
+    else
+        snprintf(buf, sizeof buf, T(r, "No financing model is cheaper than %s on average",
+                                    "Ingen finansieringsmodel er billigere end %s i gennemsnit"),
+                 s->variant_names[0]);
     heading(r, "pairs", buf);
     para(r, T(r, "One point per replicate and regime: its total expenditure minus the reference's "
                  "in the same replicate (left of zero: cheaper), against its mean narrow-group "
@@ -1138,9 +1188,11 @@ static int band_of(const rep *r, double change)
 
 typedef struct muni_change { int m; double ref, var, change; } muni_change;
 
+/* Most affected first: by the change in DKK per adult. */
 static int by_abs_change(const void *a, const void *b)
 {
-    double x = fabs(((const muni_change *)a)->change), y = fabs(((const muni_change *)b)->change);
+    const muni_change *p = a, *q = b;
+    double x = fabs(p->var - p->ref), y = fabs(q->var - q->ref);
     int ma = ((const muni_change *)a)->m, mb = ((const muni_change *)b)->m;
     return x < y ? 1 : x > y ? -1 : (ma > mb) - (ma < mb);
 }
@@ -1175,6 +1227,26 @@ static void sec_municipalities(rep *r)
         if (j == n_regions && n_regions < 16) regions[n_regions++] = rn;
         region_of[m] = j < 16 ? j : 15;
     }
+    /* each municipality's gross cost per adult a year under the reference */
+    double *gross = calloc((size_t)n, sizeof *gross);
+    int kg = series(r, "muni_expenditure"), kh = series(r, "muni_home_support_cost"),
+        ka = series(r, "muni_adults");
+    if (!gross || kg < 0 || kh < 0 || ka < 0) {
+        free(gross); free(ch); free(region_of);
+        fail(r, "the file lacks the municipal spending series the bands are measured against");
+        return;
+    }
+    for (int m = 0; m < n; m++) {
+        double sum = 0;
+        int cnt = 0;
+        for (int i = 0; i < s->n_replicates; i++)
+            for (int y = 0; y < s->n_years; y++) {
+                double x = (sim_record_get(s, (size_t)kg, 0, i, y, m) + sim_record_get(s, (size_t)kh, 0, i, y, m)) /
+                           sim_record_get(s, (size_t)ka, 0, i, y, m);
+                if (isfinite(x)) { sum += x; cnt++; }
+            }
+        gross[m] = cnt && sum > 0 ? sum / cnt : NAN;
+    }
     int losers_big = 0, worst_v = 1;
     for (int v = 1; v < s->n_variants; v++) {
         int big = 0;
@@ -1184,26 +1256,35 @@ static void sec_municipalities(rep *r)
             /* per year, as the municipality pages show it */
             c->ref = net_per_adult(r, k, 0, m) / s->n_years;
             c->var = net_per_adult(r, k, v, m) / s->n_years;
-            c->change = (c->var - c->ref) / fabs(c->ref);
+            /* against the gross cost (places and support, always positive):
+             * a net cost near zero would make any change a large share */
+            c->change = (c->var - c->ref) / gross[m];
             big += band_of(r, c->change) == BAND_LOSE_BIG;
         }
         if (big > losers_big) { losers_big = big; worst_v = v; }
     }
     char buf[1024];
-    snprintf(buf, sizeof buf, T(r, "Winners and losers: under %s, %d of %d municipalities lose more than 5 %% of their net cost per adult",
-                                "Vindere og tabere: under %s taber %d af %d kommuner mere end 5 %% af deres nettoudgift pr. voksen"),
+    snprintf(buf, sizeof buf, T(r, "Winners and losers: under %s, %d of %d municipalities lose more than 5 %% (their net cost per adult rises by more than 5 %% of their gross cost)",
+                                "Vindere og tabere: under %s taber %d af %d kommuner mere end 5 %% (nettoudgiften pr. voksen stiger med over 5 %% af bruttoudgiften)"),
              s->variant_names[worst_v], losers_big, n);
     heading(r, "municipalities", buf);
     char m_s[32];
     snprintf(buf, sizeof buf,
-             T(r, "Net cost is a municipality's spending on places and home support minus the income "
-                  "of its own offers from other buyers, per adult aged 18-64, summed over the years "
-                  "and averaged over replicates. The change is the regime's net cost against the "
-                  "reference's, as a share of the reference's; \"no change\" is within %s %%.",
-               "Nettoudgiften er kommunens udgifter til pladser og hjemmestøtte minus dens egne "
-                  "tilbuds indtægter fra andre købere, pr. 18-64-årig, summeret over årene og i "
-                  "gennemsnit over kørslerne. Ændringen er modellens nettoudgift mod referencens, "
-                  "som andel af referencens; \"ingen ændring\" er inden for %s %%."),
+             T(r, "Net cost is a municipality's spending on places and socio-pedagogical support in "
+                  "the citizen's own home (SEL 85) minus the income of its own offers from other "
+                  "buyers, per adult aged 18-64, a year on average over the years and replicates "
+                  "(current prices). The change is the financing model's net cost minus the "
+                  "reference's, as a share of the municipality's gross cost under the reference "
+                  "(places and support, before sales: a net cost near zero would make any change "
+                  "a large share); \"no change\" is within ±%s %%. Single municipalities' figures "
+                  "carry more chance than the national ones.",
+               "Nettoudgiften er kommunens udgifter til pladser og socialpædagogisk støtte i egen "
+                  "bolig (§ 85) minus dens egne tilbuds indtægter fra andre købere, pr. 18-64-årig, "
+                  "pr. år i gennemsnit over årene og kørslerne (løbende priser). Ændringen er "
+                  "finansieringsmodellens nettoudgift minus referencens, som andel af kommunens "
+                  "bruttoudgift under referencen (pladser og støtte før salg: en nettoudgift nær "
+                  "nul ville gøre enhver ændring stor i procent); \"ingen ændring\" er inden for "
+                  "±%s %%. Den enkelte kommunes tal er mere usikre end de nationale."),
              num(r, m_s, sizeof m_s, 100 * r->o->materiality, 1, 0));
     para(r, buf);
     for (int v = 1; v < s->n_variants; v++) {
@@ -1244,8 +1325,8 @@ static void sec_municipalities(rep *r)
                  s->variant_names[v]);
         csv_name(name, sizeof name, "most_affected", v, s->variant_names[v]);
         table_open(r, &t, name, cap,
-                   T(r, "municipality|region|net cost per adult, reference, DKK a year|under the regime, DKK a year|change, %|band",
-                     "kommune|region|nettoudgift pr. voksen, reference, kr. pr. år|under modellen, kr. pr. år|ændring, %|bånd"));
+                   T(r, "municipality|region|net cost per adult, reference, DKK a year|under the regime, DKK a year|change, % of gross cost|band",
+                     "kommune|region|nettoudgift pr. voksen, reference, kr. pr. år|under modellen, kr. pr. år|ændring, % af bruttoudgift|bånd"));
         for (int j = 0; j < n && j < 10; j++) {
             const muni_change *c = &sorted[j];
             char t1[48], t2[48], t3[48];
@@ -1275,7 +1356,7 @@ static void sec_municipalities(rep *r)
                                          "muni_sales", "muni_external_share", "muni_waiting",
                                          "muni_long_waits_narrow", "muni_budget_deviation" };
     static const char *const shown_da[] = { "nettoudgift pr. voksen, kr. pr. år", "udgifter til pladser, mio. kr. pr. år",
-                                            "hjemmestøtte, mio. kr. pr. år", "salg til andre købere, mio. kr. pr. år",
+                                            "socialpædagogisk støtte i egen bolig (§ 85), mio. kr. pr. år", "salg til andre købere, mio. kr. pr. år",
                                             "andel købt uden for kommunen, %", "borgere på venteliste ved årets udgang",
                                             "smalle målgrupper: ventet over grænsen, borgere pr. år",
                                             "budgetafvigelse, mio. kr. pr. år" };
@@ -1329,6 +1410,7 @@ static void sec_municipalities(rep *r)
     }
     free(ch);
     free(region_of);
+    free(gross);
     section_end(r);
 }
 
@@ -1345,9 +1427,26 @@ static void sec_supply(rep *r)
         for (int y = 0; y < s->n_years; y++) sum += mean_at(r, kw, v, y, 0, NULL);
         if (sum < least) { least = sum; fewest = v; }
     }
-    snprintf(buf, sizeof buf, T(r, "Waiting, supply and trade: fewest narrow-group citizens wait under %s (%s on average at year end)",
-                                "Venteliste, udbud og handel: færrest borgere i smalle målgrupper venter under %s (%s i gennemsnit ved årets udgang)"),
-             s->variant_names[fewest], num(r, a, sizeof a, least / s->n_years, 1, 0));
+    /* name a model only when it clearly differs from the reference */
+    int more = 0, fewer = 0;
+    for (int v = 1; v < s->n_variants; v++) {
+        paired p = pair_of(r, kw, RES_AGG_MEAN, v);
+        if (clear(r, &p)) { more += p.mean > 0; fewer += p.mean < 0; }
+    }
+    double ref_avg = 0;
+    for (int y = 0; y < s->n_years; y++) ref_avg += mean_at(r, kw, 0, y, 0, NULL) / s->n_years;
+    if (s->n_variants < 2)
+        snprintf(buf, sizeof buf, T(r, "Waiting, supply and trade: %s narrow-group citizens wait at year end on average",
+                                    "Venteliste, forsyning og handel: %s borgere i smalle målgrupper venter i gennemsnit ved årets udgang"),
+                 num(r, a, sizeof a, ref_avg, 1, 0));
+    else if (fewest && fewer)
+        snprintf(buf, sizeof buf, T(r, "Waiting, supply and trade: fewest narrow-group citizens wait under %s (%s on average at year end)",
+                                    "Venteliste, forsyning og handel: færrest borgere i smalle målgrupper venter under %s (%s i gennemsnit ved årets udgang)"),
+                 s->variant_names[fewest], num(r, a, sizeof a, least / s->n_years, 1, 0));
+    else
+        snprintf(buf, sizeof buf, T(r, "Waiting, supply and trade: %d of %d financing models clearly lengthen the narrow groups' waiting list against %s (%s citizens on average at year end), none clearly shortens it",
+                                    "Venteliste, forsyning og handel: %d af %d finansieringsmodeller forlænger klart ventelisten for de smalle målgrupper i forhold til %s (%s borgere i gennemsnit ved årets udgang), ingen forkorter den klart"),
+                 more, s->n_variants - 1, s->variant_names[0], num(r, a, sizeof a, ref_avg, 1, 0));
     heading(r, "supply", buf);
     script g;
     script_open(&g);
@@ -1438,16 +1537,23 @@ static void sec_supply(rep *r)
     section_end(r);
 }
 
-/* The value of the dotted KEY in the reference variant's part of the
- * resolved scenario (nested YAML, two spaces an indent, as cfg writes it). */
-static int resolved_value(const rep *r, const char *key, char *out, size_t n)
+/* The value of the dotted KEY in variant V's part of the resolved
+ * scenario (nested YAML, two spaces an indent, as cfg writes it; one part
+ * per variant after a "# --- variant" line, or one part for all). */
+static int resolved_value_of(const rep *r, int v, const char *key, char *out, size_t n)
 {
     char path[8][64];
-    int seen_variant = 0;
+    int section = -1;
+    int parts = r->f->resolved && strstr(r->f->resolved, "# --- variant") != NULL;
     for (const char *p = r->f->resolved; p && *p;) {
         const char *eol = strchr(p, '\n');
         size_t len = eol ? (size_t)(eol - p) : strlen(p);
-        if (!strncmp(p, "# --- variant", 13) && seen_variant++) break;
+        if (!strncmp(p, "# --- variant", 13)) {
+            if (++section > v) break;
+            p = eol ? eol + 1 : NULL;
+            continue;
+        }
+        if (parts && section != v) { p = eol ? eol + 1 : NULL; continue; }
         size_t ind = strspn(p, " ");
         int depth = (int)ind / 2;
         const char *colon = memchr(p, ':', len);
@@ -1458,16 +1564,88 @@ static int resolved_value(const rep *r, const char *key, char *out, size_t n)
                 size_t u = strlen(full);
                 snprintf(full + u, sizeof full - u, "%s%s", d ? "." : "", path[d]);
             }
-            const char *v = colon + 1;
-            while (*v == ' ' && v < p + len) v++;
-            if (!strcmp(full, key) && v < p + len) {
-                snprintf(out, n, "%.*s", (int)(p + len - v), v);
+            const char *val_s = colon + 1;
+            while (*val_s == ' ' && val_s < p + len) val_s++;
+            if (!strcmp(full, key) && val_s < p + len) {
+                snprintf(out, n, "%.*s", (int)(p + len - val_s), val_s);
                 return 1;
             }
         }
         p = eol ? eol + 1 : NULL;
     }
     return 0;
+}
+
+static int resolved_value(const rep *r, const char *key, char *out, size_t n)
+{
+    return resolved_value_of(r, 0, key, out, n);
+}
+
+/* Variant V's financing in words, from its own resolved settings: which
+ * regime takes which target groups and offer types; the rest takst. */
+static void describe_variant(const rep *r, int v, char *out, size_t n)
+{
+    char names[128] = "takst", buf[128];
+    resolved_value_of(r, v, "regime.name", names, sizeof names);
+    static const struct { const char *name, *en, *da; } words[] = {
+        { "drg", "group tariffs", "gruppetakster" },
+        { "tender", "framework tenders", "udbud af rammeaftaler" },
+        { "objective", "objective financing", "objektiv finansiering" },
+        { "uniform", "a uniform frame tariff", "ensartet rammetakst" },
+    };
+    out[0] = 0;
+    size_t used = 0;
+    char list[128];
+    snprintf(list, sizeof list, "%s", names);
+    for (char *save = NULL, *w = strtok_r(list, "+", &save); w; w = strtok_r(NULL, "+", &save)) {
+        const char *en = NULL, *da = NULL;
+        for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+            if (!strcmp(words[i].name, w)) { en = words[i].en; da = words[i].da; }
+        if (!en) continue;
+        char key[64], groups[32] = "", types[96] = "";
+        snprintf(key, sizeof key, "%s.groups", w);
+        resolved_value_of(r, v, key, groups, sizeof groups);
+        snprintf(key, sizeof key, "%s.types", w);
+        resolved_value_of(r, v, key, types, sizeof types);
+        const char *g = !strcmp(groups, "narrow") ? T(r, "the narrow groups", "de smalle målgrupper")
+                      : !strcmp(groups, "all") ? T(r, "every group", "alle målgrupper")
+                      : T(r, "the broad groups", "de brede målgrupper");
+        char tw[160] = "";
+        int all = strstr(types, "temporary") && strstr(types, "longterm") && strstr(types, "housing");
+        if (all || strstr(types, "all")) snprintf(tw, sizeof tw, "%s", T(r, "every offer type", "alle tilbudstyper"));
+        else {
+            static const struct { const char *t, *en, *da; } ty[] = {
+                { "temporary", "temporary places (SEL 107)", "midlertidige pladser (§ 107)" },
+                { "longterm", "longterm places (SEL 108)", "længerevarende pladser (§ 108)" },
+                { "housing", "housing (SEL 85 / ABL 105)", "bofællesskaber (§ 85 / ABL § 105)" },
+            };
+            for (size_t i = 0; i < 3; i++)
+                if (strstr(types, ty[i].t)) {
+                    size_t u = strlen(tw);
+                    snprintf(tw + u, sizeof tw - u, "%s%s", u ? T(r, " and ", " og ") : "",
+                             r->o->lang == REPORT_DA ? ty[i].da : ty[i].en);
+                }
+        }
+        char extra[96] = "";
+        if (!strcmp(w, "objective")) {
+            char share[32] = "0.6", coord[16] = "true";
+            resolved_value_of(r, v, "objective.share", share, sizeof share);
+            resolved_value_of(r, v, "objective.coordinator", coord, sizeof coord);
+            double phi = atof(share);
+            snprintf(extra, sizeof extra, T(r, " (%.0f/%.0f%s)", " (%.0f/%.0f%s)"), 100 * phi,
+                     100 * (1 - phi), !strcmp(coord, "true") ? T(r, ", with a coordinator", ", med koordinator") : "");
+        }
+        used += (size_t)snprintf(out + used, n > used ? n - used : 0, "%s%s%s %s %s%s",
+                                 used ? "; " : "", r->o->lang == REPORT_DA ? da : en, extra,
+                                 T(r, "for", "for"), g, "");
+        if (used < n) used += (size_t)snprintf(out + used, n - used, ", %s", tw);
+        (void)buf;
+    }
+    if (!out[0])
+        snprintf(out, n, "%s", T(r, "cost-based tariffs (takst) everywhere, as today",
+                                 "takstfinansiering som i dag, for alle"));
+    else if (used < n)
+        snprintf(out + used, n - used, "%s", T(r, "; takst for the rest", "; takst for resten"));
 }
 
 static void sec_assumptions(rep *r)
@@ -1538,7 +1716,7 @@ static void sec_assumptions(rep *r)
  * Danish (the file's own doc attribute is the model's technical one). */
 static const struct { const char *series, *en, *da; } kpi_def[] = {
     { "expenditure", "what municipalities pay for places in the three traded offer types (SEL § 107, § 108, § 85 in ABL § 105) in a year",
-      "hvad kommunerne betaler for pladser i de tre handlede tilbudstyper (SEL § 107, § 108, § 85 i ABL § 105) i et år" },
+      "hvad kommunerne betaler for pladser i de tre handlede tilbudstyper (SEL §§ 107 og 108 samt § 85-støtte i boliger efter ABL § 105) i et år" },
     { "unit_price", "expenditure per occupied place-year", "udgifter pr. belagt pladsår" },
     { "price_drift", "how much faster the price of the same mix of needs grows than the costs behind it (wages and fixed costs)",
       "hvor meget hurtigere prisen for den samme sammensætning af behov stiger end omkostningerne bag den (løn og faste omkostninger)" },
@@ -1567,12 +1745,12 @@ static const struct { const char *series, *en, *da; } kpi_def[] = {
     { "delivered_to_needed_hours", "direct support delivered over what the citizens really need (above 100 %: more than needed)",
       "leveret direkte støtte i forhold til borgernes reelle behov (over 100 %: mere end nødvendigt)" },
     { "matched_30d_narrow", "narrow groups: share of citizens placed in an offer that fits their need within 30 days of the decision",
-      "smalle målgrupper: andel af borgerne der er visiteret til et tilbud der passer til behovet inden 30 dage efter afgørelsen" },
+      "smalle målgrupper: andel af borgerne der har fået plads i et tilbud der passer til behovet inden 30 dage efter visitationen" },
     { "matched_30d_broad", "the same for the broad groups", "det samme for de brede målgrupper" },
     { "matched_90d_narrow", "narrow groups: the same within 90 days", "smalle målgrupper: det samme inden 90 dage" },
     { "matched_90d_broad", "broad groups: the same within 90 days", "brede målgrupper: det samme inden 90 dage" },
     { "mismatch_share", "placements in an offer that does not fit the need (bought after a long wait, at a premium)",
-      "anbringelser i et tilbud der ikke passer til behovet (købt efter lang ventetid, med tillæg)" },
+      "ophold i et tilbud der ikke passer til behovet (købt efter lang ventetid, med tillæg)" },
     { "progression_rate", "residents who move on to support in their own home, per resident and year", "beboere der går videre til støtte i egen bolig, pr. beboer og år" },
     { "mean_stay_years", "average length of the stays that ended in the year", "gennemsnitlig længde af de ophold der sluttede i året" },
     { "vacancy_broad", "empty places as a share of all places, offers for the broad groups", "tomme pladser som andel af alle pladser, tilbud til de brede målgrupper" },
@@ -1584,7 +1762,7 @@ static const struct { const char *series, *en, *da; } kpi_def[] = {
     { "cost_index", "the model's index of wages and fixed costs (base year 1), by which fixed prices are computed",
       "modellens indeks for løn og faste omkostninger (basisår 1), som faste priser beregnes med" },
     { "muni_net_cost_per_adult", "a municipality's spending on places and home support minus its own offers' sales to other buyers, per citizen aged 18-64",
-      "kommunens udgifter til pladser og hjemmestøtte minus egne tilbuds salg til andre købere, pr. borger på 18-64 år" },
+      "kommunens udgifter til pladser og socialpædagogisk støtte i egen bolig minus egne tilbuds salg til andre købere, pr. borger på 18-64 år" },
     { "external_share", "share of spending bought outside the buyer's own municipality", "andel af udgifterne købt uden for køberens egen kommune" },
     { "muni_external_share", "the same for one municipality", "det samme for én kommune" },
     { "offer_result_share", "offers' total result over their total costs (above zero: a surplus)", "tilbuddenes samlede resultat i forhold til deres samlede omkostninger (over nul: overskud)" },
@@ -1644,10 +1822,10 @@ static const char style[] =
     "padding-top:.6em;margin-top:2em}h3{font-size:1.05em}"
     ".sub{color:#555}table{border-collapse:collapse;margin:1em 0;font-size:.9em}"
     "caption{text-align:left;font-weight:bold;padding:.3em 0}"
-    "th,td{border-bottom:1px solid #ddd;padding:.25em .6em;vertical-align:top;overflow-wrap:anywhere}"
+    "th,td{border-bottom:1px solid #ddd;padding:.25em .6em;vertical-align:top;overflow-wrap:break-word}"
     "li,h2,h3,p{overflow-wrap:anywhere}"
     "th{background:#f2f5f8;text-align:left}td.n{text-align:right;white-space:nowrap}"
-    "td.l{text-align:left}td.w,span.w{font-style:italic;white-space:normal}td.lo{color:#0b5c8a}td.hi{color:#a34700}"
+    "td.l{text-align:left}td.w,span.w{font-style:italic;white-space:normal}"
     "td.miss{color:#a34700;font-weight:bold}tr.sec td{background:#e8eef4;font-weight:bold}"
     "td.tot{font-weight:bold}figure{margin:1em 0}figcaption{font-size:.9em;color:#444}"
     "svg{max-width:100%;height:auto}a.csv{font-weight:normal;font-size:.85em;margin-left:.5em}"
@@ -1713,7 +1891,7 @@ int report_html(const res_file *f, const report_opts *o, FILE *out, char *err, s
         { "spending", "Expenditure and unit price", "Udgifter og enhedspris" },
         { "risk", "Price-drift risk", "Risiko for prisglidning" }, { "pairs", "Paired differences", "Parvise forskelle" },
         { "municipalities", "Winners and losers", "Vindere og tabere" },
-        { "supply", "Waiting, supply and trade", "Venteliste, udbud og handel" },
+        { "supply", "Waiting, supply and trade", "Venteliste, forsyning og handel" },
         { "run", "What was run", "Hvad er kørt" }, { "assumptions", "Assumptions", "Antagelser" },
         { "definitions", "Definitions", "Definitioner" },
     };
