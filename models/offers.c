@@ -377,7 +377,11 @@ static void resize(market *m, offer *o, int capacity)
  * with weight capacity.other_demand_weight, because a place built for
  * others stands empty, at the owner's cost, when their demand goes
  * elsewhere; a region (no citizens of its own) others' with that weight; a
- * private provider every waiting citizen (below).  NEED holds the
+ * private provider every waiting citizen (below).  For a narrow group the
+ * weight is capacity.narrow_demand_weight: a specialised offer lives on
+ * the few citizens of many buyers, none of whom commits to it, and its
+ * start-up is dearer, so no single owner builds on others' queue [R: VIVE
+ * 2023 ch. 2]; that is what keeps narrow citizens waiting.  NEED holds the
  * waiting still unserved in the offer's segment by region, NEED_HOME by
  * home municipality.
  */
@@ -389,7 +393,9 @@ static double relied_demand(const market *m, const offer *o, const int *need,
      * expansion must pay, below) */
     if (o->owner_kind == OWNER_PRIVATE) return need[o->region];
     int own = o->owner_kind == OWNER_MUNICIPAL ? need_home[o->owner] : 0;
-    return own + m->p->other_demand_weight * (need[o->region] - own);
+    double w = m->p->group[o->group].narrow ? m->p->narrow_demand_weight
+                                            : m->p->other_demand_weight;
+    return own + w * (need[o->region] - own);
 }
 
 /* The start-up cost of PLACES new places of segment (TYPE, GROUP) [A]:
@@ -483,31 +489,17 @@ static double segment_price(market *m, int type, int group, int private_only)
     return n ? sum / n : 0;
 }
 
-/* Last year's occupancy of the open offers of segment (TYPE, GROUP) in
- * REGION, private ones only with PRIVATE_ONLY (0 when there are none). */
-static double region_occupancy(const market *m, int type, int group, int region,
-                               int private_only)
-{
-    double res = 0, places = 0;
-    for (int k = 0; k < m->seg_n[type][group]; k++) {
-        const offer *o = &m->offers[m->seg_offers[type][group][k]];
-        if (o->status != OFFER_OPEN || o->region != region) continue;
-        if (private_only && o->owner_kind != OWNER_PRIVATE) continue;
-        res += o->last_occupancy * o->capacity;
-        places += o->capacity;
-    }
-    return places > 0 ? res / places : 0;
-}
-
 /*
- * A new private offer enters a region's segment [A] when the going price, at
- * the occupancy it can expect (the segment's occupancy there last year plus
- * the citizens waiting, over its size), covers the expected cost plus a
- * risk premium plus the start-up cost spread over capacity.payback_years.
- * Entry needs a queue or a segment at least offers.entry_occupancy full,
- * and a narrow group's few waiting
- * citizens promise too little to carry a specialised offer's start-up [R
- * direction].  At most one entry per region and segment a year.
+ * A new private offer enters a region's segment [A] when citizens wait there
+ * beyond the free places the region's offers already have (after this year
+ * end's expansions): at least offers.entry_min_waiting of them.  It expects
+ * those citizens and no more (an entrant into a full segment without a
+ * queue would wait for the few new cases incumbents leave it, and fail),
+ * and enters when the going price at that fill covers the expected cost
+ * plus a risk premium plus the start-up cost spread over
+ * capacity.payback_years.  A narrow group's few waiting citizens promise
+ * too little to carry a specialised offer's start-up [R direction].  At
+ * most one entry per region and segment a year.
  */
 static void private_entry(market *m)
 {
@@ -516,6 +508,12 @@ static void private_entry(market *m)
         for (int g = 0; g < p->n_groups; g++) {
             int waiting[MAX_REGIONS] = { 0 };
             waiting_by_region(m, t, g, waiting, NULL);
+            int unmet[MAX_REGIONS], any = 0;
+            for (int r = 0; r < m->mt->n_regions; r++) {
+                unmet[r] = waiting[r] - market_free_places(m, t, g, r);
+                any |= unmet[r] >= p->entry_min_waiting && unmet[r] >= 1;
+            }
+            if (!any) continue;
             /* an entrant expects what private offers of the segment charge */
             double price = segment_price(m, t, g, 1);
             if (price <= 0) price = segment_price(m, t, g, 0);
@@ -529,17 +527,10 @@ static void private_entry(market *m)
                 cost += m->level_p[t][g][l] * offer_expected_cost_day(m, &probe, l);
             }
             for (int r = 0; r < m->mt->n_regions; r++) {
-                /* it expects the occupancy private offers have there: buyers
-                 * turn to them last */
-                double occ = region_occupancy(m, t, g, r, 1);
-                if (occ <= 0) occ = region_occupancy(m, t, g, r, 0);
-                if (waiting[r] < p->entry_min_waiting && occ < p->entry_occupancy) continue;
+                if (unmet[r] < p->entry_min_waiting || unmet[r] < 1) continue;
                 int size = (int)fmax(p->min_efficient_size,
-                                     fmin(fmax(waiting[r], 1), p->type[t].mean_offer_size));
-                /* on a queue it fills with the queue; in a full segment at
-                 * the private offers' occupancy there */
-                double fill = waiting[r] >= p->entry_min_waiting
-                                  ? fmin(1.0, waiting[r] / (double)size) : occ;
+                                     fmin(unmet[r], p->type[t].mean_offer_size));
+                double fill = fmin(1.0, unmet[r] / (double)size);
                 double startup_day = startup_cost(m, t, g, size) /
                                      (p->payback_years * DAYS_PER_YEAR * size);
                 /* per place-day: income at that fill against fixed cost,

@@ -149,10 +149,10 @@ const cfg_key params_table[] = {
     R("offers.cut_share", 0.10, 0, 1, "share", "A", "places cut in one step, share of capacity"),
     R("offers.close_occupancy", 0.50, 0, 1, "share", "A", "occupancy below which (for low_years) an offer closes"),
     I("offers.low_years", 2, 1, 10, "years", "A", "years of low occupancy before a cut or closure"),
-    R("offers.entry_min_waiting", 5, 0, 1e5, "citizens", "A", "waiting citizens in a region and segment that draw a new private offer"),
-    R("offers.entry_occupancy", 0.97, 0, 1, "share", "A", "without a queue, a new private offer enters a region's segment only when its private offers were this full last year"),
+    R("offers.entry_min_waiting", 5, 0, 1e5, "citizens", "A", "citizens waiting in a region and segment beyond the free places there that draw a new private offer"),
     R("offers.entry_risk_premium", 0.02, 0, 5, "share", "A", "return over cost a new private offer requires"),
     R("capacity.other_demand_weight", 0.5, 0, 1, "weight", "A", "weight an owner gives other buyers' waiting citizens when it adds places (its own count in full)"),
+    R("capacity.narrow_demand_weight", 0.1, 0, 1, "weight", "A", "the same weight for a narrow group, lower [R direction, VIVE 2023 ch. 2]: the start-up cost and the dependence on other municipalities' demand deter any single owner from building for them"),
     R("capacity.startup_cost", 0.10, 0, 10, "share of a place-year", "A", "start-up cost of a new place (staff, fitting out), as a share of its full cost per year"),
     R("capacity.startup_narrow_factor", 3.0, 0, 100, "factor", "A", "start-up cost of a place for a narrow group relative to a broad one (specialised staff and buildings)"),
     R("capacity.payback_years", 5, 0.1, 50, "years", "A", "years over which a new private offer must earn back its start-up cost"),
@@ -624,7 +624,6 @@ int params_load(const cfg *c, params *p, cfg_error *err)
     p->low_years = (int)cfg_int(c, "offers.low_years");
     p->entry_min_waiting = cfg_real(c, "offers.entry_min_waiting");
     p->entry_risk_premium = cfg_real(c, "offers.entry_risk_premium");
-    p->entry_occupancy = cfg_real(c, "offers.entry_occupancy");
     p->private_initial_equity = cfg_real(c, "offers.private_initial_equity");
     p->quality_sd = cfg_real(c, "offers.quality_sd");
 
@@ -654,6 +653,7 @@ int params_load(const cfg *c, params *p, cfg_error *err)
         p->incidence_growth[k] = cfg_real(c, key);
     }
     p->other_demand_weight = cfg_real(c, "capacity.other_demand_weight");
+    p->narrow_demand_weight = cfg_real(c, "capacity.narrow_demand_weight");
     p->startup_cost = cfg_real(c, "capacity.startup_cost");
     p->startup_narrow_factor = cfg_real(c, "capacity.startup_narrow_factor");
     p->payback_years = cfg_real(c, "capacity.payback_years");

@@ -139,7 +139,7 @@ typedef struct params {
     int      carry_lag;
     carry_mode carry;
     double   expand_occupancy, expand_share, cut_occupancy, cut_share,
-             close_occupancy, entry_min_waiting, entry_risk_premium, entry_occupancy,
+             close_occupancy, entry_min_waiting, entry_risk_premium,
              private_initial_equity;
     int      low_years;
     /* regime: which regimes, and the parameters of each */
@@ -158,7 +158,7 @@ typedef struct params {
     /* bargaining power (caseflow.c, regime_takst.c, offers.c) */
     double   alternatives_ref, scarcity_weight, lock_in_years, lock_in_weight,
              scarcity_markup, narrow_occupancy_risk, seller_threshold, seller_slack;
-    double   other_demand_weight, startup_cost, startup_narrow_factor, payback_years;
+    double   other_demand_weight, narrow_demand_weight, startup_cost, startup_narrow_factor, payback_years;
     double   county_share, county_share_housing, county_size_factor;   /* inherited ownership */
     int      county_hosts;
     int      traits_redraw;   /* 0: one country per seed; 1: one per replicate */
