@@ -284,7 +284,7 @@ const char *const calib_knob_name[CALIB_KNOBS] = {
     "placement.penalty_private", "placement.penalty_region_municipal",
     "home_support.escalated_share", "traits.need_idiosyncratic_sd",
     "home_support.cost_per_year", "incidence x narrow groups",
-    "ownership.county_share"
+    "ownership.county_share", "capacity.narrow_demand_weight"
 };
 
 void calib_start(const params *p, double *x)
@@ -297,6 +297,7 @@ void calib_start(const params *p, double *x)
     x[7] = p->home_cost_per_year;
     x[8] = 1;
     x[9] = p->county_share;
+    x[10] = p->narrow_demand_weight;
 }
 
 void calib_apply(params *p, const double *x)
@@ -312,6 +313,7 @@ void calib_apply(params *p, const double *x)
         if (p->group[g].narrow)
             for (int t = 0; t < N_OFFER_TYPES; t++) p->group[g].incidence[t] *= x[8];
     p->county_share = fmin(1, x[9]);
+    p->narrow_demand_weight = fmin(1, x[10]);
 }
 
 typedef struct fit_ctx {
@@ -444,8 +446,9 @@ int calib_write(const char *path, const char *base_rel, const params *fitted,
     fprintf(fp, "# The Danish baseline with calibrated values, written by\n#   %s\n"
             "# Fitted: incidence by offer type (x %.4g, %.4g, %.4g) and of narrow\n"
             "# groups (x %.4g), placement penalties, the starting stock's escalated\n"
-            "# share, home support's cost, the spread of need and the county\n"
-            "# institutions' share of municipal places; objective\n"
+            "# share, home support's cost, the spread of need, the county\n"
+            "# institutions' share of municipal places and the weight of\n"
+            "# others' queue in narrow capacity; objective\n"
             "# (weighted squared relative errors) %.5f.\n"
             "# `placesim validate` compares it with the reported figures.\n",
             command, x[0], x[1], x[2], x[8], objective_value);
@@ -462,6 +465,7 @@ int calib_write(const char *path, const char *base_rel, const params *fitted,
             fitted->home_escalated_share, fitted->home_cost_per_year);
     fprintf(fp, "\ntraits:\n  need_idiosyncratic_sd: %.6g\n", fitted->need_idiosyncratic_sd);
     fprintf(fp, "\nownership:\n  county_share: %.6g\n", fitted->county_share);
+    fprintf(fp, "\ncapacity:\n  narrow_demand_weight: %.6g\n", fitted->narrow_demand_weight);
     if (fclose(fp) != 0) {
         snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
         free(text);

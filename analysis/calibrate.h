@@ -33,9 +33,11 @@ double calib_error(const calib_target *t, double value);
 /* Print target, simulated mean with 95 % interval, relative error. */
 int  calib_validate(FILE *out, const sim_record *s);
 
-/* The free parameters: incidence multipliers by offer type and placement
- * penalties.  X has calib_n_knobs values. */
-#define CALIB_KNOBS 10
+/* The free parameters, named in calib_knob_name: incidence multipliers by
+ * offer type and for the narrow groups, placement penalties, home support,
+ * the spread of need, county ownership and the weight of others' queue in
+ * narrow capacity.  X has CALIB_KNOBS values. */
+#define CALIB_KNOBS 11
 extern const char *const calib_knob_name[CALIB_KNOBS];
 void calib_apply(params *p, const double *x);    /* x = 1,1,1,...: no change */
 void calib_start(const params *p, double *x);     /* the unchanged point */

@@ -1756,6 +1756,8 @@ static const struct { const char *series, *en, *da; } kpi_def[] = {
     { "vacancy_broad", "empty places as a share of all places, offers for the broad groups", "tomme pladser som andel af alle pladser, tilbud til de brede målgrupper" },
     { "vacancy_narrow", "the same for the narrow groups", "det samme for de smalle målgrupper" },
     { "waiting", "citizens waiting for a place at the end of the year", "borgere der venter på en plads ved årets udgang" },
+    { "long_wait_narrow_share", "share of municipalities that had, during the year, a citizen of a narrow group who waited more than 90 days for a place",
+      "andel af kommunerne der i løbet af året havde en borger i en smal målgruppe, som ventede over 90 dage på en plads" },
     { "offer_entries", "new private offers that opened in the year", "nye private tilbud der åbnede i året" },
     { "bankruptcies", "private offers that closed because their equity ran out", "private tilbud der lukkede fordi egenkapitalen var opbrugt" },
     { "hhi", "how concentrated places are among owners (0: many small, 1: one owner)", "hvor koncentreret pladserne er hos ejerne (0: mange små, 1: én ejer)" },

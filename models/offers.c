@@ -377,25 +377,25 @@ static void resize(market *m, offer *o, int capacity)
  * with weight capacity.other_demand_weight, because a place built for
  * others stands empty, at the owner's cost, when their demand goes
  * elsewhere; a region (no citizens of its own) others' with that weight; a
- * private provider every waiting citizen (below).  For a narrow group the
- * weight is capacity.narrow_demand_weight: a specialised offer lives on
- * the few citizens of many buyers, none of whom commits to it, and its
- * start-up is dearer, so no single owner builds on others' queue [R: VIVE
- * 2023 ch. 2]; that is what keeps narrow citizens waiting.  NEED holds the
- * waiting still unserved in the offer's segment by region, NEED_HOME by
- * home municipality.
+ * private provider every waiting citizen (below).  For a narrow group every
+ * owner, private ones too, counts every waiting citizen, its own included,
+ * with weight capacity.narrow_demand_weight: a specialised place lives on
+ * a thin, lumpy stream of citizens from many buyers, none of whom commits
+ * to it, and its start-up is dearer, so no single municipality builds for
+ * a narrow group [R: VIVE 2023 ch. 2]; that is what keeps narrow citizens
+ * waiting.  NEED holds the waiting still unserved in the offer's segment
+ * by region, NEED_HOME by home municipality.
  */
 static double relied_demand(const market *m, const offer *o, const int *need,
                             const int *need_home)
 {
+    if (m->p->group[o->group].narrow) return m->p->narrow_demand_weight * need[o->region];
     /* selling to municipalities is a private provider's business: it
      * counts every waiting citizen and prices the risk instead (its
      * expansion must pay, below) */
     if (o->owner_kind == OWNER_PRIVATE) return need[o->region];
     int own = o->owner_kind == OWNER_MUNICIPAL ? need_home[o->owner] : 0;
-    double w = m->p->group[o->group].narrow ? m->p->narrow_demand_weight
-                                            : m->p->other_demand_weight;
-    return own + w * (need[o->region] - own);
+    return own + m->p->other_demand_weight * (need[o->region] - own);
 }
 
 /* The start-up cost of PLACES new places of segment (TYPE, GROUP) [A]:

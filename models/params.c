@@ -152,7 +152,7 @@ const cfg_key params_table[] = {
     R("offers.entry_min_waiting", 5, 0, 1e5, "citizens", "A", "citizens waiting in a region and segment beyond the free places there that draw a new private offer"),
     R("offers.entry_risk_premium", 0.02, 0, 5, "share", "A", "return over cost a new private offer requires"),
     R("capacity.other_demand_weight", 0.5, 0, 1, "weight", "A", "weight an owner gives other buyers' waiting citizens when it adds places (its own count in full)"),
-    R("capacity.narrow_demand_weight", 0.1, 0, 1, "weight", "A", "the same weight for a narrow group, lower [R direction, VIVE 2023 ch. 2]: the start-up cost and the dependence on other municipalities' demand deter any single owner from building for them"),
+    R("capacity.narrow_demand_weight", 0.1, 0, 1, "weight", "A", "weight an owner gives every waiting citizen of a narrow group, its own included, when it adds places for that group [R direction, VIVE 2023 ch. 2: the start-up cost and the dependence on other municipalities' demand deter any single municipality from building for a narrow group]"),
     R("capacity.startup_cost", 0.10, 0, 10, "share of a place-year", "A", "start-up cost of a new place (staff, fitting out), as a share of its full cost per year"),
     R("capacity.startup_narrow_factor", 3.0, 0, 100, "factor", "A", "start-up cost of a place for a narrow group relative to a broad one (specialised staff and buildings)"),
     R("capacity.payback_years", 5, 0.1, 50, "years", "A", "years over which a new private offer must earn back its start-up cost"),

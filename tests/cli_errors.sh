@@ -135,3 +135,7 @@ check "--force replaces the file with HDF5" is_hdf5 "$T/existing.h5"
 
 "$P" check "$DENMARK" >/dev/null 2>&1; rc=$?
 check "check scenarios/denmark.yaml exits 0" [ "$rc" = 0 ]
+for f in "$(dirname "$DENMARK")"/*.yaml; do
+    "$P" check "$f" >/dev/null 2>&1; rc=$?
+    check "check scenarios/$(basename "$f") exits 0" [ "$rc" = 0 ]
+done
