@@ -60,7 +60,7 @@ const calib_target calib_targets[] = {
     { "spread of longterm users, 7 municipalities",  2.75, 2.75, 0.3, "[R] VIVE 2019" },
     { "spread of housing users, 7 municipalities",   3.2,  3.2,  0.3, "[R] VIVE 2019" },
     /* "almost every municipality has citizens it struggles to place" */
-    { "municipalities with a narrow wait > 90 days", 0.5, 0.9, 1, "[R] direction" },
+    { "municipalities with a narrow wait > 90 days", 0.5, 0.9, 1, "[A] band ([R]: almost all)" },
     { "nominal spending growth per year",   0.025, 0.03,  0, "[R] driven by unit prices" },
     /* the reports see flat volume (2018-2021); a falling or rising volume
      * would mean the starting stock is not what the flows sustain */
@@ -72,7 +72,7 @@ const calib_target calib_targets[] = {
     { "spending growth over 3 years, housing",     0.19, 0.19, 0, "[R] 2018-21" },
     { "budget deviation over budget (overspent)",  0.005, 0.05, 0, "[R] direction" },
     { "private bankruptcies per offer and year",   0,    0.01, 0, "[A] calm market" },
-    { "private places, change per year",          -0.005, 0.03, 0, "[R] direction" },
+    { "private places, change per year",          -0.005, 0.03, 0, "[A] calm market" },
 };
 const size_t calib_n_targets = sizeof calib_targets / sizeof calib_targets[0];
 _Static_assert(sizeof calib_targets / sizeof calib_targets[0] <= CALIB_MAX_TARGETS,
