@@ -448,7 +448,7 @@ int calib_write(const char *path, const char *base_rel, const params *fitted,
             "# groups (x %.4g), placement penalties, the starting stock's escalated\n"
             "# share, home support's cost, the spread of need, the county\n"
             "# institutions' share of municipal places and the weight of\n"
-            "# others' queue in narrow capacity; objective\n"
+            "# a narrow group's queue in its capacity; objective\n"
             "# (weighted squared relative errors) %.5f.\n"
             "# `placesim validate` compares it with the reported figures.\n",
             command, x[0], x[1], x[2], x[8], objective_value);

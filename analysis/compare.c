@@ -51,7 +51,7 @@ enum { HEADLINE = COMPARE_HEADLINE, ECONOMIC = COMPARE_ECONOMIC,
  X(CAPACITY, vacancy_broad, MEAN, "vacancy, broad groups, %", "tomgang, brede målgrupper, %", 1e2, 2, 1) \
  X(CAPACITY, vacancy_narrow, MEAN, "vacancy, narrow groups, %", "tomgang, smalle målgrupper, %", 1e2, 2, 1) \
  X(CAPACITY, waiting, MEAN, "citizens waiting at year end, mean", "borgere på venteliste ved årets udgang, gns.", 1, 1, 0) \
- X(CAPACITY, long_wait_narrow_share, MEAN, "narrow groups: municipalities with a wait over 90 days, %", "smalle målgrupper: kommuner med en ventetid over 90 dage, %", 1e2, 1, 1) \
+ X(CAPACITY, long_wait_narrow_share, MEAN, "narrow groups: municipalities with a long wait, %", "smalle målgrupper: kommuner med en lang ventetid, %", 1e2, 1, 1) \
  X(CAPACITY, offer_entries, SUM, "new private offers, total", "nye private tilbud, i alt", 1, 1, 0) \
  X(CAPACITY, bankruptcies, SUM, "bankruptcies, total", "konkurser, i alt", 1, 1, 0) \
  X(CAPACITY, hhi, LAST, "concentration of places (HHI), last year", "koncentration af pladser (HHI), sidste år", 1, 3, 0)

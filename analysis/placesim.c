@@ -453,10 +453,12 @@ static int variants_comparable(const char *scenario, const loaded *l)
     for (int v = 1; v < l->n; v++)
         if (p[v].years != p[0].years || p[v].replicates != p[0].replicates ||
             p[v].seed != p[0].seed || l->mt[v].n != l->mt[0].n ||
-            p[v].n_groups != p[0].n_groups || p[v].start_year != p[0].start_year) {
+            p[v].n_groups != p[0].n_groups || p[v].start_year != p[0].start_year ||
+            p[v].long_wait_days != p[0].long_wait_days) {
             fprintf(stderr, "placesim: %s: variant '%s' changes run.years, "
-                    "run.start_year, run.replicates, run.seed, the municipalities "
-                    "or the groups; variants must share them to be compared\n",
+                    "run.start_year, run.replicates, run.seed, the municipalities, "
+                    "the groups or outputs.long_wait_days (a measure, not a policy); "
+                    "variants must share them to be compared\n",
                     scenario, l->names[v]);
             return 0;
         }
@@ -820,6 +822,15 @@ static int cmd_calibrate(const char *scenario, const options *o, int argc, char 
     loaded l;
     rc = load_scenario(scenario, &oo, &l);
     if (rc) return rc;
+    /* The fit is of one market: the values it writes at the top level
+     * would be overridden, or misfitted, in variants. */
+    if (l.n > 1) {
+        fprintf(stderr, "placesim: %s has %d variants; calibrate fits a scenario "
+                "without variants (its values are written at the top level)\n",
+                scenario, l.n);
+        loaded_free(&l);
+        return EXIT_BAD_INPUT;
+    }
     /* Writing over a file the new scenario extends would leave a scenario
      * that extends itself, and the old one lost. */
     struct stat so, sf;

@@ -125,6 +125,17 @@ timeout 60 "$P" check "$T/incomparable.yaml" >/dev/null 2>"$T/incomparable.err";
 check "incomparable variants: check exits 2" [ "$rc" = 2 ]
 check "incomparable variants: message says why" grep -q "variants must share them" "$T/incomparable.err"
 
+# a measure's threshold is not a policy: variants must share it too
+printf 'extends: %s
+variants:
+  a: {}
+  b: { outputs: { long_wait_days: 10 } }
+' "$SMALL" >"$T/measure.yaml"
+timeout 60 "$P" compare "$T/measure.yaml" -r 1 -y 1 -o "$T/measure.h5" >/dev/null 2>"$T/measure.err"; rc=$?
+check "variants with another outputs.long_wait_days: compare exits 2" [ "$rc" = 2 ]
+check "variants with another outputs.long_wait_days: message names the key" grep -q "outputs.long_wait_days" "$T/measure.err"
+check "variants with another outputs.long_wait_days: no result file" [ ! -e "$T/measure.h5" ]
+
 # OMP_NUM_THREADS is held to --threads' bound (libgomp crashed far above it)
 OMP_NUM_THREADS=100000 timeout 120 "$P" run "$SMALL" -r 2 -y 1 -q -o "$T/omp.h5" >/dev/null 2>&1; rc=$?
 check "OMP_NUM_THREADS=100000: run exits 0" [ "$rc" = 0 ]

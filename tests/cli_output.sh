@@ -125,6 +125,13 @@ check "calibrate onto an existing file: unchanged" [ "$(cat "$T/existing.yaml")"
 check "calibrate onto an existing file: refused before fitting" [ ! -s "$T/cal.out" ]
 "$P" calibrate "$SMALL" -r 1 -y 1 -m 1 --force -o "$T/adir" >/dev/null 2>&1; rc=$?
 check "calibrate -o DIR --force: exits 2" [ "$rc" = 2 ]
+# a scenario with variants is refused: the fit would be written where
+# variants override it
+printf 'extends: %s\nvariants:\n  a: {}\n  b: { capacity: { narrow_demand_weight: 0.9 } }\n' "$SMALL" >"$T/calvar.yaml"
+"$P" calibrate "$T/calvar.yaml" -r 1 -y 1 -m 1 -o "$T/calvar_fit.yaml" >/dev/null 2>"$T/calvar.err"; rc=$?
+check "calibrate a scenario with variants: exits 2" [ "$rc" = 2 ]
+check "calibrate a scenario with variants: says why" grep -q "variants" "$T/calvar.err"
+check "calibrate a scenario with variants: writes nothing" [ ! -e "$T/calvar_fit.yaml" ]
 
 # --force replaces result files, never a device, FIFO or socket
 mknod "$T/fakenull" c 1 3 2>/dev/null || mkfifo "$T/fakenull"
