@@ -32,9 +32,14 @@ static void cell(FILE *out, const sim_record *s, int k, int v, int y,
     res_stat st;
     res_stat_of(s, (size_t)k, v, y, 0, &st);
     if (st.n == 0 || isnan(st.mean)) { fprintf(out, " | %-20s", "n/a"); return; }
-    snprintf(buf, sizeof buf, "%*.*f ±%.*f", c->width, c->decimals,
-             st.mean * c->scale, c->decimals, (st.ci_hi - st.mean) * c->scale);
-    fprintf(out, " | %-20s", buf);
+    double half = (st.ci_hi - st.mean) * c->scale;
+    if (isfinite(half))      /* one replicate has no interval */
+        snprintf(buf, sizeof buf, "%*.*f ±%.*f", c->width, c->decimals,
+                 st.mean * c->scale, c->decimals, half);
+    else
+        snprintf(buf, sizeof buf, "%*.*f ±n/a", c->width, c->decimals, st.mean * c->scale);
+    /* "±" is two bytes and one column: pad by one byte more */
+    fprintf(out, " | %-21s", buf);
 }
 
 void report_summary(FILE *out, const sim_record *s)

@@ -731,7 +731,10 @@ static void cfg_fmt_num(double v, char *out, size_t n)
     }
 }
 
-/* Accepts decimal and exponent forms and YAML's .inf; never NaN. */
+/* Accepts decimal and exponent forms and YAML's .inf; never NaN.  A
+ * number too large for a double reads as infinite (so the range check
+ * names it, as it does .inf); one too small to be told from 0 is refused
+ * rather than read as 0 or a denormal. */
 static int cfg_parse_number(const char *s, double *out)
 {
     const char *p = s + (*s == '+' || *s == '-');
@@ -745,8 +748,14 @@ static int cfg_parse_number(const char *s, double *out)
     /* ... and hexadecimal ("0x1p4"), which no scenario means. */
     if (p[strspn(p, "0123456789.eE+-")]) return -1;
     char *end;
+    errno = 0;
     double v = strtod(s, &end);
-    if (*end || !isfinite(v)) return -1;
+    if (*end) return -1;
+    if (errno == ERANGE && isinf(v)) {
+        *out = v;
+        return 0;
+    }
+    if (errno == ERANGE || !isfinite(v)) return -1;
     *out = v;
     return 0;
 }

@@ -204,6 +204,12 @@ static void test_out_of_range(void **state)
     err = load_fails(DATA "list_range.yaml", DATA "list_range.yaml", 3, 20,
                      "groups.autism.weights");
     assert_contains(err.message, "item 2: '1.2' is out of range [0, 1] share");
+    /* beyond a double: too large is out of range like .inf, too small to
+     * tell from 0 is not a number (it was read as 0) */
+    err = load_fails(DATA "overflow.yaml", DATA "overflow.yaml", 2, 13, "costs.overhead");
+    assert_contains(err.message, "is out of range [0, 1] share");
+    err = load_fails(DATA "underflow.yaml", DATA "underflow.yaml", 2, 13, "costs.overhead");
+    assert_contains(err.message, "expected a number");
 }
 
 static void test_bad_enum(void **state)
