@@ -11,7 +11,7 @@
 CC      ?= cc
 # hdf5-serial, not hdf5: with libhdf5-openmpi-dev installed beside it,
 # `pkg-config hdf5` names the MPI build, which this program does not use.
-PKGS    := gsl yaml-0.1 hdf5-serial
+PKGS    := gsl yaml-0.1 hdf5-serial zlib
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Werror
 OPT     ?= -O2 -g
@@ -45,7 +45,7 @@ all: $(BUILD)/placesim
 
 # Debian packages: installed only when pkg-config or h5dump says they are
 # missing, so `make` on a ready machine never calls apt-get.
-DEB_PKGS := build-essential pkg-config libgsl-dev libyaml-dev libhdf5-dev \
+DEB_PKGS := build-essential pkg-config libgsl-dev libyaml-dev libhdf5-dev zlib1g-dev \
             hdf5-tools libcmocka-dev
 deps:
 	@if pkg-config --exists $(PKGS) cmocka 2>/dev/null && command -v h5dump >/dev/null \

@@ -8,6 +8,8 @@
  * status: 0 success, 1 a run failed, 2 bad usage or bad input (nothing
  * written).
  */
+#define _DEFAULT_SOURCE   /* realpath */
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -22,11 +24,13 @@
 #include "analysis/compare.h"
 #include "analysis/results.h"
 #include "analysis/risk.h"
+#include "analysis/study.h"
 #include "analysis/report.h"
 #include "analysis/html.h"
 #include "models/kpi.h"
 #include "models/market.h"
 #include "models/params.h"
+#include "sim/journal.h"
 #include "sim/outfile.h"
 #include "sim/plan.h"
 
@@ -60,6 +64,10 @@ static const char usage_text[] =
 "  validate [SCENARIO] targets against the simulated baseline\n"
 "                    (default scenarios/denmark.yaml); writes nothing\n"
 "  check SCENARIO    validate SCENARIO and its data; write nothing\n"
+"  merge DIR         merge the shard files in DIR (of --shard) into the result\n"
+"                    a single run of their plan writes (-o, -f, -q, --report)\n"
+"  status DIR        which shards in DIR are done; the missing ones as a Slurm\n"
+"                    --array list on stdout (exit 3 while some are missing)\n"
 "  report RESULTS.h5 write the report of a result file of run, compare or\n"
 "                    risk: one self-contained HTML file (default RESULTS.html)\n"
 "                    and the CSV of its tables in RESULTS_files/\n"
@@ -69,11 +77,17 @@ static const char usage_text[] =
 "options for run:\n"
 "  -r, --replicates N   replicates per variant (default: run.replicates)\n"
 "  -s, --seed S         master seed (default: run.seed)\n"
-"  -t, --threads N      threads (default: OMP_NUM_THREADS, else all cores)\n"
+"  -t, --threads N      threads (default: OMP_NUM_THREADS, else\n"
+"                       SLURM_CPUS_PER_TASK, else the CPUs this process may use)\n"
 "  -y, --years N        simulated years (default: run.years)\n"
 "  -o, --output FILE    result file (default: results/SCENARIO-SEED.h5)\n"
 "  -f, --force          replace an existing result file\n"
 "  -q, --quiet          no summary table\n"
+"      --shard K/N      run only shard K (0 to N-1) of the plan's jobs into\n"
+"                       DIR/shard-K-of-N.jobs (DIR: -o, default results/\n"
+"                       SCENARIO-SEED.shards); placesim merge DIR joins them\n"
+"      --resume         continue a run stopped by a kill or signal from the\n"
+"                       jobs it kept in OUTPUT.journal (also run, compare, risk)\n"
 "  -h, --help           this text\n"
 "  -V, --version        program version\n"
 "\n"
@@ -115,6 +129,11 @@ typedef struct options {
     int  report, pdf, lang, price_year;   /* lang: 1 + report_lang, 0 default */
     int  has_materiality, has_run_option;  /* report takes none of run's */
     double materiality;
+    /* studies: --shard K/N, --resume; merge reads the shards in merge_dir,
+     * whose plan is merge_plan */
+    int  shard_k, shard_n, resume;
+    const char *merge_dir;
+    const struct study_header *merge_plan;
 } options;
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -155,6 +174,8 @@ static int parse_options(int argc, char **argv, options *o)
         { "lang", required_argument, 0, 'L' },
         { "materiality", required_argument, 0, 'M' },
         { "price-year", required_argument, 0, 'Y' },
+        { "shard", required_argument, 0, 'K' },
+        { "resume", no_argument, 0, 'U' },
         { 0, 0, 0, 0 }
     };
     int ch;
@@ -217,6 +238,17 @@ static int parse_options(int argc, char **argv, options *o)
         case 'Y':
             if (parse_long(optarg, 1900, 2200, &v)) return bad_usage("--price-year wants a year, got '%s'", optarg);
             o->price_year = (int)v; break;
+        case 'K': {
+            int k, n, used = 0;
+            o->has_run_option = 1;
+            if (sscanf(optarg, "%d/%d%n", &k, &n, &used) != 2 || optarg[used] ||
+                n < 1 || n > 100000 || k < 0 || k >= n)
+                return bad_usage("--shard wants K/N, shard K (from 0) of N (1 to 100000), got '%s'", optarg);
+            o->shard_k = k;
+            o->shard_n = n;
+            break;
+        }
+        case 'U': o->resume = 1; o->has_run_option = 1; break;
         case 'f': o->force = 1; break;
         case 'q': o->quiet = 1; break;
         default: return EXIT_BAD_INPUT;
@@ -232,7 +264,41 @@ typedef struct run_ctx {
     muni_table *munis;        /* n_variants tables */
     sim_record *rec;
     double     *events;       /* per job: summed after, in job order */
+    /* finished jobs kept on disk as they finish (NULL: none), and those a
+     * stopped run kept, by job index, to be taken instead of run when their
+     * turn comes (so batches decide as an uninterrupted run would) */
+    sim_journal *journal;
+    void       **kept;
+    size_t      *kept_len;
+    int          journal_failed;
 } run_ctx;
+
+/* A job's block in a journal or shard file: its count of events, then its
+ * slots (sim_record_pack_job).  The block (malloc'd), or NULL. */
+static void *job_block(const run_ctx *ctx, int v, int r, size_t *len)
+{
+    size_t n = sim_record_job_bytes(ctx->rec, v, r);
+    unsigned char *b = n ? malloc(sizeof(double) + n) : NULL;
+    if (!b) return NULL;
+    memcpy(b, &ctx->events[sim_record_job(ctx->rec, v, r)], sizeof(double));
+    if (sim_record_pack_job(ctx->rec, v, r, b + sizeof(double), n)) {
+        free(b);
+        return NULL;
+    }
+    *len = sizeof(double) + n;
+    return b;
+}
+
+/* Job (V, R) from a block; 0 or -1 (a block of another shape). */
+static int job_unblock(run_ctx *ctx, int v, int r, const void *data, size_t len)
+{
+    if (len < sizeof(double)) return -1;
+    if (sim_record_unpack_job(ctx->rec, v, r, (const unsigned char *)data + sizeof(double),
+                              len - sizeof(double)))
+        return -1;
+    memcpy(&ctx->events[sim_record_job(ctx->rec, v, r)], data, sizeof(double));
+    return 0;
+}
 
 /* Variants share the seed (variants_comparable): common random numbers. */
 static int run_job(void *vctx, int v, int r)
@@ -240,9 +306,34 @@ static int run_job(void *vctx, int v, int r)
     run_ctx *ctx = vctx;
     const params *p = &ctx->variant[v];
     size_t job = sim_record_job(ctx->rec, v, r);
+    if (ctx->kept && ctx->kept[job]) {     /* finished before a stop */
+        int rc = job_unblock(ctx, v, r, ctx->kept[job], ctx->kept_len[job]);
+        free(ctx->kept[job]);
+        ctx->kept[job] = NULL;
+        if (rc == 0) return 0;
+        fprintf(stderr, "placesim: a kept job (%d, %d) does not fit the plan; "
+                "running it again\n", v, r);
+    }
     int rc = market_run(p, &ctx->munis[v], ctx->variant[0].seed, v, r,
                         ctx->rec, &ctx->events[job]);
     if (rc == 0) sim_record_set_done(ctx->rec, v, r, 1);
+    if (rc == 0 && ctx->journal) {
+        size_t len;
+        void *b = job_block(ctx, v, r, &len);
+        char err[1200];
+        #pragma omp critical(placesim_journal)
+        {
+            if (!b) {
+                snprintf(err, sizeof err, "out of memory keeping job (%d, %d)", v, r);
+                rc = -1;
+            } else {
+                rc = sim_journal_append(ctx->journal, (int)job, b, len, err, sizeof err);
+            }
+            if (rc && !ctx->journal_failed) fprintf(stderr, "placesim: %s\n", err);
+            if (rc) ctx->journal_failed = 1;
+        }
+        free(b);
+    }
     return rc;
 }
 
@@ -572,21 +663,30 @@ static void report_speed(const sim_exec_stats *st, const res_meta *m,
             m->events / secs, st->jobs_done / secs, ru.ru_maxrss / 1024.0, path);
 }
 
-/* Run replicates [R0, R1) of every variant; returns the failed jobs.  The
- * progress line counts the invocation's jobs up to R_MAX replicates per
- * variant, from T0. */
-static int run_batch(loaded *l, sim_record *rec, double *events, int r0, int r1,
+/* Run replicates [R0, R1) of every variant, of the jobs [JOB_A, JOB_B) of
+ * the plan (a shard's; all of them otherwise); returns the failed jobs.
+ * The progress line counts the invocation's jobs up to R_MAX replicates
+ * per variant, from T0. */
+static int run_batch(run_ctx *ctx, loaded *l, int r0, int r1, long job_a, long job_b,
                      int r_max, double t0, const options *o, sim_exec_stats *total)
 {
-    int failed = 0;
-    run_ctx ctx = { l->p, l->mt, rec, events };
+    int failed = 0, before = 0;
+    sim_record *rec = ctx->rec;
+    long all = job_b - job_a;
+    if (all > (long)l->n * (r1 - r0)) all = (long)l->n * (r1 - r0);
     for (int v = 0; v < l->n; v++) {
-        sim_plan plan = { l->n, rec->n_replicates, v * rec->n_replicates + r0, r1 - r0 };
+        long a = (long)v * rec->n_replicates + r0, b = (long)v * rec->n_replicates + r1;
+        if (a < job_a) a = job_a;
+        if (b > job_b) b = job_b;
+        if (a >= b) continue;
+        sim_plan plan = { l->n, rec->n_replicates, (int)a, (int)(b - a) };
         sim_exec_stats st;
         /* jobs done so far: R0 of every variant, and this batch of those before */
-        sim_progress pr = { l->names[v], l->n * r0 + v * (r1 - r0), l->n * r_max, t0 };
-        failed += sim_plan_run(&plan, run_job, &ctx, (int)o->threads,
+        sim_progress pr = { l->names[v], (int)((long)l->n * r0 + before),
+                            o->shard_n ? (int)all : l->n * r_max, t0 };
+        failed += sim_plan_run(&plan, run_job, ctx, (int)o->threads,
                                isatty(2) && !o->quiet ? &pr : NULL, &st);
+        before += (int)(b - a);
         total->jobs_done += st.jobs_done;
         total->jobs_failed += st.jobs_failed;
         total->seconds += st.seconds;
@@ -594,12 +694,285 @@ static int run_batch(loaded *l, sim_record *rec, double *events, int r0, int r1,
     return failed;
 }
 
+/* ---- studies: the plan's digest, journals, shards, merge ------------- */
+
+/* The whole of file PATH into *OUT (malloc'd) and *LEN; 0 or -1. */
+static int slurp(const char *path, char **out, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return -1;
+    size_t cap = 65536, n = 0;
+    char *b = malloc(cap);
+    while (b) {
+        n += fread(b + n, 1, cap - n, f);
+        if (n < cap) break;
+        char *nb = realloc(b, cap *= 2);
+        if (!nb) { free(b); b = NULL; }
+        else b = nb;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!b || bad) { free(b); return -1; }
+    *out = b;
+    *len = n;
+    return 0;
+}
+
 /*
- * run and compare: load, run the plan (compare: in batches until the
- * intervals are narrow enough), report, write.  COMPARE selects the
- * comparison report and stopping rule.
+ * The plan of this invocation, as journals and shard files name it: the
+ * digest of everything its results depend on (the program, the command and
+ * the options that shape the results, the scenario's text and its resolved
+ * form, and the bytes of every data file a variant reads), and how to
+ * rebuild it.  0, or -1 when a data file cannot be read any more.
  */
-enum { MODE_RUN, MODE_COMPARE, MODE_RISK };
+static int plan_of(const loaded *l, const res_meta *meta, const options *o, int mode,
+                   const char *scenario, int max, study_header *h)
+{
+    memset(h, 0, sizeof *h);
+    h->mode = (study_mode)mode;
+    h->scenario = strdup(scenario);
+    char cwd[4096];
+    h->cwd = strdup(getcwd(cwd, sizeof cwd) ? cwd : ".");
+    h->variants = l->n;
+    h->replicates = max;
+    h->years = l->p[0].years;
+    h->seed = (long long)l->p[0].seed;
+    h->threshold = o->has_threshold ? o->threshold : 0.01;
+    h->has_threshold = o->has_threshold;
+    h->sensitivity = o->sensitivity;
+    h->step = o->step;
+    h->shard_k = o->shard_k;
+    h->shard_n = o->shard_n;
+    h->total_jobs = (long)l->n * max;
+    if (!h->scenario || !h->cwd) return -1;
+    /* the shard line is left out: every shard has the plan's digest */
+    char line[512];
+    snprintf(line, sizeof line, "%s %d %ld %ld %lld %.17g %d %d %.17g",
+             study_mode_name[mode], h->variants, h->replicates, h->years, h->seed,
+             h->threshold, h->has_threshold, h->sensitivity, h->step);
+    enum { FIXED = 5 };
+    int n = FIXED;
+    const char *piece[FIXED + 3 * 64 * 2];
+    size_t len[FIXED + 3 * 64 * 2];
+    char *owned[3 * 64 * 2];
+    int n_owned = 0, rc = 0;
+    const char *fixed[FIXED] = { PLACESIM_VERSION, PLACESIM_GIT_COMMIT, line,
+                                 meta->scenario_source ? meta->scenario_source : "",
+                                 meta->resolved_config ? meta->resolved_config : "" };
+    for (int i = 0; i < FIXED; i++) { piece[i] = fixed[i]; len[i] = strlen(fixed[i]); }
+    for (int v = 0; v < l->n && v < 64 && rc == 0; v++) {
+        const char *files[3] = { l->p[v].municipalities_file, l->p[v].offers_file,
+                                 l->p[v].adults_file };
+        for (int i = 0; i < 3 && rc == 0; i++) {
+            if (!files[i][0]) continue;
+            char *text;
+            size_t tl;
+            if (slurp(files[i], &text, &tl)) {
+                fprintf(stderr, "placesim: cannot read %s any more: %s\n", files[i],
+                        strerror(errno));
+                rc = -1;
+                break;
+            }
+            piece[n] = files[i];
+            len[n++] = strlen(files[i]);
+            piece[n] = owned[n_owned++] = text;
+            len[n++] = tl;
+        }
+    }
+    if (rc == 0) study_digest(piece, len, n, h->digest);
+    for (int i = 0; i < n_owned; i++) free(owned[i]);
+    return rc;
+}
+
+/* Journal callback: keep job JOB's block for its turn. */
+typedef struct keep_ctx {
+    run_ctx *run;
+    long     total, kept, first, count;   /* jobs [first, first + count) only */
+    int      merge;                       /* merge: fill the record now */
+    const char *path;
+} keep_ctx;
+
+static int keep_job(void *vctx, int job, const void *data, size_t len)
+{
+    keep_ctx *k = vctx;
+    if (job < k->first || job >= k->first + k->count) {
+        fprintf(stderr, "placesim: %s holds job %d, outside its jobs %ld to %ld\n",
+                k->path, job, k->first, k->first + k->count - 1);
+        return 1;
+    }
+    int v = job / k->run->rec->n_replicates, r = job % k->run->rec->n_replicates;
+    if (k->merge) {
+        if (sim_record_done(k->run->rec, v, r)) {
+            fprintf(stderr, "placesim: %s holds job %d twice\n", k->path, job);
+            return 1;
+        }
+        if (job_unblock(k->run, v, r, data, len)) {
+            fprintf(stderr, "placesim: %s: job %d does not fit this plan's shape\n",
+                    k->path, job);
+            return 1;
+        }
+        k->kept++;
+        return 0;
+    }
+    if (k->run->kept[job]) free(k->run->kept[job]);   /* the later copy wins */
+    else k->kept++;
+    k->run->kept[job] = malloc(len);
+    if (!k->run->kept[job]) return fprintf(stderr, "placesim: out of memory\n"), 1;
+    memcpy(k->run->kept[job], data, len);
+    k->run->kept_len[job] = len;
+    return 0;
+}
+
+/*
+ * The journal of this run at JPATH: with --resume, the jobs an earlier run
+ * of the same plan kept are read into CTX (and a record a kill cut short is
+ * cut off) and the journal continues; without, a journal left there is
+ * refused (--force starts over).  0, or EXIT_BAD_INPUT after saying why.
+ */
+static int journal_start(run_ctx *ctx, sim_journal *j, const char *jpath,
+                         const study_header *plan, long first, long count,
+                         const options *o)
+{
+    char err[2048];
+    char *text = study_header_text(plan);
+    if (!text) return fprintf(stderr, "placesim: out of memory\n"), EXIT_RUN_FAILED;
+    struct stat st;
+    int rc = 0;
+    if (lstat(jpath, &st) == 0 && sim_journal_busy(jpath)) {
+        fprintf(stderr, "placesim: another run is writing to the same output now (its "
+                "journal %s is in use); wait for it, or write elsewhere with -o\n", jpath);
+        rc = EXIT_BAD_INPUT;
+    } else if (lstat(jpath, &st) == 0 && !o->resume && !o->force) {
+        fprintf(stderr, "placesim: %s exists: a run of this output stopped before it "
+                "finished; --resume continues it, --force starts it over\n", jpath);
+        rc = EXIT_BAD_INPUT;
+    } else if (lstat(jpath, &st) == 0 && o->resume) {
+        char *head = sim_journal_header(jpath, err, sizeof err);
+        study_header h;
+        if (!head || study_parse(head, &h, err, sizeof err)) {
+            fprintf(stderr, "placesim: cannot resume from %s: %s\n", jpath, err);
+            rc = EXIT_BAD_INPUT;
+        } else if (strcmp(h.digest, plan->digest) || h.shard_k != plan->shard_k ||
+                   h.shard_n != plan->shard_n) {
+            fprintf(stderr, "placesim: cannot resume from %s: it was written for "
+                    "another plan (digest %s, shard %d/%d; this one is %s, %d/%d): the "
+                    "scenario, its data, the options or the program changed\n", jpath,
+                    h.digest, h.shard_k, h.shard_n, plan->digest, plan->shard_k,
+                    plan->shard_n);
+            rc = EXIT_BAD_INPUT;
+        }
+        if (head) study_header_free(&h);
+        free(head);
+        keep_ctx k = { ctx, plan->total_jobs, 0, first, count, 0, jpath };
+        long long end = 0;
+        int damaged = 0;
+        if (rc == 0 && sim_journal_read(jpath, NULL, keep_job, &k, &end, &damaged,
+                                        err, sizeof err)) {
+            fprintf(stderr, "placesim: cannot resume from %s%s%s\n", jpath,
+                    err[0] ? ": " : "", err[0] ? err : "");
+            rc = EXIT_BAD_INPUT;
+        }
+        if (rc == 0 && sim_journal_reopen(j, jpath, end, err, sizeof err)) {
+            fprintf(stderr, "placesim: %s\n", err);
+            rc = EXIT_RUN_FAILED;
+        }
+        if (rc == 0 && !o->quiet)
+            fprintf(stderr, "placesim: resuming from %s: %ld of %ld jobs kept%s\n",
+                    jpath, k.kept, count,
+                    damaged ? " (the last, cut short by the stop, runs again)" : "");
+    } else {
+        if (lstat(jpath, &st) == 0) unlink(jpath);   /* --force: over */
+        else if (o->resume && !o->quiet)
+            fprintf(stderr, "placesim: no %s to resume from; starting\n", jpath);
+        if (sim_journal_create(j, jpath, text, err, sizeof err)) {
+            if (errno == EEXIST)
+                fprintf(stderr, "placesim: another run is writing to the same output now "
+                        "(its journal %s appeared); wait for it, or write elsewhere with "
+                        "-o\n", jpath);
+            else
+                fprintf(stderr, "placesim: %s\n", err);
+            rc = errno == EEXIST ? EXIT_BAD_INPUT : EXIT_RUN_FAILED;
+        }
+    }
+    free(text);
+    return rc;
+}
+
+/* Merge: fill the record from every shard of O->merge_dir.  0, or
+ * EXIT_BAD_INPUT after saying why. */
+static int merge_shards(run_ctx *ctx, const study_header *plan, const options *o)
+{
+    const study_header *want = o->merge_plan;
+    if (strcmp(plan->digest, want->digest)) {
+        fprintf(stderr, "placesim: the shards in %s were run with digest %s, but %s "
+                "loads as %s here: the scenario, its data files or the program changed "
+                "since; nothing merged\n", o->merge_dir, want->digest, plan->scenario,
+                plan->digest);
+        return EXIT_BAD_INPUT;
+    }
+    char path[8192], err[2048];
+    for (int k = 0; k < want->shard_n; k++) {
+        study_shard_path(o->merge_dir, k, want->shard_n, path, sizeof path);
+        keep_ctx kc = { ctx, plan->total_jobs, 0, 0, 0, 1, path };
+        study_shard_jobs(plan->total_jobs, k, want->shard_n, &kc.first, &kc.count);
+        char *head = NULL;
+        int damaged = 0;
+        int rc = sim_journal_read(path, &head, keep_job, &kc, NULL, &damaged, err, sizeof err);
+        study_header h;
+        if (rc == 0 && study_parse(head, &h, err, sizeof err) == 0) {
+            if (strcmp(h.digest, want->digest) || h.shard_k != k)
+                rc = fprintf(stderr, "placesim: %s is not shard %d of this plan\n", path, k);
+            study_header_free(&h);
+        } else if (rc == 0) {
+            rc = fprintf(stderr, "placesim: %s: %s\n", path, err);
+        } else if (rc < 0) {
+            fprintf(stderr, "placesim: %s\n", err);
+        }
+        free(head);
+        if (rc == 0 && (damaged || kc.kept != kc.count))
+            rc = fprintf(stderr, "placesim: %s holds %ld of its %ld jobs%s; run the shard "
+                         "again\n", path, kc.kept, kc.count, damaged ? " and is damaged" : "");
+        if (rc) return EXIT_BAD_INPUT;
+    }
+    assert(sim_record_jobs_done(ctx->rec) == plan->total_jobs);
+    return 0;
+}
+
+/* The end of a shard: its jobs, in job order, as one file written whole;
+ * then the journal goes.  0 or EXIT_RUN_FAILED. */
+static int write_shard(run_ctx *ctx, const study_header *plan, long first, long count,
+                       const char *path, const options *o)
+{
+    sim_journal_image im;
+    char *text = study_header_text(plan), err[2048];
+    int rc = !text || sim_journal_image_start(&im, text);
+    free(text);
+    if (rc) return fprintf(stderr, "placesim: out of memory\n"), EXIT_RUN_FAILED;
+    for (long j = first; j < first + count && rc == 0; j++) {
+        int v = (int)(j / ctx->rec->n_replicates), r = (int)(j % ctx->rec->n_replicates);
+        size_t len;
+        void *b = job_block(ctx, v, r, &len);
+        rc = !b || sim_journal_image_add(&im, (int)j, b, len);
+        free(b);
+    }
+    if (rc) fprintf(stderr, "placesim: out of memory\n");
+    else if (sim_outfile_write(path, im.data, im.len, o->force, err, sizeof err))
+        rc = fprintf(stderr, "placesim: %s\n", err);
+    sim_journal_image_free(&im);
+    return rc ? EXIT_RUN_FAILED : 0;
+}
+
+/*
+ * run, compare and risk: load, run the plan (compare: in batches until the
+ * intervals are narrow enough), report, write.  MODE selects the report
+ * and stopping rule.  The same function runs one shard of the plan
+ * (--shard: its jobs go to a shard file instead) and merges the shards
+ * (o->merge_dir: the jobs come from their files instead of running), so a
+ * merged file is made exactly as a single run's is.  Every finished job is
+ * kept in OUTPUT.journal as it finishes, which --resume reads back after a
+ * stop; the journal goes when the result is written.
+ */
+enum { MODE_RUN = STUDY_RUN, MODE_COMPARE = STUDY_COMPARE, MODE_RISK = STUDY_RISK };
 static int cmd_report(const char *in, const char *out, const options *o);
 
 static int execute(const char *scenario, const options *o, int argc, char **argv,
@@ -615,17 +988,43 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
         fprintf(stderr, "placesim: out of memory\n");
         exit(EXIT_RUN_FAILED);
     }
-    char path[OUT_PATH_MAX];
-    if (o->output) snprintf(path, sizeof path, "%s", o->output);
+    char path[OUT_PATH_MAX + 64], shard_dir[OUT_PATH_MAX];
+    if (o->output && !o->shard_n) snprintf(path, sizeof path, "%s", o->output);
     else default_output(scenario, (unsigned long long)l.p[0].seed, path, sizeof path);
+    int bad = 0;
+    if (o->shard_n) {
+        /* -o names the shards' folder; by default the result's name + .shards */
+        if (o->output) snprintf(shard_dir, sizeof shard_dir, "%s", o->output);
+        else snprintf(shard_dir, sizeof shard_dir, "%.*s.shards",
+                      (int)strlen(path) - 3, path);
+        study_shard_path(shard_dir, o->shard_k, o->shard_n, path, sizeof path);
+        if (compare && o->until_width > 0) {
+            fprintf(stderr, "placesim: --shard runs a fixed number of replicates: "
+                    "--until-width decides from all the results, which one shard "
+                    "does not have\n");
+            bad = 1;
+        } else if (o->report) {
+            fprintf(stderr, "placesim: --shard writes a part of the result: make the "
+                    "report from the merged file (placesim merge --report)\n");
+            bad = 1;
+        }
+    }
     if (compare && l.n < 2)
         fprintf(stderr, "placesim: %s defines fewer than two variants; "
                 "compare wants several (see scenarios/regimes.yaml)\n", scenario);
     /* the default output goes to ./results, made here when missing */
-    int bad = (compare && l.n < 2) || !variants_comparable(scenario, &l);
-    if (!bad && !o->output && mkdir("results", 0777) && errno != EEXIST) {
-        fprintf(stderr, "placesim: cannot create the folder results: %s\n", strerror(errno));
-        bad = 1;
+    bad = bad || (compare && l.n < 2) || !variants_comparable(scenario, &l);
+    if (!bad && (!o->output || o->shard_n)) {
+        const char *made = !o->output ? "results" : NULL;
+        if (made && mkdir(made, 0777) && errno != EEXIST) {
+            fprintf(stderr, "placesim: cannot create the folder %s: %s\n", made, strerror(errno));
+            bad = 1;
+        }
+        if (!bad && o->shard_n && mkdir(shard_dir, 0777) && errno != EEXIST) {
+            fprintf(stderr, "placesim: cannot create the folder %s: %s\n", shard_dir,
+                    strerror(errno));
+            bad = 1;
+        }
     }
     /* --report: what the report would refuse, refused before the run */
     if (!bad && o->report) {
@@ -678,15 +1077,51 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     double *figures = mode == MODE_RISK ? calloc((size_t)n_base * RISK_N_FIGURES,
                                                  sizeof *figures) : NULL;
 
-    if (!o->quiet)
+    /* the plan, the jobs this invocation runs, and where finished ones go */
+    study_header plan;
+    long total = (long)l.n * max, job_a = 0, job_n = total;
+    if (o->shard_n) study_shard_jobs(total, o->shard_k, o->shard_n, &job_a, &job_n);
+    run_ctx ctx = { l.p, l.mt, rec, events, NULL, NULL, NULL, 0 };
+    sim_journal journal = { -1, NULL };
+    char jpath[sizeof path + 16];
+    snprintf(jpath, sizeof jpath, "%s.journal", path);
+    ctx.kept = calloc((size_t)total, sizeof *ctx.kept);
+    ctx.kept_len = calloc((size_t)total, sizeof *ctx.kept_len);
+    if (!ctx.kept || !ctx.kept_len) {
+        fprintf(stderr, "placesim: out of memory\n");
+        exit(EXIT_RUN_FAILED);
+    }
+    rc = plan_of(&l, &meta, o, mode, scenario, max, &plan) ? EXIT_BAD_INPUT : 0;
+    if (rc == 0 && o->merge_dir) {
+        rc = merge_shards(&ctx, &plan, o);
+    } else if (rc == 0) {
+        rc = journal_start(&ctx, &journal, jpath, &plan, job_a, job_n, o);
+        if (rc == 0) ctx.journal = &journal;
+    }
+    if (rc) {
+        free(ctx.kept);
+        free(ctx.kept_len);
+        goto finish;
+    }
+
+    if (!o->quiet && o->merge_dir)
+        fprintf(stderr, "placesim: %s: %d variant(s) x %d replicates x %d years from "
+                "%d shards in %s\n", scenario, l.n, batch, l.p[0].years,
+                o->merge_plan->shard_n, o->merge_dir);
+    else if (!o->quiet && o->shard_n)
+        fprintf(stderr, "placesim: %s: shard %d of %d: jobs %ld to %ld of %ld on %d "
+                "threads\n", scenario, o->shard_k, o->shard_n, job_a, job_a + job_n - 1,
+                total, meta.threads);
+    else if (!o->quiet)
         fprintf(stderr, "placesim: %s: %d variant(s) x %d replicates x %d years on %d threads\n",
                 scenario, l.n, batch, l.p[0].years, meta.threads);
     sim_exec_stats st = { 0 };
     int done = 0, failed = 0, narrow = 0;
     double t0 = sim_wall_seconds();   /* the progress line's overall ETA */
-    do {
+    if (o->merge_dir) done = max;
+    while (done < max) {
         int next = done + batch < max ? done + batch : max;
-        failed += run_batch(&l, rec, events, done, next, max, t0, o, &st);
+        failed += run_batch(&ctx, &l, done, next, job_a, job_a + job_n, max, t0, o, &st);
         done = next;
         if (max > batch) {
             narrow = compare_converged(rec, o->until_width);
@@ -694,7 +1129,27 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
                 fprintf(stderr, "placesim: %d replicates per variant: intervals %s\n",
                         done, narrow ? "narrow enough" : "still too wide");
         }
-    } while (done < max && !failed && !narrow);
+        if (failed || narrow) break;
+    }
+    for (long j = 0; j < total; j++) free(ctx.kept[j]);
+    free(ctx.kept);
+    free(ctx.kept_len);
+    char err[OUT_PATH_MAX + 256];
+    if (o->shard_n && !o->merge_dir) {
+        if (failed) {
+            fprintf(stderr, "placesim: %d job%s failed; nothing written to %s\n",
+                    failed, failed == 1 ? "" : "s", path);
+            rc = EXIT_RUN_FAILED;
+        } else {
+            rc = write_shard(&ctx, &plan, job_a, job_n, path, o);
+        }
+        if (rc == 0) {
+            for (long j = job_a; j < job_a + job_n; j++) meta.events += events[j];
+            report_speed(&st, &meta, path);
+        }
+        if (rc == 0 || failed) unlink(jpath);
+        goto finish;
+    }
     sim_record_truncate(rec, done);
     if (figures && !risk_figures(rec, n_base, o->has_threshold ? o->threshold : 0.01, figures)) {
         meta.figure_group = "risk";
@@ -723,7 +1178,6 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
             report_summary(stdout, rec);
         }
     }
-    char err[OUT_PATH_MAX + 256];
     /* A result with failed jobs is not a finished result: nothing is
      * written under the final name (each failure was printed above). */
     if (failed) {
@@ -736,7 +1190,11 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
         fprintf(stderr, "placesim: %s\n", err);
         rc = EXIT_RUN_FAILED;
     } else {
-        report_speed(&st, &meta, path);
+        if (o->merge_dir)
+            fprintf(stderr, "placesim: merged %d jobs from %d shards; wrote %s\n",
+                    sim_record_jobs_done(rec), o->merge_plan->shard_n, path);
+        else
+            report_speed(&st, &meta, path);
         if (o->report) rc = cmd_report(path, NULL, o);
         if (!rc && max > batch && !narrow) {
             fprintf(stderr, "placesim: --until-width %g not reached: the intervals are still "
@@ -745,12 +1203,113 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
             rc = EXIT_NOT_NARROW;
         }
     }
+    /* written, or failed for good: the journal has done its work (a stop by
+     * a signal never comes here, and keeps it) */
+    if (!o->merge_dir) unlink(jpath);
+finish:
+    sim_journal_close(&journal);   /* after the unlink: held until gone */
+    study_header_free(&plan);
     res_meta_clear(&meta);
     free(figures);
     sim_record_free(rec);
     free(events);
     loaded_free(&l);
     return rc;
+}
+
+/* merge DIR: the shards of one plan into the result a single run of it
+ * writes, made by execute from the plan their headers name. */
+static int cmd_merge(const char *dir, const options *o, int argc, char **argv)
+{
+    if (o->replicates || o->has_seed || o->years || o->until_width > 0 ||
+        o->max_replicates || o->sensitivity || o->step > 0 || o->shard_n || o->resume ||
+        o->has_threshold)
+        return bad_usage("merge takes the plan from its shards: -r, -s, -y, -w, -m, -T, "
+                         "-S, --step, --shard and --resume are for the commands that "
+                         "run one%s", "");
+    study_header h;
+    unsigned char *done;
+    long *running;
+    char err[8192];
+    if (study_scan(dir, &h, &done, &running, err, sizeof err)) {
+        fprintf(stderr, "placesim: %s\n", err);
+        return EXIT_BAD_INPUT;
+    }
+    char list[4096];
+    int missing = study_missing_list(done, h.shard_n, list, sizeof list);
+    int rc = 0;
+    char absdir[4096], absout[8192], cwd[4096];
+    if (missing) {
+        fprintf(stderr, "placesim: %s: %d of the %d shards %s missing (%s); nothing "
+                "merged.  Run %s (e.g. sbatch --array=%s ...), then merge again; "
+                "placesim status %s lists them\n", dir, missing, h.shard_n,
+                missing == 1 ? "is" : "are", list, missing == 1 ? "it" : "them", list, dir);
+        rc = EXIT_BAD_INPUT;
+    } else if (!realpath(dir, absdir) || !getcwd(cwd, sizeof cwd)) {
+        fprintf(stderr, "placesim: cannot resolve %s: %s\n", dir, strerror(errno));
+        rc = EXIT_BAD_INPUT;
+    }
+    options o2 = *o;
+    if (rc == 0 && o->output) {
+        /* -o is the user's, from here; the merge runs in the shards' folder */
+        if (o->output[0] == '/') snprintf(absout, sizeof absout, "%s", o->output);
+        else snprintf(absout, sizeof absout, "%s/%s", cwd, o->output);
+        o2.output = absout;
+    }
+    if (rc == 0 && chdir(h.cwd)) {
+        fprintf(stderr, "placesim: the shards of %s ran in %s, which this machine cannot "
+                "enter: %s\n", h.scenario, h.cwd, strerror(errno));
+        rc = EXIT_BAD_INPUT;
+    }
+    if (rc == 0) {
+        o2.replicates = h.replicates;
+        o2.has_seed = 1;
+        o2.seed = h.seed;
+        o2.years = h.years;
+        o2.threshold = h.threshold;
+        o2.has_threshold = h.has_threshold;
+        o2.sensitivity = h.sensitivity;
+        o2.step = h.step;
+        o2.merge_dir = absdir;
+        o2.merge_plan = &h;
+        rc = execute(h.scenario, &o2, argc, argv, (int)h.mode);
+    }
+    free(done);
+    free(running);
+    study_header_free(&h);
+    return rc;
+}
+
+/* status DIR: which shards of the study in DIR are done, which kept jobs
+ * before a stop, and the missing ones as a Slurm --array list on stdout.
+ * 0 when every shard is there, 3 when some are missing. */
+static int cmd_status(const char *dir)
+{
+    study_header h;
+    unsigned char *done;
+    long *running;
+    char err[8192], list[4096];
+    if (study_scan(dir, &h, &done, &running, err, sizeof err)) {
+        fprintf(stderr, "placesim: %s\n", err);
+        return EXIT_BAD_INPUT;
+    }
+    int missing = study_missing_list(done, h.shard_n, list, sizeof list);
+    fprintf(stderr, "placesim: %s: %s %s, %ld jobs in %d shards (digest %s): %d done, "
+            "%d missing\n", dir, study_mode_name[h.mode], h.scenario, h.total_jobs,
+            h.shard_n, h.digest, h.shard_n - missing, missing);
+    for (int k = 0; k < h.shard_n; k++)
+        if (!done[k] && running[k] >= 0) {
+            long first, count;
+            study_shard_jobs(h.total_jobs, k, h.shard_n, &first, &count);
+            fprintf(stderr, "  shard %d: running or stopped, %ld of %ld jobs kept "
+                    "(--resume continues it)\n", k, running[k], count);
+        }
+    if (missing) printf("--array=%s\n", list);
+    else fprintf(stderr, "  complete: placesim merge %s\n", dir);
+    free(done);
+    free(running);
+    study_header_free(&h);
+    return missing ? EXIT_NOT_NARROW : 0;
 }
 
 static int cmd_check(const char *scenario, const options *o)
@@ -777,7 +1336,7 @@ static sim_record *run_quietly(loaded *l, const options *o)
     sim_record *rec = new_record(l);
     double *events = calloc((size_t)l->n * (size_t)l->p[0].replicates, sizeof *events);
     if (!events) { fprintf(stderr, "placesim: out of memory\n"); exit(EXIT_RUN_FAILED); }
-    run_ctx ctx = { l->p, l->mt, rec, events };
+    run_ctx ctx = { l->p, l->mt, rec, events, NULL, NULL, NULL, 0 };
     sim_plan plan = { l->n, l->p[0].replicates, 0, l->p[0].replicates };  /* variant 0 */
     sim_progress pr = { l->names[0], 0, l->p[0].replicates, sim_wall_seconds() };
     sim_plan_run(&plan, run_job, &ctx, (int)o->threads, isatty(2) && !o->quiet ? &pr : NULL,
@@ -930,10 +1489,11 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "run") && strcmp(cmd, "check") && strcmp(cmd, "compare") &&
         strcmp(cmd, "risk") && strcmp(cmd, "validate") && strcmp(cmd, "calibrate") &&
-        strcmp(cmd, "report"))
+        strcmp(cmd, "report") && strcmp(cmd, "merge") && strcmp(cmd, "status"))
         return bad_usage("unknown command '%s'", cmd);
     /* Before any output exists: an interrupted write removes its temporary. */
-    if (strcmp(cmd, "check") && strcmp(cmd, "validate")) sim_outfile_catch_signals();
+    if (strcmp(cmd, "check") && strcmp(cmd, "validate") && strcmp(cmd, "status"))
+        sim_outfile_catch_signals();
 
     options o = { 0 };
     for (int i = 2; i < argc; i++)
@@ -944,6 +1504,9 @@ int main(int argc, char **argv)
     optind = 2;
     int rc = parse_options(argc, argv, &o);
     if (rc) return rc;
+    if ((o.shard_n || o.resume) && strcmp(cmd, "run") && strcmp(cmd, "compare") &&
+        strcmp(cmd, "risk"))
+        return bad_usage("--shard and --resume are for run, compare and risk, not %s", cmd);
     char def[2 * OUT_PATH_MAX];
     if (!strcmp(cmd, "validate"))
         return cmd_validate(optind == argc ? default_scenario("scenarios/denmark.yaml", def, sizeof def)
@@ -954,6 +1517,11 @@ int main(int argc, char **argv)
             return bad_usage("report reads a result file: -r, -s, -t, -y, -w, -m, -S and "
                              "--step are for the commands that run one%s", "");
         return cmd_report(argv[optind], o.output, &o);
+    }
+    if (!strcmp(cmd, "status") || !strcmp(cmd, "merge")) {
+        if (optind != argc - 1) return bad_usage("%s wants exactly one folder of shards", cmd);
+        if (!strcmp(cmd, "status")) return cmd_status(argv[optind]);
+        return cmd_merge(argv[optind], &o, argc, argv);
     }
     if (o.report && strcmp(cmd, "compare") && strcmp(cmd, "risk"))
         return bad_usage("--report is for compare and risk; for %s, run 'placesim report FILE'", cmd);

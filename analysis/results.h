@@ -111,7 +111,7 @@ int res_write_h5(const sim_record *rec, const res_meta *meta, const char *path,
                  int force, char *errbuf, size_t errlen);
 
 /* The schema results_h5.c writes, and the oldest res_file_read reads. */
-#define RES_SCHEMA_VERSION 2
+#define RES_SCHEMA_VERSION 3
 #define RES_SCHEMA_OLDEST  1
 
 /*

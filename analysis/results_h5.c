@@ -1,10 +1,11 @@
 /*
  * analysis/results_h5.c - a record and its run's metadata as one HDF5 file.
  *
- * Layout (schema_version 2; 1 lacked the axis columns):
+ * Layout (schema_version 3; 2 kept command_line, created and threads at
+ * the root, 1 also lacked the axis columns):
  *   /                      attributes program, version, git_commit,
- *                          command_line, created, scenario_path, master_seed,
- *                          threads, replicates, variants, years, schema_version
+ *                          scenario_path, master_seed, replicates, variants,
+ *                          years, schema_version: what the results are of
  *   /scenario/source, /scenario/resolved          string datasets
  *   /axes/year, /axes/variant, /axes/AXIS and /axes/AXIS_code for each
  *        axis of the record in use (for the market: municipality,
@@ -22,7 +23,12 @@
  *                          (cumulative drift mean and percentiles, shares of
  *                          years and replicates above the threshold), the
  *                          attribute threshold on /risk
- *   /run                   attributes seconds, events, jobs_done
+ *   /run                   attributes command_line, created, threads,
+ *                          seconds, events, jobs_done: what differs between
+ *                          executions of the same plan by nature, and only
+ *                          that, so that a plan run on threads, in shards
+ *                          merged later or resumed after a kill gives a file
+ *                          that differs from any other run of it only here
  *
  * HDF5 builds the file in memory (the core driver, no backing store) and
  * only the finished image goes to the disk, through sim/outfile: under
@@ -235,11 +241,8 @@ static int write_root(h5w *w, hid_t file)
     if (attr_str(w, file, "program", "placesim") ||
         attr_str(w, file, "version", m->program_version) ||
         attr_str(w, file, "git_commit", m->git_commit) ||
-        attr_str(w, file, "command_line", m->command_line) ||
-        attr_str(w, file, "created", m->created) ||
         attr_str(w, file, "scenario_path", m->scenario_path) ||
         attr_u64(w, file, "master_seed", m->master_seed) ||
-        attr_int(w, file, "threads", m->threads) ||
         attr_int(w, file, "replicates", s->n_replicates) ||
         attr_int(w, file, "variants", s->n_variants) ||
         attr_int(w, file, "years", s->n_years))
@@ -371,7 +374,10 @@ static int write_run(h5w *w, hid_t file)
 {
     hid_t g = group_open(w, file, "run");
     if (g < 0) return -1;
-    int rc = attr_f64(w, g, "seconds", w->m->seconds) ||
+    int rc = attr_str(w, g, "command_line", w->m->command_line) ||
+             attr_str(w, g, "created", w->m->created) ||
+             attr_int(w, g, "threads", w->m->threads) ||
+             attr_f64(w, g, "seconds", w->m->seconds) ||
              attr_f64(w, g, "events", w->m->events) ||
              attr_int(w, g, "jobs_done", sim_record_jobs_done(w->s));
     H5Gclose(g);

@@ -364,9 +364,13 @@ int res_file_read(const char *path, res_file *out, char *err, size_t errlen)
     }
     out->version = attr_text(&r, r.file, "version");
     out->git_commit = attr_text(&r, r.file, "git_commit");
-    out->created = attr_text(&r, r.file, "created");
     out->scenario_path = attr_text(&r, r.file, "scenario_path");
-    out->command_line = attr_text(&r, r.file, "command_line");
+    /* schema 3 keeps what differs between executions under /run */
+    hid_t run = out->schema_version >= 3 && H5Lexists(r.file, "run", H5P_DEFAULT) > 0
+                ? H5Gopen2(r.file, "run", H5P_DEFAULT) : H5I_INVALID_HID;
+    out->created = attr_text(&r, run >= 0 ? run : r.file, "created");
+    out->command_line = attr_text(&r, run >= 0 ? run : r.file, "command_line");
+    if (run >= 0) H5Gclose(run);
     out->master_seed = attr_ull(r.file, "master_seed");
     out->risk_threshold = NAN;
     if (H5Lexists(r.file, "risk", H5P_DEFAULT) > 0) {

@@ -56,6 +56,20 @@ const cfg_key params_table[] = {
     S("run.offers", "", "D", "CSV of the starting offers (owner,municipality,type,group,places,tariff) instead of offers generated from the table of places; empty: generated"),
     R("run.adult_share", 0.60, 0.1, 1, "share", "D", "adults aged 18-64 as a share of population"),
 
+    /* placesim sweep: a design over scenario numbers (analysis/sweep.c
+     * reads these; the model never does) */
+    E("sweep.design", "none", "none|grid|lhs|sobol|morris", "A", "design of placesim sweep: none, grid (full factorial), lhs (Latin hypercube), sobol (Saltelli's scheme for Sobol indices) or morris (elementary effects)"),
+    I("sweep.points", 16, 1, 100000, "count", "A", "lhs: points; sobol: base samples N (N x (factors + 2) points); morris: trajectories r (r x (factors + 1) points); grid: not used"),
+    I("sweep.levels", 4, 2, 1000, "levels", "A", "grid: values per factor without a list; morris: levels of its grid"),
+    I("sweep.seed", 1, 0, 9007199254740991.0, "seed", "A", "lhs and morris draws and the bootstrap of the indices"),
+    I("sweep.bootstrap", 1000, 10, 100000, "resamples", "A", "bootstrap resamples of the design's rows for the 95 % intervals of Sobol indices"),
+    S("sweep.outputs", "expenditure,unit_price,price_drift,waiting_narrow", "A", "comma-separated KPIs (compare's horizon aggregates) whose sensitivity indices are computed from the replicate mean at each point"),
+    { "sweep.factors.*.key", CFG_STRING, 0, NULL, 0, 0, NULL, "text", "A", "the scenario key (a number) this factor sets, e.g. costs.wage_growth", CFG_REQUIRED },
+    R("sweep.factors.*.low", 0, -1e15, 1e15, "as the key", "A", "lowest value of the factor"),
+    R("sweep.factors.*.high", 1, -1e15, 1e15, "as the key", "A", "highest value of the factor"),
+    E("sweep.factors.*.scale", "linear", "linear|log", "A", "spacing from low to high: linear, or log (low > 0)"),
+    L("sweep.factors.*.values", "[]", -1e15, 1e15, "as the key", "A", "the factor's values instead of low..high (grid: each value; other designs: a point's share picks one)"),
+
     I("need.levels", 5, 2, MAX_LEVELS, "levels", "R", "number of need levels (VUM grades 0-4; tariff systems use 6, 12 or 27)"),
     L("need.hours_per_week", "[2, 5, 10, 18, 30]", 0, 168, "direct hours/week", "A", "relative direct support hours by need level (rescaled to full_cost)"),
     R("need.assessment_noise_sd", 0.5, 0, 5, "levels", "A", "caseworkers' disagreement: sd of assessed minus true level"),

@@ -1869,6 +1869,60 @@ cfg *cfg_variant(const cfg *c, int i)
     return v;
 }
 
+cfg *cfg_with_numbers(const cfg *c, const char *const *keys, const double *values,
+                      int n, cfg_error *err)
+{
+    for (int i = 0; i < n; i++) {
+        const cfg_key *k = cfg_pattern(c, keys[i]);
+        if (!k || cfg_is_variant_key(keys[i]) || (k->type != CFG_REAL && k->type != CFG_INT)) {
+            cfg_err(err, c->files.v[c->files.n - 1], 0, 0, keys[i], 1,
+                    "not a number of the scenario");
+            return NULL;
+        }
+        if (!(values[i] >= k->min && values[i] <= k->max) ||
+            (k->type == CFG_INT && values[i] != floor(values[i]))) {
+            cfg_err(err, c->files.v[c->files.n - 1], 0, 0, keys[i], 1,
+                    "%.6g is not a %s from %g to %g", values[i],
+                    k->type == CFG_INT ? "whole number" : "number", k->min, k->max);
+            return NULL;
+        }
+    }
+    cfg *v = cfg_new(c->table, c->n_table, c);
+    int rc = v ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < c->files.n; i++)
+        rc = cfg_strs_push(&v->files, c->files.v[i], strlen(c->files.v[i]));
+    if (rc == 0) {
+        cfg_buf_add(&v->source, c->source.s ? c->source.s : "", c->source.len);
+        rc = v->source.oom ? -1 : 0;
+    }
+    for (size_t i = 0; rc == 0 && i < c->n_leaf; i++)
+        rc = cfg_copy_leaf_to(v, &c->leaf[i], c->leaf[i].key);
+    for (int i = 0; rc == 0 && i < n; i++) {
+        char text[64];
+        snprintf(text, sizeof text, "%.17g", values[i]);
+        cfg_leaf lf = { 0 };
+        lf.key = strdup(keys[i]);
+        lf.text = strdup(text);
+        lf.num = values[i];
+        lf.file = (int)c->files.n - 1;
+        lf.k = cfg_pattern(c, keys[i]);
+        if (!lf.key || !lf.text) {
+            free(lf.key);
+            free(lf.text);
+            rc = -1;
+        } else {
+            rc = cfg_put(v, &lf);
+        }
+    }
+    if (rc == 0) rc = cfg_finish(v);
+    if (rc) {
+        cfg_free(v);
+        cfg_err(err, c->files.v[c->files.n - 1], 0, 0, "", 0, "out of memory");
+        return NULL;
+    }
+    return v;
+}
+
 const char *cfg_dir(const cfg *c)
 {
     return c->dir;

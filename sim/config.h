@@ -170,6 +170,17 @@ int         cfg_variant_count(const cfg *c);
 const char *cfg_variant_name(const cfg *c, int i);
 cfg        *cfg_variant(const cfg *c, int i);
 
+/*
+ * A copy of C with each KEYS[i] set to VALUES[i], as if the top-level file
+ * said so (a sweep's design point): every key must be a number key of the
+ * table (a '*' segment matching a name in use, or declaring a new one
+ * whose required keys C then lacks, which cfg_finish refuses), and each
+ * value in its key's range, whole for a whole-number key.  NULL with ERR
+ * set (naming the key) otherwise.
+ */
+cfg *cfg_with_numbers(const cfg *c, const char *const *keys, const double *values,
+                      int n, cfg_error *err);
+
 /* Directory of the top-level scenario file, for resolving data paths. */
 const char *cfg_dir(const cfg *c);
 /* Resolve REL against the directory of the file that set KEY. */

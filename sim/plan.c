@@ -5,7 +5,10 @@
  * differ in length; results cannot depend on that since each job owns its
  * output slot and its random streams are keyed by replicate, not by thread.
  */
+#define _GNU_SOURCE   /* sched_getaffinity and CPU_COUNT */
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <omp.h>
 #include "plan.h"
@@ -17,11 +20,34 @@ double sim_wall_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* OMP_NUM_THREADS is the user's too: held to the bound --threads has, as
- * libgomp fails (and crashes) starting some 100,000 threads. */
+/* A positive count in environment variable NAME, or 0. */
+static int env_count(const char *name)
+{
+    const char *s = getenv(name);
+    if (!s || !*s) return 0;
+    char *end;
+    long n = strtol(s, &end, 10);
+    return *end == '\0' && n > 0 && n <= SIM_PLAN_THREADS_MAX ? (int)n : 0;
+}
+
+/*
+ * Threads: --threads, then OMP_NUM_THREADS (libgomp reads it), then
+ * SLURM_CPUS_PER_TASK (what a cluster's scheduler gave this task), then the
+ * CPUs this process may run on (its affinity mask, which a scheduler or
+ * taskset may have narrowed below the machine's count).  Held to the bound
+ * --threads has, as libgomp fails (and crashes) starting some 100,000
+ * threads.
+ */
 int sim_plan_threads(int threads)
 {
-    int n = threads > 0 ? threads : omp_get_max_threads();
+    int n = threads;
+    if (n <= 0 && getenv("OMP_NUM_THREADS")) n = omp_get_max_threads();
+    if (n <= 0) n = env_count("SLURM_CPUS_PER_TASK");
+    if (n <= 0) {
+        cpu_set_t set;
+        n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
+                                                         : omp_get_max_threads();
+    }
     return n < 1 ? 1 : n > SIM_PLAN_THREADS_MAX ? SIM_PLAN_THREADS_MAX : n;
 }
 

@@ -41,7 +41,7 @@ typedef struct sim_progress {
 } sim_progress;
 
 /*
- * Run the plan's slice on THREADS OpenMP threads (0: OMP_NUM_THREADS or all
+ * Run the plan's slice on THREADS OpenMP threads (0: sim_plan_threads's default:
  * cores).  PROGRESS (NULL: none) draws one line on stderr, rewritten in
  * place: the label, the invocation's jobs done of all, and its overall
  * ETA; it ends the line when the last job of the invocation is done

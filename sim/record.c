@@ -6,6 +6,7 @@
  * whole series to a file in one call.  Every size is multiplied with an
  * overflow check: a plan is refused, not wrapped round to a small buffer.
  */
+#include <assert.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -337,4 +338,82 @@ double *sim_record_table_rows(sim_record *rec, int t, int v, int r, int n_rows)
     tb->rows[j] = rows;
     tb->n_rows[j] = n_rows;
     return rows;
+}
+
+/* ---- a job's values as one block --------------------------------------- */
+
+/*
+ * The block is every series' slot in series order, then for each table an
+ * int32 row count and its rows: what the job wrote, in the order the
+ * record's shape fixes, so the same shape reads it back.  Doubles are
+ * copied as bytes: a job read back is bit for bit the job that ran.
+ */
+size_t sim_record_job_bytes(const sim_record *rec, int v, int r)
+{
+    if (!rec->data || !job_valid(rec, v, r)) return 0;
+    size_t n = 0, j = sim_record_job(rec, v, r);
+    for (size_t k = 0; k < rec->n_series; k++)
+        n += (size_t)rec->n_years * (size_t)sim_record_width(rec, k) * sizeof(double);
+    for (int t = 0; t < rec->n_tables; t++)
+        n += sizeof(int32_t) + (size_t)rec->table[t].n_rows[j] *
+                               (size_t)rec->table[t].n_cols * sizeof(double);
+    return n;
+}
+
+int sim_record_pack_job(const sim_record *rec, int v, int r, void *buf, size_t len)
+{
+    if (len != sim_record_job_bytes(rec, v, r) || len == 0) return -1;
+    unsigned char *p = buf;
+    size_t j = sim_record_job(rec, v, r);
+    for (size_t k = 0; k < rec->n_series; k++) {
+        size_t block = (size_t)rec->n_years * (size_t)sim_record_width(rec, k);
+        memcpy(p, rec->data[k] + j * block, block * sizeof(double));
+        p += block * sizeof(double);
+    }
+    for (int t = 0; t < rec->n_tables; t++) {
+        const sim_table *tb = &rec->table[t];
+        int32_t rows = tb->n_rows[j];
+        memcpy(p, &rows, sizeof rows);
+        p += sizeof rows;
+        size_t cells = (size_t)rows * (size_t)tb->n_cols;
+        if (cells) memcpy(p, tb->rows[j], cells * sizeof(double));
+        p += cells * sizeof(double);
+    }
+    assert(p == (unsigned char *)buf + len);
+    return 0;
+}
+
+int sim_record_unpack_job(sim_record *rec, int v, int r, const void *buf, size_t len)
+{
+    if (!rec->data || !job_valid(rec, v, r)) return -1;
+    const unsigned char *p = buf, *end = p + len;
+    size_t j = sim_record_job(rec, v, r);
+    for (size_t k = 0; k < rec->n_series; k++) {
+        size_t block = (size_t)rec->n_years * (size_t)sim_record_width(rec, k);
+        if ((size_t)(end - p) < block * sizeof(double)) return -1;
+        memcpy(rec->data[k] + j * block, p, block * sizeof(double));
+        p += block * sizeof(double);
+    }
+    for (int t = 0; t < rec->n_tables; t++) {
+        int32_t rows;
+        if ((size_t)(end - p) < sizeof rows) return -1;
+        memcpy(&rows, p, sizeof rows);
+        p += sizeof rows;
+        size_t cells = mul_size((size_t)(rows < 0 ? 0 : rows),
+                                (size_t)rec->table[t].n_cols);
+        if (rows < 0 || (size_t)(end - p) / sizeof(double) < cells) return -1;
+        if (rows > 0) {
+            double *dst = sim_record_table_rows(rec, t, v, r, rows);
+            if (!dst) return -1;
+            memcpy(dst, p, cells * sizeof(double));
+        } else {
+            free(rec->table[t].rows[j]);
+            rec->table[t].rows[j] = NULL;
+            rec->table[t].n_rows[j] = 0;
+        }
+        p += cells * sizeof(double);
+    }
+    if (p != end) return -1;
+    rec->job_done[j] = 1;
+    return 0;
 }

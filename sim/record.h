@@ -156,4 +156,18 @@ int  sim_record_jobs_done(const sim_record *rec);
  * otherwise nothing changes).  The memory is kept. */
 void sim_record_truncate(sim_record *rec, int n);
 
+/*
+ * A job's values as one block of bytes, for keeping finished jobs on disk
+ * (sim/journal) and reading them back in another process: every series'
+ * slot, then each table's rows.  The block's layout follows from the
+ * record's shape, so only a record of the same shape reads it back.
+ */
+/* Bytes of job (V, R)'s block (0 out of range or without data). */
+size_t sim_record_job_bytes(const sim_record *rec, int v, int r);
+/* Copy job (V, R) into BUF of LEN == sim_record_job_bytes; 0 or -1. */
+int    sim_record_pack_job(const sim_record *rec, int v, int r, void *buf, size_t len);
+/* Fill job (V, R) from a block and mark it done; -1 when LEN does not fit
+ * this record's shape (nothing is marked done then). */
+int    sim_record_unpack_job(sim_record *rec, int v, int r, const void *buf, size_t len);
+
 #endif

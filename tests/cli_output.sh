@@ -61,7 +61,7 @@ race() {
     check "race $n: one run succeeds" [ "$winner" != none ]
     check "race $n: the other exits 1 or 2" [ "$loser_rc" = 1 -o "$loser_rc" = 2 ]
     check "race $n: the other says why" \
-        grep -qE "was written by another run while this one ran|exists; use --force" "$loser_err"
+        grep -qE "was written by another run while this one ran|exists; use --force|another run is writing to the same output" "$loser_err"
     check "race $n: the file is HDF5" is_hdf5 "$out"
     check "race $n: its master_seed is the winner's ($winner)" [ "$(seed_of "$out")" = "$winner" ]
     check "race $n: no temporary left" no_temporary "$out"

@@ -38,3 +38,32 @@ golden() {
         echo "not ok - $label: unchanged"; sed 's/^/# /' "$T/golden.diff" | head -30
     fi
 }
+
+# same_bytes A B: "the same bytes" of two result files as the study tools
+# promise them: h5diff finds no difference in any dataset or attribute
+# outside /run, and both files have the same objects and attribute names
+# there (h5diff says nothing of an attribute only one file has).
+same_bytes() {
+    h5diff --exclude-path /run "$1" "$2" >"$T/h5diff.out" 2>&1 || {
+        sed 's/^/# /' "$T/h5diff.out" | head -5; return 1; }
+    /usr/bin/python3 - "$1" "$2" <<'PY'
+import sys, h5py
+def inventory(path):
+    seen = {}
+    with h5py.File(path, "r") as f:
+        seen["/"] = sorted(f.attrs.keys())
+        def visit(name, obj):
+            if name == "run" or name.startswith("run/"):
+                return
+            seen[name] = sorted(obj.attrs.keys())
+        f.visititems(visit)
+    return seen
+a, b = inventory(sys.argv[1]), inventory(sys.argv[2])
+if a != b:
+    for k in sorted(set(a) | set(b)):
+        if a.get(k) != b.get(k):
+            print(f"# {k}: {a.get(k)} against {b.get(k)}")
+            break
+    sys.exit(1)
+PY
+}

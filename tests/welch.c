@@ -327,11 +327,17 @@ typedef struct {
 
 /* A root attribute that is a string (fixed or variable length) into BUF;
  * "?" when there is none, so the header line never fails a run. */
+/* Attribute NAME of the root, or of /run where schema 3 keeps it. */
 static void root_string(hid_t file, const char *name, char *buf, size_t size)
 {
     snprintf(buf, size, "?");
-    if (H5Aexists_by_name(file, "/", name, H5P_DEFAULT) <= 0) return;
-    hid_t attr = H5Aopen_by_name(file, "/", name, H5P_DEFAULT, H5P_DEFAULT);
+    const char *at = "/";
+    if (H5Aexists_by_name(file, at, name, H5P_DEFAULT) <= 0) {
+        at = "/run";
+        if (H5Lexists(file, "run", H5P_DEFAULT) <= 0 ||
+            H5Aexists_by_name(file, at, name, H5P_DEFAULT) <= 0) return;
+    }
+    hid_t attr = H5Aopen_by_name(file, at, name, H5P_DEFAULT, H5P_DEFAULT);
     if (attr < 0) return;
     hid_t type = H5Aget_type(attr);
     if (H5Tget_class(type) == H5T_STRING) {

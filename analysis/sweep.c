@@ -1,0 +1,407 @@
+/*
+ * analysis/sweep.c - designs over scenario numbers, and the sensitivity
+ * indices of a result over them.
+ *
+ * The designs work in shares u in [0, 1] per factor and map them to values
+ * last (sweep_value), so every design treats a log-spaced factor or a list
+ * of values alike.  The indices read only the outputs in design order, so
+ * they are tested on a function with known indices (Ishigami's, in
+ * tests/test_sweep.c) exactly as they run on the market.
+ */
+#include "sweep.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_qrng.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+const char *const sweep_kind_name[] = { "none", "grid", "lhs", "sobol", "morris" };
+
+/* Keys a point may not change: variants must share them to be compared
+ * replicate by replicate (placesim.c's variants_comparable), and a sweep
+ * cannot sweep itself. */
+static const char *const fixed_keys[] = {
+    "run.years", "run.start_year", "run.replicates", "run.seed",
+    "outputs.long_wait_days",
+};
+
+double sweep_value(const sweep_factor *f, double u)
+{
+    if (u < 0) u = 0;
+    if (u > 1) u = 1;
+    if (f->n_values > 0) {
+        int i = (int)floor(u * f->n_values);
+        return f->values[i >= f->n_values ? f->n_values - 1 : i];
+    }
+    if (f->log) return exp(log(f->low) + u * (log(f->high) - log(f->low)));
+    return f->low + u * (f->high - f->low);
+}
+
+/* ---- reading the section --------------------------------------------------- */
+
+/* Fail on factor NAME's key K (e.g. "low") with the message of E. */
+static int factor_fail(const cfg *c, const char *name, const char *k, cfg_error *err,
+                       const char *fmt, const char *what)
+{
+    char key[CFG_KEY_MAX + 64];
+    snprintf(key, sizeof key, "sweep.factors.%s.%s", name, k);
+    return cfg_fail(c, key, err, fmt, what) - 1;
+}
+
+/* VALUE is one the factor's key may take (cfg_with_numbers says why not). */
+static int value_ok(const cfg *c, const sweep_factor *f, double value, const char *where,
+                    cfg_error *err)
+{
+    cfg_error e = { 0 };
+    cfg *t = cfg_with_numbers(c, &f->key, &value, 1, &e);
+    if (t) { cfg_free(t); return 0; }
+    const char *why = strstr(e.message, "': ");
+    return factor_fail(c, f->name, where, err, "%s", why ? why + 3 : e.message);
+}
+
+static int read_factor(const cfg *c, const char *name, sweep_factor *f, cfg_error *err)
+{
+    char key[CFG_KEY_MAX + 64];
+    memset(f, 0, sizeof *f);
+    f->name = name;
+    snprintf(key, sizeof key, "sweep.factors.%s.key", name);
+    f->key = cfg_text(c, key);
+    if (!strncmp(f->key, "sweep.", 6) || !strncmp(f->key, "variants.", 9))
+        return cfg_fail(c, key, err, "'%s': a sweep sets the scenario's numbers, "
+                        "not its own or a variant's", f->key) - 1;
+    for (size_t i = 0; i < sizeof fixed_keys / sizeof *fixed_keys; i++)
+        if (!strcmp(f->key, fixed_keys[i]))
+            return cfg_fail(c, key, err, "'%s' shapes the plan every point shares "
+                            "(years, replicates, seed, the long-wait measure); it "
+                            "cannot be a factor", f->key) - 1;
+    snprintf(key, sizeof key, "sweep.factors.%s.low", name);
+    f->low = cfg_real(c, key);
+    snprintf(key, sizeof key, "sweep.factors.%s.high", name);
+    f->high = cfg_real(c, key);
+    snprintf(key, sizeof key, "sweep.factors.%s.scale", name);
+    f->log = !strcmp(cfg_text(c, key), "log");
+    snprintf(key, sizeof key, "sweep.factors.%s.values", name);
+    f->n_values = cfg_list(c, key, f->values, CFG_LIST_MAX);
+    if (f->n_values > 0) {
+        for (int i = 0; i < f->n_values; i++)
+            if (value_ok(c, f, f->values[i], "values", err)) return -1;
+        return 0;
+    }
+    if (!(f->low < f->high))
+        return factor_fail(c, name, "high", err, "%s", "high must be above low (or give values)");
+    if (f->log && !(f->low > 0))
+        return factor_fail(c, name, "low", err, "%s", "a log scale wants low above 0");
+    if (value_ok(c, f, f->low, "low", err) || value_ok(c, f, f->high, "high", err))
+        return -1;
+    return 0;
+}
+
+static int read_outputs(const cfg *c, const char *const *names, int n_names,
+                        sweep_design *d, cfg_error *err)
+{
+    const char *text = cfg_text(c, "sweep.outputs");
+    const char *p = text;
+    while (*p) {
+        size_t len = strcspn(p, ", ");
+        if (len > 0) {
+            int found = -1;
+            for (int i = 0; i < n_names; i++)
+                if (strlen(names[i]) == len && !strncmp(names[i], p, len)) found = i;
+            if (found < 0) {
+                char word[64];
+                snprintf(word, sizeof word, "%.*s", (int)(len < 63 ? len : 63), p);
+                const char *near = cfg_nearest_word(word, names, n_names);
+                return cfg_fail(c, "sweep.outputs", err, "'%s' is not a KPI with a horizon "
+                                "aggregate%s%s%s", word, near ? " (did you mean '" : "",
+                                near ? near : "", near ? "'?)" : "") - 1;
+            }
+            if (d->n_outputs == SWEEP_MAX_OUTPUTS)
+                return cfg_fail(c, "sweep.outputs", err, "at most %d outputs",
+                                SWEEP_MAX_OUTPUTS) - 1;
+            snprintf(d->output[d->n_outputs++], sizeof d->output[0], "%s", names[found]);
+        }
+        p += len;
+        p += strspn(p, ", ");
+    }
+    if (d->n_outputs == 0)
+        return cfg_fail(c, "sweep.outputs", err, "name at least one KPI") - 1;
+    return 0;
+}
+
+/* ---- the designs ---------------------------------------------------------- */
+
+/* -2: more than 100000 points. */
+static int make_grid(sweep_design *d)
+{
+    long n = 1;
+    int len[SWEEP_MAX_FACTORS];
+    for (int j = 0; j < d->k; j++) {
+        len[j] = d->f[j].n_values > 0 ? d->f[j].n_values : d->levels;
+        n *= len[j];
+        if (n > 100000) return -2;
+    }
+    d->n_points = (int)n;
+    d->u = malloc((size_t)n * (size_t)d->k * sizeof *d->u);
+    if (!d->u) return -1;
+    for (long i = 0; i < n; i++) {
+        long rest = i;
+        for (int j = d->k - 1; j >= 0; j--) {    /* the last factor runs fastest */
+            int l = (int)(rest % len[j]);
+            rest /= len[j];
+            d->u[i * d->k + j] = len[j] == 1 ? 0 : (double)l / (len[j] - 1);
+        }
+    }
+    return 0;
+}
+
+static int make_lhs(sweep_design *d, gsl_rng *r)
+{
+    int n = d->base;
+    d->n_points = n;
+    d->u = malloc((size_t)n * (size_t)d->k * sizeof *d->u);
+    int *perm = malloc((size_t)n * sizeof *perm);
+    if (!d->u || !perm) { free(perm); return -1; }
+    for (int j = 0; j < d->k; j++) {
+        for (int i = 0; i < n; i++) perm[i] = i;
+        gsl_ran_shuffle(r, perm, (size_t)n, sizeof *perm);
+        for (int i = 0; i < n; i++)
+            d->u[(size_t)i * d->k + j] = (perm[i] + gsl_rng_uniform(r)) / n;
+    }
+    free(perm);
+    return 0;
+}
+
+static int make_sobol(sweep_design *d)
+{
+    int k = d->k, n = d->base;
+    d->n_points = n * (k + 2);
+    d->u = malloc((size_t)d->n_points * (size_t)k * sizeof *d->u);
+    gsl_qrng *q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)(2 * k));
+    if (!d->u || !q) { if (q) gsl_qrng_free(q); return -1; }
+    double pt[2 * SWEEP_MAX_FACTORS];
+    for (int i = 0; i < n; i++) {
+        gsl_qrng_get(q, pt);
+        double *a = d->u + (size_t)i * k, *b = d->u + (size_t)(n + i) * k;
+        for (int j = 0; j < k; j++) { a[j] = pt[j]; b[j] = pt[k + j]; }
+        for (int j = 0; j < k; j++) {
+            double *ab = d->u + (size_t)((2 + j) * n + i) * k;
+            memcpy(ab, a, (size_t)k * sizeof *ab);
+            ab[j] = b[j];
+        }
+    }
+    gsl_qrng_free(q);
+    return 0;
+}
+
+/* Morris' step on a grid of P levels. */
+static double morris_delta(int p) { return p / (2.0 * (p - 1)); }
+
+static int make_morris(sweep_design *d, gsl_rng *r)
+{
+    int k = d->k, p = d->levels;
+    double delta = morris_delta(p);
+    d->n_points = d->base * (k + 1);
+    d->u = malloc((size_t)d->n_points * (size_t)k * sizeof *d->u);
+    int order[SWEEP_MAX_FACTORS];
+    if (!d->u) return -1;
+    /* base levels l with l / (p - 1) + delta <= 1 */
+    int top = 0;
+    while ((top + 1) / (double)(p - 1) + delta <= 1 + 1e-12) top++;
+    for (int t = 0; t < d->base; t++) {
+        double *x = d->u + (size_t)t * (k + 1) * k;
+        for (int j = 0; j < k; j++) x[j] = (double)gsl_rng_uniform_int(r, (unsigned long)top + 1) / (p - 1);
+        for (int j = 0; j < k; j++) order[j] = j;
+        gsl_ran_shuffle(r, order, (size_t)k, sizeof *order);
+        for (int s = 0; s < k; s++) {
+            double *next = x + (size_t)(s + 1) * k;
+            memcpy(next, x + (size_t)s * k, (size_t)k * sizeof *next);
+            next[order[s]] += delta;
+        }
+    }
+    return 0;
+}
+
+int sweep_load(const cfg *c, const char *const *output_names, int n_output_names,
+               sweep_design *d, cfg_error *err)
+{
+    memset(d, 0, sizeof *d);
+    const char *kind = cfg_text(c, "sweep.design");
+    for (int i = 0; i < 5; i++)
+        if (!strcmp(kind, sweep_kind_name[i])) d->kind = (sweep_kind)i;
+    const char *names[SWEEP_MAX_FACTORS + 1];
+    int k = cfg_names(c, "sweep.factors", names, SWEEP_MAX_FACTORS + 1);
+    if (d->kind == SWEEP_NONE) {
+        if (k > 0)
+            return cfg_fail(c, "sweep.design", err, "factors are given but no design "
+                            "(grid, lhs, sobol or morris)") - 1;
+        return 0;
+    }
+    if (k == 0) return cfg_fail(c, "sweep.design", err, "a design wants factors "
+                                "(sweep.factors.NAME.key, low, high)") - 1;
+    if (k > SWEEP_MAX_FACTORS)
+        return cfg_fail(c, "sweep.factors", err, "at most %d factors (GSL's Sobol "
+                        "sequence has 40 dimensions, two per factor)", SWEEP_MAX_FACTORS) - 1;
+    d->k = k;
+    d->base = (int)cfg_int(c, "sweep.points");
+    d->levels = (int)cfg_int(c, "sweep.levels");
+    d->seed = (uint64_t)cfg_int(c, "sweep.seed");
+    d->bootstrap = (int)cfg_int(c, "sweep.bootstrap");
+    for (int j = 0; j < k; j++)
+        if (read_factor(c, names[j], &d->f[j], err)) return -1;
+    for (int j = 0; j < k; j++)
+        for (int i = 0; i < j; i++)
+            if (!strcmp(d->f[i].key, d->f[j].key)) {
+                char key[CFG_KEY_MAX + 64];
+                snprintf(key, sizeof key, "sweep.factors.%s.key", d->f[j].name);
+                return cfg_fail(c, key, err, "'%s' is factor '%s' already", d->f[j].key,
+                                d->f[i].name) - 1;
+            }
+    if (read_outputs(c, output_names, n_output_names, d, err)) return -1;
+    long points = d->kind == SWEEP_SOBOL ? (long)d->base * (k + 2)
+                : d->kind == SWEEP_MORRIS ? (long)d->base * (k + 1) : d->base;
+    if (points > 100000)
+        return cfg_fail(c, "sweep.points", err, "%ld points: at most 100000", points) - 1;
+    if (d->kind == SWEEP_SOBOL && d->base < 2)
+        return cfg_fail(c, "sweep.points", err, "sobol wants at least 2 base rows") - 1;
+    int rc = sweep_make(d);
+    if (rc == -2)
+        return cfg_fail(c, "sweep.design", err, "a grid of more than 100000 points; "
+                        "use fewer levels or lhs") - 1;
+    if (rc) return cfg_fail(c, "sweep.design", err, "out of memory") - 1;
+    return 0;
+}
+
+int sweep_make(sweep_design *d)
+{
+    int k = d->k;
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    if (!r) return -1;
+    gsl_rng_set(r, (unsigned long)(d->seed * 2 + 1));
+    int rc = d->kind == SWEEP_GRID ? make_grid(d)
+           : d->kind == SWEEP_LHS ? make_lhs(d, r)
+           : d->kind == SWEEP_SOBOL ? make_sobol(d) : make_morris(d, r);
+    gsl_rng_free(r);
+    if (rc == 0) {
+        d->x = malloc((size_t)d->n_points * (size_t)k * sizeof *d->x);
+        if (!d->x) rc = -1;
+        for (int i = 0; rc == 0 && i < d->n_points; i++)
+            for (int j = 0; j < k; j++)
+                d->x[(size_t)i * k + j] = sweep_value(&d->f[j], d->u[(size_t)i * k + j]);
+    }
+    if (rc) sweep_free(d);
+    return rc;
+}
+
+void sweep_free(sweep_design *d)
+{
+    free(d->u);
+    free(d->x);
+    d->u = d->x = NULL;
+    d->n_points = 0;
+}
+
+/* ---- indices -------------------------------------------------------------- */
+
+/* First and total index of every factor over the base rows ROW[0..n). */
+static int sobol_once(const sweep_design *d, const double *y, const int *row, int n,
+                      double *first, double *total)
+{
+    int k = d->k, base = d->base;
+    double mean = 0, var = 0;
+    for (int i = 0; i < n; i++) mean += y[row[i]] + y[base + row[i]];
+    mean /= 2.0 * n;
+    for (int i = 0; i < n; i++) {
+        double a = y[row[i]] - mean, b = y[base + row[i]] - mean;
+        var += a * a + b * b;
+    }
+    var /= 2.0 * n - 1;
+    if (!(var > 0)) return -1;
+    for (int j = 0; j < k; j++) {
+        const double *ab = y + (size_t)(2 + j) * base;
+        double s = 0, t = 0;
+        for (int i = 0; i < n; i++) {
+            double fa = y[row[i]], fb = y[base + row[i]], fab = ab[row[i]];
+            s += fb * (fab - fa);               /* Saltelli et al. 2010 */
+            t += (fa - fab) * (fa - fab);       /* Jansen 1999 */
+        }
+        first[j] = s / n / var;
+        total[j] = t / (2.0 * n) / var;
+    }
+    return 0;
+}
+
+int sweep_sobol(const sweep_design *d, const double *y, double *first, double *first_lo,
+                double *first_hi, double *total, double *total_lo, double *total_hi)
+{
+    int k = d->k, n = d->base, nb = d->bootstrap;
+    for (int j = 0; j < k; j++)
+        first[j] = first_lo[j] = first_hi[j] = total[j] = total_lo[j] = total_hi[j] = NAN;
+    int *row = malloc((size_t)n * sizeof *row);
+    double *bf = malloc((size_t)nb * (size_t)k * sizeof *bf);
+    double *bt = malloc((size_t)nb * (size_t)k * sizeof *bt);
+    double *col = malloc((size_t)nb * sizeof *col);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    int rc = row && bf && bt && col && r ? 0 : -1;
+    if (rc == 0) {
+        for (int i = 0; i < n; i++) row[i] = i;
+        rc = sobol_once(d, y, row, n, first, total);
+    }
+    if (rc == 0) {
+        gsl_rng_set(r, (unsigned long)(d->seed * 2 + 2));
+        int good = 0;
+        for (int b = 0; b < nb; b++) {
+            for (int i = 0; i < n; i++) row[i] = (int)gsl_rng_uniform_int(r, (unsigned long)n);
+            if (sobol_once(d, y, row, n, bf + (size_t)good * k, bt + (size_t)good * k) == 0)
+                good++;
+        }
+        for (int j = 0; good > 0 && j < k; j++) {
+            double *lo[2] = { &first_lo[j], &total_lo[j] }, *hi[2] = { &first_hi[j], &total_hi[j] };
+            const double *src[2] = { bf, bt };
+            for (int w = 0; w < 2; w++) {
+                for (int b = 0; b < good; b++) col[b] = src[w][(size_t)b * k + j];
+                gsl_sort(col, 1, (size_t)good);
+                *lo[w] = gsl_stats_quantile_from_sorted_data(col, 1, (size_t)good, 0.025);
+                *hi[w] = gsl_stats_quantile_from_sorted_data(col, 1, (size_t)good, 0.975);
+            }
+        }
+    }
+    free(row);
+    free(bf);
+    free(bt);
+    free(col);
+    if (r) gsl_rng_free(r);
+    return rc;
+}
+
+void sweep_morris(const sweep_design *d, const double *y, double *mu, double *mu_star,
+                  double *sigma)
+{
+    int k = d->k, r = d->base;
+    double delta = morris_delta(d->levels);
+    double *ee = malloc((size_t)r * (size_t)k * sizeof *ee);
+    for (int j = 0; j < k; j++) mu[j] = mu_star[j] = sigma[j] = NAN;
+    if (!ee) return;
+    for (int t = 0; t < r; t++) {
+        const double *u = d->u + (size_t)t * (k + 1) * k;
+        const double *yt = y + (size_t)t * (k + 1);
+        for (int s = 0; s < k; s++) {
+            int j = 0;     /* the factor that moved between points s and s + 1 */
+            while (j < k && u[(size_t)(s + 1) * k + j] == u[(size_t)s * k + j]) j++;
+            ee[(size_t)j * r + t] = (yt[s + 1] - yt[s]) / delta;
+        }
+    }
+    for (int j = 0; j < k; j++) {
+        const double *e = ee + (size_t)j * r;
+        double m = 0, ma = 0;
+        for (int t = 0; t < r; t++) { m += e[t]; ma += fabs(e[t]); }
+        mu[j] = m / r;
+        mu_star[j] = ma / r;
+        sigma[j] = r > 1 ? gsl_stats_sd(e, 1, (size_t)r) : NAN;
+    }
+    free(ee);
+}

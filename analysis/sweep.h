@@ -1,0 +1,100 @@
+/*
+ * analysis/sweep.h - designs over scenario numbers, and the sensitivity
+ * indices of a result over them.
+ *
+ * Owns: reading a scenario's `sweep:` section (factors, their ranges, the
+ * design), the design's points (each a share in [0, 1) per factor, and the
+ * factor values those shares stand for), and the indices: first-order
+ * (Saltelli 2010) and total (Jansen 1999) Sobol indices with bootstrap
+ * intervals over the design's base rows, and Morris' mu, mu* and sigma of
+ * elementary effects.
+ *
+ * Designs, for k factors:
+ *   grid    every combination of each factor's values (its list, or
+ *           sweep.levels evenly spaced from low to high);
+ *   lhs     sweep.points points, each factor's range cut into as many
+ *           equal strata, one point in each, strata shuffled per factor;
+ *   sobol   Saltelli's scheme: N = sweep.points base rows, row i the i-th
+ *           point of GSL's 2k-dimensional Sobol sequence (which starts at
+ *           0.5, not at the corner 0), A its first k coordinates and B its
+ *           last k;
+ *           points A (N), B (N), then for each factor j, A with column j
+ *           from B (N each): N (k + 2) in all.  At most 20 factors: GSL's
+ *           generator stops at 40 dimensions and, beyond, returns zeros
+ *           without a word;
+ *   morris  sweep.points trajectories on a grid of p = sweep.levels levels,
+ *           step D = p / (2 (p - 1)): a random base point, then one factor
+ *           at a time, in a random order, moved by +D: r (k + 1) points.
+ * The order of the points is the order above; the index functions read
+ * the outputs in that order.
+ *
+ * Knows nothing of the market or of how a point is run: the command line
+ * makes each point a variant (sim_record) and hands the outputs back.
+ */
+#ifndef ANALYSIS_SWEEP_H
+#define ANALYSIS_SWEEP_H
+
+#include <stdint.h>
+#include "sim/config.h"
+
+#define SWEEP_MAX_FACTORS 20    /* sobol: 2k <= 40, GSL's limit */
+#define SWEEP_MAX_OUTPUTS 16
+
+typedef enum { SWEEP_NONE, SWEEP_GRID, SWEEP_LHS, SWEEP_SOBOL, SWEEP_MORRIS } sweep_kind;
+extern const char *const sweep_kind_name[];   /* the scenario's words */
+
+typedef struct sweep_factor {
+    const char *name, *key;     /* borrowed from the cfg */
+    double      low, high;
+    int         log;            /* log spacing */
+    double      values[CFG_LIST_MAX];
+    int         n_values;       /* 0: low..high */
+} sweep_factor;
+
+typedef struct sweep_design {
+    sweep_kind   kind;
+    int          k;                         /* factors */
+    sweep_factor f[SWEEP_MAX_FACTORS];
+    int          base;                      /* sweep.points */
+    int          levels;
+    uint64_t     seed;
+    int          bootstrap;
+    int          n_outputs;
+    char         output[SWEEP_MAX_OUTPUTS][64];
+    int          n_points;
+    double      *u;                         /* [point][factor] shares */
+    double      *x;                         /* [point][factor] values */
+} sweep_design;
+
+/* Read C's sweep section into D (kind SWEEP_NONE when the design is none)
+ * and make its points.  Every key is checked against the table in use:
+ * a factor's key must be a number key of the scenario, its range inside
+ * the key's, OUTPUTS names from OUTPUT_NAMES[0..n).  0, or -1 with ERR
+ * naming the file, line, column and key. */
+int  sweep_load(const cfg *c, const char *const *output_names, int n_output_names,
+                sweep_design *d, cfg_error *err);
+void sweep_free(sweep_design *d);
+
+/* The points of a design whose kind, factors, base, levels and seed are
+ * set (sweep_load calls it; a test may fill D by hand).  0, -1 out of
+ * memory, -2 a grid of more than 100000 points. */
+int  sweep_make(sweep_design *d);
+
+/* The value factor F takes at share U in [0, 1). */
+double sweep_value(const sweep_factor *f, double u);
+
+/* Sobol indices from Y (n_points outputs in design order) of a sobol
+ * design: per factor the first-order and total index and their bootstrap
+ * 95 % intervals (percentiles over D->bootstrap resamples of the base
+ * rows, drawn from D->seed).  Arrays of D->k.  0, or -1 when the outputs
+ * do not vary (no index is defined then: all NaN). */
+int sweep_sobol(const sweep_design *d, const double *y, double *first, double *first_lo,
+                double *first_hi, double *total, double *total_lo, double *total_hi);
+
+/* Morris' statistics from Y of a morris design, per factor: mu (mean
+ * elementary effect, per unit of the factor's share), mu* (mean absolute)
+ * and sigma (standard deviation).  Arrays of D->k. */
+void sweep_morris(const sweep_design *d, const double *y, double *mu, double *mu_star,
+                  double *sigma);
+
+#endif
