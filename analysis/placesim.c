@@ -25,6 +25,7 @@
 #include "analysis/results.h"
 #include "analysis/risk.h"
 #include "analysis/study.h"
+#include "analysis/sweep.h"
 #include "analysis/report.h"
 #include "analysis/html.h"
 #include "models/kpi.h"
@@ -59,6 +60,9 @@ static const char usage_text[] =
 "                    paired difference from the first, with 95 % intervals\n"
 "  risk [SCENARIO]   price-drift risk of SCENARIO's variants (default\n"
 "                    scenarios/shocks.yaml: the four regimes under shocks)\n"
+"  sweep SCENARIO    run SCENARIO's sweep: design (grid, lhs, sobol, morris):\n"
+"                    every point a variant of every variant, on common random\n"
+"                    numbers; print and write the sensitivity indices\n"
 "  calibrate SCENARIO -o OUT  fit the free parameters to the reported figures\n"
 "                    and write them to OUT, a scenario extending SCENARIO\n"
 "  validate [SCENARIO] targets against the simulated baseline\n"
@@ -440,15 +444,10 @@ static void loaded_free(loaded *l)
     memset(l, 0, sizeof *l);
 }
 
-/* Parameters of variant V, with the command line's overrides; 0 or -1. */
-static int load_variant(loaded *l, int v, const options *o, cfg_error *err)
+/* Parameters of variant V from its configuration VC, with the command
+ * line's overrides; 0 or -1. */
+static int load_params(loaded *l, int v, const cfg *vc, const options *o, cfg_error *err)
 {
-    int nv = cfg_variant_count(l->c);
-    cfg *vc = nv ? cfg_variant(l->c, v) : l->c;
-    if (!vc) {
-        snprintf(err->message, sizeof err->message, "out of memory");
-        return -1;
-    }
     params *p = &l->p[v];
     int rc = params_load(vc, p, err);
     if (rc == 0 && access(p->municipalities_file, R_OK) != 0)
@@ -468,7 +467,6 @@ static int load_variant(loaded *l, int v, const options *o, cfg_error *err)
                       p->adults_file, strerror(errno)) - 1;
     if (rc == 0 && p->adults_file[0])
         rc = adults_table_load(p->adults_file, p, &l->mt[v], err);
-    l->names[v] = strdup(nv ? cfg_variant_name(l->c, v) : p->regime);
     if (o->replicates) p->replicates = (int)o->replicates;
     if (o->has_seed) p->seed = (uint64_t)o->seed;
     if (o->years) p->years = (int)o->years;
@@ -476,6 +474,20 @@ static int load_variant(loaded *l, int v, const options *o, cfg_error *err)
     if (rc == 0 && p->regime_starts >= p->years)
         rc = cfg_fail(vc, "regime.starts_after", err, "%d years after the base year is "
                       "beyond the horizon of --years (%d)", p->regime_starts, p->years) - 1;
+    return rc;
+}
+
+/* Parameters of the scenario's variant V; 0 or -1. */
+static int load_variant(loaded *l, int v, const options *o, cfg_error *err)
+{
+    int nv = cfg_variant_count(l->c);
+    cfg *vc = nv ? cfg_variant(l->c, v) : l->c;
+    if (!vc) {
+        snprintf(err->message, sizeof err->message, "out of memory");
+        return -1;
+    }
+    int rc = load_params(l, v, vc, o, err);
+    l->names[v] = strdup(nv ? cfg_variant_name(l->c, v) : l->p[v].regime);
     if (nv) cfg_free(vc);
     return rc;
 }
@@ -534,6 +546,100 @@ static int add_sensitivity(loaded *l, double step, double *low, double *high)
             snprintf(name, sizeof name, "%s%c", k->key, side ? '+' : '-');
             l->names[v] = strdup(name);
         }
+    return 0;
+}
+
+/* The KPIs a sweep may take as outputs: compare's horizon aggregates. */
+static int sweep_output_names(const char **names)
+{
+    for (size_t i = 0; i < compare_n_aggs; i++) names[i] = compare_aggs[i].series;
+    return (int)compare_n_aggs;
+}
+
+/* Most variants a sweep makes (scenario variants x design points). */
+#define SWEEP_VARIANTS_MAX 20000
+
+/*
+ * sweep: every design point of D becomes a variant of every variant of the
+ * scenario (the cross product, scenario variant first: variant b x P + p
+ * is scenario variant b at point p), all on the same seed, so every point
+ * runs on common random numbers.  A variant may not change the sweep:
+ * section.  0, or EXIT_BAD_INPUT after saying why.
+ */
+static int sweep_expand(loaded *l, const options *o, sweep_design *d)
+{
+    const char *names[64];
+    int n_names = sweep_output_names(names);
+    cfg_error err = { 0 };
+    if (sweep_load(l->c, names, n_names, d, &err)) {
+        fprintf(stderr, "placesim: %s\n", err.message);
+        return EXIT_BAD_INPUT;
+    }
+    if (d->kind == SWEEP_NONE) {
+        fprintf(stderr, "placesim: %s has no sweep: section (sweep.design and "
+                "sweep.factors; see scenarios/sweep_small.yaml)\n", cfg_file(l->c, cfg_file_count(l->c) - 1));
+        return EXIT_BAD_INPUT;
+    }
+    int nb = l->n, P = d->n_points, nv = cfg_variant_count(l->c);
+    if ((long)nb * P > SWEEP_VARIANTS_MAX) {
+        fprintf(stderr, "placesim: %d variant(s) x %d design points make %ld runs of a "
+                "plan, more than %d; use fewer points or variants\n", nb, P, (long)nb * P,
+                SWEEP_VARIANTS_MAX);
+        return EXIT_BAD_INPUT;
+    }
+    loaded x = { l->c, calloc((size_t)nb * P, sizeof(params)),
+                 calloc((size_t)nb * P, sizeof(muni_table)),
+                 calloc((size_t)nb * P, sizeof(char *)), 0 };
+    if (!x.p || !x.mt || !x.names) {
+        fprintf(stderr, "placesim: out of memory\n");
+        exit(EXIT_RUN_FAILED);
+    }
+    int rc = 0;
+    for (int b = 0; b < nb && rc == 0; b++) {
+        cfg *vb = nv ? cfg_variant(l->c, b) : l->c;
+        if (!vb) { fprintf(stderr, "placesim: out of memory\n"); exit(EXIT_RUN_FAILED); }
+        if (nv) {
+            sweep_design e;
+            cfg_error e_err = { 0 };
+            int same = sweep_load(vb, names, n_names, &e, &e_err) == 0 &&
+                       e.n_points == P && e.k == d->k &&
+                       !memcmp(e.x, d->x, (size_t)P * (size_t)d->k * sizeof *e.x);
+            for (int j = 0; same && j < d->k; j++) same = !strcmp(e.f[j].key, d->f[j].key);
+            sweep_free(&e);
+            if (!same) {
+                fprintf(stderr, "placesim: %s: variant '%s' changes the sweep: section; "
+                        "the design is the scenario's, the same for every variant\n",
+                        cfg_file(l->c, cfg_file_count(l->c) - 1), cfg_variant_name(l->c, b));
+                rc = EXIT_BAD_INPUT;
+            }
+        }
+        for (int pt = 0; pt < P && rc == 0; pt++) {
+            int v = b * P + pt;
+            const char *keys[SWEEP_MAX_FACTORS];
+            for (int j = 0; j < d->k; j++) keys[j] = d->f[j].key;
+            cfg *vp = cfg_with_numbers(vb, keys, d->x + (size_t)pt * d->k, d->k, &err);
+            if (!vp || load_params(&x, v, vp, o, &err)) {
+                fprintf(stderr, "placesim: design point %d: %s\n", pt, err.message);
+                rc = EXIT_BAD_INPUT;
+            }
+            cfg_free(vp);
+            char name[160];
+            if (nb > 1 || nv) snprintf(name, sizeof name, "%s-p%d", l->names[b], pt);
+            else snprintf(name, sizeof name, "p%d", pt);
+            x.names[v] = strdup(name);
+            x.n = v + 1;
+        }
+        if (nv) cfg_free(vb);
+    }
+    if (rc) {
+        x.c = NULL;
+        loaded_free(&x);
+        return rc;
+    }
+    /* the scenario's own variants give way to the points */
+    l->c = NULL;
+    loaded_free(l);
+    *l = x;
     return 0;
 }
 
@@ -972,7 +1078,8 @@ static int write_shard(run_ctx *ctx, const study_header *plan, long first, long 
  * kept in OUTPUT.journal as it finishes, which --resume reads back after a
  * stop; the journal goes when the result is written.
  */
-enum { MODE_RUN = STUDY_RUN, MODE_COMPARE = STUDY_COMPARE, MODE_RISK = STUDY_RISK };
+enum { MODE_RUN = STUDY_RUN, MODE_COMPARE = STUDY_COMPARE, MODE_RISK = STUDY_RISK,
+       MODE_SWEEP = STUDY_SWEEP };
 static int cmd_report(const char *in, const char *out, const options *o);
 
 static int execute(const char *scenario, const options *o, int argc, char **argv,
@@ -981,7 +1088,13 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     loaded l;
     int rc = load_scenario(scenario, o, &l);
     if (rc) return rc;
+    sweep_design design = { 0 };
+    sweep_result swept = { 0 };
     int compare = mode == MODE_COMPARE, n_base = l.n;
+    if (mode == MODE_SWEEP && (rc = sweep_expand(&l, o, &design))) {
+        loaded_free(&l);
+        return rc;
+    }
     double low[64], high[64];
     if (mode == MODE_RISK && o->sensitivity &&
         add_sensitivity(&l, o->step > 0 ? o->step : 0.2, low, high)) {
@@ -1072,7 +1185,7 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     meta.columns[0] = (res_column){ "municipality", "region", muni_region, NULL };
     meta.columns[1] = (res_column){ "municipality", "population", NULL, muni_population };
     meta.n_columns = 2;
-    if (compare) { meta.agg = compare_aggs; meta.n_agg = compare_n_aggs; }
+    if (compare || mode == MODE_SWEEP) { meta.agg = compare_aggs; meta.n_agg = compare_n_aggs; }
     if (mode == MODE_RISK) { meta.agg = risk_aggs; meta.n_agg = risk_n_aggs; }
     double *figures = mode == MODE_RISK ? calloc((size_t)n_base * RISK_N_FIGURES,
                                                  sizeof *figures) : NULL;
@@ -1162,6 +1275,24 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     }
     for (int j = 0; j < l.n * max; j++) meta.events += events[j];
     meta.seconds = st.seconds;
+    const char *base_names[CFG_VARIANTS_MAX];
+    if (mode == MODE_SWEEP && !failed) {
+        /* a point's name is its base variant's, then -pN (sweep_expand) */
+        static char base_buf[64][160];
+        for (int b = 0; b < n_base && b < 64; b++) {
+            snprintf(base_buf[b], sizeof base_buf[b], "%s", l.names[b * design.n_points]);
+            char *cut = strrchr(base_buf[b], '-');
+            if (cut && cut[1] == 'p') *cut = '\0';
+            base_names[b] = base_buf[b];
+        }
+        if (sweep_analyse(&design, rec, n_base, &swept) ||
+            sweep_extras(&design, &swept, base_names)) {
+            fprintf(stderr, "placesim: out of memory\n");
+            exit(EXIT_RUN_FAILED);
+        }
+        meta.extra = swept.extra;
+        meta.n_extra = swept.n_extra;
+    }
 
     if (!o->quiet) {
         if (compare) {
@@ -1174,6 +1305,8 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
             if (o->sensitivity)
                 risk_sensitivity(stdout, rec, n_base, keys, low, high,
                                  (int)params_sensitivity_len);
+        } else if (mode == MODE_SWEEP) {
+            if (!failed) sweep_print(stdout, &design, &swept, base_names);
         } else {
             report_summary(stdout, rec);
         }
@@ -1208,6 +1341,8 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     if (!o->merge_dir) unlink(jpath);
 finish:
     sim_journal_close(&journal);   /* after the unlink: held until gone */
+    sweep_result_free(&swept);
+    sweep_free(&design);
     study_header_free(&plan);
     res_meta_clear(&meta);
     free(figures);
@@ -1321,11 +1456,31 @@ static int cmd_check(const char *scenario, const options *o)
         loaded_free(&l);
         return EXIT_BAD_INPUT;
     }
+    /* the sweep: section, as sweep would make its points (every point's
+     * values loaded, so a value a key refuses is found here) */
+    char sweep_note[128] = "";
+    if (strcmp(cfg_text(l.c, "sweep.design"), "none") ||
+        cfg_names(l.c, "sweep.factors", (const char *[1]){ 0 }, 1) > 0) {
+        sweep_design d;
+        int n_base = l.n;
+        if ((rc = sweep_expand(&l, o, &d))) {
+            loaded_free(&l);
+            return rc;
+        }
+        snprintf(sweep_note, sizeof sweep_note, "; sweep: %s, %d factors, %d points x %d "
+                 "variant%s", sweep_kind_name[d.kind], d.k, d.n_points, n_base,
+                 n_base == 1 ? "" : "s");
+        sweep_free(&d);
+        loaded_free(&l);
+        rc = load_scenario(scenario, o, &l);
+        if (rc) return rc;
+    }
     printf("%s: valid; %d variant%s, %d municipalit%s in %d region%s, "
            "%d target group%s, regime %s\n", scenario, l.n, l.n == 1 ? "" : "s",
            l.mt[0].n, l.mt[0].n == 1 ? "y" : "ies", l.mt[0].n_regions,
            l.mt[0].n_regions == 1 ? "" : "s", l.p[0].n_groups,
            l.p[0].n_groups == 1 ? "" : "s", l.p[0].regime);
+    if (sweep_note[0]) printf("%s%s\n", scenario, sweep_note);
     loaded_free(&l);
     return 0;
 }
@@ -1489,7 +1644,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "run") && strcmp(cmd, "check") && strcmp(cmd, "compare") &&
         strcmp(cmd, "risk") && strcmp(cmd, "validate") && strcmp(cmd, "calibrate") &&
-        strcmp(cmd, "report") && strcmp(cmd, "merge") && strcmp(cmd, "status"))
+        strcmp(cmd, "report") && strcmp(cmd, "merge") && strcmp(cmd, "status") &&
+        strcmp(cmd, "sweep"))
         return bad_usage("unknown command '%s'", cmd);
     /* Before any output exists: an interrupted write removes its temporary. */
     if (strcmp(cmd, "check") && strcmp(cmd, "validate") && strcmp(cmd, "status"))
@@ -1505,8 +1661,8 @@ int main(int argc, char **argv)
     int rc = parse_options(argc, argv, &o);
     if (rc) return rc;
     if ((o.shard_n || o.resume) && strcmp(cmd, "run") && strcmp(cmd, "compare") &&
-        strcmp(cmd, "risk"))
-        return bad_usage("--shard and --resume are for run, compare and risk, not %s", cmd);
+        strcmp(cmd, "risk") && strcmp(cmd, "sweep"))
+        return bad_usage("--shard and --resume are for run, compare, risk and sweep, not %s", cmd);
     char def[2 * OUT_PATH_MAX];
     if (!strcmp(cmd, "validate"))
         return cmd_validate(optind == argc ? default_scenario("scenarios/denmark.yaml", def, sizeof def)
@@ -1528,7 +1684,8 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "calibrate") && optind == argc - 1)
         return cmd_calibrate(argv[optind], &o, argc, argv);
     int mode = !strcmp(cmd, "compare") ? MODE_COMPARE
-             : !strcmp(cmd, "risk") ? MODE_RISK : MODE_RUN;
+             : !strcmp(cmd, "risk") ? MODE_RISK
+             : !strcmp(cmd, "sweep") ? MODE_SWEEP : MODE_RUN;
     if (mode != MODE_RUN && optind == argc && strcmp(cmd, "check"))
         return execute(default_scenario(mode == MODE_COMPARE ? "scenarios/regimes.yaml"
                                                              : "scenarios/shocks.yaml",

@@ -41,6 +41,19 @@ typedef struct res_column {
 } res_column;
 #define RES_MAX_COLUMNS 4
 
+/* A dataset of an analysis written beside the record (a sweep's design and
+ * indices): PATH under the root, its groups made as needed; numbers
+ * (VALUE, RANK 1 or 2 with DIMS) or strings (TEXT, rank 1); attributes
+ * dims (what each dimension is) and doc. */
+typedef struct res_extra {
+    char               *path;
+    int                 rank;
+    size_t              dims[2];
+    const double       *value;
+    const char *const  *text;
+    const char         *dims_label, *doc;
+} res_extra;
+
 /*
  * What the file says beside the record: who made it, from what, how long
  * it took, and which horizon aggregates to add.  It describes one
@@ -66,6 +79,8 @@ typedef struct res_meta {
     /* facts about axis items, written under /axes (borrowed) */
     res_column columns[RES_MAX_COLUMNS];
     int   n_columns;
+    /* datasets of an analysis (borrowed, may be NULL) */
+    const res_extra *extra;   size_t n_extra;
     /* horizon aggregates written under /compare (borrowed, may be NULL) */
     const res_agg *agg;   size_t n_agg;
     /* engine figures, written under /run */

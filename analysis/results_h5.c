@@ -680,6 +680,48 @@ static int write_figures(h5w *w, hid_t file)
     return rc ? -1 : 0;
 }
 
+/* Each of META's extra datasets, its groups made on the way. */
+static int write_extras(h5w *w, hid_t file)
+{
+    const res_meta *m = w->m;
+    for (size_t i = 0; m && i < m->n_extra; i++) {
+        const res_extra *x = &m->extra[i];
+        char path[512];
+        snprintf(path, sizeof path, "%s", x->path);
+        hid_t loc = file, g = -1;
+        char *name = path, *slash;
+        int rc = 0;
+        while (rc == 0 && (slash = strchr(name, '/'))) {
+            *slash = '\0';
+            hid_t next = group_open(w, loc, name);
+            if (g >= 0) H5Gclose(g);
+            g = next;
+            if (g < 0) rc = -1;
+            loc = g;
+            name = slash + 1;
+        }
+        hsize_t dims[2] = { (hsize_t)x->dims[0], (hsize_t)x->dims[1] };
+        hid_t ds = -1;
+        if (rc == 0 && x->text) {
+            const char **p = malloc(x->dims[0] * sizeof *p + 1);
+            if (!p) rc = fail(w, "out of memory writing %s", x->path);
+            for (size_t k = 0; p && k < x->dims[0]; k++) p[k] = x->text[k] ? x->text[k] : "";
+            if (p) ds = dset_put(w, loc, name, 1, dims, w->str, w->str, w->dcpl, p);
+            free(p);
+        } else if (rc == 0) {
+            ds = dset_put(w, loc, name, x->rank, dims, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE,
+                          w->dcpl, x->value);
+        }
+        if (rc == 0 && ds < 0) rc = -1;
+        if (rc == 0)
+            rc = attr_str(w, ds, "dims", x->dims_label) || attr_str(w, ds, "doc", x->doc);
+        if (ds >= 0) H5Dclose(ds);
+        if (g >= 0) H5Gclose(g);
+        if (rc) return -1;
+    }
+    return 0;
+}
+
 static int write_body(h5w *w, hid_t file)
 {
     w->scale_variant = w->scale_replicate = w->scale_year = -1;
@@ -688,7 +730,8 @@ static int write_body(h5w *w, hid_t file)
              each_kpi(w, file, "kpi", write_kpi);
     close_scales(w);
     if (rc || each_kpi(w, file, "summary", write_summary_of) || write_diffs(w, file) ||
-        write_compare(w, file) || write_tables(w, file) || write_figures(w, file))
+        write_compare(w, file) || write_tables(w, file) || write_figures(w, file) ||
+        write_extras(w, file))
         return -1;
     return write_run(w, file);
 }

@@ -19,7 +19,7 @@
 #include <zlib.h>
 #include "sim/journal.h"
 
-const char *const study_mode_name[] = { "run", "compare", "risk" };
+const char *const study_mode_name[] = { "run", "compare", "risk", "sweep" };
 #define N_MODES (int)(sizeof study_mode_name / sizeof *study_mode_name)
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)

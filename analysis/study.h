@@ -23,7 +23,7 @@
 #include <stddef.h>
 
 /* The commands whose plans can be split, kept and merged. */
-typedef enum { STUDY_RUN, STUDY_COMPARE, STUDY_RISK } study_mode;
+typedef enum { STUDY_RUN, STUDY_COMPARE, STUDY_RISK, STUDY_SWEEP } study_mode;
 extern const char *const study_mode_name[];
 
 typedef struct study_header {

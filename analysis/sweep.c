@@ -19,6 +19,9 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
+#include "analysis/compare.h"
+#include "analysis/results.h"
+#include "sim/record.h"
 
 const char *const sweep_kind_name[] = { "none", "grid", "lhs", "sobol", "morris" };
 
@@ -61,7 +64,14 @@ static int value_ok(const cfg *c, const sweep_factor *f, double value, const cha
     cfg *t = cfg_with_numbers(c, &f->key, &value, 1, &e);
     if (t) { cfg_free(t); return 0; }
     const char *why = strstr(e.message, "': ");
-    return factor_fail(c, f->name, where, err, "%s", why ? why + 3 : e.message);
+    why = why ? why + 3 : e.message;
+    if (strstr(why, "not a number of the scenario")) {   /* the key's fault, not the value's */
+        char msg[CFG_KEY_MAX + 96];
+        snprintf(msg, sizeof msg, "'%s' is not a number key of the scenario (placesim "
+                 "reference lists them)", f->key);
+        return factor_fail(c, f->name, "key", err, "%s", msg);
+    }
+    return factor_fail(c, f->name, where, err, "%s", why);
 }
 
 static int read_factor(const cfg *c, const char *name, sweep_factor *f, cfg_error *err)
@@ -324,8 +334,10 @@ static int sobol_once(const sweep_design *d, const double *y, const int *row, in
     for (int j = 0; j < k; j++) {
         const double *ab = y + (size_t)(2 + j) * base;
         double s = 0, t = 0;
+        /* centred: the estimator's expectation does not move, but its
+         * variance would grow with the square of the outputs' mean */
         for (int i = 0; i < n; i++) {
-            double fa = y[row[i]], fb = y[base + row[i]], fab = ab[row[i]];
+            double fa = y[row[i]] - mean, fb = y[base + row[i]] - mean, fab = ab[row[i]] - mean;
             s += fb * (fab - fa);               /* Saltelli et al. 2010 */
             t += (fa - fab) * (fa - fab);       /* Jansen 1999 */
         }
@@ -404,4 +416,192 @@ void sweep_morris(const sweep_design *d, const double *y, double *mu, double *mu
         sigma[j] = r > 1 ? gsl_stats_sd(e, 1, (size_t)r) : NAN;
     }
     free(ee);
+}
+
+/* ---- results of a run ------------------------------------------------------ */
+
+/* The horizon aggregate kind of compare's row for SERIES. */
+static int agg_of(const char *series, res_agg_kind *kind)
+{
+    for (size_t i = 0; i < compare_n_aggs; i++)
+        if (!strcmp(compare_aggs[i].series, series)) {
+            *kind = compare_aggs[i].kind;
+            return 0;
+        }
+    return -1;
+}
+
+int sweep_analyse(const sweep_design *d, const sim_record *rec, int n_base, sweep_result *r)
+{
+    memset(r, 0, sizeof *r);
+    int no = d->n_outputs, P = d->n_points, k = d->k;
+    r->n_outputs = no;
+    r->n_base = n_base;
+    r->n_points = P;
+    r->k = k;
+    size_t per_point = (size_t)no * n_base * P, per_factor = (size_t)no * n_base * k;
+    r->mean = malloc(per_point * sizeof *r->mean);
+    if (!r->mean) return -1;
+    double **want[] = { &r->first, &r->first_lo, &r->first_hi, &r->total, &r->total_lo,
+                        &r->total_hi, &r->mu, &r->mu_star, &r->sigma, &r->rho };
+    int from = d->kind == SWEEP_SOBOL ? 0 : d->kind == SWEEP_MORRIS ? 6 : 9;
+    int to = d->kind == SWEEP_SOBOL ? 6 : d->kind == SWEEP_MORRIS ? 9 : 10;
+    for (int i = from; i < to; i++)
+        if (!(*want[i] = malloc(per_factor * sizeof(double)))) return -1;
+    double *work = malloc(2 * (size_t)P * sizeof *work), *col = malloc((size_t)P * sizeof *col);
+    if (!work || !col) { free(work); free(col); return -1; }
+    for (int o = 0; o < no; o++) {
+        int s = sim_record_series_index(rec, d->output[o]);
+        res_agg_kind kind;
+        if (s < 0 || agg_of(d->output[o], &kind)) { free(work); free(col); return -1; }
+        for (int b = 0; b < n_base; b++) {
+            double *y = r->mean + ((size_t)o * n_base + b) * P;
+            for (int pt = 0; pt < P; pt++) {
+                res_stat st;
+                res_stat_agg(rec, (size_t)s, kind, b * P + pt, -1, &st);
+                y[pt] = st.n > 0 ? st.mean : NAN;
+            }
+            size_t at = ((size_t)o * n_base + b) * k;
+            if (d->kind == SWEEP_SOBOL)
+                sweep_sobol(d, y, r->first + at, r->first_lo + at, r->first_hi + at,
+                            r->total + at, r->total_lo + at, r->total_hi + at);
+            else if (d->kind == SWEEP_MORRIS)
+                sweep_morris(d, y, r->mu + at, r->mu_star + at, r->sigma + at);
+            else
+                for (int j = 0; j < k; j++) {
+                    for (int pt = 0; pt < P; pt++) col[pt] = d->x[(size_t)pt * k + j];
+                    r->rho[at + j] = P > 2 ? gsl_stats_spearman(col, 1, y, 1, (size_t)P, work)
+                                           : NAN;
+                }
+        }
+    }
+    free(work);
+    free(col);
+    return 0;
+}
+
+void sweep_print(FILE *f, const sweep_design *d, const sweep_result *r,
+                 const char *const *base_names)
+{
+    fprintf(f, "\nsweep: %s design, %d factors, %d points (%s)\n",
+            sweep_kind_name[d->kind], d->k, d->n_points,
+            d->kind == SWEEP_SOBOL ? "first-order and total Sobol indices of the replicate "
+                                     "mean, bootstrap 95 % intervals over the base rows"
+            : d->kind == SWEEP_MORRIS ? "Morris: mu* and sigma of the elementary effects, "
+                                        "per whole range of the factor"
+            : "Spearman's rank correlation of each factor with the replicate mean");
+    for (int o = 0; o < r->n_outputs; o++)
+        for (int b = 0; b < r->n_base; b++) {
+            fprintf(f, "\n%s%s%s\n", d->output[o], r->n_base > 1 ? ", " : "",
+                    r->n_base > 1 ? base_names[b] : "");
+            if (d->kind == SWEEP_SOBOL)
+                fprintf(f, "  %-24s %-24s %-24s\n", "factor", "first order [95 %]", "total [95 %]");
+            else if (d->kind == SWEEP_MORRIS)
+                fprintf(f, "  %-24s %12s %12s %12s\n", "factor", "mu*", "mu", "sigma");
+            else
+                fprintf(f, "  %-24s %12s\n", "factor", "rank corr.");
+            size_t at = ((size_t)o * r->n_base + b) * r->k;
+            for (int j = 0; j < r->k; j++) {
+                char a[64], t[64];
+                if (d->kind == SWEEP_SOBOL) {
+                    snprintf(a, sizeof a, "%.3f [%.3f, %.3f]", r->first[at + j],
+                             r->first_lo[at + j], r->first_hi[at + j]);
+                    snprintf(t, sizeof t, "%.3f [%.3f, %.3f]", r->total[at + j],
+                             r->total_lo[at + j], r->total_hi[at + j]);
+                    fprintf(f, "  %-24s %-24s %-24s\n", d->f[j].name, a, t);
+                } else if (d->kind == SWEEP_MORRIS) {
+                    fprintf(f, "  %-24s %12.4g %12.4g %12.4g\n", d->f[j].name,
+                            r->mu_star[at + j], r->mu[at + j], r->sigma[at + j]);
+                } else {
+                    fprintf(f, "  %-24s %12.3f\n", d->f[j].name, r->rho[at + j]);
+                }
+            }
+        }
+}
+
+/* Keep a copy of S in R (freed with it); the copy, or NULL. */
+static char *own(sweep_result *r, const char *s)
+{
+    char **v = realloc(r->owned, (r->n_owned + 1) * sizeof *v);
+    if (!v) return NULL;
+    r->owned = v;
+    return r->owned[r->n_owned++] = strdup(s);
+}
+
+static int add_extra(sweep_result *r, const char *path, int rank, size_t d0, size_t d1,
+                     const double *value, const char *const *text, const char *dims,
+                     const char *doc)
+{
+    res_extra *v = realloc(r->extra, (r->n_extra + 1) * sizeof *v);
+    if (!v) return -1;
+    r->extra = v;
+    res_extra *x = &r->extra[r->n_extra];
+    memset(x, 0, sizeof *x);
+    if (!(x->path = own(r, path))) return -1;
+    x->rank = rank;
+    x->dims[0] = d0;
+    x->dims[1] = d1;
+    x->value = value;
+    x->text = text;
+    x->dims_label = dims;
+    x->doc = doc;
+    r->n_extra++;
+    return 0;
+}
+
+int sweep_extras(const sweep_design *d, sweep_result *r, const char *const *base_names)
+{
+    (void)base_names;
+    static const char *kind_text[5][1] = { { "none" }, { "grid" }, { "lhs" }, { "sobol" }, { "morris" } };
+    const char **names = r->factor_names = malloc((size_t)d->k * sizeof *names);
+    const char **keys = r->factor_keys = malloc((size_t)d->k * sizeof *keys);
+    if (!names || !keys) return -1;
+    for (int j = 0; j < d->k; j++) { names[j] = own(r, d->f[j].name); keys[j] = own(r, d->f[j].key); }
+    size_t P = (size_t)d->n_points, k = (size_t)d->k, no = (size_t)r->n_outputs, b = (size_t)r->n_base;
+    int rc = add_extra(r, "sweep/design", 1, 1, 0, NULL, kind_text[d->kind], "", "the design: grid, lhs, sobol or morris") ||
+             add_extra(r, "sweep/factor", 1, k, 0, NULL, names, "factor", "each factor's name") ||
+             add_extra(r, "sweep/factor_key", 1, k, 0, NULL, keys, "factor", "the scenario key each factor sets") ||
+             add_extra(r, "sweep/share", 2, P, k, d->u, NULL, "point, factor", "each point's place in each factor's range, 0 to 1") ||
+             add_extra(r, "sweep/value", 2, P, k, d->x, NULL, "point, factor", "the value each point gives each factor's key");
+    char path[256];
+    for (size_t o = 0; rc == 0 && o < no; o++) {
+        const char *out = d->output[o];
+        snprintf(path, sizeof path, "sweep/mean/%s", out);
+        rc = add_extra(r, path, 2, b, P, r->mean + o * b * P, NULL, "scenario variant, point",
+                       "replicate mean of the output's horizon aggregate at each point");
+        struct { const char *name; double *v; const char *doc; } idx[] = {
+            { "sobol/%s/first", r->first, "first-order Sobol index (Saltelli 2010)" },
+            { "sobol/%s/first_lo", r->first_lo, "2.5 % bootstrap percentile of the first-order index" },
+            { "sobol/%s/first_hi", r->first_hi, "97.5 % bootstrap percentile of the first-order index" },
+            { "sobol/%s/total", r->total, "total Sobol index (Jansen 1999)" },
+            { "sobol/%s/total_lo", r->total_lo, "2.5 % bootstrap percentile of the total index" },
+            { "sobol/%s/total_hi", r->total_hi, "97.5 % bootstrap percentile of the total index" },
+            { "morris/%s/mu_star", r->mu_star, "Morris mu*: mean absolute elementary effect over the factor's whole range" },
+            { "morris/%s/mu", r->mu, "Morris mu: mean elementary effect" },
+            { "morris/%s/sigma", r->sigma, "Morris sigma: standard deviation of the elementary effects" },
+            { "spearman/%s/rho", r->rho, "Spearman's rank correlation of the factor with the output over the points" },
+        };
+        for (size_t i = 0; rc == 0 && i < sizeof idx / sizeof *idx; i++) {
+            if (!idx[i].v) continue;
+            char name[64];
+            snprintf(name, sizeof name, idx[i].name, out);
+            snprintf(path, sizeof path, "sweep/%s", name);
+            rc = add_extra(r, path, 2, b, k, idx[i].v + o * b * k, NULL, "scenario variant, factor",
+                           idx[i].doc);
+        }
+    }
+    return rc ? -1 : 0;
+}
+
+void sweep_result_free(sweep_result *r)
+{
+    double *all[] = { r->mean, r->first, r->first_lo, r->first_hi, r->total, r->total_lo,
+                      r->total_hi, r->mu, r->mu_star, r->sigma, r->rho };
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) free(all[i]);
+    for (size_t i = 0; i < r->n_owned; i++) free(r->owned[i]);
+    free(r->owned);
+    free(r->factor_names);
+    free(r->factor_keys);
+    free(r->extra);
+    memset(r, 0, sizeof *r);
 }

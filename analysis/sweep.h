@@ -35,6 +35,7 @@
 #define ANALYSIS_SWEEP_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include "sim/config.h"
 
 #define SWEEP_MAX_FACTORS 20    /* sobol: 2k <= 40, GSL's limit */
@@ -96,5 +97,41 @@ int sweep_sobol(const sweep_design *d, const double *y, double *first, double *f
  * and sigma (standard deviation).  Arrays of D->k. */
 void sweep_morris(const sweep_design *d, const double *y, double *mu, double *mu_star,
                   double *sigma);
+
+/*
+ * A sweep's results: per output KPI and scenario variant (base), the
+ * replicate mean of the output's horizon aggregate at every point, and the
+ * design's indices over the points: Sobol (sobol), Morris (morris), or
+ * Spearman's rank correlation of each factor with the output (grid, lhs).
+ * Arrays [output][base][point] and [output][base][factor]; NULL when the
+ * design has none of that kind.
+ */
+typedef struct sweep_result {
+    int     n_outputs, n_base, n_points, k;
+    double *mean;
+    double *first, *first_lo, *first_hi, *total, *total_lo, *total_hi;
+    double *mu, *mu_star, *sigma;
+    double *rho;
+    /* the file's datasets (sweep_extras) */
+    struct res_extra *extra;
+    size_t n_extra;
+    char  **owned;
+    size_t  n_owned;
+    const char **factor_names, **factor_keys;
+} sweep_result;
+
+struct sim_record;
+/* The results of the record REC of a sweep over D with N_BASE scenario
+ * variants (variant b x n_points + p is base b at point p).  0 or -1. */
+int  sweep_analyse(const sweep_design *d, const struct sim_record *rec, int n_base,
+                   sweep_result *r);
+/* The results as a table on F, one block per output; BASE_NAMES label the
+ * scenario variants. */
+void sweep_print(FILE *f, const sweep_design *d, const sweep_result *r,
+                 const char *const *base_names);
+/* The design and results as datasets under /sweep for the writer (kept in
+ * R, freed with it).  0 or -1. */
+int  sweep_extras(const sweep_design *d, sweep_result *r, const char *const *base_names);
+void sweep_result_free(sweep_result *r);
 
 #endif

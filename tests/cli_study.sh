@@ -100,7 +100,7 @@ bad "--shard 1" "--shard wants K/N" run $SMALL --shard 1 -o "$T/x"
 bad "--shard -1/2" "--shard wants K/N" run $SMALL --shard -1/2 -o "$T/x"
 bad "--shard with --until-width" "fixed number of replicates" compare $REG -r 2 -w 0.1 --shard 0/2 -o "$T/x"
 bad "--shard with --report" "merge --report" compare $REG -r 2 --report --shard 0/2 -o "$T/x"
-bad "--shard for validate" "are for run, compare and risk" validate $SMALL --shard 0/2
+bad "--shard for validate" "are for run, compare, risk and sweep" validate $SMALL --shard 0/2
 bad "merge with -r" "merge takes the plan from its shards" merge "$T/sh3" -r 4
 bad "merge of an empty folder" "holds no shard" merge "$T/cwd"
 bad "status of a missing folder" "cannot open the folder" status "$T/nowhere"
