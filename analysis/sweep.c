@@ -246,9 +246,12 @@ int sweep_load(const cfg *c, const char *const *output_names, int n_output_names
     const char *names[SWEEP_MAX_FACTORS + 1];
     int k = cfg_names(c, "sweep.factors", names, SWEEP_MAX_FACTORS + 1);
     if (d->kind == SWEEP_NONE) {
-        if (k > 0)
-            return cfg_fail(c, "sweep.design", err, "factors are given but no design "
-                            "(grid, lhs, sobol or morris)") - 1;
+        if (k > 0) {
+            char key[CFG_KEY_MAX + 64];   /* where the factors are: design is unset */
+            snprintf(key, sizeof key, "sweep.factors.%s.key", names[0]);
+            return cfg_fail(c, key, err, "factors are given but no design "
+                            "(sweep.design: grid, lhs, sobol or morris)") - 1;
+        }
         return 0;
     }
     if (k == 0) return cfg_fail(c, "sweep.design", err, "a design wants factors "

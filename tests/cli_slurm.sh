@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # tests/cli_slurm.sh - a study on a real local Slurm: analysis/slurm/submit.sh
-# runs a 4-task job array of shards and the merge after it (afterok); the
-# merged file has the same bytes as a threaded run; a lost shard shows in
+# runs the 3-factor Sobol study of the small market (scenarios/
+# sweep_small.yaml) as a 4-task job array of shards and the merge after it
+# (afterok), which prints the indices with intervals; the merged file has
+# the same bytes as a threaded run; a lost shard shows in
 # placesim status as an --array list, is run again by that list alone, and
 # the second merge is the same again.  Uses a Slurm that answers sinfo, or
 # starts one with tests/slurm_local.sh (as root) and stops it after.
@@ -22,17 +24,18 @@ fi
 stop() { [ "$started" = 1 ] && bash "$ROOT/tests/slurm_local.sh" down >/dev/null 2>&1; rm -rf "$T"; }
 trap stop EXIT
 cd "$T" || exit 1
-REG=$ROOT/tests/data/small_regimes.yaml
+SW=$ROOT/scenarios/sweep_small.yaml
 export PLACESIM=$P
 
-"$P" compare "$REG" -r 4 -t 2 -q -o "$T/threaded.h5" 2>/dev/null
+"$P" sweep "$SW" -r 2 -t 2 -q -o "$T/threaded.h5" 2>/dev/null
 check "threaded run" [ -f "$T/threaded.h5" ]
-timeout 300 bash "$ROOT/analysis/slurm/submit.sh" --wait --merge "-q -o $T/slurm.h5" \
-    4 "$T/study" compare "$REG" -r 4 -q >"$T/submit.out" 2>&1; rc=$?
+timeout 600 bash "$ROOT/analysis/slurm/submit.sh" --wait --merge "-o $T/slurm.h5" \
+    4 "$T/study" sweep "$SW" -r 2 -q >"$T/submit.out" 2>&1; rc=$?
 check "submit.sh --wait: the array and the merge end well" [ "$rc" = 0 ]
 [ "$rc" = 0 ] || { sed 's/^/# /' "$T/submit.out"; cat "$T"/placesim-*.out 2>/dev/null | sed 's/^/# /' | tail -20; }
 check "4 shard files" [ "$(ls "$T/study" | grep -c '^shard-[0-3]-of-4.jobs$')" = 4 ]
 check "no journal left" [ -z "$(ls "$T/study" | grep journal)" ]
+check "the merge prints the Sobol indices with intervals" grep -q "first order \[95 %\]" "$T"/placesim-merge-*.out
 check "Slurm array + merge: the same bytes as a threaded run" same_bytes "$T/threaded.h5" "$T/slurm.h5"
 
 # a lost shard: status names it, the array runs it alone, the merge follows
@@ -40,7 +43,7 @@ rm "$T/study/shard-2-of-4.jobs"
 list=$("$P" status "$T/study" 2>/dev/null)
 check "status: the lost shard as --array=2" [ "$list" = "--array=2" ]
 job=$(sbatch --parsable "$list" --wait "$ROOT/analysis/slurm/shard.sbatch" 4 "$T/study" \
-      compare "$REG" -r 4 -q 2>/dev/null); rc=$?
+      sweep "$SW" -r 2 -q 2>/dev/null); rc=$?
 [ "$rc" = 0 ] && [ -f "$T/study/shard-2-of-4.jobs" ]
 check "the missing task run again by its --array list" [ $? = 0 ]
 sbatch --parsable --wait "$ROOT/analysis/slurm/merge.sbatch" "$T/study" -q -f -o "$T/again.h5" \
