@@ -9,6 +9,15 @@
 #   make install PREFIX=/usr/local
 
 CC      ?= cc
+# make MPI=1: the program spreads a plan's jobs over mpirun's ranks
+# (sim/mpi.c), built with Open MPI's mpicc (Debian libopenmpi-dev) into
+# build-mpi; HDF5 stays the serial one.
+ifeq ($(MPI),1)
+CC      := mpicc
+BUILD   ?= build-mpi
+EXTRA_CFLAGS += -DPLACESIM_MPI
+MPI_DEBS := libopenmpi-dev openmpi-bin
+endif
 # hdf5-serial, not hdf5: with libhdf5-openmpi-dev installed beside it,
 # `pkg-config hdf5` names the MPI build, which this program does not use.
 PKGS    := gsl yaml-0.1 hdf5-serial zlib
@@ -50,10 +59,10 @@ DEB_PKGS := build-essential pkg-config libgsl-dev libyaml-dev libhdf5-dev zlib1g
 deps:
 	@if pkg-config --exists $(PKGS) cmocka 2>/dev/null && command -v h5dump >/dev/null \
 	    && command -v $(CC) >/dev/null; then :; else \
-	  echo "placesim: installing Debian packages: $(DEB_PKGS)"; \
-	  if [ "$$(id -u)" != 0 ]; then echo "placesim: need root for apt-get (or install: $(DEB_PKGS))" >&2; exit 1; fi; \
+	  echo "placesim: installing Debian packages: $(DEB_PKGS) $(MPI_DEBS)"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "placesim: need root for apt-get (or install: $(DEB_PKGS) $(MPI_DEBS))" >&2; exit 1; fi; \
 	  export DEBIAN_FRONTEND=noninteractive; \
-	  apt-get update -qq && apt-get install -y -qq $(DEB_PKGS) >/dev/null; \
+	  apt-get update -qq && apt-get install -y -qq $(DEB_PKGS) $(MPI_DEBS) >/dev/null; \
 	fi
 
 # The report draws its charts with gnuplot; its tests open it in headless

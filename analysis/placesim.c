@@ -32,6 +32,7 @@
 #include "models/market.h"
 #include "models/params.h"
 #include "sim/journal.h"
+#include "sim/mpi.h"
 #include "sim/outfile.h"
 #include "sim/plan.h"
 
@@ -1069,6 +1070,51 @@ static int write_shard(run_ctx *ctx, const study_header *plan, long first, long 
 }
 
 /*
+ * Under mpirun, after every rank ran its jobs: the workers send theirs to
+ * rank 0 (a failed worker sends none and says so), which takes them into
+ * its record worker by worker.  Rank 0: 0, or -1 when a worker failed or
+ * sent what does not fit; a worker: 0 or -1.
+ */
+static int mpi_gather(run_ctx *ctx, int rank, int ranks, long job_a, long job_n,
+                      int failed, const study_header *plan)
+{
+    if (rank > 0) {
+        int n = failed ? -1 : (int)job_n;
+        int *job = malloc((size_t)(job_n > 0 ? job_n : 1) * sizeof *job);
+        void **block = calloc((size_t)(job_n > 0 ? job_n : 1), sizeof *block);
+        size_t *len = malloc((size_t)(job_n > 0 ? job_n : 1) * sizeof *len);
+        if (!job || !block || !len) n = -1;
+        for (int i = 0; n > 0 && i < n; i++) {
+            int v = (int)((job_a + i) / ctx->rec->n_replicates);
+            int r = (int)((job_a + i) % ctx->rec->n_replicates);
+            job[i] = (int)(job_a + i);
+            if (!(block[i] = job_block(ctx, v, r, &len[i]))) n = -1;
+        }
+        int rc = sim_mpi_send_jobs(n < 0 ? -1 : n, job, block, len);
+        for (long i = 0; block && i < job_n; i++) free(block[i]);
+        free(job);
+        free(block);
+        free(len);
+        return rc || n < 0 ? -1 : 0;
+    }
+    int rc = 0;
+    for (int from = 1; from < ranks; from++) {
+        long first, count;
+        study_shard_jobs(plan->total_jobs, from, ranks, &first, &count);
+        char who[32];
+        snprintf(who, sizeof who, "rank %d", from);
+        keep_ctx kc = { ctx, plan->total_jobs, 0, first, count, 1, who };
+        int got = sim_mpi_recv_jobs(from, keep_job, &kc);
+        if (got < 0 || kc.kept != count) {
+            fprintf(stderr, "placesim: rank %d %s; nothing written\n", from,
+                    got == -1 && kc.kept == 0 ? "failed or sent no jobs" : "sent jobs that do not fit the plan");
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
+/*
  * run, compare and risk: load, run the plan (compare: in batches until the
  * intervals are narrow enough), report, write.  MODE selects the report
  * and stopping rule.  The same function runs one shard of the plan
@@ -1085,6 +1131,22 @@ static int cmd_report(const char *in, const char *out, const options *o);
 static int execute(const char *scenario, const options *o, int argc, char **argv,
                    int mode)
 {
+    /* under mpirun: rank r runs the jobs shard r of P would, one thread
+     * unless --threads or OMP_NUM_THREADS ask for more, and rank 0 writes */
+    int rank = sim_mpi_rank(), ranks = sim_mpi_size();
+    options om = *o;
+    if (ranks > 1) {
+        if (!om.threads && !getenv("OMP_NUM_THREADS")) om.threads = 1;
+        o = &om;
+        if (o->shard_n || (mode == MODE_COMPARE && o->until_width > 0)) {
+            if (rank == 0)
+                fprintf(stderr, "placesim: under mpirun the ranks split the plan: %s\n",
+                        o->shard_n ? "--shard is for separate processes, not ranks"
+                                   : "--until-width decides from all results after each "
+                                     "batch; give a fixed --replicates");
+            return EXIT_BAD_INPUT;
+        }
+    }
     loaded l;
     int rc = load_scenario(scenario, o, &l);
     if (rc) return rc;
@@ -1194,10 +1256,12 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     study_header plan;
     long total = (long)l.n * max, job_a = 0, job_n = total;
     if (o->shard_n) study_shard_jobs(total, o->shard_k, o->shard_n, &job_a, &job_n);
+    if (ranks > 1 && !o->merge_dir) study_shard_jobs(total, rank, ranks, &job_a, &job_n);
     run_ctx ctx = { l.p, l.mt, rec, events, NULL, NULL, NULL, 0 };
     sim_journal journal = { -1, NULL };
-    char jpath[sizeof path + 16];
-    snprintf(jpath, sizeof jpath, "%s.journal", path);
+    char jpath[sizeof path + 64];
+    if (ranks > 1) snprintf(jpath, sizeof jpath, "%s.rank-%d-of-%d.journal", path, rank, ranks);
+    else snprintf(jpath, sizeof jpath, "%s.journal", path);
     ctx.kept = calloc((size_t)total, sizeof *ctx.kept);
     ctx.kept_len = calloc((size_t)total, sizeof *ctx.kept_len);
     if (!ctx.kept || !ctx.kept_len) {
@@ -1205,6 +1269,7 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
         exit(EXIT_RUN_FAILED);
     }
     rc = plan_of(&l, &meta, o, mode, scenario, max, &plan) ? EXIT_BAD_INPUT : 0;
+    if (ranks > 1) { plan.shard_k = rank; plan.shard_n = ranks; }   /* the journal's */
     if (rc == 0 && o->merge_dir) {
         rc = merge_shards(&ctx, &plan, o);
     } else if (rc == 0) {
@@ -1248,6 +1313,16 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     free(ctx.kept);
     free(ctx.kept_len);
     char err[OUT_PATH_MAX + 256];
+    if (ranks > 1 && !o->merge_dir) {
+        rc = mpi_gather(&ctx, rank, ranks, job_a, job_n, failed, &plan);
+        if (rank > 0) {
+            /* rank 0 says whether the result was written: only then are the
+             * workers' journals no longer needed */
+            if (sim_mpi_all(1) || failed) unlink(jpath);
+            goto finish;
+        }
+        if (rc) failed += 1;
+    }
     if (o->shard_n && !o->merge_dir) {
         if (failed) {
             fprintf(stderr, "placesim: %d job%s failed; nothing written to %s\n",
@@ -1328,6 +1403,9 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
                     sim_record_jobs_done(rec), o->merge_plan->shard_n, path);
         else
             report_speed(&st, &meta, path);
+        if (ranks > 1)
+            fprintf(stderr, "placesim: %d ranks ran the %ld jobs (the figures above are "
+                    "rank 0's)\n", ranks, total);
         if (o->report) rc = cmd_report(path, NULL, o);
         if (!rc && max > batch && !narrow) {
             fprintf(stderr, "placesim: --until-width %g not reached: the intervals are still "
@@ -1339,6 +1417,7 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     /* written, or failed for good: the journal has done its work (a stop by
      * a signal never comes here, and keeps it) */
     if (!o->merge_dir) unlink(jpath);
+    if (ranks > 1 && !o->merge_dir) sim_mpi_all(rc == 0 || rc == EXIT_NOT_NARROW);
 finish:
     sim_journal_close(&journal);   /* after the unlink: held until gone */
     sweep_result_free(&swept);
@@ -1625,7 +1704,35 @@ static int cmd_report(const char *in, const char *out, const options *o)
     return 0;
 }
 
+static int placesim_main(int argc, char **argv);
+
+/*
+ * Under mpirun every rank runs main.  run, compare, risk and sweep spread
+ * their jobs over the ranks (execute); every other command is rank 0's
+ * alone.  Workers say nothing until their jobs run, so a scenario error is
+ * printed once, by rank 0 (every rank finds the same error in the same
+ * input, and all stop with its status).
+ */
 int main(int argc, char **argv)
+{
+    sim_mpi_init(&argc, &argv);
+    int rc;
+    if (sim_mpi_size() > 1 && sim_mpi_rank() > 0) {
+        int spread = argc > 1 && (!strcmp(argv[1], "run") || !strcmp(argv[1], "compare") ||
+                                  !strcmp(argv[1], "risk") || !strcmp(argv[1], "sweep"));
+        if (!spread) {
+            sim_mpi_finalize();
+            return 0;
+        }
+        FILE *null = fopen("/dev/null", "w");
+        if (null) { fflush(stderr); dup2(fileno(null), 2); fclose(null); }
+    }
+    rc = placesim_main(argc, argv);
+    sim_mpi_finalize();
+    return rc;
+}
+
+static int placesim_main(int argc, char **argv)
 {
     if (argc < 2) { fputs(usage_text, stderr); return EXIT_BAD_INPUT; }
     const char *cmd = argv[1];
