@@ -22,8 +22,14 @@
 #include "analysis/compare.h"
 #include "analysis/results.h"
 #include "sim/record.h"
+#include "sim/rng.h"
 
 const char *const sweep_kind_name[] = { "none", "grid", "lhs", "sobol", "morris" };
+
+/* The design's streams (sim/rng: all 64 bits of sweep.seed count), apart
+ * from the market's: purpose "SWEP", entity 0 the points, 1 the bootstrap,
+ * 2 Sobol's digital shift. */
+#define RNG_SWEEP 0x53574550u
 
 /* Keys a point may not change: variants must share them to be compared
  * replicate by replicate (placesim.c's variants_comparable), and a sweep
@@ -193,9 +199,19 @@ static int make_sobol(sweep_design *d)
     d->u = malloc((size_t)d->n_points * (size_t)k * sizeof *d->u);
     gsl_qrng *q = gsl_qrng_alloc(gsl_qrng_sobol, (unsigned)(2 * k));
     if (!d->u || !q) { if (q) gsl_qrng_free(q); return -1; }
+    /* a random digital shift per coordinate (XOR of the 30 leading bits):
+     * the points stay a net, and A and B no longer share the point
+     * (0.5, ..., 0.5) nor the origin, which would add nothing */
+    sim_rng sr;
+    sim_rng_init(&sr, d->seed, 0, RNG_SWEEP, 2);
+    for (int j = 0; j < 2 * k; j++) d->shift[j] = (uint32_t)(gsl_rng_get(&sr.rng) & 0x3fffffffu);
     double pt[2 * SWEEP_MAX_FACTORS];
     for (int i = 0; i < n; i++) {
-        gsl_qrng_get(q, pt);
+        /* points 0 .. N-1 of the sequence: GSL's starts after the origin */
+        if (i == 0) memset(pt, 0, sizeof pt);
+        else gsl_qrng_get(q, pt);
+        for (int j = 0; j < 2 * k; j++)
+            pt[j] = (((uint32_t)(pt[j] * 1073741824.0) ^ d->shift[j]) + 0.5) / 1073741824.0;
         double *a = d->u + (size_t)i * k, *b = d->u + (size_t)(n + i) * k;
         for (int j = 0; j < k; j++) { a[j] = pt[j]; b[j] = pt[k + j]; }
         for (int j = 0; j < k; j++) {
@@ -279,6 +295,16 @@ int sweep_load(const cfg *c, const char *const *output_names, int n_output_names
                 : d->kind == SWEEP_MORRIS ? (long)d->base * (k + 1) : d->base;
     if (points > 100000)
         return cfg_fail(c, "sweep.points", err, "%ld points: at most 100000", points) - 1;
+    if (d->kind == SWEEP_MORRIS && d->levels % 2)
+        return cfg_fail(c, "sweep.levels", err, "morris wants an even number of levels: "
+                        "its step p / (2 (p - 1)) is whole levels only then") - 1;
+    for (int j = 0; d->kind == SWEEP_MORRIS && j < k; j++)
+        if (d->f[j].n_values > 0 && d->f[j].n_values != d->levels) {
+            char key[CFG_KEY_MAX + 64];
+            snprintf(key, sizeof key, "sweep.factors.%s.values", d->f[j].name);
+            return cfg_fail(c, key, err, "morris moves on a grid of sweep.levels (%d) "
+                            "levels: a list of values must have as many", d->levels) - 1;
+        }
     if (d->kind == SWEEP_SOBOL && d->base < 2)
         return cfg_fail(c, "sweep.points", err, "sobol wants at least 2 base rows") - 1;
     int rc = sweep_make(d);
@@ -292,13 +318,12 @@ int sweep_load(const cfg *c, const char *const *output_names, int n_output_names
 int sweep_make(sweep_design *d)
 {
     int k = d->k;
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!r) return -1;
-    gsl_rng_set(r, (unsigned long)(d->seed * 2 + 1));
+    sim_rng sr;
+    sim_rng_init(&sr, d->seed, 0, RNG_SWEEP, 0);
+    gsl_rng *r = &sr.rng;
     int rc = d->kind == SWEEP_GRID ? make_grid(d)
            : d->kind == SWEEP_LHS ? make_lhs(d, r)
            : d->kind == SWEEP_SOBOL ? make_sobol(d) : make_morris(d, r);
-    gsl_rng_free(r);
     if (rc == 0) {
         d->x = malloc((size_t)d->n_points * (size_t)k * sizeof *d->x);
         if (!d->x) rc = -1;
@@ -337,8 +362,8 @@ static int sobol_once(const sweep_design *d, const double *y, const int *row, in
     for (int j = 0; j < k; j++) {
         const double *ab = y + (size_t)(2 + j) * base;
         double s = 0, t = 0;
-        /* centred: the estimator's expectation does not move, but its
-         * variance would grow with the square of the outputs' mean */
+        /* centred on the estimated mean (a bias of order 1 / N): without
+         * it the estimator's variance grows with the square of the mean */
         for (int i = 0; i < n; i++) {
             double fa = y[row[i]] - mean, fb = y[base + row[i]] - mean, fab = ab[row[i]] - mean;
             s += fb * (fab - fa);               /* Saltelli et al. 2010 */
@@ -360,14 +385,15 @@ int sweep_sobol(const sweep_design *d, const double *y, double *first, double *f
     double *bf = malloc((size_t)nb * (size_t)k * sizeof *bf);
     double *bt = malloc((size_t)nb * (size_t)k * sizeof *bt);
     double *col = malloc((size_t)nb * sizeof *col);
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    int rc = row && bf && bt && col && r ? 0 : -1;
+    sim_rng sr;
+    sim_rng_init(&sr, d->seed, 0, RNG_SWEEP, 1);
+    gsl_rng *r = &sr.rng;
+    int rc = row && bf && bt && col ? 0 : -1;
     if (rc == 0) {
         for (int i = 0; i < n; i++) row[i] = i;
         rc = sobol_once(d, y, row, n, first, total);
     }
     if (rc == 0) {
-        gsl_rng_set(r, (unsigned long)(d->seed * 2 + 2));
         int good = 0;
         for (int b = 0; b < nb; b++) {
             for (int i = 0; i < n; i++) row[i] = (int)gsl_rng_uniform_int(r, (unsigned long)n);
@@ -389,7 +415,6 @@ int sweep_sobol(const sweep_design *d, const double *y, double *first, double *f
     free(bf);
     free(bt);
     free(col);
-    if (r) gsl_rng_free(r);
     return rc;
 }
 
@@ -444,7 +469,8 @@ int sweep_analyse(const sweep_design *d, const sim_record *rec, int n_base, swee
     r->k = k;
     size_t per_point = (size_t)no * n_base * P, per_factor = (size_t)no * n_base * k;
     r->mean = malloc(per_point * sizeof *r->mean);
-    if (!r->mean) return -1;
+    r->noise = malloc((size_t)no * n_base * sizeof *r->noise);
+    if (!r->mean || !r->noise) return -1;
     double **want[] = { &r->first, &r->first_lo, &r->first_hi, &r->total, &r->total_lo,
                         &r->total_hi, &r->mu, &r->mu_star, &r->sigma, &r->rho };
     int from = d->kind == SWEEP_SOBOL ? 0 : d->kind == SWEEP_MORRIS ? 6 : 9;
@@ -464,6 +490,16 @@ int sweep_analyse(const sweep_design *d, const sim_record *rec, int n_base, swee
                 res_stat_agg(rec, (size_t)s, kind, b * P + pt, -1, &st);
                 y[pt] = st.n > 0 ? st.mean : NAN;
             }
+            /* the replicates' noise in the spread of the means between
+             * points: sum over r of Var(y_r - ybar) / (R (R - 1) Var(ybar)) */
+            int R = rec->n_replicates;
+            double vy = P > 1 ? gsl_stats_variance(y, 1, (size_t)P) : NAN, ve = 0;
+            for (int rep = 0; R > 1 && rep < R; rep++) {
+                for (int pt = 0; pt < P; pt++)
+                    col[pt] = res_aggregate(rec, (size_t)s, kind, b * P + pt, rep) - y[pt];
+                ve += gsl_stats_variance(col, 1, (size_t)P);
+            }
+            r->noise[(size_t)o * n_base + b] = R > 1 && vy > 0 ? ve / ((double)R * (R - 1) * vy) : NAN;
             size_t at = ((size_t)o * n_base + b) * k;
             if (d->kind == SWEEP_SOBOL)
                 sweep_sobol(d, y, r->first + at, r->first_lo + at, r->first_hi + at,
@@ -495,8 +531,12 @@ void sweep_print(FILE *f, const sweep_design *d, const sweep_result *r,
             : "Spearman's rank correlation of each factor with the replicate mean");
     for (int o = 0; o < r->n_outputs; o++)
         for (int b = 0; b < r->n_base; b++) {
+            double eta = r->noise[(size_t)o * r->n_base + b];
             fprintf(f, "\n%s%s%s\n", d->output[o], r->n_base > 1 ? ", " : "",
                     r->n_base > 1 ? base_names[b] : "");
+            fprintf(f, "  replicates' noise in the spread between points: %.2f%s\n", eta,
+                    eta > 0.1 ? "  (above 0.1: first-order indices are pulled down and "
+                                "totals pushed up by noise; run more replicates)" : "");
             if (d->kind == SWEEP_SOBOL)
                 fprintf(f, "  %-24s %-24s %-24s\n", "factor", "first order [95 %]", "total [95 %]");
             else if (d->kind == SWEEP_MORRIS)
@@ -572,6 +612,10 @@ int sweep_extras(const sweep_design *d, sweep_result *r, const char *const *base
         snprintf(path, sizeof path, "sweep/mean/%s", out);
         rc = add_extra(r, path, 2, b, P, r->mean + o * b * P, NULL, "scenario variant, point",
                        "replicate mean of the output's horizon aggregate at each point");
+        snprintf(path, sizeof path, "sweep/noise/%s", out);
+        if (rc == 0)
+            rc = add_extra(r, path, 1, b, 0, r->noise + o * b, NULL, "scenario variant",
+                           "the replicates' noise share of the variance of the means between points");
         struct { const char *name; double *v; const char *doc; } idx[] = {
             { "sobol/%s/first", r->first, "first-order Sobol index (Saltelli 2010)" },
             { "sobol/%s/first_lo", r->first_lo, "2.5 % bootstrap percentile of the first-order index" },
@@ -598,7 +642,7 @@ int sweep_extras(const sweep_design *d, sweep_result *r, const char *const *base
 
 void sweep_result_free(sweep_result *r)
 {
-    double *all[] = { r->mean, r->first, r->first_lo, r->first_hi, r->total, r->total_lo,
+    double *all[] = { r->mean, r->noise, r->first, r->first_lo, r->first_hi, r->total, r->total_lo,
                       r->total_hi, r->mu, r->mu_star, r->sigma, r->rho };
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) free(all[i]);
     for (size_t i = 0; i < r->n_owned; i++) free(r->owned[i]);

@@ -14,15 +14,18 @@
  *           sweep.levels evenly spaced from low to high);
  *   lhs     sweep.points points, each factor's range cut into as many
  *           equal strata, one point in each, strata shuffled per factor;
- *   sobol   Saltelli's scheme: N = sweep.points base rows, row i the i-th
- *           point of GSL's 2k-dimensional Sobol sequence (which starts at
- *           0.5, not at the corner 0), A its first k coordinates and B its
- *           last k;
+ *   sobol   Saltelli's scheme: N = sweep.points base rows, row i point i
+ *           (from 0, the origin, which GSL's sequence skips) of the
+ *           2k-dimensional Sobol sequence with a random digital shift per
+ *           coordinate (drawn from sweep.seed: the points stay a net, best
+ *           at N a power of 2), A its first k coordinates and B its last k;
  *           points A (N), B (N), then for each factor j, A with column j
  *           from B (N each): N (k + 2) in all.  At most 20 factors: GSL's
- *           generator stops at 40 dimensions and, beyond, returns zeros
- *           without a word;
- *   morris  sweep.points trajectories on a grid of p = sweep.levels levels,
+ *           generator is valid up to 40 dimensions, and beyond them
+ *           gsl_qrng_alloc still succeeds but leaves it uninitialised (its
+ *           points are undefined, with no error);
+ *   morris  sweep.points trajectories on a grid of p = sweep.levels (even)
+ *           levels,
  *           step D = p / (2 (p - 1)): a random base point, then one factor
  *           at a time, in a random order, moved by +D: r (k + 1) points.
  * The order of the points is the order above; the index functions read
@@ -64,6 +67,7 @@ typedef struct sweep_design {
     char         output[SWEEP_MAX_OUTPUTS][64];
     int          n_points;
     double      *u;                         /* [point][factor] shares */
+    uint32_t     shift[2 * SWEEP_MAX_FACTORS];  /* sobol: the digital shift */
     double      *x;                         /* [point][factor] values */
 } sweep_design;
 
@@ -109,6 +113,7 @@ void sweep_morris(const sweep_design *d, const double *y, double *mu, double *mu
 typedef struct sweep_result {
     int     n_outputs, n_base, n_points, k;
     double *mean;
+    double *noise;     /* [output][base]: the replicates' share of the spread */
     double *first, *first_lo, *first_hi, *total, *total_lo, *total_hi;
     double *mu, *mu_star, *sigma;
     double *rho;

@@ -70,6 +70,20 @@ const cfg_key params_table[] = {
     E("sweep.factors.*.scale", "linear", "linear|log", "A", "spacing from low to high: linear, or log (low > 0)"),
     L("sweep.factors.*.values", "[]", -1e15, 1e15, "as the key", "A", "the factor's values instead of low..high (grid: each value; other designs: a point's share picks one)"),
 
+    /* uncertainty about assumptions: priors drawn per replicate group
+     * (analysis/uncertainty.c reads these; the model never does) */
+    I("uncertainty.replicates_per_draw", 2, 1, 100000, "replicates", "A", "replicates run under each parameter draw: replicate r runs draw r / this (the replicates must be whole draws)"),
+    I("uncertainty.seed", 1, 0, 9007199254740991.0, "seed", "A", "the draws' streams: draw d of prior j from (seed, d, j), the same in every variant"),
+    { "uncertainty.priors.*.key", CFG_STRING, 0, NULL, 0, 0, NULL, "text", "A", "the scenario key (a number) this prior draws", CFG_REQUIRED },
+    EQ("uncertainty.priors.*.dist", "uniform|triangular|normal|lognormal|beta", "A", "the prior's distribution"),
+    R("uncertainty.priors.*.low", -1e15, -1e15, 1e15, "as the key", "A", "uniform, triangular, beta: lowest value; normal, lognormal: truncated below it"),
+    R("uncertainty.priors.*.high", 1e15, -1e15, 1e15, "as the key", "A", "uniform, triangular, beta: highest value; normal, lognormal: truncated above it"),
+    R("uncertainty.priors.*.mode", 0, -1e15, 1e15, "as the key", "A", "triangular: the most likely value"),
+    R("uncertainty.priors.*.mean", 0, -1e15, 1e15, "as the key", "A", "normal: the mean; lognormal: the mean of the log"),
+    R("uncertainty.priors.*.sd", 1, 0, 1e15, "as the key", "A", "normal: the standard deviation; lognormal: that of the log"),
+    R("uncertainty.priors.*.a", 2, 1e-6, 1e6, "shape", "A", "beta: first shape (on low..high)"),
+    R("uncertainty.priors.*.b", 2, 1e-6, 1e6, "shape", "A", "beta: second shape"),
+
     I("need.levels", 5, 2, MAX_LEVELS, "levels", "R", "number of need levels (VUM grades 0-4; tariff systems use 6, 12 or 27)"),
     L("need.hours_per_week", "[2, 5, 10, 18, 30]", 0, 168, "direct hours/week", "A", "relative direct support hours by need level (rescaled to full_cost)"),
     R("need.assessment_noise_sd", 0.5, 0, 5, "levels", "A", "caseworkers' disagreement: sd of assessed minus true level"),

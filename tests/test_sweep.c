@@ -59,9 +59,9 @@ static void test_ishigami_sobol(void **state)
     sweep_free(&d);
 }
 
-/* A and B are the two halves of one 2k-dimensional point of GSL's
- * sequence (not consecutive blocks of a k-dimensional one), and AB_j is A
- * with column j from B. */
+/* A and B are the two halves of one 2k-dimensional point of the sequence
+ * (not consecutive blocks of a k-dimensional one), shifted, and AB_j is A
+ * with column j from B; A and B differ in every row, the first included. */
 static void test_sobol_matrices(void **state)
 {
     (void)state;
@@ -71,7 +71,10 @@ static void test_sobol_matrices(void **state)
     gsl_qrng *q = gsl_qrng_alloc(gsl_qrng_sobol, 6);
     double pt[6];
     for (int i = 0; i < 8; i++) {
-        gsl_qrng_get(q, pt);
+        if (i == 0) memset(pt, 0, sizeof pt);     /* the origin, which GSL skips */
+        else gsl_qrng_get(q, pt);
+        for (int j = 0; j < 6; j++)               /* the design's digital shift */
+            pt[j] = (((uint32_t)(pt[j] * 1073741824.0) ^ d.shift[j]) + 0.5) / 1073741824.0;
         for (int j = 0; j < 3; j++) {
             assert_true(d.u[i * 3 + j] == pt[j]);               /* A */
             assert_true(d.u[(8 + i) * 3 + j] == pt[3 + j]);     /* B */
@@ -79,6 +82,8 @@ static void test_sobol_matrices(void **state)
                 assert_true(d.u[((2 + j) * 8 + i) * 3 + c] == (c == j ? pt[3 + c] : pt[c]));
         }
     }
+    for (int i = 0; i < 8; i++)
+        for (int j = 0; j < 3; j++) assert_true(d.u[i * 3 + j] != d.u[(8 + i) * 3 + j]);
     gsl_qrng_free(q);
     sweep_free(&d);
 }
