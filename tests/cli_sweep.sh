@@ -70,7 +70,7 @@ sweep:
   outputs: expenditure
   factors:
     rigor: { key: negotiation.rigor, low: 0.4, high: 0.8 }
-    markup: { key: takst.private_markup, values: [0.0, 0.05, 0.1] }
+    markup: { key: takst.private_markup, values: [0.0, 0.03, 0.06, 0.1] }
 YAML
 }
 for kind in grid lhs morris; do
@@ -79,15 +79,15 @@ for kind in grid lhs morris; do
     check "$kind: exit 0" [ "$rc" = 0 ]
     [ "$rc" = 0 ] || sed 's/^/# /' "$T/$kind.err" | tail -3
 done
-# grid: 4 levels x 3 values = 12 points; lhs: 3; morris: 3 x (2 + 1) = 9; each x 2 variants
-check "grid: 12 points x 2 variants" contains "$T/grid.err" "24 variant(s)"
+# grid: 4 levels x 4 values = 16 points; lhs: 3; morris: 3 x (2 + 1) = 9; each x 2 variants
+check "grid: 16 points x 2 variants" contains "$T/grid.err" "32 variant(s)"
 check "lhs: 3 points x 2 variants" contains "$T/lhs.err" "6 variant(s)"
 check "morris: 3 trajectories x 3 points x 2 variants" contains "$T/morris.err" "18 variant(s)"
 check "morris: prints mu* and sigma" contains "$T/morris.out" "mu*"
 check "lhs: prints rank correlations" contains "$T/lhs.out" "rank corr."
 check "the cross product: a block per scenario variant" contains "$T/grid.out" "expenditure, drg"
-names=$(/usr/bin/python3 -c "import h5py; print(' '.join(s.decode() for s in h5py.File('$T/grid.h5','r')['axes/variant'][[0, 11, 12]]))")
-check "the cross product: variant b x points + p is base b at point p" [ "$names" = "takst-p0 takst-p11 drg-p0" ]
+names=$(/usr/bin/python3 -c "import h5py; print(' '.join(s.decode() for s in h5py.File('$T/grid.h5','r')['axes/variant'][[0, 11, 12, 15, 16]]))")
+check "the cross product: variant b x points + p is base b at point p" [ "$names" = "takst-p0 takst-p11 takst-p12 takst-p15 drg-p0" ]
 
 # ---- bad sweep: sections ------------------------------------------------------
 bad() {   # bad NAME TEXT-IN-MESSAGE YAML-TAIL: check refuses it, exit 2, file:line
@@ -129,6 +129,14 @@ bad "one factor twice" "is factor 'a' already" 'sweep:
   factors:
     a: { key: negotiation.rigor, low: 0.5, high: 0.6 }
     b: { key: negotiation.rigor, low: 0.5, high: 0.7 }'
+bad "morris with odd levels" "an even number of levels" 'sweep:
+  design: morris
+  levels: 5
+  factors: { a: { key: negotiation.rigor, low: 0.1, high: 0.6 } }'
+bad "morris with a list unlike its levels" "a list of values must have as many" 'sweep:
+  design: morris
+  levels: 4
+  factors: { a: { key: negotiation.rigor, values: [0.1, 0.5] } }'
 bad "a grid too large" "more than 100000 points" 'sweep:
   design: grid
   levels: 1000
