@@ -26,6 +26,7 @@
 #include "analysis/risk.h"
 #include "analysis/study.h"
 #include "analysis/sweep.h"
+#include "analysis/uncertainty.h"
 #include "analysis/report.h"
 #include "analysis/html.h"
 #include "models/kpi.h"
@@ -244,13 +245,21 @@ static int parse_options(int argc, char **argv, options *o)
             if (parse_long(optarg, 1900, 2200, &v)) return bad_usage("--price-year wants a year, got '%s'", optarg);
             o->price_year = (int)v; break;
         case 'K': {
-            int k, n, used = 0;
+            /* digits only: sscanf would take signs and spaces, and wrap */
+            char kbuf[16] = "", *slash = strchr(optarg, '/');
+            long k = -1, n = -1;
             o->has_run_option = 1;
-            if (sscanf(optarg, "%d/%d%n", &k, &n, &used) != 2 || optarg[used] ||
-                n < 1 || n > 100000 || k < 0 || k >= n)
+            size_t kl = slash ? (size_t)(slash - optarg) : 0;
+            if (slash && kl > 0 && kl < sizeof kbuf &&
+                strspn(optarg, "0123456789") == kl && slash[1] &&
+                strspn(slash + 1, "0123456789") == strlen(slash + 1)) {
+                memcpy(kbuf, optarg, kl);
+                if (parse_long(kbuf, 0, 99999, &k) || parse_long(slash + 1, 1, 100000, &n)) k = -1;
+            }
+            if (k < 0 || n < 1 || k >= n)
                 return bad_usage("--shard wants K/N, shard K (from 0) of N (1 to 100000), got '%s'", optarg);
-            o->shard_k = k;
-            o->shard_n = n;
+            o->shard_k = (int)k;
+            o->shard_n = (int)n;
             break;
         }
         case 'U': o->resume = 1; o->has_run_option = 1; break;
@@ -276,6 +285,11 @@ typedef struct run_ctx {
     void       **kept;
     size_t      *kept_len;
     int          journal_failed;
+    /* uncertainty: the params of variant v under draw d at v x draws + d;
+     * replicate r runs draw r / per_draw (NULL: none) */
+    params      *drawn;
+    muni_table  *drawn_mt;
+    int          draws, per_draw;
 } run_ctx;
 
 /* A job's block in a journal or shard file: its count of events, then its
@@ -319,8 +333,13 @@ static int run_job(void *vctx, int v, int r)
         fprintf(stderr, "placesim: a kept job (%d, %d) does not fit the plan; "
                 "running it again\n", v, r);
     }
-    int rc = market_run(p, &ctx->munis[v], ctx->variant[0].seed, v, r,
-                        ctx->rec, &ctx->events[job]);
+    const muni_table *mt = &ctx->munis[v];
+    if (ctx->drawn) {
+        size_t at = (size_t)v * (size_t)ctx->draws + (size_t)(r / ctx->per_draw);
+        p = &ctx->drawn[at];
+        mt = &ctx->drawn_mt[at];
+    }
+    int rc = market_run(p, mt, ctx->variant[0].seed, v, r, ctx->rec, &ctx->events[job]);
     if (rc == 0) sim_record_set_done(ctx->rec, v, r, 1);
     if (rc == 0 && ctx->journal) {
         size_t len;
@@ -550,6 +569,53 @@ static int add_sensitivity(loaded *l, double step, double *low, double *high)
     return 0;
 }
 
+/*
+ * uncertainty: the params of every variant under every parameter draw, at
+ * v x draws + d in DL.  A prior's key that a variant sets itself (a policy
+ * the variant is about, e.g. talks switched off) keeps the variant's
+ * value: the prior is not applied there.  0, or EXIT_BAD_INPUT after
+ * saying why.
+ */
+static int draws_expand(const loaded *l, const options *o, const unc_design *u, loaded *dl)
+{
+    int nv = cfg_variant_count(l->c), D = u->draws;
+    size_t n = (size_t)l->n * (size_t)D;
+    dl->c = NULL;
+    dl->p = calloc(n, sizeof *dl->p);
+    dl->mt = calloc(n, sizeof *dl->mt);
+    dl->names = NULL;
+    dl->n = 0;
+    if (!dl->p || !dl->mt) { fprintf(stderr, "placesim: out of memory\n"); exit(EXIT_RUN_FAILED); }
+    cfg_error err = { 0 };
+    for (int v = 0; v < l->n; v++) {
+        cfg *vc = nv ? cfg_variant(l->c, v) : l->c;
+        if (!vc) { fprintf(stderr, "placesim: out of memory\n"); exit(EXIT_RUN_FAILED); }
+        const char *keys[UNC_MAX_PRIORS];
+        int idx[UNC_MAX_PRIORS], k = 0;
+        for (int j = 0; j < u->n; j++)
+            if (!nv || cfg_real(vc, u->p[j].key) == cfg_real(l->c, u->p[j].key)) {
+                keys[k] = u->p[j].key;
+                idx[k++] = j;
+            }
+        for (int d = 0; d < D; d++) {
+            double x[UNC_MAX_PRIORS];
+            for (int q = 0; q < k; q++) x[q] = u->x[(size_t)d * u->n + idx[q]];
+            cfg *vd = cfg_with_numbers(vc, keys, x, k, &err);
+            int rc = !vd || load_params(dl, v * D + d, vd, o, &err);
+            cfg_free(vd);
+            dl->n = v * D + d + 1;
+            if (rc) {
+                fprintf(stderr, "placesim: parameter draw %d of variant '%s': %s\n", d,
+                        l->names[v], err.message);
+                if (nv) cfg_free(vc);
+                return EXIT_BAD_INPUT;
+            }
+        }
+        if (nv) cfg_free(vc);
+    }
+    return 0;
+}
+
 /* The KPIs a sweep may take as outputs: compare's horizon aggregates. */
 static int sweep_output_names(const char **names)
 {
@@ -558,7 +624,7 @@ static int sweep_output_names(const char **names)
 }
 
 /* Most variants a sweep makes (scenario variants x design points). */
-#define SWEEP_VARIANTS_MAX 20000
+#define SWEEP_VARIANTS_MAX SWEEP_MAX_POINTS
 
 /*
  * sweep: every design point of D becomes a variant of every variant of the
@@ -583,9 +649,10 @@ static int sweep_expand(loaded *l, const options *o, sweep_design *d)
     }
     int nb = l->n, P = d->n_points, nv = cfg_variant_count(l->c);
     if ((long)nb * P > SWEEP_VARIANTS_MAX) {
-        fprintf(stderr, "placesim: %d variant(s) x %d design points make %ld runs of a "
-                "plan, more than %d; use fewer points or variants\n", nb, P, (long)nb * P,
-                SWEEP_VARIANTS_MAX);
+        cfg_fail(l->c, "sweep.points", &err, "%d variants x %d design points make %ld "
+                 "variants of the plan, more than %d; use fewer points or variants", nb, P,
+                 (long)nb * P, SWEEP_VARIANTS_MAX);
+        fprintf(stderr, "placesim: %s\n", err.message);
         return EXIT_BAD_INPUT;
     }
     loaded x = { l->c, calloc((size_t)nb * P, sizeof(params)),
@@ -891,6 +958,14 @@ static int plan_of(const loaded *l, const res_meta *meta, const options *o, int 
     return rc;
 }
 
+/* A buffer for errors nobody reads (a check whose failure has its own
+ * message). */
+static char *err_buf(void)
+{
+    static char buf[2048];
+    return buf;
+}
+
 /* Journal callback: keep job JOB's block for its turn. */
 typedef struct keep_ctx {
     run_ctx *run;
@@ -957,8 +1032,15 @@ static int journal_start(run_ctx *ctx, sim_journal *j, const char *jpath,
         char *head = sim_journal_header(jpath, err, sizeof err);
         study_header h;
         if (!head || study_parse(head, &h, err, sizeof err)) {
-            fprintf(stderr, "placesim: cannot resume from %s: %s\n", jpath, err);
-            rc = EXIT_BAD_INPUT;
+            /* a kill while the journal was being created: nothing in it */
+            free(head);
+            fprintf(stderr, "placesim: %s has no readable header (%s): no job in it can be "
+                    "used; starting over\n", jpath, err);
+            unlink(jpath);
+            rc = sim_journal_create(j, jpath, text, err, sizeof err) ? EXIT_RUN_FAILED : 0;
+            if (rc) fprintf(stderr, "placesim: %s\n", err);
+            free(text);
+            return rc;
         } else if (strcmp(h.digest, plan->digest) || h.shard_k != plan->shard_k ||
                    h.shard_n != plan->shard_n) {
             fprintf(stderr, "placesim: cannot resume from %s: it was written for "
@@ -1157,6 +1239,37 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
         loaded_free(&l);
         return rc;
     }
+    /* uncertainty about the assumptions: the draws, and every variant's
+     * params under each (the replicates must be whole draws) */
+    unc_design unc = { 0 };
+    unc_result unc_res = { 0 };
+    loaded drawn = { 0 };
+    {
+        cfg_error uerr = { 0 };
+        if (unc_load(l.c, l.p[0].replicates, &unc, &uerr)) {
+            fprintf(stderr, "placesim: %s\n", uerr.message);
+            loaded_free(&l);
+            return EXIT_BAD_INPUT;
+        }
+        const char *why = unc.n == 0 ? NULL
+                        : mode == MODE_SWEEP ? "a sweep varies parameters by design; run "
+                                               "its priors as a compare instead"
+                        : compare && o->until_width > 0 ? "--until-width adds batches that "
+                                               "need not be whole draws; give --replicates"
+                        : NULL;
+        if (why) {
+            fprintf(stderr, "placesim: %s has an uncertainty: section, but %s\n", scenario, why);
+            unc_free(&unc);
+            loaded_free(&l);
+            return EXIT_BAD_INPUT;
+        }
+        if (unc.n && (rc = draws_expand(&l, o, &unc, &drawn))) {
+            unc_free(&unc);
+            loaded_free(&drawn);
+            loaded_free(&l);
+            return rc;
+        }
+    }
     double low[64], high[64];
     if (mode == MODE_RISK && o->sensitivity &&
         add_sensitivity(&l, o->step > 0 ? o->step : 0.2, low, high)) {
@@ -1214,7 +1327,12 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
             bad = 1;
         }
     }
-    if (bad || output_check(path, o->force)) {
+    /* --resume on an output that exists: done already if it is this plan's
+     * (known once the plan is, below), refused otherwise */
+    struct stat out_st;
+    int exists_on_resume = o->resume && !o->force && lstat(path, &out_st) == 0 &&
+                           S_ISREG(out_st.st_mode);
+    if (bad || output_check(path, o->force || exists_on_resume)) {
         loaded_free(&l);
         return EXIT_BAD_INPUT;
     }
@@ -1257,7 +1375,8 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     long total = (long)l.n * max, job_a = 0, job_n = total;
     if (o->shard_n) study_shard_jobs(total, o->shard_k, o->shard_n, &job_a, &job_n);
     if (ranks > 1 && !o->merge_dir) study_shard_jobs(total, rank, ranks, &job_a, &job_n);
-    run_ctx ctx = { l.p, l.mt, rec, events, NULL, NULL, NULL, 0 };
+    run_ctx ctx = { l.p, l.mt, rec, events, NULL, NULL, NULL, 0,
+                    unc.n ? drawn.p : NULL, unc.n ? drawn.mt : NULL, unc.draws, unc.per_draw };
     sim_journal journal = { -1, NULL };
     char jpath[sizeof path + 64];
     if (ranks > 1) snprintf(jpath, sizeof jpath, "%s.rank-%d-of-%d.journal", path, rank, ranks);
@@ -1270,6 +1389,37 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     }
     rc = plan_of(&l, &meta, o, mode, scenario, max, &plan) ? EXIT_BAD_INPUT : 0;
     if (ranks > 1) { plan.shard_k = rank; plan.shard_n = ranks; }   /* the journal's */
+    if (rc == 0) meta.plan_digest = strdup(plan.digest);
+    if (rc == 0 && exists_on_resume && !o->merge_dir) {
+        /* a finished result (or shard) of this very plan: nothing to do */
+        char have[32] = "";
+        int same = 0;
+        if (o->shard_n) {
+            char *head = sim_journal_header(path, err_buf(), 1);
+            study_header h;
+            if (head && study_parse(head, &h, err_buf(), 1) == 0) {
+                same = !strcmp(h.digest, plan.digest) && h.shard_k == plan.shard_k &&
+                       h.shard_n == plan.shard_n;
+                study_header_free(&h);
+            }
+            free(head);
+        } else {
+            same = res_file_plan_digest(path, have, sizeof have) == 0 &&
+                   !strcmp(have, plan.digest);
+        }
+        if (same) {
+            if (!o->quiet) fprintf(stderr, "placesim: %s is already the finished result of "
+                                   "this plan; nothing to resume\n", path);
+            if (!sim_journal_busy(jpath)) unlink(jpath);   /* a kill after the rename */
+        } else {
+            fprintf(stderr, "placesim: %s exists and is not this plan's result; use --force "
+                    "to replace it\n", path);
+        }
+        rc = same ? 0 : EXIT_BAD_INPUT;
+        free(ctx.kept);
+        free(ctx.kept_len);
+        goto finish;
+    }
     if (rc == 0 && o->merge_dir) {
         rc = merge_shards(&ctx, &plan, o);
     } else if (rc == 0) {
@@ -1335,7 +1485,10 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
             for (long j = job_a; j < job_a + job_n; j++) meta.events += events[j];
             report_speed(&st, &meta, path);
         }
-        if (rc == 0 || failed) unlink(jpath);
+        if (rc == 0 || (failed && !ctx.journal_failed)) unlink(jpath);
+        else
+            fprintf(stderr, "placesim: the finished jobs are kept in %s: --resume continues "
+                    "from them once the problem is fixed\n", jpath);
         goto finish;
     }
     sim_record_truncate(rec, done);
@@ -1351,6 +1504,14 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     for (int j = 0; j < l.n * max; j++) meta.events += events[j];
     meta.seconds = st.seconds;
     const char *base_names[CFG_VARIANTS_MAX];
+    if (unc.n && !failed) {
+        if (unc_analyse(&unc, rec, &unc_res) || unc_extras(&unc, &unc_res)) {
+            fprintf(stderr, "placesim: out of memory\n");
+            exit(EXIT_RUN_FAILED);
+        }
+        meta.extra = unc_res.extra;
+        meta.n_extra = unc_res.n_extra;
+    }
     if (mode == MODE_SWEEP && !failed) {
         /* a point's name is its base variant's, then -pN (sweep_expand) */
         static char base_buf[64][160];
@@ -1372,7 +1533,9 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     if (!o->quiet) {
         if (compare) {
             compare_report(stdout, rec);
+            if (unc.n && !failed) unc_print(stdout, &unc, &unc_res, rec);
         } else if (mode == MODE_RISK) {
+            if (unc.n && !failed) unc_print(stdout, &unc, &unc_res, rec);
             risk_report(stdout, rec, n_base, o->has_threshold ? o->threshold : 0.01);
             const char *keys[64];
             for (size_t i = 0; i < params_sensitivity_len; i++)
@@ -1388,6 +1551,7 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     }
     /* A result with failed jobs is not a finished result: nothing is
      * written under the final name (each failure was printed above). */
+    int io_failed = 0;
     if (failed) {
         fprintf(stderr, "placesim: %d job%s failed; nothing written to %s\n",
                 failed, failed == 1 ? "" : "s", path);
@@ -1397,10 +1561,16 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     } else if (res_write_h5(rec, &meta, path, o->force, err, sizeof err)) {
         fprintf(stderr, "placesim: %s\n", err);
         rc = EXIT_RUN_FAILED;
+        io_failed = 1;
     } else {
+        char cwd[4096], shown[sizeof cwd + sizeof path + 2];
+        if (path[0] != '/' && getcwd(cwd, sizeof cwd))   /* merge ran in the shards' folder */
+            snprintf(shown, sizeof shown, "%s/%s", cwd, path);
+        else
+            snprintf(shown, sizeof shown, "%s", path);
         if (o->merge_dir)
             fprintf(stderr, "placesim: merged %d jobs from %d shards; wrote %s\n",
-                    sim_record_jobs_done(rec), o->merge_plan->shard_n, path);
+                    sim_record_jobs_done(rec), o->merge_plan->shard_n, shown);
         else
             report_speed(&st, &meta, path);
         if (ranks > 1)
@@ -1414,14 +1584,24 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
             rc = EXIT_NOT_NARROW;
         }
     }
-    /* written, or failed for good: the journal has done its work (a stop by
-     * a signal never comes here, and keeps it) */
-    if (!o->merge_dir) unlink(jpath);
-    if (ranks > 1 && !o->merge_dir) sim_mpi_all(rc == 0 || rc == EXIT_NOT_NARROW);
+    /* written, or failed for good (a job broke the model): the journal has
+     * done its work.  A result or journal the disk would not take keeps it,
+     * so --resume can write the result once there is room; a stop by a
+     * signal never comes here, and keeps it too. */
+    int keep = io_failed || ctx.journal_failed;
+    if (!o->merge_dir && keep)
+        fprintf(stderr, "placesim: the finished jobs are kept in %s: --resume continues "
+                "from them once the problem is fixed\n", jpath);
+    else if (!o->merge_dir)
+        unlink(jpath);
+    if (ranks > 1 && !o->merge_dir) sim_mpi_all(!keep && (rc == 0 || rc == EXIT_NOT_NARROW));
 finish:
     sim_journal_close(&journal);   /* after the unlink: held until gone */
     sweep_result_free(&swept);
     sweep_free(&design);
+    unc_result_free(&unc_res);
+    unc_free(&unc);
+    loaded_free(&drawn);
     study_header_free(&plan);
     res_meta_clear(&meta);
     free(figures);
@@ -1454,8 +1634,8 @@ static int cmd_merge(const char *dir, const options *o, int argc, char **argv)
     int rc = 0;
     char absdir[4096], absout[8192], cwd[4096];
     if (missing) {
-        fprintf(stderr, "placesim: %s: %d of the %d shards %s missing (%s); nothing "
-                "merged.  Run %s (e.g. sbatch --array=%s ...), then merge again; "
+        fprintf(stderr, "placesim: %s: %d of the %d shards %s missing or damaged (%s); "
+                "nothing merged.  Run %s (e.g. sbatch --array=%s ...), then merge again; "
                 "placesim status %s lists them\n", dir, missing, h.shard_n,
                 missing == 1 ? "is" : "are", list, missing == 1 ? "it" : "them", list, dir);
         rc = EXIT_BAD_INPUT;
@@ -1511,6 +1691,9 @@ static int cmd_status(const char *dir)
     fprintf(stderr, "placesim: %s: %s %s, %ld jobs in %d shards (digest %s): %d done, "
             "%d missing\n", dir, study_mode_name[h.mode], h.scenario, h.total_jobs,
             h.shard_n, h.digest, h.shard_n - missing, missing);
+    for (int k = 0; k < h.shard_n; k++)
+        if (!done[k] && running[k] == -2)
+            fprintf(stderr, "  shard %d: its file is damaged or cut short: run it again\n", k);
     for (int k = 0; k < h.shard_n; k++)
         if (!done[k] && running[k] >= 0) {
             long first, count;
@@ -1570,7 +1753,7 @@ static sim_record *run_quietly(loaded *l, const options *o)
     sim_record *rec = new_record(l);
     double *events = calloc((size_t)l->n * (size_t)l->p[0].replicates, sizeof *events);
     if (!events) { fprintf(stderr, "placesim: out of memory\n"); exit(EXIT_RUN_FAILED); }
-    run_ctx ctx = { l->p, l->mt, rec, events, NULL, NULL, NULL, 0 };
+    run_ctx ctx = { l->p, l->mt, rec, events, NULL, NULL, NULL, 0, NULL, NULL, 0, 0 };
     sim_plan plan = { l->n, l->p[0].replicates, 0, l->p[0].replicates };  /* variant 0 */
     sim_progress pr = { l->names[0], 0, l->p[0].replicates, sim_wall_seconds() };
     sim_plan_run(&plan, run_job, &ctx, (int)o->threads, isatty(2) && !o->quiet ? &pr : NULL,

@@ -20,6 +20,7 @@ void res_meta_clear(res_meta *meta)
     free(meta->program_version);
     free(meta->git_commit);
     free(meta->command_line);
+    free(meta->plan_digest);
     free(meta->created);
     free(meta->scenario_path);
     free(meta->scenario_source);

@@ -64,6 +64,7 @@ typedef struct res_meta {
     /* root attributes */
     char *program_version, *git_commit, *command_line, *created;
     char *scenario_path;
+    char *plan_digest;    /* the plan's digest (analysis/study), or NULL */
     unsigned long long master_seed;
     int   threads;
     /* /scenario: texts */
@@ -148,6 +149,11 @@ typedef struct res_file {
     char      **muni_region;       /* per municipality, or NULL */
     double     *muni_population;   /* per municipality, or NULL */
 } res_file;
+
+/* The root attribute plan_digest of result file PATH into OUT (N bytes):
+ * which plan the file is the result of.  0, or -1 (not a result file, or
+ * one written before the attribute). */
+int  res_file_plan_digest(const char *path, char *out, size_t n);
 
 /* Read PATH into OUT; 0, or -1 with ERR saying why (not HDF5, not a
  * placesim file, a schema this build does not read, a damaged dataset). */

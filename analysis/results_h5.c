@@ -4,8 +4,9 @@
  * Layout (schema_version 3; 2 kept command_line, created and threads at
  * the root, 1 also lacked the axis columns):
  *   /                      attributes program, version, git_commit,
- *                          scenario_path, master_seed, replicates, variants,
- *                          years, schema_version: what the results are of
+ *                          scenario_path, plan_digest, master_seed,
+ *                          replicates, variants, years, schema_version:
+ *                          what the results are of
  *   /scenario/source, /scenario/resolved          string datasets
  *   /axes/year, /axes/variant, /axes/AXIS and /axes/AXIS_code for each
  *        axis of the record in use (for the market: municipality,
@@ -242,6 +243,7 @@ static int write_root(h5w *w, hid_t file)
         attr_str(w, file, "version", m->program_version) ||
         attr_str(w, file, "git_commit", m->git_commit) ||
         attr_str(w, file, "scenario_path", m->scenario_path) ||
+        attr_str(w, file, "plan_digest", m->plan_digest) ||
         attr_u64(w, file, "master_seed", m->master_seed) ||
         attr_int(w, file, "replicates", s->n_replicates) ||
         attr_int(w, file, "variants", s->n_variants) ||

@@ -329,6 +329,36 @@ static char *dset_text(reader *r, const char *path)
     return out ? out : strdup("");
 }
 
+int res_file_plan_digest(const char *path, char *out, size_t n)
+{
+    out[0] = '\0';
+    H5E_auto2_t fn;
+    void *data;
+    H5Eget_auto2(H5E_DEFAULT, &fn, &data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);          /* a non-HDF5 file is an answer */
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    int rc = -1;
+    if (f >= 0 && H5Aexists(f, "plan_digest") > 0) {
+        hid_t a = H5Aopen(f, "plan_digest", H5P_DEFAULT);
+        hid_t t = a >= 0 ? H5Aget_type(a) : -1;
+        char *s = NULL;
+        hid_t mem = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mem, H5T_VARIABLE);
+        if (t >= 0) H5Tset_cset(mem, H5Tget_cset(t));
+        if (t >= 0 && H5Tis_variable_str(t) > 0 && H5Aread(a, mem, &s) >= 0 && s) {
+            snprintf(out, n, "%s", s);
+            H5free_memory(s);
+            rc = 0;
+        }
+        H5Tclose(mem);
+        if (t >= 0) H5Tclose(t);
+        if (a >= 0) H5Aclose(a);
+    }
+    if (f >= 0) H5Fclose(f);
+    H5Eset_auto2(H5E_DEFAULT, fn, data);
+    return rc;
+}
+
 int res_file_read(const char *path, res_file *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);

@@ -184,7 +184,7 @@ int study_scan(const char *dir, study_header *header, unsigned char **done,
     memset(header, 0, sizeof *header);
     DIR *d = opendir(dir);
     if (!d) return fail(err, errlen, "cannot open the folder %s: %s", dir, strerror(errno));
-    int rc = 0, have = 0;
+    int rc = 0, have = 0, bad_k[256], bad_n[256], n_bad = 0;
     struct dirent *e;
     char path[8192];
     while (rc == 0 && (e = readdir(d))) {
@@ -197,11 +197,15 @@ int study_scan(const char *dir, study_header *header, unsigned char **done,
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         char *text = sim_journal_header(path, err, errlen);
         study_header h;
-        if (!text) { rc = -1; break; }
-        if (study_parse(text, &h, err, errlen)) {
+        if (!text || study_parse(text, &h, err, errlen)) {
+            /* a damaged header: this shard is to run again (when it is one
+             * of the study's, which the others tell) */
             free(text);
-            rc = fail(err, errlen, "%s: not a shard of a placesim plan", path);
-            break;
+            if (!journal && k >= 0 && k < n && n_bad < (int)(sizeof bad_k / sizeof *bad_k)) {
+                bad_k[n_bad] = k;
+                bad_n[n_bad++] = n;
+            }
+            continue;
         }
         free(text);
         if (h.shard_n < 1 || h.shard_k != k || h.shard_n != n) {
@@ -220,17 +224,25 @@ int study_scan(const char *dir, study_header *header, unsigned char **done,
                       "%s (digest %s, %d shards; not %s, %d): one folder holds one study",
                       path, dir, h.digest, h.shard_n, header->digest, header->shard_n);
         }
+        long kept = 0, first, count;
+        int damaged = 0;
+        if (rc == 0 && sim_journal_read(path, NULL, count_one, &kept, NULL, &damaged,
+                                        err, errlen))
+            rc = -1;
+        study_shard_jobs(header->total_jobs, k, n, &first, &count);
         if (rc == 0 && journal) {
-            long kept = 0;
-            if (sim_journal_read(path, NULL, count_one, &kept, NULL, NULL, err, errlen))
-                rc = -1;
-            else (*running)[k] = kept;
-        } else if (rc == 0) {
+            if ((*running)[k] < -1 || !(*done)[k]) (*running)[k] = kept;
+        } else if (rc == 0 && !damaged && kept == count) {
             (*done)[k] = 1;
+        } else if (rc == 0) {
+            (*running)[k] = -2;      /* a shard file cut or damaged: run it again */
+            (*done)[k] = 0;
         }
         study_header_free(&h);
     }
     closedir(d);
+    for (int i = 0; rc == 0 && have && i < n_bad; i++)
+        if (bad_n[i] == header->shard_n && !(*done)[bad_k[i]]) (*running)[bad_k[i]] = -2;
     if (rc == 0 && !have)
         rc = fail(err, errlen, "%s holds no shard of a placesim plan (shard-K-of-N.jobs): "
                   "none has started yet", dir);

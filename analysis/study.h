@@ -61,7 +61,9 @@ void study_shard_path(const char *dir, int k, int n, char *buf, size_t len);
  * DONE[k] (n entries, malloc'd) says which shards are there, and
  * RUNNING[k] how many finished jobs a shard still being run (or stopped)
  * has kept in its journal (-1 none).  Returns 0, or -1 with ERR set: no
- * shard at all, files of different plans or shard counts, a damaged file.
+ * shard at all, files of different plans or shard counts.  A shard file
+ * whose header or records are damaged, or that holds fewer jobs than its
+ * share, is not done: RUNNING[k] is -2 for it (run it again).
  */
 int study_scan(const char *dir, study_header *header, unsigned char **done,
                long **running, char *err, size_t errlen);

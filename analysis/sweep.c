@@ -71,10 +71,19 @@ static int value_ok(const cfg *c, const sweep_factor *f, double value, const cha
     if (t) { cfg_free(t); return 0; }
     const char *why = strstr(e.message, "': ");
     why = why ? why + 3 : e.message;
+    char msg[CFG_KEY_MAX + sizeof e.message + 8];
     if (strstr(why, "not a number of the scenario")) {   /* the key's fault, not the value's */
-        char msg[CFG_KEY_MAX + 96];
         snprintf(msg, sizeof msg, "'%s' is not a number key of the scenario (placesim "
                  "reference lists them)", f->key);
+        return factor_fail(c, f->name, "key", err, "%s", msg);
+    }
+    if (strstr(why, "pattern ('*')") || strstr(why, "does not have")) {
+        snprintf(msg, sizeof msg, "'%s' %s", f->key, why);
+        return factor_fail(c, f->name, "key", err, "%s", msg);
+    }
+    if (strstr(why, "whole number") && f->n_values == 0) {
+        snprintf(msg, sizeof msg, "'%s' takes whole numbers: give them as a list "
+                 "(values: [...]) rather than low and high", f->key);
         return factor_fail(c, f->name, "key", err, "%s", msg);
     }
     return factor_fail(c, f->name, where, err, "%s", why);
@@ -112,7 +121,8 @@ static int read_factor(const cfg *c, const char *name, sweep_factor *f, cfg_erro
         return factor_fail(c, name, "high", err, "%s", "high must be above low (or give values)");
     if (f->log && !(f->low > 0))
         return factor_fail(c, name, "low", err, "%s", "a log scale wants low above 0");
-    if (value_ok(c, f, f->low, "low", err) || value_ok(c, f, f->high, "high", err))
+    if (value_ok(c, f, f->low, "low", err) || value_ok(c, f, f->high, "high", err) ||
+        value_ok(c, f, f->low + (f->high - f->low) / 3, "low", err))   /* whole-number keys */
         return -1;
     return 0;
 }
@@ -136,6 +146,10 @@ static int read_outputs(const cfg *c, const char *const *names, int n_names,
                                 "aggregate%s%s%s", word, near ? " (did you mean '" : "",
                                 near ? near : "", near ? "'?)" : "") - 1;
             }
+            for (int o = 0; o < d->n_outputs; o++)
+                if (!strcmp(d->output[o], names[found]))
+                    return cfg_fail(c, "sweep.outputs", err, "'%s' is named twice",
+                                    names[found]) - 1;
             if (d->n_outputs == SWEEP_MAX_OUTPUTS)
                 return cfg_fail(c, "sweep.outputs", err, "at most %d outputs",
                                 SWEEP_MAX_OUTPUTS) - 1;
@@ -159,7 +173,7 @@ static int make_grid(sweep_design *d)
     for (int j = 0; j < d->k; j++) {
         len[j] = d->f[j].n_values > 0 ? d->f[j].n_values : d->levels;
         n *= len[j];
-        if (n > 100000) return -2;
+        if (n > SWEEP_MAX_POINTS) return -2;
     }
     d->n_points = (int)n;
     d->u = malloc((size_t)n * (size_t)d->k * sizeof *d->u);
@@ -272,9 +286,12 @@ int sweep_load(const cfg *c, const char *const *output_names, int n_output_names
     }
     if (k == 0) return cfg_fail(c, "sweep.design", err, "a design wants factors "
                                 "(sweep.factors.NAME.key, low, high)") - 1;
-    if (k > SWEEP_MAX_FACTORS)
-        return cfg_fail(c, "sweep.factors", err, "at most %d factors (GSL's Sobol "
-                        "sequence has 40 dimensions, two per factor)", SWEEP_MAX_FACTORS) - 1;
+    if (k > SWEEP_MAX_FACTORS) {
+        char key[CFG_KEY_MAX + 64];
+        snprintf(key, sizeof key, "sweep.factors.%s.key", names[SWEEP_MAX_FACTORS]);
+        return cfg_fail(c, key, err, "at most %d factors (GSL's Sobol sequence has 40 "
+                        "dimensions, two per factor)", SWEEP_MAX_FACTORS) - 1;
+    }
     d->k = k;
     d->base = (int)cfg_int(c, "sweep.points");
     d->levels = (int)cfg_int(c, "sweep.levels");
@@ -293,8 +310,9 @@ int sweep_load(const cfg *c, const char *const *output_names, int n_output_names
     if (read_outputs(c, output_names, n_output_names, d, err)) return -1;
     long points = d->kind == SWEEP_SOBOL ? (long)d->base * (k + 2)
                 : d->kind == SWEEP_MORRIS ? (long)d->base * (k + 1) : d->base;
-    if (points > 100000)
-        return cfg_fail(c, "sweep.points", err, "%ld points: at most 100000", points) - 1;
+    if (points > SWEEP_MAX_POINTS)
+        return cfg_fail(c, "sweep.points", err, "%ld points: at most %d", points,
+                        SWEEP_MAX_POINTS) - 1;
     if (d->kind == SWEEP_MORRIS && d->levels % 2)
         return cfg_fail(c, "sweep.levels", err, "morris wants an even number of levels: "
                         "its step p / (2 (p - 1)) is whole levels only then") - 1;
@@ -309,8 +327,8 @@ int sweep_load(const cfg *c, const char *const *output_names, int n_output_names
         return cfg_fail(c, "sweep.points", err, "sobol wants at least 2 base rows") - 1;
     int rc = sweep_make(d);
     if (rc == -2)
-        return cfg_fail(c, "sweep.design", err, "a grid of more than 100000 points; "
-                        "use fewer levels or lhs") - 1;
+        return cfg_fail(c, "sweep.design", err, "a grid of more than %d points; "
+                        "use fewer levels or lhs", SWEEP_MAX_POINTS) - 1;
     if (rc) return cfg_fail(c, "sweep.design", err, "out of memory") - 1;
     return 0;
 }

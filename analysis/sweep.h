@@ -43,6 +43,7 @@
 
 #define SWEEP_MAX_FACTORS 20    /* sobol: 2k <= 40, GSL's limit */
 #define SWEEP_MAX_OUTPUTS 16
+#define SWEEP_MAX_POINTS 20000  /* points x scenario variants: see placesim.c */
 
 typedef enum { SWEEP_NONE, SWEEP_GRID, SWEEP_LHS, SWEEP_SOBOL, SWEEP_MORRIS } sweep_kind;
 extern const char *const sweep_kind_name[];   /* the scenario's words */
@@ -82,7 +83,7 @@ void sweep_free(sweep_design *d);
 
 /* The points of a design whose kind, factors, base, levels and seed are
  * set (sweep_load calls it; a test may fill D by hand).  0, -1 out of
- * memory, -2 a grid of more than 100000 points. */
+ * memory, -2 a grid of more than SWEEP_MAX_POINTS points. */
 int  sweep_make(sweep_design *d);
 
 /* The value factor F takes at share U in [0, 1). */

@@ -59,8 +59,8 @@ const cfg_key params_table[] = {
     /* placesim sweep: a design over scenario numbers (analysis/sweep.c
      * reads these; the model never does) */
     E("sweep.design", "none", "none|grid|lhs|sobol|morris", "A", "design of placesim sweep: none, grid (full factorial), lhs (Latin hypercube), sobol (Saltelli's scheme for Sobol indices) or morris (elementary effects)"),
-    I("sweep.points", 16, 1, 100000, "count", "A", "lhs: points; sobol: base samples N (N x (factors + 2) points); morris: trajectories r (r x (factors + 1) points); grid: not used"),
-    I("sweep.levels", 4, 2, 1000, "levels", "A", "grid: values per factor without a list; morris: levels of its grid"),
+    I("sweep.points", 16, 1, 20000, "count", "A", "lhs: points; sobol: base samples N (N x (factors + 2) points); morris: trajectories r (r x (factors + 1) points); grid: not used; at most 20000 points in all, times the scenario's variants"),
+    I("sweep.levels", 4, 2, 1000, "levels", "A", "grid: values per factor without a list; morris: levels of its grid (even)"),
     I("sweep.seed", 1, 0, 9007199254740991.0, "seed", "A", "lhs and morris draws and the bootstrap of the indices"),
     I("sweep.bootstrap", 1000, 10, 100000, "resamples", "A", "bootstrap resamples of the design's rows for the 95 % intervals of Sobol indices"),
     S("sweep.outputs", "expenditure,unit_price,price_drift,waiting_narrow", "A", "comma-separated KPIs (compare's horizon aggregates) whose sensitivity indices are computed from the replicate mean at each point"),

@@ -1869,6 +1869,29 @@ cfg *cfg_variant(const cfg *c, int i)
     return v;
 }
 
+/* Whether every name KEY's '*' positions hold is in use in C (a key
+ * without names is). */
+static int cfg_one_name_in_use(const cfg *c, const char *key)
+{
+    cfg *t = cfg_new(c->table, c->n_table, c);
+    if (!t) return 0;
+    cfg_leaf lf = { 0 };
+    lf.key = strdup(key);
+    lf.text = strdup("0");
+    lf.k = cfg_pattern(c, key);
+    int ok = lf.key && lf.text && cfg_strs_push(&t->files, c->files.v[c->files.n - 1],
+                                                strlen(c->files.v[c->files.n - 1])) == 0;
+    if (ok && cfg_put(t, &lf) == 0 && cfg_finish(t) == 0) {
+        ok = 1;
+        for (size_t i = 0; ok && i < t->names.s.n; i++)
+            ok = cfg_map_get(&c->names.ix, t->names.s.v[i]) >= 0;
+    } else {
+        ok = 0;
+    }
+    cfg_free(t);
+    return ok;
+}
+
 cfg *cfg_with_numbers(const cfg *c, const char *const *keys, const double *values,
                       int n, cfg_error *err)
 {
@@ -1918,6 +1941,20 @@ cfg *cfg_with_numbers(const cfg *c, const char *const *keys, const double *value
     if (rc) {
         cfg_free(v);
         cfg_err(err, c->files.v[c->files.n - 1], 0, 0, "", 0, "out of memory");
+        return NULL;
+    }
+    /* a key may set a number of a group, shock, ... the scenario has, not
+     * declare a new one (nor name a '*' pattern): that would do nothing */
+    if (v->names.s.n != c->names.s.n) {
+        for (int i = 0; i < n; i++)
+            if (strstr(keys[i], ".*") || !cfg_one_name_in_use(c, keys[i])) {
+                cfg_err(err, c->files.v[c->files.n - 1], 0, 0, keys[i], 1, "%s",
+                        strstr(keys[i], "*") ? "is a pattern ('*'): name one the scenario has"
+                                             : "names a group, type or shock the scenario "
+                                               "does not have");
+                break;
+            }
+        cfg_free(v);
         return NULL;
     }
     return v;

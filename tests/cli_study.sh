@@ -64,7 +64,7 @@ check "status: missing shards exit 3" [ "$rc" = 3 ]
 check "status: missing shards as a Slurm --array list" [ "$(cat "$T/st.out")" = "--array=1,4-5" ]
 "$P" merge "$T/part" -o "$T/part.h5" 2>"$T/merge.err"; rc=$?
 check "merge: incomplete set refused (exit 2)" [ "$rc" = 2 ]
-check "merge: names the missing shards" contains "$T/merge.err" "3 of the 6 shards are missing (1,4-5)"
+check "merge: names the missing shards" contains "$T/merge.err" "3 of the 6 shards are missing or damaged (1,4-5)"
 check "merge: incomplete set writes nothing" [ ! -e "$T/part.h5" ]
 "$P" compare $REG -r 6 -q -s 99 --shard 1/6 -o "$T/other" 2>/dev/null
 cp "$T/other/shard-1-of-6.jobs" "$T/part/"
@@ -81,12 +81,16 @@ sed -i 's/^  years: .*/  years: 3/' "$T/chg.yaml"; echo "# changed" >>"$T/chg.ya
 check "merge: a scenario changed since refused (exit 2)" [ "$rc" = 2 ]
 check "merge: says the scenario changed" contains "$T/chg.err" "changed since"
 check "merge: changed scenario writes nothing" [ ! -e "$T/chg.h5" ]
-# a damaged shard file
+# a damaged shard file: status lists it to run again, merge refuses it
 cp -r "$T/sh3" "$T/dmg"
 f="$T/dmg/shard-1-of-3.jobs"; truncate -s $(( $(stat -c %s "$f") - 50 )) "$f"
+"$P" status "$T/dmg" >"$T/dmg.st" 2>"$T/dmg.st.err"; rc=$?
+check "status: a cut shard file is missing (exit 3)" [ "$rc" = 3 ]
+check "status: a cut shard file in the --array list" [ "$(cat "$T/dmg.st")" = "--array=1" ]
+check "status: says it is damaged" contains "$T/dmg.st.err" "damaged or cut short"
 "$P" merge "$T/dmg" -o "$T/dmg.h5" 2>"$T/dmg.err"; rc=$?
 check "merge: a cut shard file refused (exit 2)" [ "$rc" = 2 ]
-check "merge: says which shard to run again" contains "$T/dmg.err" "run the shard again"
+check "merge: says which shard to run again" contains "$T/dmg.err" "1 of the 3 shards is missing or damaged (1)"
 
 # ---- bad use ---------------------------------------------------------------
 bad() {   # bad NAME EXPECTED-TEXT ARGS...: exit 2 with the text
@@ -98,6 +102,8 @@ bad() {   # bad NAME EXPECTED-TEXT ARGS...: exit 2 with the text
 bad "--shard 3/3" "--shard wants K/N" run $SMALL --shard 3/3 -o "$T/x"
 bad "--shard 1" "--shard wants K/N" run $SMALL --shard 1 -o "$T/x"
 bad "--shard -1/2" "--shard wants K/N" run $SMALL --shard -1/2 -o "$T/x"
+bad "--shard 0/4294967297 (no wrapping)" "--shard wants K/N" run $SMALL --shard 0/4294967297 -o "$T/x"
+bad "--shard +0/2" "--shard wants K/N" run $SMALL --shard +0/2 -o "$T/x"
 bad "--shard with --until-width" "fixed number of replicates" compare $REG -r 2 -w 0.1 --shard 0/2 -o "$T/x"
 bad "--shard with --report" "merge --report" compare $REG -r 2 --report --shard 0/2 -o "$T/x"
 bad "--shard for validate" "are for run, compare, risk and sweep" validate $SMALL --shard 0/2
@@ -167,6 +173,32 @@ check "threads: SLURM_CPUS_PER_TASK" [ "$(threads_of "$T/t.h5")" = 5 ]
 if command -v taskset >/dev/null && [ "$(nproc --all)" -gt 1 ]; then
     env -u OMP_NUM_THREADS -u SLURM_CPUS_PER_TASK taskset -c 0 "$P" run $SMALL -r 1 -q -f -o "$T/t.h5" 2>/dev/null
     check "threads: the CPUs the process may run on (taskset -c 0)" [ "$(threads_of "$T/t.h5")" = 1 ]
+fi
+
+# ---- --resume on a finished result ------------------------------------------
+"$P" compare $REG -r 6 -q -o "$T/full.h5" --resume 2>"$T/done.err"; rc=$?
+check "--resume on this plan's finished result: exit 0" [ "$rc" = 0 ]
+"$P" compare $REG -r 5 -q -o "$T/full.h5" --resume 2>"$T/notdone.err"; rc=$?
+check "--resume on another plan's result: refused (exit 2)" [ "$rc" = 2 ]
+check "--resume on another plan's result: says so" contains "$T/notdone.err" "not this plan's result"
+"$P" compare $REG -r 6 -q --shard 0/3 -o "$T/sh3" --resume 2>/dev/null; rc=$?
+check "--resume on a finished shard (a requeued task): exit 0" [ "$rc" = 0 ]
+: >"$T/empty.h5.journal"
+"$P" run $SMALL -r 2 -q -o "$T/empty.h5" --resume 2>"$T/empty.err"; rc=$?
+check "--resume from a journal without a header: starts over" [ "$rc" = 0 ] 
+check "--resume from a journal without a header: says so" contains "$T/empty.err" "starting over"
+
+# ---- a full disk keeps the finished jobs ------------------------------------
+if [ "$(id -u)" = 0 ] && mkdir -p "$T/tiny" && mount -t tmpfs -o size=1m tmpfs "$T/tiny" 2>/dev/null; then
+    "$P" compare $REG -r 6 -q -o "$T/tiny/o.h5" >/dev/null 2>"$T/full.err"; rc=$?
+    check "disk full: exit 1" [ "$rc" = 1 ]
+    check "disk full: the journal is kept" [ -s "$T/tiny/o.h5.journal" ]
+    check "disk full: says --resume continues" contains "$T/full.err" "--resume continues from them"
+    mount -o remount,size=64m "$T/tiny"
+    "$P" compare $REG -r 6 -q -o "$T/tiny/o.h5" --resume 2>/dev/null; rc=$?
+    check "disk full, then room: --resume ends well" [ "$rc" = 0 ]
+    check "disk full, then room: the same bytes" same_bytes "$T/full.h5" "$T/tiny/o.h5"
+    umount "$T/tiny"
 fi
 
 # ---- two runs of one output at once -----------------------------------------

@@ -137,7 +137,20 @@ bad "morris with a list unlike its levels" "a list of values must have as many" 
   design: morris
   levels: 4
   factors: { a: { key: negotiation.rigor, values: [0.1, 0.5] } }'
-bad "a grid too large" "more than 100000 points" 'sweep:
+bad "an output twice" "is named twice" 'sweep:
+  design: lhs
+  outputs: expenditure,expenditure
+  factors: { a: { key: negotiation.rigor, low: 0.5, high: 0.6 } }'
+bad "a group the scenario lacks" "names a group, type or shock the scenario does not have" 'sweep:
+  design: lhs
+  factors: { a: { key: groups.nosuch.cost_multiplier, low: 1, high: 2 } }'
+bad "a pattern as key" "is a pattern" 'sweep:
+  design: lhs
+  factors: { a: { key: "groups.*.cost_multiplier", low: 1, high: 2 } }'
+bad "a whole-number key with low and high" "takes whole numbers: give them as a list" 'sweep:
+  design: lhs
+  factors: { a: { key: run.warmup_years, low: 1, high: 2 } }'
+bad "a grid too large" "more than 20000 points" 'sweep:
   design: grid
   levels: 1000
   factors:
