@@ -18,17 +18,34 @@ BUILD   ?= build-mpi
 EXTRA_CFLAGS += -DPLACESIM_MPI
 MPI_DEBS := libopenmpi-dev openmpi-bin
 endif
+# Libraries: found by pkg-config (which honours PKG_CONFIG_PATH), or, on a
+# cluster without root, from their prefixes as environment modules set
+# them: make HDF5_DIR=... GSL_DIR=... YAML_DIR=... ZLIB_DIR=... (include/
+# and lib/ under each; lib is also the run path).  A library given by its
+# prefix is not asked of pkg-config, and with any prefix given (or
+# NO_DEPS=1) make never calls apt-get.  `make config` says what it found.
 # hdf5-serial, not hdf5: with libhdf5-openmpi-dev installed beside it,
-# `pkg-config hdf5` names the MPI build, which this program does not use.
-PKGS    := gsl yaml-0.1 hdf5-serial zlib
+# `pkg-config hdf5` names the MPI build, which this program does not use;
+# where there is no hdf5-serial (a module's HDF5), hdf5 is asked instead.
+HDF5_PC := $(shell pkg-config --exists hdf5-serial 2>/dev/null && echo hdf5-serial || echo hdf5)
+PKGS    := $(if $(GSL_DIR),,gsl) $(if $(YAML_DIR),,yaml-0.1) $(if $(HDF5_DIR),,$(HDF5_PC)) \
+           $(if $(ZLIB_DIR),,zlib)
+LIB_DIRS := $(GSL_DIR) $(YAML_DIR) $(HDF5_DIR) $(ZLIB_DIR)
+DIR_CFLAGS := $(foreach d,$(LIB_DIRS),-I$(d)/include)
+DIR_LIBS   := $(foreach d,$(LIB_DIRS),-L$(d)/lib -Wl,-rpath,$(d)/lib) \
+              $(if $(GSL_DIR),-lgsl -lgslcblas) $(if $(YAML_DIR),-lyaml) \
+              $(if $(HDF5_DIR),-lhdf5) $(if $(ZLIB_DIR),-lz)
+ifneq ($(strip $(LIB_DIRS)),)
+NO_DEPS := 1
+endif
 CSTD    := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Werror
 OPT     ?= -O2 -g
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CFLAGS  += $(CSTD) $(WARN) $(OPT) -fopenmp -I. $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+PKG_CFLAGS ?= $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   ?= $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS  += $(CSTD) $(WARN) $(OPT) -fopenmp -I. $(DIR_CFLAGS) $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 # hdf5_hl: HDF5's dimension-scale API (H5DS), which pkg-config does not list
-LDLIBS  += -lhdf5_hl $(PKG_LIBS) -fopenmp -lm $(EXTRA_LDFLAGS)
+LDLIBS  += $(DIR_LIBS) -lhdf5_hl $(PKG_LIBS) -fopenmp -lm $(EXTRA_LDFLAGS)
 BUILD   ?= build
 PREFIX  ?= /usr/local
 
@@ -47,7 +64,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 SCENARIO ?= scenarios/regimes.yaml
 RUN_ARGS ?= --report
 
-.PHONY: all run test bench asan deps report-deps test-deps install install-deps screenshot clean reference check-reference \
+.PHONY: all config run test bench asan deps report-deps test-deps install install-deps screenshot clean reference check-reference \
         fuzz fuzz-deps
 
 all: $(BUILD)/placesim
@@ -57,13 +74,24 @@ all: $(BUILD)/placesim
 DEB_PKGS := build-essential pkg-config libgsl-dev libyaml-dev libhdf5-dev zlib1g-dev \
             hdf5-tools libcmocka-dev
 deps:
-	@if pkg-config --exists $(PKGS) cmocka 2>/dev/null && command -v h5dump >/dev/null \
+	@if [ "$(NO_DEPS)" = 1 ]; then :; elif pkg-config --exists $(PKGS) cmocka 2>/dev/null && command -v h5dump >/dev/null \
 	    && command -v $(CC) >/dev/null; then :; else \
 	  echo "placesim: installing Debian packages: $(DEB_PKGS) $(MPI_DEBS)"; \
 	  if [ "$$(id -u)" != 0 ]; then echo "placesim: need root for apt-get (or install: $(DEB_PKGS) $(MPI_DEBS))" >&2; exit 1; fi; \
 	  export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq && apt-get install -y -qq $(DEB_PKGS) $(MPI_DEBS) >/dev/null; \
 	fi
+
+# What the build found and will use.
+config:
+	@echo "placesim build: CC=$(CC) ($$($(CC) --version 2>/dev/null | head -n 1))"
+	@for p in $(PKGS); do \
+	  v=$$(pkg-config --modversion $$p 2>/dev/null) && echo "  $$p $$v (pkg-config$${PKG_CONFIG_PATH:+, PKG_CONFIG_PATH=$$PKG_CONFIG_PATH})" \
+	  || echo "  $$p: NOT FOUND by pkg-config (set PKG_CONFIG_PATH, or its prefix: HDF5_DIR, GSL_DIR, YAML_DIR, ZLIB_DIR)"; done
+	@for d in $(LIB_DIRS); do echo "  prefix $$d: $$(ls $$d/lib 2>/dev/null | grep -E '^lib(gsl|yaml|hdf5|z)\.' | tr '\n' ' ')"; done
+	@echo "  CFLAGS: $(CFLAGS)"
+	@echo "  LDLIBS: $(LDLIBS)"
+	@echo "  MPI: $(if $(filter 1,$(MPI)),yes ($(CC)),no (make MPI=1))"
 
 # The report draws its charts with gnuplot; its tests open it in headless
 # Chromium and read the HDF5 file from Python (h5py, pandas) and R (hdf5r).

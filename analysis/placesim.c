@@ -1737,12 +1737,37 @@ static int cmd_check(const char *scenario, const options *o)
         rc = load_scenario(scenario, o, &l);
         if (rc) return rc;
     }
+    /* the uncertainty: section, with its draws made and every variant's
+     * params under them loaded, as compare would */
+    char unc_note[160] = "";
+    {
+        unc_design u;
+        cfg_error uerr = { 0 };
+        if (unc_load(l.c, l.p[0].replicates, &u, &uerr)) {
+            fprintf(stderr, "placesim: %s\n", uerr.message);
+            loaded_free(&l);
+            return EXIT_BAD_INPUT;
+        }
+        if (u.n) {
+            loaded dl;
+            rc = draws_expand(&l, o, &u, &dl);
+            loaded_free(&dl);
+            snprintf(unc_note, sizeof unc_note, "; uncertainty: %d priors, %d draws of %d "
+                     "replicates", u.n, u.draws, u.per_draw);
+            unc_free(&u);
+            if (rc) {
+                loaded_free(&l);
+                return rc;
+            }
+        }
+    }
     printf("%s: valid; %d variant%s, %d municipalit%s in %d region%s, "
            "%d target group%s, regime %s\n", scenario, l.n, l.n == 1 ? "" : "s",
            l.mt[0].n, l.mt[0].n == 1 ? "y" : "ies", l.mt[0].n_regions,
            l.mt[0].n_regions == 1 ? "" : "s", l.p[0].n_groups,
            l.p[0].n_groups == 1 ? "" : "s", l.p[0].regime);
     if (sweep_note[0]) printf("%s%s\n", scenario, sweep_note);
+    if (unc_note[0]) printf("%s%s\n", scenario, unc_note);
     loaded_free(&l);
     return 0;
 }

@@ -141,8 +141,8 @@ check "-o DEVICE --force: the node is still not a regular file" [ ! -f "$T/faken
 check "-o DEVICE --force: message says so" grep -q "not a regular file" "$T/fakenull.err"
 
 # calibrate must not write over the scenario it calibrates
-cp "$SMALL" "$T/calib_self.yaml"
-sed -i "s|^extends: .*|extends: $ROOT/scenarios/denmark.yaml|; s|municipalities: small_municipalities.csv|municipalities: $ROOT/tests/data/small_municipalities.csv|" "$T/calib_self.yaml"
+cp "$ROOT/scenarios/small.yaml" "$T/calib_self.yaml"
+sed -i "s|^extends: .*|extends: $ROOT/scenarios/denmark.yaml|; s|municipalities: data/small_municipalities.csv|municipalities: $ROOT/scenarios/data/small_municipalities.csv|" "$T/calib_self.yaml"
 cp "$T/calib_self.yaml" "$T/calib_self.orig"
 "$P" calibrate "$T/calib_self.yaml" -o "$T/calib_self.yaml" --force -r 1 -y 1 -m 1 >/dev/null 2>"$T/calib_self.err"; rc=$?
 check "calibrate onto its own scenario: exit 2" [ "$rc" = 2 ]

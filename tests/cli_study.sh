@@ -48,8 +48,9 @@ check "risk --sensitivity: 3 shards merged: the same bytes" same_bytes "$T/risk.
 check "merged file: /run says how it was made" [ "$(attr "$T/km.h5" run jobs_done)" = "$(attr "$T/risk.h5" run jobs_done)" ]
 
 # the default folder: results/SCENARIO-SEED.shards beside the default result
-mkdir -p "$T/cwd" && cp $SMALL tests/data/small_municipalities.csv "$T/cwd/"
-sed -i "s|^extends: .*|extends: $ROOT/scenarios/denmark.yaml|" "$T/cwd/small.yaml"
+mkdir -p "$T/cwd" && cp scenarios/small.yaml scenarios/data/small_municipalities.csv "$T/cwd/"
+sed -i -e "s|^extends: .*|extends: $ROOT/scenarios/denmark.yaml|" \
+    -e "s|municipalities: data/|municipalities: |" "$T/cwd/small.yaml"
 ( cd "$T/cwd" && "$P" run small.yaml -r 2 -q --shard 0/1 2>/dev/null )
 seed=$(ls "$T/cwd/results" 2>/dev/null | sed -n 's/^small-\([0-9]*\)\.shards$/\1/p')
 check "default shard folder: results/small-SEED.shards" [ -f "$T/cwd/results/small-$seed.shards/shard-0-of-1.jobs" ]
@@ -72,8 +73,8 @@ cp "$T/other/shard-1-of-6.jobs" "$T/part/"
 check "status: a shard of another plan refused (exit 2)" [ "$rc" = 2 ]
 check "status: says which file belongs to another plan" contains "$T/mix.err" "belongs to another plan"
 # a scenario changed after its shards ran
-cp $SMALL "$T/chg.yaml"
-sed -i -e 's|municipalities: .*|municipalities: '"$ROOT"'/tests/data/small_municipalities.csv|' \
+cp scenarios/small.yaml "$T/chg.yaml"
+sed -i -e 's|municipalities: .*|municipalities: '"$ROOT"'/scenarios/data/small_municipalities.csv|' \
     -e "s|^extends: .*|extends: $ROOT/scenarios/denmark.yaml|" "$T/chg.yaml"
 for k in 0 1; do "$P" run "$T/chg.yaml" -r 2 -q --shard $k/2 -o "$T/chg" 2>/dev/null; done
 sed -i 's/^  years: .*/  years: 3/' "$T/chg.yaml"; echo "# changed" >>"$T/chg.yaml"

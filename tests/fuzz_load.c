@@ -47,7 +47,7 @@ static const char *const fixed_files[][2] = {
     { "regimes.yaml", "scenarios/regimes.yaml" },
     { "shocks.yaml", "scenarios/shocks.yaml" },
     { "data/municipalities.csv", "scenarios/data/municipalities.csv" },
-    { "small_municipalities.csv", "tests/data/small_municipalities.csv" },
+    { "small_municipalities.csv", "scenarios/data/small_municipalities.csv" },
 };
 
 static void map_add(fuzz_map *m, const char *name, size_t nlen,

@@ -220,7 +220,7 @@ static void test_load_files(void **state)
 {
     (void)state;
     cfg_error err = { 0 };
-    assert_int_equal(muni_table_load("tests/data/small_municipalities.csv", &table, &err), 0);
+    assert_int_equal(muni_table_load("scenarios/data/small_municipalities.csv", &table, &err), 0);
     assert_int_equal(table.n, 16);
     assert_int_equal(muni_table_load("scenarios/data/municipalities.csv", &table, &err), 0);
     assert_int_equal(table.n, 98);

@@ -141,7 +141,7 @@ static void test_objective_contributions_sum_to_pool(void **state)
     muni_table *mt = calloc(1, sizeof *mt);
     assert_non_null(mt);
     cfg_error err = { 0 };
-    assert_int_equal(muni_table_load("tests/data/small_municipalities.csv", mt, &err), 0);
+    assert_int_equal(muni_table_load("scenarios/data/small_municipalities.csv", mt, &err), 0);
     assert_int_equal(mt->n, 16);
     assert_int_equal(mt->n_regions, 2);
     const double pool[2] = { 123456789.0, 98765432.1 };
