@@ -260,7 +260,8 @@ void unc_print(FILE *f, const unc_design *u, const unc_result *r, const sim_reco
             "(scenarios/uncertainty.yaml)\n", u->draws, u->n, u->per_draw);
     fprintf(f, "difference from %s: mean, Monte Carlo 95 %% interval (replicates' noise), and "
             "where 95 %% of the parameter draws put it;\nthe parameters' share of the spread "
-            "between draws, and the prior that drives it most (Spearman over the draws)\n",
+            "between draws (the rest is the noise of each draw's few replicates), and the\n"
+            "prior that drives it most (Spearman over the draws; shown from a 10 %% share)\n",
             rec->variant_names ? rec->variant_names[0] : "variant 0");
     for (size_t i = 0; i < compare_n_rows; i++) {
         if (compare_rows[i].section != 0) continue;    /* the headline rows */
@@ -279,8 +280,11 @@ void unc_print(FILE *f, const unc_design *u, const unc_result *r, const sim_reco
                 double x = r->rho[at * u->n + j];
                 if (isfinite(x) && (best < 0 || fabs(x) > fabs(r->rho[at * u->n + best]))) best = j;
             }
-            if (best >= 0)
+            /* with the spread between draws mostly noise, no prior drives it */
+            if (best >= 0 && r->par_share[at] >= 0.1)
                 snprintf(drv, sizeof drv, "%s (%+.2f)", u->p[best].name, r->rho[at * u->n + best]);
+            else if (best >= 0)
+                snprintf(drv, sizeof drv, "none: the spread is noise");
             fprintf(f, "  %-16.16s %+10.*f  %-22s %-22s %6.0f%%  %s\n",
                     rec->variant_names ? rec->variant_names[v] : "?", dec, r->mean[at] * sc,
                     mc, par, 100 * r->par_share[at], drv);
