@@ -148,6 +148,11 @@ typedef struct res_file {
     double      risk_threshold;    /* the threshold risk used (/risk), or NaN */
     char      **muni_region;       /* per municipality, or NULL */
     double     *muni_population;   /* per municipality, or NULL */
+    /* uncertainty about assumptions (/uncertainty), when the file has it:
+     * the priors' names and the draws [draw][prior]; 0 priors otherwise */
+    int         unc_priors, unc_draws;
+    char      **unc_prior;
+    double     *unc_draw;
 } res_file;
 
 /* The root attribute plan_digest of result file PATH into OUT (N bytes):

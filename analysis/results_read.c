@@ -329,6 +329,38 @@ static char *dset_text(reader *r, const char *path)
     return out ? out : strdup("");
 }
 
+/* /uncertainty: the priors' names and the draws, when there. */
+static int put_prior(void *ctx, int i, const char *s)
+{
+    res_file *f = ctx;
+    return (f->unc_prior[i] = strdup(s)) ? 0 : -1;
+}
+
+static int read_uncertainty(reader *r, res_file *out)
+{
+    if (H5Lexists(r->file, "uncertainty", H5P_DEFAULT) <= 0) return 0;
+    long n = dset_len(r->file, "uncertainty/prior");
+    if (n < 1) return fail(r, "/uncertainty/prior is missing or not a list");
+    hid_t d = H5Dopen2(r->file, "uncertainty/draw", H5P_DEFAULT);
+    if (d < 0) return fail(r, "/uncertainty/draw is missing");
+    hid_t sp = H5Dget_space(d);
+    hsize_t dims[2] = { 0, 0 };
+    int rank = H5Sget_simple_extent_ndims(sp);
+    if (rank == 2) H5Sget_simple_extent_dims(sp, dims, NULL);
+    H5Sclose(sp);
+    H5Dclose(d);
+    if (rank != 2 || dims[1] != (hsize_t)n || dims[0] < 1 || dims[0] > 1000000 ||
+        out->rec->n_replicates % (int)dims[0])
+        return fail(r, "/uncertainty/draw is not [draw][prior] of whole draws of the replicates");
+    out->unc_prior = calloc((size_t)n, sizeof *out->unc_prior);
+    out->unc_draw = malloc((size_t)dims[0] * (size_t)n * sizeof *out->unc_draw);
+    if (!out->unc_prior || !out->unc_draw) return fail(r, "out of memory");
+    out->unc_priors = (int)n;   /* set first: res_file_free frees the names */
+    out->unc_draws = (int)dims[0];
+    if (read_strs(r, "uncertainty/prior", n, put_prior, out)) return -1;
+    return read_doubles(r, "uncertainty/draw", out->unc_draw);
+}
+
 int res_file_plan_digest(const char *path, char *out, size_t n)
 {
     out[0] = '\0';
@@ -422,7 +454,8 @@ int res_file_read(const char *path, res_file *out, char *err, size_t errlen)
     herr_t it = H5Literate(kpi, H5_INDEX_NAME, H5_ITER_INC, NULL, on_dir, &w);
     H5Gclose(kpi);
     if (it < 0 || w.failed) { fail(&r, "%s: cannot read the KPI datasets", path); goto done; }
-    if (build_record(&r, out, w.f, w.n) || read_municipalities(&r, out)) {
+    if (build_record(&r, out, w.f, w.n) || read_municipalities(&r, out) ||
+        read_uncertainty(&r, out)) {
         if (err && errlen && !strstr(err, path)) {
             char tmp[512];
             snprintf(tmp, sizeof tmp, "%s", err);
@@ -458,6 +491,9 @@ void res_file_free(res_file *f)
         for (int i = 0; i < nm; i++) free(f->muni_region[i]);
     free(f->muni_region);
     free(f->muni_population);
+    for (int i = 0; f->unc_prior && i < f->unc_priors; i++) free(f->unc_prior[i]);
+    free(f->unc_prior);
+    free(f->unc_draw);
     free(f->version);
     free(f->git_commit);
     free(f->created);

@@ -105,3 +105,15 @@ check "one key, two priors: refused (exit 2)" [ "$rc" = 2 ]
 check "one key, two priors: says so" contains "$T/two.err" "has a prior already"
 "$P" compare "$T/u.yaml" -r 2 -w 0.1 -o "$T/w.h5" >/dev/null 2>"$T/w.err"; rc=$?
 check "--until-width with uncertainty: refused (exit 2)" [ "$rc" = 2 ]
+
+# the report shows the two intervals, in both languages
+"$P" report "$T/u.h5" -o "$T/u.html" --lang en -f >/dev/null 2>&1
+check "report (en): the uncertainty section" grep -q "With uncertainty about the assumptions: 6 draws of 5" "$T/u.html"
+check "report (en): its table as CSV" [ -s "$T/u_files/uncertainty.csv" ]
+check "report (en): a row per headline measure and variant" [ "$(($(wc -l <"$T/u_files/uncertainty.csv") - 1))" = 12 ]
+"$P" report "$T/u.h5" -o "$T/uda.html" --lang da -f >/dev/null 2>&1
+check "report (da): the uncertainty section" grep -q "Med usikkerhed om antagelserne" "$T/uda.html"
+"$P" report "$T/u2.h5" -o "$T/none.html" -f >/dev/null 2>&1
+"$P" compare tests/data/small_regimes.yaml -r 2 -q -o "$T/plain.h5" 2>/dev/null
+"$P" report "$T/plain.h5" -o "$T/plain.html" -f >/dev/null 2>&1
+check "report without an uncertainty: section: no such section" bash -c "! grep -q 'Med usikkerhed om antagelserne' '$T/plain.html'"
