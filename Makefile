@@ -14,7 +14,11 @@ CC      ?= cc
 # build-mpi; HDF5 stays the serial one.
 ifeq ($(MPI),1)
 CC      := mpicc
-BUILD   ?= build-mpi
+# its own folder, also when BUILD comes from the environment (make test
+# exports it to the tests, which build this one)
+ifneq ($(origin BUILD),command line)
+BUILD   := build-mpi
+endif
 EXTRA_CFLAGS += -DPLACESIM_MPI
 MPI_DEBS := libopenmpi-dev openmpi-bin
 endif

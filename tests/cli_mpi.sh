@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT" || exit 1
 M=$ROOT/build-mpi/placesim
 if [ ! -x "$M" ] || [ "$M" -ot "$P" ]; then
-    make -s MPI=1 >"$T/build.log" 2>&1
+    make -s MPI=1 BUILD=build-mpi >"$T/build.log" 2>&1
     check "make MPI=1 builds" [ -x "$M" ]
     [ -x "$M" ] || { sed 's/^/# /' "$T/build.log" | tail -10; exit 0; }
 fi
