@@ -890,23 +890,23 @@ static void sec_uncertainty(rep *r)
                                 "Med usikkerhed om antagelserne: %d træk af %d antagne parametre"),
              u.draws, u.n);
     heading(r, "uncertainty", buf);
-    para(r, T(r, "Each difference from the first variant with two 95 % intervals. The Monte Carlo interval "
-                 "says how precisely the runs estimate the difference at the assumed values; it narrows "
-                 "with more runs. The second says where the difference lies when the assumed parameters "
-                 "vary within their ranges (95 % of the parameter draws); it narrows only with better "
-                 "knowledge of the parameters. The share is the parameters' part of the spread between "
-                 "draws (the rest is the noise of each draw's few runs).",
-              "Hver forskel fra første variant med to 95 %-intervaller. Monte Carlo-intervallet viser, "
-                 "hvor præcist kørslerne bestemmer forskellen ved de antagne værdier; det bliver smallere "
-                 "med flere kørsler. Det andet viser, hvor forskellen ligger, når de antagne parametre "
-                 "varierer inden for deres intervaller (95 % af parametertrækkene); det bliver kun "
-                 "smallere med bedre viden om parametrene. Andelen er parametrenes del af spredningen "
-                 "mellem trækkene (resten er støjen i hvert træks få kørsler)."));
+    para(r, T(r, "Each difference from the first variant: its mean over the assumed parameters' ranges "
+                 "with a 95 % interval (the draws the unit, noise included); the noise of the runs around "
+                 "the mean of these draws (it narrows with more runs); and where 95 % of the parameter "
+                 "draws put the difference: how far it moves when the assumptions move within their "
+                 "ranges, which more runs do not narrow. The share is the parameters' part of the spread "
+                 "between draws (the rest is the noise of each draw's few runs).",
+              "Hver forskel fra første variant: dens gennemsnit over de antagne parametres intervaller "
+                 "med et 95 %-interval (trækkene som enhed, støj medregnet); støjen i kørslerne omkring "
+                 "gennemsnittet af disse træk (den bliver mindre med flere kørsler); og hvor 95 % af "
+                 "parametertrækkene placerer forskellen: hvor meget den flytter sig, når antagelserne "
+                 "flytter sig inden for deres intervaller, hvilket flere kørsler ikke ændrer. Andelen er "
+                 "parametrenes del af spredningen mellem trækkene (resten er støjen i hvert træks få kørsler)."));
     table t;
     table_open(r, &t, "uncertainty.csv", T(r, "Headline differences with parameter uncertainty",
                                            "Hovedtal: forskelle med usikkerhed om parametrene"),
-               T(r, "measure|variant|difference|Monte Carlo 95 %|parameters 95 %|parameters' share, %|main driver",
-                    "mål|variant|forskel|Monte Carlo 95 %|parametre 95 %|parametrenes andel, %|vigtigste parameter"));
+               T(r, "measure|variant|difference|± 95 %|Monte Carlo 95 %|parameters 95 %|parameters' share, %|main driver",
+                    "mål|variant|forskel|± 95 %|Monte Carlo 95 %|parametre 95 %|parametrenes andel, %|vigtigste parameter"));
     for (size_t i = 0; i < compare_n_rows; i++) {
         if (compare_rows[i].section != 0) continue;
         double sc = compare_rows[i].scale;
@@ -921,24 +921,22 @@ static void sec_uncertainty(rep *r)
             num(r, a, sizeof a, res.par_lo[at] * sc, dec, 1);
             num(r, b, sizeof b, res.par_hi[at] * sc, dec, 1);
             snprintf(pa, sizeof pa, range, a, b);
-            int best = -1;
-            for (int j = 0; j < u.n; j++) {
-                double x = res.rho[at * u.n + j];
-                if (isfinite(x) && (best < 0 || fabs(x) > fabs(res.rho[at * u.n + best]))) best = j;
-            }
-            if (best >= 0 && res.par_share[at] >= 0.1)
+            int best = unc_main_driver(&u, &res, at);
+            if (best >= 0)
                 snprintf(drv, sizeof drv, "%s (%+.2f)", u.p[best].name, res.rho[at * u.n + best]);
             else
-                snprintf(drv, sizeof drv, "%s", T(r, "none: noise", "ingen: støj"));
-            cell c[7] = {
+                snprintf(drv, sizeof drv, "%s", T(r, "none beyond chance", "ingen ud over tilfældet"));
+            char hw[64];
+            cell c[8] = {
                 txt(v == 1 ? T(r, compare_rows[i].title, compare_rows[i].title_da) : ""),
                 txt(s->variant_names[v]),
                 numcell(r, m, sizeof m, res.mean[at] * sc, dec, 1),
+                numcell(r, hw, sizeof hw, res.mean_half[at] * sc, dec, 0),
                 txt(mc), txt(pa),
                 numcell(r, sh, sizeof sh, 100 * res.par_share[at], 0, 0),
                 txt(drv),
             };
-            table_row(&t, c, 7);
+            table_row(&t, c, 8);
         }
     }
     table_close(&t);

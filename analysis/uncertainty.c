@@ -97,6 +97,36 @@ static int read_prior(const cfg *c, const char *name, unc_prior *p, cfg_error *e
     const char *dist = cfg_text(c, key);
     for (int k = 0; k < 5; k++)
         if (!strcmp(dist, unc_kind_name[k])) p->kind = (unc_kind)k;
+    /* each distribution's own parameters must be given, and no other */
+    static const char *const need[5][3] = {
+        { "low", "high", NULL }, { "low", "mode", "high" }, { "mean", "sd", NULL },
+        { "mean", "sd", NULL }, { "a", "b", NULL },
+    };
+    static const char *const all[] = { "low", "high", "mode", "mean", "sd", "a", "b" };
+    for (int q = 0; q < 3 && need[p->kind][q]; q++) {
+        snprintf(key, sizeof key, "uncertainty.priors.%s.%s", name, need[p->kind][q]);
+        if (!cfg_is_set(c, key)) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "a %s prior wants %s", unc_kind_name[p->kind], need[p->kind][q]);
+            return prior_fail(c, name, "dist", err, msg);
+        }
+    }
+    for (size_t q = 0; q < sizeof all / sizeof *all; q++) {
+        int wanted = !strcmp(all[q], "low") || !strcmp(all[q], "high");   /* truncation */
+        for (int w = 0; w < 3 && need[p->kind][w]; w++) wanted |= !strcmp(need[p->kind][w], all[q]);
+        snprintf(key, sizeof key, "uncertainty.priors.%s.%s", name, all[q]);
+        if (!wanted && cfg_is_set(c, key)) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "a %s prior has no %s", unc_kind_name[p->kind], all[q]);
+            return prior_fail(c, name, all[q], err, msg);
+        }
+    }
+    /* draws are never whole numbers */
+    snprintf(key, sizeof key, "uncertainty.priors.%s.key", name);
+    if (!takes(c, p->key, cfg_real(c, p->key) + 0.37) && !takes(c, p->key, cfg_real(c, p->key) - 0.37) &&
+        takes(c, p->key, floor(cfg_real(c, p->key))))
+        return cfg_fail(c, key, err, "'%s' takes whole numbers, and draws are not: give "
+                        "priors to number keys", p->key) - 1;
     p->low = prior_real(c, name, "low");
     p->high = prior_real(c, name, "high");
     p->mode = prior_real(c, name, "mode");
@@ -158,12 +188,13 @@ int unc_load(const cfg *c, int replicates, unc_design *u, cfg_error *err)
             sim_rng s;
             sim_rng_init(&s, u->seed, (uint32_t)d, RNG_PRIORS, (uint64_t)j);
             double x = NAN;
-            int tries = 0;
+            int tries = 0, ok = 0;
             /* truncation: draw again until the key (and low, high) take it */
             do {
                 x = draw_one(p, &s.rng);
-            } while (++tries < 1000 && (x < p->low || x > p->high || !takes(c, p->key, x)));
-            if (tries == 1000)
+                ok = x >= p->low && x <= p->high && takes(c, p->key, x);
+            } while (!ok && ++tries < 1000);
+            if (!ok)
                 return prior_fail(c, p->name, "dist", err, "1000 draws in a row fell outside "
                                   "the key's range (or low..high): the prior hardly meets it");
             u->x[(size_t)d * n + j] = x;
@@ -188,7 +219,8 @@ int unc_analyse(const unc_design *u, const sim_record *rec, unc_result *r)
     r->n_rows = nr;
     r->n_variants = nv;
     size_t cells = (size_t)nr * nv;
-    double **all[] = { &r->mean, &r->mc_lo, &r->mc_hi, &r->par_lo, &r->par_hi, &r->par_share };
+    double **all[] = { &r->mean, &r->mean_half, &r->mc_lo, &r->mc_hi, &r->par_lo, &r->par_hi,
+                       &r->par_share };
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         if (!(*all[i] = malloc(cells * sizeof(double)))) return -1;
     r->rho = malloc(cells * (size_t)u->n * sizeof *r->rho);
@@ -202,9 +234,9 @@ int unc_analyse(const unc_design *u, const sim_record *rec, unc_result *r)
         int s = sim_record_series_index(rec, compare_rows[i].series);
         for (int v = 0; v < nv; v++) {
             size_t at = (size_t)i * nv + v;
-            double *out[] = { &r->mean[at], &r->mc_lo[at], &r->mc_hi[at], &r->par_lo[at],
-                              &r->par_hi[at], &r->par_share[at] };
-            for (size_t q = 0; q < 6; q++) *out[q] = NAN;
+            double *out[] = { &r->mean[at], &r->mean_half[at], &r->mc_lo[at], &r->mc_hi[at],
+                              &r->par_lo[at], &r->par_hi[at], &r->par_share[at] };
+            for (size_t q = 0; q < sizeof out / sizeof *out; q++) *out[q] = NAN;
             for (int j = 0; j < u->n; j++) r->rho[at * u->n + j] = NAN;
             if (s < 0) continue;
             /* the difference from variant 0 (variant 0 itself: its level) */
@@ -236,6 +268,10 @@ int unc_analyse(const unc_design *u, const sim_record *rec, unc_result *r)
                 r->mc_hi[at] = M + half;
                 /* the parameters: the spread of the draws' means, 95 % of them */
                 if (D > 1) {
+                    /* the mean over the priors: its precision counts the
+                     * draws as the sample (draws + noise, D - 1 df) */
+                    r->mean_half[at] = gsl_cdf_tdist_Pinv(0.975, D - 1) *
+                                       gsl_stats_sd(m, 1, (size_t)D) / sqrt(D);
                     memcpy(sorted, m, (size_t)D * sizeof *m);
                     gsl_sort(sorted, 1, (size_t)D);
                     r->par_lo[at] = gsl_stats_quantile_from_sorted_data(sorted, 1, (size_t)D, 0.025);
@@ -254,19 +290,35 @@ int unc_analyse(const unc_design *u, const sim_record *rec, unc_result *r)
     return 0;
 }
 
+int unc_main_driver(const unc_design *u, const unc_result *r, size_t at)
+{
+    if (u->draws < 4 || !(r->par_share[at] >= 0.1)) return -1;
+    /* the largest of n correlations is beyond chance only above the
+     * Bonferroni bound: z(1 - 0.025 / n) / sqrt(D - 1) */
+    double bound = gsl_cdf_ugaussian_Pinv(1 - 0.025 / u->n) / sqrt(u->draws - 1.0);
+    int best = -1;
+    for (int j = 0; j < u->n; j++) {
+        double x = r->rho[at * u->n + j];
+        if (isfinite(x) && (best < 0 || fabs(x) > fabs(r->rho[at * u->n + best]))) best = j;
+    }
+    return best >= 0 && fabs(r->rho[at * u->n + best]) >= bound ? best : -1;
+}
+
 void unc_print(FILE *f, const unc_design *u, const unc_result *r, const sim_record *rec)
 {
     fprintf(f, "\nwith parameter uncertainty: %d draws of %d priors, %d replicates per draw "
-            "(scenarios/uncertainty.yaml)\n", u->draws, u->n, u->per_draw);
-    fprintf(f, "difference from %s: mean, Monte Carlo 95 %% interval (replicates' noise), and "
-            "where 95 %% of the parameter draws put it;\nthe parameters' share of the spread "
-            "between draws (the rest is the noise of each draw's few replicates), and the\n"
-            "prior that drives it most (Spearman over the draws; shown from a 10 %% share)\n",
+            "(the table above treats the replicates as independent; here the draw is the unit)\n",
+            u->draws, u->n, u->per_draw);
+    fprintf(f, "difference from %s: the mean over the priors and its 95 %% interval (draws and "
+            "noise); the replicates' noise\naround the mean of these draws (Monte Carlo, 95 %%); "
+            "where 95 %% of the draws put it; the parameters' share of\nthe spread between draws "
+            "(the rest is each draw's noise); and the prior that drives it, where one does beyond\n"
+            "chance (Spearman over the draws, Bonferroni over the priors)\n",
             rec->variant_names ? rec->variant_names[0] : "variant 0");
     for (size_t i = 0; i < compare_n_rows; i++) {
         if (compare_rows[i].section != 0) continue;    /* the headline rows */
         fprintf(f, "\n%s\n", compare_rows[i].title);
-        fprintf(f, "  %-16s %10s  %-22s %-22s %7s  %s\n", "variant", "mean",
+        fprintf(f, "  %-16s %18s  %-22s %-22s %7s  %s\n", "variant", "mean (95 %)",
                 "Monte Carlo 95 %", "parameters 95 %", "share", "main driver");
         double sc = compare_rows[i].scale;
         int dec = compare_rows[i].decimals;
@@ -275,18 +327,16 @@ void unc_print(FILE *f, const unc_design *u, const unc_result *r, const sim_reco
             char mc[64], par[64], drv[96] = "n/a";
             snprintf(mc, sizeof mc, "[%+.*f, %+.*f]", dec, r->mc_lo[at] * sc, dec, r->mc_hi[at] * sc);
             snprintf(par, sizeof par, "[%+.*f, %+.*f]", dec, r->par_lo[at] * sc, dec, r->par_hi[at] * sc);
-            int best = -1;
-            for (int j = 0; j < u->n; j++) {
-                double x = r->rho[at * u->n + j];
-                if (isfinite(x) && (best < 0 || fabs(x) > fabs(r->rho[at * u->n + best]))) best = j;
-            }
-            /* with the spread between draws mostly noise, no prior drives it */
-            if (best >= 0 && r->par_share[at] >= 0.1)
+            int best = unc_main_driver(u, r, at);
+            if (best >= 0)
                 snprintf(drv, sizeof drv, "%s (%+.2f)", u->p[best].name, r->rho[at * u->n + best]);
-            else if (best >= 0)
-                snprintf(drv, sizeof drv, "none: the spread is noise");
-            fprintf(f, "  %-16.16s %+10.*f  %-22s %-22s %6.0f%%  %s\n",
-                    rec->variant_names ? rec->variant_names[v] : "?", dec, r->mean[at] * sc,
+            else
+                snprintf(drv, sizeof drv, "none beyond chance");
+            char mean[64];
+            snprintf(mean, sizeof mean, "%+.*f ±%.*f", dec, r->mean[at] * sc, dec,
+                     r->mean_half[at] * sc);
+            fprintf(f, "  %-16.16s %18s  %-22s %-22s %6.0f%%  %s\n",
+                    rec->variant_names ? rec->variant_names[v] : "?", mean,
                     mc, par, 100 * r->par_share[at], drv);
         }
     }
@@ -340,6 +390,7 @@ int unc_extras(const unc_design *u, unc_result *r)
         const char *s = compare_rows[i].series;
         struct { const char *name; const double *v; const char *doc; } f[] = {
             { "mean", r->mean, "mean paired difference from variant 0 (variant 0: its level)" },
+            { "mean_half", r->mean_half, "half-width of the 95 % interval of the mean over the priors (the draws the unit, D - 1 df)" },
             { "mc_lo", r->mc_lo, "2.5 % end of the Monte Carlo interval (replicates within draws)" },
             { "mc_hi", r->mc_hi, "97.5 % end of the Monte Carlo interval" },
             { "param_lo", r->par_lo, "2.5 % quantile of the draws' mean differences" },
@@ -360,7 +411,8 @@ int unc_extras(const unc_design *u, unc_result *r)
 
 void unc_result_free(unc_result *r)
 {
-    double *all[] = { r->mean, r->mc_lo, r->mc_hi, r->par_lo, r->par_hi, r->par_share, r->rho };
+    double *all[] = { r->mean, r->mean_half, r->mc_lo, r->mc_hi, r->par_lo, r->par_hi,
+                      r->par_share, r->rho };
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) free(all[i]);
     for (size_t i = 0; i < r->n_owned; i++) free(r->owned[i]);
     free(r->owned);

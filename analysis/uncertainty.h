@@ -33,7 +33,8 @@ typedef struct unc_prior {
     const char *name, *key;    /* borrowed from the cfg */
     unc_kind    kind;
     double      low, high;     /* uniform, triangular, beta: the support; normal,
-                                  lognormal: truncation (NaN: the key's range) */
+                                  lognormal: truncation (+-1e15 when not given: the
+                                  key's range alone) */
     double      mode;          /* triangular */
     double      mean, sd;      /* normal; lognormal: of the log */
     double      a, b;          /* beta's shapes */
@@ -63,7 +64,7 @@ struct res_extra;
 typedef struct unc_result {
     int     n_rows, n_variants;
     /* [row][variant]: the difference from variant 0 */
-    double *mean, *mc_lo, *mc_hi, *par_lo, *par_hi, *par_share;
+    double *mean, *mean_half, *mc_lo, *mc_hi, *par_lo, *par_hi, *par_share;
     double *rho;                      /* [row][variant][prior] */
     struct res_extra *extra;
     size_t  n_extra;
@@ -73,6 +74,10 @@ typedef struct unc_result {
 
 int  unc_analyse(const unc_design *u, const struct sim_record *rec, unc_result *r);
 /* The headline rows, every variant against the first. */
+/* The prior that drives the difference at AT ([row][variant]) beyond
+ * chance, or -1: a parameters' share of 10 % at least, and a rank
+ * correlation above the Bonferroni bound z(1 - 0.025 / n) / sqrt(D - 1). */
+int  unc_main_driver(const unc_design *u, const unc_result *r, size_t at);
 void unc_print(FILE *f, const unc_design *u, const unc_result *r,
                const struct sim_record *rec);
 /* The draws and results as datasets under /uncertainty (kept in R). */

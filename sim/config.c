@@ -1960,6 +1960,11 @@ cfg *cfg_with_numbers(const cfg *c, const char *const *keys, const double *value
     return v;
 }
 
+int cfg_is_set(const cfg *c, const char *key)
+{
+    return cfg_map_get(&c->by_key, key) >= 0;
+}
+
 const char *cfg_dir(const cfg *c)
 {
     return c->dir;

@@ -181,6 +181,10 @@ cfg        *cfg_variant(const cfg *c, int i);
 cfg *cfg_with_numbers(const cfg *c, const char *const *keys, const double *values,
                       int n, cfg_error *err);
 
+/* Whether the scenario (or a file it extends) sets KEY, a concrete key,
+ * rather than leaving it to its default. */
+int cfg_is_set(const cfg *c, const char *key);
+
 /* Directory of the top-level scenario file, for resolving data paths. */
 const char *cfg_dir(const cfg *c);
 /* Resolve REL against the directory of the file that set KEY. */

@@ -22,14 +22,14 @@ scenario() {   # scenario FILE REPLICATES PRIORS...
         for p in "$@"; do printf '    %s\n' "$p"; done
     } >"$f"
 }
-scenario "$T/u.yaml" 12 \
+scenario "$T/u.yaml" 40 \
     'rigor: { key: negotiation.rigor, dist: triangular, low: 0.2, mode: 0.6, high: 0.95 }' \
     'idle: { key: negotiation.admin_cost_followup, dist: uniform, low: 3999, high: 4001 }' \
     'noise: { key: need.assessment_noise_sd, dist: normal, mean: 0.5, sd: 0.1, low: 0.2, high: 0.8 }' \
     'markup: { key: takst.private_markup, dist: beta, a: 2, b: 5, low: 0, high: 0.2 }' \
     'upcode: { key: drg.upcode_prob, dist: lognormal, mean: -1.2, sd: 0.3, high: 1 }'
 "$P" check "$T/u.yaml" >"$T/check.out" 2>&1
-check "check: the section is valid" contains "$T/check.out" "uncertainty: 5 priors, 6 draws of 2 replicates"
+check "check: the section is valid" contains "$T/check.out" "uncertainty: 5 priors, 20 draws of 2 replicates"
 "$P" compare "$T/u.yaml" -t 2 -o "$T/u.h5" >"$T/u.out" 2>"$T/u.err"; rc=$?
 check "compare: exit 0" [ "$rc" = 0 ]
 [ "$rc" = 0 ] || sed 's/^/# /' "$T/u.err" | tail -3
@@ -40,11 +40,11 @@ import sys, h5py, numpy as np
 f = h5py.File(sys.argv[1], "r")
 x = f["uncertainty/draw"][()]                      # [draw][prior]
 names = [s.decode() for s in f["uncertainty/prior"][()]]
-assert x.shape == (6, 5), x.shape
+assert x.shape == (20, 5), x.shape
 rig, idle, noise, mk, up = x.T
 assert ((rig >= 0.2) & (rig <= 0.95)).all() and ((noise >= 0.2) & (noise <= 0.8)).all()
 assert ((mk >= 0) & (mk <= 0.2)).all() and ((up > 0) & (up <= 1)).all()
-assert len(set(np.round(rig, 12))) == 6            # six different draws
+assert len(set(np.round(rig, 12))) == 20           # twenty different draws
 # the resolved parameters: every variant runs under the same draws
 e = f["kpi/national/expenditure"][()]              # [variant][replicate][year]
 # no_talks sets rigor itself: its replicate pairs under different rigor
@@ -64,21 +64,22 @@ grep -qx ok "$T/py.out" || sed 's/^/# /' "$T/py.out" | tail -5
 # no_talks, so it is the main driver of their difference in spending
 check "a prior that matters is the main driver (rigor, no_talks)" \
     grep -qE "no_talks .*rigor \(" "$T/u.out"
+check "a prior without effect is never a main driver" bash -c "! grep -q 'idle (' '$T/u.out'"
 # the same scenario, the same draws: the file's draws repeat
 "$P" compare "$T/u.yaml" -t 1 -q -o "$T/u2.h5" 2>/dev/null
 check "the draws repeat for the same seed, any thread count" same_bytes "$T/u.h5" "$T/u2.h5"
-# draws are keyed by draw: 12 replicates or 16, the first six draws agree
-scenario "$T/u16.yaml" 16 \
+# draws are keyed by draw: 40 replicates or 48, the first twenty draws agree
+scenario "$T/u16.yaml" 48 \
     'rigor: { key: negotiation.rigor, dist: triangular, low: 0.2, mode: 0.6, high: 0.95 }' \
     'idle: { key: negotiation.admin_cost_followup, dist: uniform, low: 3999, high: 4001 }' \
     'noise: { key: need.assessment_noise_sd, dist: normal, mean: 0.5, sd: 0.1, low: 0.2, high: 0.8 }' \
     'markup: { key: takst.private_markup, dist: beta, a: 2, b: 5, low: 0, high: 0.2 }' \
     'upcode: { key: drg.upcode_prob, dist: lognormal, mean: -1.2, sd: 0.3, high: 1 }'
-"$P" compare "$T/u16.yaml" -r 16 -q -o "$T/u16.h5" 2>/dev/null
+"$P" compare "$T/u16.yaml" -t 2 -q -o "$T/u16.h5" 2>/dev/null
 same=$(/usr/bin/python3 -c "
 import h5py, numpy as np
 a = h5py.File('$T/u.h5','r')['uncertainty/draw'][()]; b = h5py.File('$T/u16.h5','r')['uncertainty/draw'][()]
-print(int(np.array_equal(a, b[:6])))")
+print(int(np.array_equal(a, b[:20])))")
 check "draw d is keyed by (seed, d): more replicates add draws, keep the first" [ "$same" = 1 ]
 
 # ---- refusals ------------------------------------------------------------------
@@ -92,11 +93,14 @@ bad() {   # bad NAME TEXT PRIOR [REPLICATES]
 bad "replicates not whole draws" "are not whole draws of 2" 'a: { key: negotiation.rigor, dist: uniform, low: 0.2, high: 0.8 }' 5
 bad "an unknown key" "is not a number key" 'a: { key: negotiation.rigr, dist: uniform, low: 0.2, high: 0.8 }'
 bad "a plan key" "priors are for its parameters" 'a: { key: run.years, dist: uniform, low: 2, high: 3 }'
-bad "uniform without bounds" "wants low and high" 'a: { key: negotiation.rigor, dist: uniform }'
+bad "uniform without bounds" "a uniform prior wants low" 'a: { key: negotiation.rigor, dist: uniform }'
 bad "a mode outside" "mode lies from low to high" 'a: { key: negotiation.rigor, dist: triangular, low: 0.2, mode: 0.9, high: 0.8 }'
 bad "bounds outside the key's range" "outside the key's range" 'a: { key: negotiation.rigor, dist: uniform, low: 0.2, high: 1.5 }'
 bad "a normal without spread" "wants sd above 0" 'a: { key: negotiation.rigor, dist: normal, mean: 0.5, sd: 0 }'
 bad "a prior the key can hardly take" "1000 draws in a row" 'a: { key: negotiation.rigor, dist: normal, mean: 50, sd: 1 }'
+bad "a normal prior without its mean" "a normal prior wants mean" 'a: { key: negotiation.rigor, dist: normal, sd: 0.1 }'
+bad "a uniform prior with a mode" "a uniform prior has no mode" 'a: { key: negotiation.rigor, dist: uniform, low: 0.2, high: 0.8, mode: 0.5 }'
+bad "a whole-number key" "takes whole numbers" 'a: { key: negotiation.max_addons, dist: uniform, low: 1, high: 4 }'
 bad "an unknown distribution" "dist" 'a: { key: negotiation.rigor, dist: gamma, low: 0.2, high: 0.8 }'
 scenario "$T/two.yaml" 4 'a: { key: negotiation.rigor, dist: uniform, low: 0.2, high: 0.8 }' \
     'b: { key: negotiation.rigor, dist: uniform, low: 0.3, high: 0.8 }'
@@ -108,7 +112,7 @@ check "--until-width with uncertainty: refused (exit 2)" [ "$rc" = 2 ]
 
 # the report shows the two intervals, in both languages
 "$P" report "$T/u.h5" -o "$T/u.html" --lang en -f >/dev/null 2>&1
-check "report (en): the uncertainty section" grep -q "With uncertainty about the assumptions: 6 draws of 5" "$T/u.html"
+check "report (en): the uncertainty section" grep -q "With uncertainty about the assumptions: 20 draws of 5" "$T/u.html"
 check "report (en): its table as CSV" [ -s "$T/u_files/uncertainty.csv" ]
 check "report (en): a row per headline measure and variant" [ "$(($(wc -l <"$T/u_files/uncertainty.csv") - 1))" = 12 ]
 "$P" report "$T/u.h5" -o "$T/uda.html" --lang da -f >/dev/null 2>&1
