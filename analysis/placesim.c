@@ -681,6 +681,10 @@ static int sweep_expand(loaded *l, const options *o, sweep_design *d)
                 rc = EXIT_BAD_INPUT;
             }
         }
+        for (int j = 0; nv && j < d->k; j++)
+            if (cfg_real(vb, d->f[j].key) != cfg_real(l->c, d->f[j].key))
+                fprintf(stderr, "placesim: note: variant '%s' sets %s itself; the sweep's "
+                        "points set it instead\n", cfg_variant_name(l->c, b), d->f[j].key);
         for (int pt = 0; pt < P && rc == 0; pt++) {
             int v = b * P + pt;
             const char *keys[SWEEP_MAX_FACTORS];

@@ -112,6 +112,13 @@ static int read_factor(const cfg *c, const char *name, sweep_factor *f, cfg_erro
     f->log = !strcmp(cfg_text(c, key), "log");
     snprintf(key, sizeof key, "sweep.factors.%s.values", name);
     f->n_values = cfg_list(c, key, f->values, CFG_LIST_MAX);
+    if (f->n_values == 0 && cfg_is_set(c, key))
+        return cfg_fail(c, key, err, "an empty list: give the values, or low and high") - 1;
+    char lk[CFG_KEY_MAX + 64], hk[CFG_KEY_MAX + 64];
+    snprintf(lk, sizeof lk, "sweep.factors.%s.low", name);
+    snprintf(hk, sizeof hk, "sweep.factors.%s.high", name);
+    if (f->n_values > 0 && (cfg_is_set(c, lk) || cfg_is_set(c, hk)))
+        return cfg_fail(c, key, err, "values or low and high, not both") - 1;
     if (f->n_values > 0) {
         for (int i = 0; i < f->n_values; i++)
             if (value_ok(c, f, f->values[i], "values", err)) return -1;
@@ -573,8 +580,10 @@ void sweep_print(FILE *f, const sweep_design *d, const sweep_result *r,
                 } else if (d->kind == SWEEP_MORRIS) {
                     fprintf(f, "  %-24s %12.4g %12.4g %12.4g\n", d->f[j].name,
                             r->mu_star[at + j], r->mu[at + j], r->sigma[at + j]);
-                } else {
+                } else if (isfinite(r->rho[at + j])) {
                     fprintf(f, "  %-24s %12.3f\n", d->f[j].name, r->rho[at + j]);
+                } else {
+                    fprintf(f, "  %-24s %12s\n", d->f[j].name, "n/a");   /* < 3 points, or flat */
                 }
             }
         }

@@ -150,6 +150,12 @@ bad "a pattern as key" "is a pattern" 'sweep:
 bad "a whole-number key with low and high" "takes whole numbers: give them as a list" 'sweep:
   design: lhs
   factors: { a: { key: run.warmup_years, low: 1, high: 2 } }'
+bad "an empty list of values" "an empty list" 'sweep:
+  design: lhs
+  factors: { a: { key: negotiation.rigor, values: [] } }'
+bad "values and a range" "values or low and high, not both" 'sweep:
+  design: lhs
+  factors: { a: { key: negotiation.rigor, low: 0.1, values: [0.2, 0.3] } }'
 bad "a grid too large" "more than 20000 points" 'sweep:
   design: grid
   levels: 1000
