@@ -1240,6 +1240,7 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     sweep_result swept = { 0 };
     int compare = mode == MODE_COMPARE, n_base = l.n;
     if (mode == MODE_SWEEP && (rc = sweep_expand(&l, o, &design))) {
+        sweep_free(&design);
         loaded_free(&l);
         return rc;
     }
@@ -1252,6 +1253,8 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
         cfg_error uerr = { 0 };
         if (unc_load(l.c, l.p[0].replicates, &unc, &uerr)) {
             fprintf(stderr, "placesim: %s\n", uerr.message);
+            unc_free(&unc);
+            sweep_free(&design);
             loaded_free(&l);
             return EXIT_BAD_INPUT;
         }
@@ -1264,6 +1267,7 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
         if (why) {
             fprintf(stderr, "placesim: %s has an uncertainty: section, but %s\n", scenario, why);
             unc_free(&unc);
+            sweep_free(&design);
             loaded_free(&l);
             return EXIT_BAD_INPUT;
         }
@@ -1730,6 +1734,7 @@ static int cmd_check(const char *scenario, const options *o)
         sweep_design d;
         int n_base = l.n;
         if ((rc = sweep_expand(&l, o, &d))) {
+            sweep_free(&d);
             loaded_free(&l);
             return rc;
         }
@@ -1749,6 +1754,7 @@ static int cmd_check(const char *scenario, const options *o)
         cfg_error uerr = { 0 };
         if (unc_load(l.c, l.p[0].replicates, &u, &uerr)) {
             fprintf(stderr, "placesim: %s\n", uerr.message);
+            unc_free(&u);
             loaded_free(&l);
             return EXIT_BAD_INPUT;
         }
