@@ -1350,6 +1350,13 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     if (max < batch) max = batch;
     for (int v = 0; v < l.n; v++) l.p[v].replicates = max;
     sim_record *rec = declared_record(&l);
+    /* a shard, or a worker rank, holds the values of its own jobs only */
+    if ((o->shard_n || (ranks > 1 && rank > 0)) && !o->merge_dir) {
+        long wa, wn;
+        study_shard_jobs((long)l.n * max, o->shard_n ? o->shard_k : rank,
+                         o->shard_n ? o->shard_n : ranks, &wa, &wn);
+        if (wn > 0) sim_record_window(rec, (size_t)wa, (size_t)wn);
+    }
     if (!plan_fits(rec)) {
         sim_record_free(rec);
         loaded_free(&l);

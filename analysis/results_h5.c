@@ -813,6 +813,11 @@ static int build_file(h5w *w, const char *path, void **image, size_t *len)
 int res_write_h5(const sim_record *rec, const res_meta *meta, const char *path,
                  int force, char *errbuf, size_t errlen)
 {
+    if (rec->win_count) {   /* a piece of a plan: its jobs go to a shard file */
+        set_err(errbuf, errlen, "cannot write %s: the record holds a window of the plan's jobs",
+                path);
+        return -1;
+    }
     static const res_meta unknown;
     struct stat st;
     if (!rec || !rec->data || !path || !path[0]) {

@@ -25,10 +25,25 @@ static size_t n_jobs(const sim_record *rec)
     return (size_t)rec->n_variants * (size_t)rec->n_replicates;
 }
 
-/* Doubles of series K: jobs x years x width; 0 on overflow. */
+/* Jobs whose values the record holds: all, or its window's. */
+static size_t held_jobs(const sim_record *rec)
+{
+    return rec->win_count ? rec->win_count : n_jobs(rec);
+}
+
+/* Where job J's values start in a series, in blocks of one job's values;
+ * -1 for a job outside the window. */
+static ptrdiff_t held_index(const sim_record *rec, size_t j)
+{
+    if (!rec->win_count) return (ptrdiff_t)j;
+    if (j < rec->win_first || j >= rec->win_first + rec->win_count) return -1;
+    return (ptrdiff_t)(j - rec->win_first);
+}
+
+/* Doubles of series K: held jobs x years x width; 0 on overflow. */
 static size_t series_len(const sim_record *rec, size_t k)
 {
-    size_t n = mul_size(n_jobs(rec), (size_t)rec->n_years);
+    size_t n = mul_size(held_jobs(rec), (size_t)rec->n_years);
     return mul_size(n, (size_t)sim_record_width(rec, k));
 }
 
@@ -219,8 +234,19 @@ static int job_valid(const sim_record *rec, int v, int r)
 double *sim_record_slot(sim_record *rec, size_t k, int v, int r)
 {
     if (!rec->data || k >= rec->n_series || !job_valid(rec, v, r)) return NULL;
+    ptrdiff_t at = held_index(rec, sim_record_job(rec, v, r));
+    if (at < 0) return NULL;
     size_t per_job = (size_t)rec->n_years * (size_t)sim_record_width(rec, k);
-    return rec->data[k] + sim_record_job(rec, v, r) * per_job;
+    return rec->data[k] + (size_t)at * per_job;
+}
+
+int sim_record_window(sim_record *rec, size_t first, size_t count)
+{
+    if (rec->data || count == 0 || first > n_jobs(rec) || count > n_jobs(rec) - first)
+        return -1;
+    rec->win_first = first;
+    rec->win_count = count == n_jobs(rec) ? 0 : count;
+    return 0;
 }
 
 /* Offset of (V, R, Y, ITEM) in series K, or -1 when out of range. */
@@ -232,7 +258,9 @@ static ptrdiff_t offset_of(const sim_record *rec, size_t k, int v, int r, int y,
         return -1;
     int width = sim_record_width(rec, k);
     if (item < 0 || item >= width) return -1;
-    size_t year = sim_record_job(rec, v, r) * (size_t)rec->n_years + (size_t)y;
+    ptrdiff_t held = held_index(rec, sim_record_job(rec, v, r));
+    if (held < 0) return -1;
+    size_t year = (size_t)held * (size_t)rec->n_years + (size_t)y;
     return (ptrdiff_t)(year * (size_t)width + (size_t)item);
 }
 
@@ -271,7 +299,7 @@ int sim_record_jobs_done(const sim_record *rec)
  * there are N replicates per variant; variant 0 stays where it is. */
 void sim_record_truncate(sim_record *rec, int n)
 {
-    if (n >= rec->n_replicates || n < 1) return;
+    if (n >= rec->n_replicates || n < 1 || rec->win_count) return;
     for (size_t k = 0; rec->data && k < rec->n_series; k++) {
         size_t block = (size_t)rec->n_years * (size_t)sim_record_width(rec, k);
         for (int v = 1; v < rec->n_variants; v++)
@@ -350,7 +378,8 @@ double *sim_record_table_rows(sim_record *rec, int t, int v, int r, int n_rows)
  */
 size_t sim_record_job_bytes(const sim_record *rec, int v, int r)
 {
-    if (!rec->data || !job_valid(rec, v, r)) return 0;
+    if (!rec->data || !job_valid(rec, v, r) || held_index(rec, sim_record_job(rec, v, r)) < 0)
+        return 0;
     size_t n = 0, j = sim_record_job(rec, v, r);
     for (size_t k = 0; k < rec->n_series; k++)
         n += (size_t)rec->n_years * (size_t)sim_record_width(rec, k) * sizeof(double);
@@ -364,10 +393,10 @@ int sim_record_pack_job(const sim_record *rec, int v, int r, void *buf, size_t l
 {
     if (len != sim_record_job_bytes(rec, v, r) || len == 0) return -1;
     unsigned char *p = buf;
-    size_t j = sim_record_job(rec, v, r);
+    size_t j = sim_record_job(rec, v, r), h = (size_t)held_index(rec, j);
     for (size_t k = 0; k < rec->n_series; k++) {
         size_t block = (size_t)rec->n_years * (size_t)sim_record_width(rec, k);
-        memcpy(p, rec->data[k] + j * block, block * sizeof(double));
+        memcpy(p, rec->data[k] + h * block, block * sizeof(double));
         p += block * sizeof(double);
     }
     for (int t = 0; t < rec->n_tables; t++) {
@@ -388,10 +417,12 @@ int sim_record_unpack_job(sim_record *rec, int v, int r, const void *buf, size_t
     if (!rec->data || !job_valid(rec, v, r)) return -1;
     const unsigned char *p = buf, *end = p + len;
     size_t j = sim_record_job(rec, v, r);
+    ptrdiff_t h = held_index(rec, j);
+    if (h < 0) return -1;
     for (size_t k = 0; k < rec->n_series; k++) {
         size_t block = (size_t)rec->n_years * (size_t)sim_record_width(rec, k);
         if ((size_t)(end - p) < block * sizeof(double)) return -1;
-        memcpy(rec->data[k] + j * block, p, block * sizeof(double));
+        memcpy(rec->data[k] + (size_t)h * block, p, block * sizeof(double));
         p += block * sizeof(double);
     }
     for (int t = 0; t < rec->n_tables; t++) {

@@ -76,6 +76,9 @@ typedef struct sim_record {
     const sim_series *series;     /* borrowed from the declarer */
     double          **data;       /* n_series arrays; NULL until allocated */
     unsigned char    *job_done;   /* [variant][replicate] */
+    /* values held for jobs [win_first, win_first + win_count) only (a
+     * shard's, a worker rank's); win_count 0: every job */
+    size_t win_first, win_count;
 } sim_record;
 
 /* A record for the plan, with no axes, series or data yet; NULL when a
@@ -97,6 +100,11 @@ int sim_record_set_series(sim_record *rec, const sim_series *table, size_t n);
 /* Bytes of the values sim_record_alloc would allocate; SIZE_MAX when that
  * does not fit in a size_t. */
 size_t sim_record_bytes(const sim_record *rec);
+/* Hold values only for jobs [FIRST, FIRST + COUNT) (a shard's), so that a
+ * piece of a large plan needs memory for its own jobs alone: slots of other
+ * jobs are NULL and their values NaN, the writer and truncation are for
+ * whole records.  Before sim_record_alloc; 0, or -1 out of range or after. */
+int    sim_record_window(sim_record *rec, size_t first, size_t count);
 /* Allocate every series' values (zero) and clear the job flags; 0 or -1. */
 int    sim_record_alloc(sim_record *rec);
 
