@@ -11,6 +11,7 @@
 #define _DEFAULT_SOURCE   /* realpath */
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 #include "analysis/calibrate.h"
@@ -276,21 +278,33 @@ static int parse_options(int argc, char **argv, options *o)
 typedef struct run_ctx {
     params     *variant;      /* n_variants params */
     muni_table *munis;        /* n_variants tables */
-    sim_record *rec;
+    sim_record *rec;          /* a pool: the values of the jobs running now */
     double     *events;       /* per job: summed after, in job order */
-    /* finished jobs kept on disk as they finish (NULL: none), and those a
-     * stopped run kept, by job index, to be taken instead of run when their
-     * turn comes (so batches decide as an uninterrupted run would) */
-    sim_journal *journal;
-    void       **kept;
-    size_t      *kept_len;
+    /* Every finished job's block is kept in a file as it finishes, and read
+     * back from there when the result is written, so that no job's values
+     * stay in memory: job j's block is in source src[j] (SRC_JOURNAL,
+     * SRC_GATHERED, or a merge's shard number) at offset at[j] (-1: not
+     * kept yet), at_len[j] bytes. */
+    sim_journal *journal;     /* this run's (NULL: a merge) */
+    const char  *jpath, *gpath, *merge_dir;
+    int          merge_n;
+    long long   *at;
+    size_t      *at_len;
+    int         *src;
+    int          src_open, src_fd;   /* the source file open for reading */
     int          journal_failed;
+    /* --until-width: every job's series without an axis, for the stopping
+     * rule between batches (NULL otherwise) */
+    sim_record  *national;
+    sim_series  *national_series;
     /* uncertainty: the params of variant v under draw d at v x draws + d;
      * replicate r runs draw r / per_draw (NULL: none) */
     params      *drawn;
     muni_table  *drawn_mt;
     int          draws, per_draw;
 } run_ctx;
+
+enum { SRC_JOURNAL = -1, SRC_GATHERED = -2 };   /* a merge's sources are shards 0.. */
 
 /* A job's block in a journal or shard file: its count of events, then its
  * slots (sim_record_pack_job).  The block (malloc'd), or NULL. */
@@ -308,30 +322,139 @@ static void *job_block(const run_ctx *ctx, int v, int r, size_t *len)
     return b;
 }
 
-/* Job (V, R) from a block; 0 or -1 (a block of another shape). */
+/* Job (V, R)'s values from a block, into its slot (bound by the caller);
+ * 0 or -1 (a block of another shape). */
 static int job_unblock(run_ctx *ctx, int v, int r, const void *data, size_t len)
 {
     if (len < sizeof(double)) return -1;
-    if (sim_record_unpack_job(ctx->rec, v, r, (const unsigned char *)data + sizeof(double),
-                              len - sizeof(double)))
-        return -1;
-    memcpy(&ctx->events[sim_record_job(ctx->rec, v, r)], data, sizeof(double));
-    return 0;
+    return sim_record_unpack_job(ctx->rec, v, r, (const unsigned char *)data + sizeof(double),
+                                 len - sizeof(double));
 }
 
-/* Variants share the seed (variants_comparable): common random numbers. */
+/* Bind and release job (V, R)'s slot of the pool; a bind cannot fail
+ * while the pool has a slot per thread. */
+static void pool_bind(run_ctx *ctx, int v, int r)
+{
+    int rc;
+    #pragma omp critical(placesim_pool)
+    rc = sim_record_bind(ctx->rec, v, r);
+    assert(rc == 0);
+    (void)rc;
+}
+
+static void pool_release(run_ctx *ctx, int v, int r)
+{
+    #pragma omp critical(placesim_pool)
+    sim_record_release(ctx->rec, v, r);
+}
+
+/* The file that holds source SRC, for reading and for messages. */
+static void source_path(const run_ctx *ctx, int src, char *buf, size_t n)
+{
+    if (src == SRC_JOURNAL) snprintf(buf, n, "%s", ctx->jpath);
+    else if (src == SRC_GATHERED) snprintf(buf, n, "%s", ctx->gpath);
+    else study_shard_path(ctx->merge_dir, src, ctx->merge_n, buf, n);
+}
+
+/* Job JOB's kept block, read back from its file (malloc'd, *LEN bytes),
+ * or NULL after saying why.  One thread at a time. */
+static void *kept_block(run_ctx *ctx, long job, size_t *len)
+{
+    char path[8192], err[9000];
+    source_path(ctx, ctx->src[job], path, sizeof path);
+    if (ctx->src_fd < 0 || ctx->src_open != ctx->src[job]) {
+        if (ctx->src_fd >= 0) close(ctx->src_fd);
+        ctx->src_open = ctx->src[job];
+        ctx->src_fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (ctx->src_fd < 0) {
+            fprintf(stderr, "placesim: cannot read %s again: %s\n", path, strerror(errno));
+            return NULL;
+        }
+    }
+    void *b = malloc(ctx->at_len[job] ? ctx->at_len[job] : 1);
+    if (!b) return fprintf(stderr, "placesim: out of memory\n"), NULL;
+    if (sim_journal_fetch(ctx->src_fd, path, ctx->at[job], (int)job, b, ctx->at_len[job],
+                          err, sizeof err)) {
+        fprintf(stderr, "placesim: %s\n", err);
+        free(b);
+        return NULL;
+    }
+    *len = ctx->at_len[job];
+    return b;
+}
+
+/* A job's series without an axis, from its slot to the national record. */
+static void copy_national(run_ctx *ctx, int v, int r)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < ctx->rec->n_series; k++) {
+        if (ctx->rec->series[k].axis != SIM_AXIS_NONE) continue;
+        memcpy(sim_record_slot(ctx->national, n++, v, r), sim_record_slot(ctx->rec, k, v, r),
+               (size_t)ctx->rec->n_years * sizeof(double));
+    }
+    sim_record_set_done(ctx->national, v, r, 1);
+}
+
+/* The national series of a job a stopped run kept (--until-width only):
+ * its block read back into a slot.  0 or -1. */
+static int national_of_kept(run_ctx *ctx, int v, int r)
+{
+    size_t len, job = sim_record_job(ctx->rec, v, r);
+    void *b;
+    #pragma omp critical(placesim_source)
+    b = kept_block(ctx, (long)job, &len);
+    if (!b) return -1;
+    pool_bind(ctx, v, r);
+    int rc = job_unblock(ctx, v, r, b, len);
+    if (rc == 0) copy_national(ctx, v, r);
+    else fprintf(stderr, "placesim: a kept job (%d, %d) does not fit the plan\n", v, r);
+    pool_release(ctx, v, r);
+    free(b);
+    return rc;
+}
+
+/* Keep finished job (V, R) in the journal and note where.  0, or -1: the
+ * job's values are lost with its slot, so the job counts as failed (the
+ * journal keeps the others for --resume). */
+static int keep_finished(run_ctx *ctx, int v, int r)
+{
+    size_t len = 0, job = sim_record_job(ctx->rec, v, r);
+    void *b = job_block(ctx, v, r, &len);
+    long long at = -1;
+    char err[1200];
+    int rc = 0;
+    #pragma omp critical(placesim_journal)
+    {
+        if (!b) {
+            snprintf(err, sizeof err, "out of memory keeping job (%d, %d)", v, r);
+            rc = -1;
+        } else {
+            rc = sim_journal_append(ctx->journal, (int)job, b, len, &at, err, sizeof err);
+        }
+        if (rc && !ctx->journal_failed) fprintf(stderr, "placesim: %s\n", err);
+        if (rc) ctx->journal_failed = 1;
+    }
+    free(b);
+    if (rc == 0) {
+        ctx->at_len[job] = len;
+        ctx->src[job] = SRC_JOURNAL;
+        ctx->at[job] = at;
+    }
+    return rc;
+}
+
+/* Variants share the seed (variants_comparable): common random numbers.
+ * A job runs in a slot of the pool, which it gives back once its values
+ * are in the journal. */
 static int run_job(void *vctx, int v, int r)
 {
     run_ctx *ctx = vctx;
     const params *p = &ctx->variant[v];
     size_t job = sim_record_job(ctx->rec, v, r);
-    if (ctx->kept && ctx->kept[job]) {     /* finished before a stop */
-        int rc = job_unblock(ctx, v, r, ctx->kept[job], ctx->kept_len[job]);
-        free(ctx->kept[job]);
-        ctx->kept[job] = NULL;
-        if (rc == 0) return 0;
-        fprintf(stderr, "placesim: a kept job (%d, %d) does not fit the plan; "
-                "running it again\n", v, r);
+    if (ctx->at[job] >= 0) {     /* finished before a stop: in the journal */
+        int rc = ctx->national ? national_of_kept(ctx, v, r) : 0;
+        if (rc == 0) sim_record_set_done(ctx->rec, v, r, 1);
+        return rc;
     }
     const muni_table *mt = &ctx->munis[v];
     if (ctx->drawn) {
@@ -339,25 +462,23 @@ static int run_job(void *vctx, int v, int r)
         p = &ctx->drawn[at];
         mt = &ctx->drawn_mt[at];
     }
+    pool_bind(ctx, v, r);
     int rc = market_run(p, mt, ctx->variant[0].seed, v, r, ctx->rec, &ctx->events[job]);
+    if (rc == 0) rc = keep_finished(ctx, v, r);
+    if (rc == 0 && ctx->national) copy_national(ctx, v, r);
     if (rc == 0) sim_record_set_done(ctx->rec, v, r, 1);
-    if (rc == 0 && ctx->journal) {
-        size_t len;
-        void *b = job_block(ctx, v, r, &len);
-        char err[1200];
-        #pragma omp critical(placesim_journal)
-        {
-            if (!b) {
-                snprintf(err, sizeof err, "out of memory keeping job (%d, %d)", v, r);
-                rc = -1;
-            } else {
-                rc = sim_journal_append(ctx->journal, (int)job, b, len, err, sizeof err);
-            }
-            if (rc && !ctx->journal_failed) fprintf(stderr, "placesim: %s\n", err);
-            if (rc) ctx->journal_failed = 1;
-        }
-        free(b);
-    }
+    pool_release(ctx, v, r);
+    return rc;
+}
+
+/* A job whose values stay in a record that holds every job (run_quietly:
+ * no journal, nothing written). */
+static int run_held(void *vctx, int v, int r)
+{
+    run_ctx *ctx = vctx;
+    int rc = market_run(&ctx->variant[v], &ctx->munis[v], ctx->variant[0].seed, v, r, ctx->rec,
+                        &ctx->events[sim_record_job(ctx->rec, v, r)]);
+    if (rc == 0) sim_record_set_done(ctx->rec, v, r, 1);
     return rc;
 }
 
@@ -759,10 +880,10 @@ static char *resolved_all(const cfg *c, char **names, int n)
 }
 
 /*
- * Every result is held in memory until the end, so a plan whose results
- * would not fit in three quarters of the machine's memory is refused up
- * front: the system would otherwise grant the memory lazily and kill the
- * run hours later.
+ * A record that holds every job's values (compare --until-width's national
+ * series) and would not fit in three quarters of the machine's memory is
+ * refused up front: the system would otherwise grant the memory lazily and
+ * kill the run hours later.
  */
 static int plan_fits(const sim_record *rec)
 {
@@ -776,6 +897,35 @@ static int plan_fits(const sim_record *rec)
             rec->n_variants == 1 ? "" : "s", rec->n_replicates, rec->n_years,
             need == SIZE_MAX ? INFINITY : (double)need / 1073741824.0,
             have / 1073741824.0);
+    return 0;
+}
+
+/*
+ * Every finished job is kept in the journal until the result is written,
+ * so a plan whose journal would not fit on the disk it goes to is refused
+ * before it runs, rather than failing when the disk is full.  A job's
+ * block holds at least its series' values (its table rows come on top).
+ */
+static int journal_fits(const sim_record *rec, long jobs, const char *jpath)
+{
+    double per_job = sizeof(double) + 24;   /* its events, the record's frame */
+    for (size_t k = 0; k < rec->n_series; k++)
+        per_job += (double)rec->n_years * sim_record_width(rec, k) * sizeof(double);
+    double need = per_job * (double)jobs;
+    char dir[8192];
+    snprintf(dir, sizeof dir, "%s", jpath);
+    char *slash = strrchr(dir, '/');
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else if (slash == dir) dir[1] = '\0';
+    else *slash = '\0';
+    struct statvfs fs;
+    if (statvfs(dir, &fs) != 0) return 1;   /* unknown: the writes will tell */
+    double have = (double)fs.f_bavail * (double)fs.f_frsize;
+    if (need <= have) return 1;
+    fprintf(stderr, "placesim: %ld jobs of %d years would keep at least %.3g GiB of "
+            "finished jobs in %s until the result is written, more than the %.3g GiB "
+            "free there; run fewer replicates or years, or write elsewhere with -o\n",
+            jobs, rec->n_years, need / 1073741824.0, jpath, have / 1073741824.0);
     return 0;
 }
 
@@ -970,43 +1120,64 @@ static char *err_buf(void)
     return buf;
 }
 
-/* Journal callback: keep job JOB's block for its turn. */
+/* Journal callback: note where job JOB's block is, for its turn and for
+ * the result.  Each block is read into a slot once, so that one of another
+ * shape is found now (a merge refuses it, a resume runs the job again).
+ * With GATHER, the block (a worker rank's) is kept in the gathered file. */
 typedef struct keep_ctx {
     run_ctx *run;
     long     total, kept, first, count;   /* jobs [first, first + count) only */
-    int      merge;                       /* merge: fill the record now */
+    int      merge;                       /* each job once, or refuse */
+    int      src;                         /* where the blocks are */
+    sim_journal *gather;                  /* rank 0: where workers' blocks go */
     const char *path;
 } keep_ctx;
 
-static int keep_job(void *vctx, int job, const void *data, size_t len)
+static int keep_job(void *vctx, int job, long long at, const void *data, size_t len)
 {
     keep_ctx *k = vctx;
+    run_ctx *ctx = k->run;
     if (job < k->first || job >= k->first + k->count) {
         fprintf(stderr, "placesim: %s holds job %d, outside its jobs %ld to %ld\n",
                 k->path, job, k->first, k->first + k->count - 1);
         return 1;
     }
-    int v = job / k->run->rec->n_replicates, r = job % k->run->rec->n_replicates;
-    if (k->merge) {
-        if (sim_record_done(k->run->rec, v, r)) {
-            fprintf(stderr, "placesim: %s holds job %d twice\n", k->path, job);
-            return 1;
-        }
-        if (job_unblock(k->run, v, r, data, len)) {
-            fprintf(stderr, "placesim: %s: job %d does not fit this plan's shape\n",
-                    k->path, job);
-            return 1;
-        }
-        k->kept++;
+    int v = job / ctx->rec->n_replicates, r = job % ctx->rec->n_replicates;
+    if (k->merge && ctx->at[job] >= 0) {
+        fprintf(stderr, "placesim: %s holds job %d twice\n", k->path, job);
+        return 1;
+    }
+    pool_bind(ctx, v, r);
+    int fits = job_unblock(ctx, v, r, data, len) == 0;
+    pool_release(ctx, v, r);
+    if (!fits && k->merge) {
+        fprintf(stderr, "placesim: %s: job %d does not fit this plan's shape\n", k->path, job);
+        return 1;
+    }
+    if (!fits) {
+        fprintf(stderr, "placesim: a kept job (%d, %d) does not fit the plan; running it "
+                "again\n", v, r);
         return 0;
     }
-    if (k->run->kept[job]) free(k->run->kept[job]);   /* the later copy wins */
-    else k->kept++;
-    k->run->kept[job] = malloc(len);
-    if (!k->run->kept[job]) return fprintf(stderr, "placesim: out of memory\n"), 1;
-    memcpy(k->run->kept[job], data, len);
-    k->run->kept_len[job] = len;
+    if (k->gather) {
+        char err[1200];
+        if (sim_journal_append(k->gather, job, data, len, &at, err, sizeof err)) {
+            fprintf(stderr, "placesim: %s\n", err);
+            return 1;
+        }
+    }
+    if (ctx->at[job] < 0) k->kept++;   /* a later copy replaces an earlier */
+    ctx->at[job] = at;
+    ctx->at_len[job] = len;
+    ctx->src[job] = k->src;
+    memcpy(&ctx->events[job], data, sizeof(double));
     return 0;
+}
+
+/* The MPI transport's callback: a block as the journal gives it. */
+static int keep_sent(void *vctx, int job, const void *data, size_t len)
+{
+    return keep_job(vctx, job, -1, data, len);
 }
 
 /*
@@ -1056,10 +1227,10 @@ static int journal_start(run_ctx *ctx, sim_journal *j, const char *jpath,
         }
         if (head) study_header_free(&h);
         free(head);
-        keep_ctx k = { ctx, plan->total_jobs, 0, first, count, 0, jpath };
+        keep_ctx k = { ctx, plan->total_jobs, 0, first, count, 0, SRC_JOURNAL, NULL, jpath };
         long long end = 0;
         int damaged = 0;
-        if (rc == 0 && sim_journal_read(jpath, NULL, keep_job, &k, &end, &damaged,
+        if (rc == 0 && sim_journal_scan(jpath, NULL, keep_job, &k, &end, &damaged,
                                         err, sizeof err)) {
             fprintf(stderr, "placesim: cannot resume from %s%s%s\n", jpath,
                     err[0] ? ": " : "", err[0] ? err : "");
@@ -1106,11 +1277,11 @@ static int merge_shards(run_ctx *ctx, const study_header *plan, const options *o
     char path[8192], err[2048];
     for (int k = 0; k < want->shard_n; k++) {
         study_shard_path(o->merge_dir, k, want->shard_n, path, sizeof path);
-        keep_ctx kc = { ctx, plan->total_jobs, 0, 0, 0, 1, path };
+        keep_ctx kc = { ctx, plan->total_jobs, 0, 0, 0, 1, k, NULL, path };
         study_shard_jobs(plan->total_jobs, k, want->shard_n, &kc.first, &kc.count);
         char *head = NULL;
         int damaged = 0;
-        int rc = sim_journal_read(path, &head, keep_job, &kc, NULL, &damaged, err, sizeof err);
+        int rc = sim_journal_scan(path, &head, keep_job, &kc, NULL, &damaged, err, sizeof err);
         study_header h;
         if (rc == 0 && study_parse(head, &h, err, sizeof err) == 0) {
             if (strcmp(h.digest, want->digest) || h.shard_k != k)
@@ -1127,32 +1298,66 @@ static int merge_shards(run_ctx *ctx, const study_header *plan, const options *o
                          "again\n", path, kc.kept, kc.count, damaged ? " and is damaged" : "");
         if (rc) return EXIT_BAD_INPUT;
     }
-    assert(sim_record_jobs_done(ctx->rec) == plan->total_jobs);
+    for (long j = 0; j < plan->total_jobs; j++) {
+        assert(ctx->at[j] >= 0);
+        ctx->rec->job_done[j] = 1;
+    }
     return 0;
 }
 
-/* The end of a shard: its jobs, in job order, as one file written whole;
- * then the journal goes.  0 or EXIT_RUN_FAILED. */
+/* The end of a shard: its jobs, in job order, read back from the journal
+ * one at a time into one file that appears whole (sim/outfile); then the
+ * journal goes.  0 or EXIT_RUN_FAILED. */
 static int write_shard(run_ctx *ctx, const study_header *plan, long first, long count,
                        const char *path, const options *o)
 {
     sim_journal_image im;
+    sim_outfile out;
     char *text = study_header_text(plan), err[2048];
     int rc = !text || sim_journal_image_start(&im, text);
     free(text);
     if (rc) return fprintf(stderr, "placesim: out of memory\n"), EXIT_RUN_FAILED;
+    if (sim_outfile_open(&out, path, o->force, err, sizeof err) ||
+        sim_outfile_append(&out, im.data, im.len, err, sizeof err)) {
+        fprintf(stderr, "placesim: %s\n", err);
+        sim_outfile_abort(&out);
+        sim_journal_image_free(&im);
+        return EXIT_RUN_FAILED;
+    }
     for (long j = first; j < first + count && rc == 0; j++) {
-        int v = (int)(j / ctx->rec->n_replicates), r = (int)(j % ctx->rec->n_replicates);
         size_t len;
-        void *b = job_block(ctx, v, r, &len);
-        rc = !b || sim_journal_image_add(&im, (int)j, b, len);
+        void *b = kept_block(ctx, j, &len);
+        im.len = 0;   /* the image holds one record at a time */
+        if (!b) rc = -1;
+        else if (sim_journal_image_add(&im, (int)j, b, len))
+            rc = fprintf(stderr, "placesim: out of memory\n");
+        else if (sim_outfile_append(&out, im.data, im.len, err, sizeof err))
+            rc = fprintf(stderr, "placesim: %s\n", err);
         free(b);
     }
-    if (rc) fprintf(stderr, "placesim: out of memory\n");
-    else if (sim_outfile_write(path, im.data, im.len, o->force, err, sizeof err))
-        rc = fprintf(stderr, "placesim: %s\n", err);
     sim_journal_image_free(&im);
-    return rc ? EXIT_RUN_FAILED : 0;
+    if (rc) {
+        sim_outfile_abort(&out);
+        return EXIT_RUN_FAILED;
+    }
+    if (sim_outfile_commit(&out, err, sizeof err)) {
+        fprintf(stderr, "placesim: %s\n", err);
+        return EXIT_RUN_FAILED;
+    }
+    return 0;
+}
+
+/* A worker's I-th job for rank 0, from its journal. */
+typedef struct send_ctx {
+    run_ctx *run;
+    long     first;
+} send_ctx;
+
+static void *send_block(void *vctx, int i, int *job, size_t *len)
+{
+    send_ctx *c = vctx;
+    *job = (int)(c->first + i);
+    return kept_block(c->run, c->first + i, len);
 }
 
 /*
@@ -1165,38 +1370,41 @@ static int mpi_gather(run_ctx *ctx, int rank, int ranks, long job_a, long job_n,
                       int failed, const study_header *plan)
 {
     if (rank > 0) {
-        int n = failed ? -1 : (int)job_n;
-        int *job = malloc((size_t)(job_n > 0 ? job_n : 1) * sizeof *job);
-        void **block = calloc((size_t)(job_n > 0 ? job_n : 1), sizeof *block);
-        size_t *len = malloc((size_t)(job_n > 0 ? job_n : 1) * sizeof *len);
-        if (!job || !block || !len) n = -1;
-        for (int i = 0; n > 0 && i < n; i++) {
-            int v = (int)((job_a + i) / ctx->rec->n_replicates);
-            int r = (int)((job_a + i) % ctx->rec->n_replicates);
-            job[i] = (int)(job_a + i);
-            if (!(block[i] = job_block(ctx, v, r, &len[i]))) n = -1;
-        }
-        int rc = sim_mpi_send_jobs(n < 0 ? -1 : n, job, block, len);
-        for (long i = 0; block && i < job_n; i++) free(block[i]);
-        free(job);
-        free(block);
-        free(len);
-        return rc || n < 0 ? -1 : 0;
+        send_ctx sc = { ctx, job_a };
+        int rc = sim_mpi_send_jobs(failed ? -1 : (int)job_n, send_block, &sc);
+        return rc || failed ? -1 : 0;
     }
-    int rc = 0;
+    /* the workers' blocks go to a file of their own beside rank 0's
+     * journal, made afresh: a stop loses them, and --resume has every rank
+     * send its jobs again from its own journal */
+    sim_journal gather = { -1, NULL, 0 };
+    char err[2048];
+    char *text = study_header_text(plan);
+    unlink(ctx->gpath);
+    if (!text || sim_journal_create(&gather, ctx->gpath, text, err, sizeof err)) {
+        fprintf(stderr, "placesim: %s\n", text ? err : "out of memory");
+        free(text);
+        /* the workers still send: receive and drop, so none is left blocked */
+    }
+    free(text);
+    int rc = gather.fd < 0 ? -1 : 0;
     for (int from = 1; from < ranks; from++) {
         long first, count;
         study_shard_jobs(plan->total_jobs, from, ranks, &first, &count);
         char who[32];
         snprintf(who, sizeof who, "rank %d", from);
-        keep_ctx kc = { ctx, plan->total_jobs, 0, first, count, 1, who };
-        int got = sim_mpi_recv_jobs(from, keep_job, &kc);
-        if (got < 0 || kc.kept != count) {
+        keep_ctx kc = { ctx, plan->total_jobs, 0, first, count, 1, SRC_GATHERED,
+                        gather.fd >= 0 ? &gather : NULL, who };
+        int got = gather.fd >= 0 ? sim_mpi_recv_jobs(from, keep_sent, &kc)
+                                 : sim_mpi_recv_jobs(from, NULL, NULL);
+        if (gather.fd >= 0 && (got < 0 || kc.kept != count)) {
             fprintf(stderr, "placesim: rank %d %s; nothing written\n", from,
                     got == -1 && kc.kept == 0 ? "failed or sent no jobs" : "sent jobs that do not fit the plan");
             rc = -1;
         }
+        for (long j = first; rc == 0 && j < first + count; j++) ctx->rec->job_done[j] = 1;
     }
+    sim_journal_close(&gather);
     return rc;
 }
 
@@ -1350,20 +1558,41 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     if (max < batch) max = batch;
     for (int v = 0; v < l.n; v++) l.p[v].replicates = max;
     sim_record *rec = declared_record(&l);
-    /* a shard, or a worker rank, holds the values of its own jobs only */
-    if ((o->shard_n || (ranks > 1 && rank > 0)) && !o->merge_dir) {
-        long wa, wn;
-        study_shard_jobs((long)l.n * max, o->shard_n ? o->shard_k : rank,
-                         o->shard_n ? o->shard_n : ranks, &wa, &wn);
-        if (wn > 0) sim_record_window(rec, (size_t)wa, (size_t)wn);
+    /* the values of the jobs running now only: each goes to the journal
+     * as it finishes and is read back from there for the result */
+    if (sim_record_pool(rec, sim_plan_threads((int)o->threads) + 1)) {
+        fprintf(stderr, "placesim: out of memory\n");
+        exit(EXIT_RUN_FAILED);
     }
-    if (!plan_fits(rec)) {
+    /* --until-width decides between batches on every job's national series */
+    sim_record *national = NULL;
+    sim_series *national_series = NULL;
+    if (max > batch) {
+        size_t n = 0;
+        national_series = calloc(rec->n_series, sizeof *national_series);
+        for (size_t k = 0; national_series && k < rec->n_series; k++)
+            if (rec->series[k].axis == SIM_AXIS_NONE) national_series[n++] = rec->series[k];
+        national = national_series ? sim_record_create(l.n, max, l.p[0].years) : NULL;
+        if (!national || sim_record_set_series(national, national_series, n)) {
+            fprintf(stderr, "placesim: out of memory\n");
+            exit(EXIT_RUN_FAILED);
+        }
+        for (int v = 0; v < l.n; v++) sim_record_label_variant(national, v, l.names[v]);
+        if (rec->years) sim_record_set_years(national, rec->years);
+    }
+    if (national && !plan_fits(national)) {
+        sim_record_free(national);
+        free(national_series);
         sim_record_free(rec);
         loaded_free(&l);
         return EXIT_BAD_INPUT;
     }
+    if (sim_record_alloc(rec) || (national && sim_record_alloc(national))) {
+        fprintf(stderr, "placesim: out of memory\n");
+        exit(EXIT_RUN_FAILED);
+    }
     double *events = calloc((size_t)l.n * (size_t)max, sizeof *events);
-    if (sim_record_alloc(rec) || !events) {
+    if (!events) {
         fprintf(stderr, "placesim: out of memory\n");
         exit(EXIT_RUN_FAILED);
     }
@@ -1390,19 +1619,29 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     long total = (long)l.n * max, job_a = 0, job_n = total;
     if (o->shard_n) study_shard_jobs(total, o->shard_k, o->shard_n, &job_a, &job_n);
     if (ranks > 1 && !o->merge_dir) study_shard_jobs(total, rank, ranks, &job_a, &job_n);
-    run_ctx ctx = { l.p, l.mt, rec, events, NULL, NULL, NULL, 0,
-                    unc.n ? drawn.p : NULL, unc.n ? drawn.mt : NULL, unc.draws, unc.per_draw };
-    sim_journal journal = { -1, NULL };
-    char jpath[sizeof path + 64];
+    sim_journal journal = { -1, NULL, 0 };
+    char jpath[sizeof path + 64], gpath[sizeof path + 64 + 16];
     if (ranks > 1) snprintf(jpath, sizeof jpath, "%s.rank-%d-of-%d.journal", path, rank, ranks);
     else snprintf(jpath, sizeof jpath, "%s.journal", path);
-    ctx.kept = calloc((size_t)total, sizeof *ctx.kept);
-    ctx.kept_len = calloc((size_t)total, sizeof *ctx.kept_len);
-    if (!ctx.kept || !ctx.kept_len) {
+    snprintf(gpath, sizeof gpath, "%s.gathered", jpath);
+    run_ctx ctx = { .variant = l.p, .munis = l.mt, .rec = rec, .events = events,
+                    .jpath = jpath, .gpath = gpath, .merge_dir = o->merge_dir,
+                    .merge_n = o->merge_plan ? o->merge_plan->shard_n : 0,
+                    .src_open = 0, .src_fd = -1, .national = national,
+                    .national_series = national_series,
+                    .drawn = unc.n ? drawn.p : NULL, .drawn_mt = unc.n ? drawn.mt : NULL,
+                    .draws = unc.draws, .per_draw = unc.per_draw };
+    ctx.at = malloc((size_t)total * sizeof *ctx.at);
+    ctx.at_len = calloc((size_t)total, sizeof *ctx.at_len);
+    ctx.src = calloc((size_t)total, sizeof *ctx.src);
+    if (!ctx.at || !ctx.at_len || !ctx.src) {
         fprintf(stderr, "placesim: out of memory\n");
         exit(EXIT_RUN_FAILED);
     }
+    for (long j = 0; j < total; j++) ctx.at[j] = -1;
     rc = plan_of(&l, &meta, o, mode, scenario, max, &plan) ? EXIT_BAD_INPUT : 0;
+    if (rc == 0 && !o->merge_dir && !exists_on_resume && !journal_fits(rec, job_n, jpath))
+        rc = EXIT_BAD_INPUT;
     if (ranks > 1) { plan.shard_k = rank; plan.shard_n = ranks; }   /* the journal's */
     if (rc == 0) meta.plan_digest = strdup(plan.digest);
     if (rc == 0 && exists_on_resume && !o->merge_dir) {
@@ -1431,8 +1670,6 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
                     "to replace it\n", path);
         }
         rc = same ? 0 : EXIT_BAD_INPUT;
-        free(ctx.kept);
-        free(ctx.kept_len);
         goto finish;
     }
     if (rc == 0 && o->merge_dir) {
@@ -1441,11 +1678,7 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
         rc = journal_start(&ctx, &journal, jpath, &plan, job_a, job_n, o);
         if (rc == 0) ctx.journal = &journal;
     }
-    if (rc) {
-        free(ctx.kept);
-        free(ctx.kept_len);
-        goto finish;
-    }
+    if (rc) goto finish;
 
     if (!o->quiet && o->merge_dir)
         fprintf(stderr, "placesim: %s: %d variant(s) x %d replicates x %d years from "
@@ -1467,16 +1700,13 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
         failed += run_batch(&ctx, &l, done, next, job_a, job_a + job_n, max, t0, o, &st);
         done = next;
         if (max > batch) {
-            narrow = compare_converged(rec, o->until_width);
+            narrow = compare_converged(national, o->until_width);
             if (!o->quiet)
                 fprintf(stderr, "placesim: %d replicates per variant: intervals %s\n",
                         done, narrow ? "narrow enough" : "still too wide");
         }
         if (failed || narrow) break;
     }
-    for (long j = 0; j < total; j++) free(ctx.kept[j]);
-    free(ctx.kept);
-    free(ctx.kept_len);
     char err[OUT_PATH_MAX + 256];
     if (ranks > 1 && !o->merge_dir) {
         rc = mpi_gather(&ctx, rank, ranks, job_a, job_n, failed, &plan);
@@ -1494,6 +1724,7 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
                     failed, failed == 1 ? "" : "s", path);
             rc = EXIT_RUN_FAILED;
         } else {
+            sim_outfile_sweep(path);   /* a killed run's temporary, if any */
             rc = write_shard(&ctx, &plan, job_a, job_n, path, o);
         }
         if (rc == 0) {
@@ -1506,8 +1737,62 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
                     "from them once the problem is fixed\n", jpath);
         goto finish;
     }
+    /* The result: a file made on the disk and filled job by job from
+     * where each was kept, then analysed from that file through a view that
+     * holds a few series at a time, so that neither step holds every job. */
     sim_record_truncate(rec, done);
-    if (figures && !risk_figures(rec, n_base, o->has_threshold ? o->threshold : 0.01, figures)) {
+    if (national) sim_record_truncate(national, done);
+    for (int j = 0; j < l.n * max; j++) meta.events += events[j];
+    meta.seconds = st.seconds;
+    res_writer *writer = NULL;
+    sim_record *view = NULL;
+    int io_failed = 0;
+    if (failed) {
+        fprintf(stderr, "placesim: %d job%s failed; nothing written to %s\n",
+                failed, failed == 1 ? "" : "s", path);
+        rc = EXIT_RUN_FAILED;
+    } else if (output_still_free(path, o->force)) {
+        rc = EXIT_RUN_FAILED;
+    } else if (sim_outfile_sweep(path) < 0 ||   /* a killed run's temporary, if any */
+               !(writer = res_writer_open(rec, &meta, path, o->force, err, sizeof err))) {
+        fprintf(stderr, "placesim: %s\n", err);
+        rc = EXIT_RUN_FAILED;
+        io_failed = 1;
+    }
+    for (int v = 0; writer && v < l.n; v++)
+        for (int r = 0; writer && r < done; r++) {
+            size_t len;
+            long job = (long)v * max + r;   /* as the plan numbered it */
+            void *b = kept_block(&ctx, job, &len);
+            int lost = !b;
+            if (b) {
+                pool_bind(&ctx, v, r);
+                if (job_unblock(&ctx, v, r, b, len)) {
+                    fprintf(stderr, "placesim: kept job %ld does not fit the plan any more\n",
+                            job);
+                    lost = 1;
+                } else if (res_writer_job(writer, rec, v, r)) {
+                    fprintf(stderr, "placesim: %s\n", err);
+                    lost = io_failed = 1;
+                }
+                pool_release(&ctx, v, r);
+                free(b);
+            }
+            if (lost) {
+                res_writer_abort(writer);
+                writer = NULL;
+                rc = EXIT_RUN_FAILED;
+            }
+        }
+    if (writer && !(view = res_writer_view(writer))) {
+        fprintf(stderr, "placesim: %s\n", err);
+        res_writer_abort(writer);
+        writer = NULL;
+        rc = EXIT_RUN_FAILED;
+        io_failed = 1;
+    }
+    if (view && figures && !risk_figures(view, n_base, o->has_threshold ? o->threshold : 0.01,
+                                         figures)) {
         meta.figure_group = "risk";
         meta.figure_name = risk_figure_name;
         meta.figure_doc = risk_figure_doc;
@@ -1516,18 +1801,16 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
         meta.n_figure_variants = n_base;
         meta.figure_threshold = o->has_threshold ? o->threshold : 0.01;
     }
-    for (int j = 0; j < l.n * max; j++) meta.events += events[j];
-    meta.seconds = st.seconds;
     const char *base_names[CFG_VARIANTS_MAX];
-    if (unc.n && !failed) {
-        if (unc_analyse(&unc, rec, &unc_res) || unc_extras(&unc, &unc_res)) {
+    if (view && unc.n) {
+        if (unc_analyse(&unc, view, &unc_res) || unc_extras(&unc, &unc_res)) {
             fprintf(stderr, "placesim: out of memory\n");
             exit(EXIT_RUN_FAILED);
         }
         meta.extra = unc_res.extra;
         meta.n_extra = unc_res.n_extra;
     }
-    if (mode == MODE_SWEEP && !failed) {
+    if (view && mode == MODE_SWEEP) {
         /* a point's name is its base variant's, then -pN (sweep_expand) */
         static char base_buf[64][160];
         for (int b = 0; b < n_base && b < 64; b++) {
@@ -1536,7 +1819,7 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
             if (cut && cut[1] == 'p') *cut = '\0';
             base_names[b] = base_buf[b];
         }
-        if (sweep_analyse(&design, rec, n_base, &swept) ||
+        if (sweep_analyse(&design, view, n_base, &swept) ||
             sweep_extras(&design, &swept, base_names)) {
             fprintf(stderr, "placesim: out of memory\n");
             exit(EXIT_RUN_FAILED);
@@ -1544,40 +1827,37 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
         meta.extra = swept.extra;
         meta.n_extra = swept.n_extra;
     }
-
-    if (!o->quiet) {
+    if (view && !o->quiet) {
         if (compare) {
-            compare_report(stdout, rec);
-            if (unc.n && !failed) unc_print(stdout, &unc, &unc_res, rec);
+            compare_report(stdout, view);
+            if (unc.n) unc_print(stdout, &unc, &unc_res, view);
         } else if (mode == MODE_RISK) {
-            if (unc.n && !failed) unc_print(stdout, &unc, &unc_res, rec);
-            risk_report(stdout, rec, n_base, o->has_threshold ? o->threshold : 0.01);
+            if (unc.n) unc_print(stdout, &unc, &unc_res, view);
+            risk_report(stdout, view, n_base, o->has_threshold ? o->threshold : 0.01);
             const char *keys[64];
             for (size_t i = 0; i < params_sensitivity_len; i++)
                 keys[i] = params_sensitivity[i].key;
             if (o->sensitivity)
-                risk_sensitivity(stdout, rec, n_base, keys, low, high,
+                risk_sensitivity(stdout, view, n_base, keys, low, high,
                                  (int)params_sensitivity_len);
         } else if (mode == MODE_SWEEP) {
-            if (!failed) sweep_print(stdout, &design, &swept, base_names);
+            sweep_print(stdout, &design, &swept, base_names);
         } else {
-            report_summary(stdout, rec);
+            report_summary(stdout, view);
         }
     }
-    /* A result with failed jobs is not a finished result: nothing is
-     * written under the final name (each failure was printed above). */
-    int io_failed = 0;
-    if (failed) {
-        fprintf(stderr, "placesim: %d job%s failed; nothing written to %s\n",
-                failed, failed == 1 ? "" : "s", path);
+    if (view && sim_record_load_failed(view)) {
+        fprintf(stderr, "placesim: %s\n", err);
+        res_writer_abort(writer);
+        writer = NULL;
         rc = EXIT_RUN_FAILED;
-    } else if (output_still_free(path, o->force)) {
-        rc = EXIT_RUN_FAILED;
-    } else if (res_write_h5(rec, &meta, path, o->force, err, sizeof err)) {
+        io_failed = 1;
+    }
+    if (writer && res_writer_finish(writer)) {
         fprintf(stderr, "placesim: %s\n", err);
         rc = EXIT_RUN_FAILED;
         io_failed = 1;
-    } else {
+    } else if (writer) {
         char cwd[4096], shown[sizeof cwd + sizeof path + 2];
         if (path[0] != '/' && getcwd(cwd, sizeof cwd))   /* merge ran in the shards' folder */
             snprintf(shown, sizeof shown, "%s/%s", cwd, path);
@@ -1609,9 +1889,18 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
                 "from them once the problem is fixed\n", jpath);
     else if (!o->merge_dir)
         unlink(jpath);
-    if (ranks > 1 && !o->merge_dir) sim_mpi_all(!keep && (rc == 0 || rc == EXIT_NOT_NARROW));
+    if (ranks > 1 && !o->merge_dir) {
+        unlink(gpath);
+        sim_mpi_all(!keep && (rc == 0 || rc == EXIT_NOT_NARROW));
+    }
 finish:
     sim_journal_close(&journal);   /* after the unlink: held until gone */
+    if (ctx.src_fd >= 0) close(ctx.src_fd);
+    free(ctx.at);
+    free(ctx.at_len);
+    free(ctx.src);
+    sim_record_free(national);
+    free(national_series);
     sweep_result_free(&swept);
     sweep_free(&design);
     unc_result_free(&unc_res);
@@ -1795,10 +2084,11 @@ static sim_record *run_quietly(loaded *l, const options *o)
     sim_record *rec = new_record(l);
     double *events = calloc((size_t)l->n * (size_t)l->p[0].replicates, sizeof *events);
     if (!events) { fprintf(stderr, "placesim: out of memory\n"); exit(EXIT_RUN_FAILED); }
-    run_ctx ctx = { l->p, l->mt, rec, events, NULL, NULL, NULL, 0, NULL, NULL, 0, 0 };
+    run_ctx ctx = { .variant = l->p, .munis = l->mt, .rec = rec, .events = events,
+                    .src_fd = -1 };
     sim_plan plan = { l->n, l->p[0].replicates, 0, l->p[0].replicates };  /* variant 0 */
     sim_progress pr = { l->names[0], 0, l->p[0].replicates, sim_wall_seconds() };
-    sim_plan_run(&plan, run_job, &ctx, (int)o->threads, isatty(2) && !o->quiet ? &pr : NULL,
+    sim_plan_run(&plan, run_held, &ctx, (int)o->threads, isatty(2) && !o->quiet ? &pr : NULL,
                  NULL);
     free(events);
     return rec;
@@ -1940,6 +2230,7 @@ static int placesim_main(int argc, char **argv);
  */
 int main(int argc, char **argv)
 {
+    res_h5_setup();
     sim_mpi_init(&argc, &argv);
     int rc;
     if (sim_mpi_size() > 1 && sim_mpi_rank() > 0) {

@@ -60,7 +60,7 @@ static int gather(const sim_record *s, size_t k, int v, int ref, int y, int a,
 
 /* Summary of N values; sorts X in place for the quantiles.  With no values
  * everything but n is NaN, so "no data" cannot be mistaken for a zero. */
-static void describe(double *x, int n, res_stat *out)
+void res_describe(double *x, int n, res_stat *out)
 {
     out->n = n;
     if (n == 0) {
@@ -92,7 +92,7 @@ static void stat_common(const sim_record *s, size_t k, int v, int ref, int y,
     if (args_valid(s, k, v, y, a) && (ref < 0 || ref < s->n_variants) &&
         (buf = malloc((size_t)s->n_replicates * sizeof *buf)))
         n = gather(s, k, v, ref, y, a, buf);
-    describe(buf, n, out);
+    res_describe(buf, n, out);
     free(buf);
 }
 
@@ -145,6 +145,6 @@ void res_stat_agg(const sim_record *s, size_t k, res_agg_kind kind, int v, int r
             if (ref >= 0) x -= res_aggregate(s, k, kind, ref, r);
             if (isfinite(x)) buf[n++] = x;
         }
-    describe(buf, n, out);
+    res_describe(buf, n, out);
     free(buf);
 }

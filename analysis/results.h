@@ -101,6 +101,8 @@ typedef struct res_stat {
 } res_stat;
 
 void res_stat_of(const sim_record *s, size_t k, int v, int y, int a, res_stat *out);
+/* The summary of N values X (sorted in place, for the quantiles). */
+void res_describe(double *x, int n, res_stat *out);
 /* Paired difference variant V minus variant REF, replicate by replicate. */
 void res_stat_diff(const sim_record *s, size_t k, int v, int ref, int y, int a,
                    res_stat *out);
@@ -116,13 +118,41 @@ double res_aggregate(const sim_record *s, size_t k, res_agg_kind kind, int v,
                      int r);
 
 /*
- * Write REC and META (NULL: nothing known) to PATH: the HDF5 image is
- * built in memory, written to PATH.tmp-<pid>, flushed and linked to PATH.
+ * Writing a result as it comes (results_h5.c): the file is made on the
+ * disk under PATH.tmp-<pid>, the jobs' values go into it one job at a time
+ * and are not held, and the finished file is flushed and given the name
+ * PATH (sim/outfile), so a reader never sees a half-written file and a
+ * plan of any number of jobs needs the memory of a few.
+ *   res_writer_open   root, scenario, axes, /kpi's datasets (empty);
+ *                     SHAPE gives names, axes, labels and done flags and
+ *                     must outlive the writer, META too (its analyses'
+ *                     figures and extras may be filled in until finish)
+ *   res_writer_job    job (V, R)'s values, from REC, which holds them
+ *                     (SHAPE itself, or a pool of the same shape); jobs in
+ *                     job order, for the tables' rows
+ *   res_writer_view   a lazy record over what was written: for analyses,
+ *                     a few series in memory at a time (owned by the writer)
+ *   res_writer_finish summaries, aggregates, figures, extras and /run,
+ *                     then the file under its name; frees the writer
+ *   res_writer_abort  nothing left on disk; frees the writer
  * FORCE == 0 never replaces a PATH, not even one another process wrote
  * while this one ran.  On failure nothing is left at PATH (an older file
- * there is untouched) and ERRBUF says why, with the system's reason.
- * Returns 0 on success.
+ * there is untouched) and ERRBUF (given at open) says why, with the
+ * system's reason.  Each returns 0 on success (open: the writer, or NULL).
  */
+typedef struct res_writer res_writer;
+/* Once, before any other call here: HDF5 is not shut down when the
+ * program ends, where a file a full disk left half closed would crash it
+ * (the process's end frees everything anyway). */
+void        res_h5_setup(void);
+res_writer *res_writer_open(const sim_record *shape, const res_meta *meta, const char *path,
+                            int force, char *errbuf, size_t errlen);
+int         res_writer_job(res_writer *w, const sim_record *rec, int v, int r);
+sim_record *res_writer_view(res_writer *w);
+int         res_writer_finish(res_writer *w);
+void        res_writer_abort(res_writer *w);
+
+/* Open, every done job of REC (which holds them all), finish. */
 int res_write_h5(const sim_record *rec, const res_meta *meta, const char *path,
                  int force, char *errbuf, size_t errlen);
 

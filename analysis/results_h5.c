@@ -31,22 +31,30 @@
  *                          merged later or resumed after a kill gives a file
  *                          that differs from any other run of it only here
  *
- * HDF5 builds the file in memory (the core driver, no backing store) and
- * only the finished image goes to the disk, through sim/outfile: under
- * PATH.tmp-<pid>, flushed, then given the name PATH without replacing a
- * file that appeared meanwhile (unless FORCE).  So a reader never sees a
- * half-written file, a failed run never destroys an older result, and every
- * disk error (a full disk, a lost server) is a plain write() error with the
- * system's reason, never an HDF5 file left open and half flushed.
+ * The file is written where it will stay, under PATH.tmp-<pid>
+ * (sim/outfile: removed on a signal, flushed, then given the name PATH
+ * without replacing a file that appeared meanwhile, unless FORCE; one a
+ * SIGKILL left is removed by the next run of PATH), one job
+ * at a time as its values come: /kpi's datasets are made empty with one
+ * chunk per job, so a job's block goes to the disk whole and nothing is
+ * cached, and the tables grow job by job.  The summaries are then computed
+ * from the file a slab of years at a time, and analyses read it back
+ * through a lazy record (res_writer_view).  So the memory a write needs
+ * does not grow with the number of jobs, except for the few bytes a job
+ * of the shape's done flags and a slab's replicates.  A disk error is an
+ * HDF5 error whose message ends with the system's reason, taken from
+ * HDF5's error stack.
  * Objects are created without modification times so that the same record
  * gives the same bytes.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include "results.h"
@@ -54,12 +62,11 @@
 
 #define SCHEMA_VERSION RES_SCHEMA_VERSION
 #define DEFLATE_LEVEL  4
-/* The in-memory file grows by this much at a time. */
-#define CORE_INCREMENT ((size_t)1 << 20)
 
-/* State of one write; handles shared by every object in the file. */
-typedef struct h5w {
-    const sim_record *s;
+/* State of one write; handles shared by every object in the file.  It is
+ * the writer (res_writer) the header names. */
+struct res_writer {
+    const sim_record *s;      /* the shape: names, axes, labels, done flags */
     const res_meta   *m;
     hid_t str;      /* variable-length UTF-8 string type */
     hid_t gcpl;     /* group creation: no timestamps */
@@ -70,7 +77,19 @@ typedef struct h5w {
     /* the dimension scales under /axes, attached to every /kpi dataset */
     hid_t scale_variant, scale_replicate, scale_year;
     hid_t scale_axis[SIM_RECORD_MAX_AXES];   /* -1: the axis has no dataset */
-} h5w;
+    /* streaming: the file on disk, /kpi's datasets by series, each job
+     * table's columns (variant, replicate, then its own) and rows so far */
+    sim_outfile out;
+    hid_t  file;
+    hid_t *kpi;
+    hid_t *tab[SIM_RECORD_MAX_TABLES];
+    hsize_t tab_rows[SIM_RECORD_MAX_TABLES];
+    sim_record *view;         /* lazy, over /kpi: what analyses read */
+    char why[256];            /* HDF5's reason for the last failed call */
+    H5E_auto2_t old_fn;       /* HDF5's error printing, restored at the end */
+    void       *old_data;
+};
+typedef struct res_writer h5w;
 
 static void vset_err(char *errbuf, size_t errlen, const char *fmt, va_list ap)
 {
@@ -86,6 +105,31 @@ static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
 }
 
 /* Record the first failure only: it is the cause, the rest are echoes. */
+/* HDF5's own reason for the error on its stack, innermost first: the
+ * file driver's "errno = 28, error message = 'No space left on device'". */
+static herr_t reason_of(unsigned n, const H5E_error2_t *e, void *out)
+{
+    (void)n;
+    char *buf = out;
+    if (!buf[0] && e->desc && e->desc[0]) snprintf(buf, 256, "%s", e->desc);
+    const char *sys = e->desc ? strstr(e->desc, "error message = '") : NULL;
+    if (sys) {
+        snprintf(buf, 256, "%s", sys + strlen("error message = '"));
+        char *q = strchr(buf, '\'');
+        if (q) *q = '\0';
+        return 1;   /* the system's reason: stop there */
+    }
+    return 0;
+}
+
+/* Keep HDF5's reason for the call that just failed: every later HDF5
+ * call (closing a dataspace, say) clears its error stack. */
+static void note_why(h5w *w)
+{
+    w->why[0] = '\0';
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, reason_of, w->why);
+}
+
 static int fail(h5w *w, const char *fmt, ...)
 {
     if (!w->failed) {
@@ -93,6 +137,10 @@ static int fail(h5w *w, const char *fmt, ...)
         va_start(ap, fmt);
         vset_err(w->err, w->errlen, fmt, ap);
         va_end(ap);
+        if (!w->why[0]) note_why(w);
+        size_t at = w->err ? strlen(w->err) : 0;
+        if (w->why[0] && w->err && at + 3 < w->errlen)
+            snprintf(w->err + at, w->errlen - at, ": %s", w->why);
     }
     w->failed = 1;
     return -1;
@@ -117,6 +165,7 @@ static int attr_write(h5w *w, hid_t loc, const char *name, hid_t ftype,
     hid_t at = sp < 0 ? -1
                       : H5Acreate2(loc, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT);
     herr_t rc = at < 0 ? -1 : H5Awrite(at, mtype, val);
+    if (rc < 0) note_why(w);
     if (at >= 0) H5Aclose(at);
     if (sp >= 0) H5Sclose(sp);
     char at_path[320];
@@ -172,7 +221,9 @@ static hid_t dset_put(h5w *w, hid_t loc, const char *name, int rank,
                       : H5Dcreate2(loc, name, ftype, sp, H5P_DEFAULT, dcpl,
                                    H5P_DEFAULT);
     if (sp >= 0) H5Sclose(sp);
+    if (ds < 0) note_why(w);
     if (ds >= 0 && H5Dwrite(ds, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+        note_why(w);
         H5Dclose(ds);
         ds = -1;
     }
@@ -426,6 +477,9 @@ static hid_t chunked_dcpl(int rank, const hsize_t *chunk)
     return p;
 }
 
+/* /kpi's dataset of series K, made empty: jobs fill it as they come
+ * (res_writer_job), each job's block one chunk written whole, so no chunk
+ * is cached (a chunk cache per dataset would grow with the series). */
 static int write_kpi(h5w *w, hid_t dir, size_t k)
 {
     const sim_record *s = w->s;
@@ -435,14 +489,18 @@ static int write_kpi(h5w *w, hid_t dir, size_t k)
     hsize_t chunk[4] = { 1, 1, dims[2], dims[3] };
     int rank = kpi->axis == SIM_AXIS_NONE ? 3 : 4;
     hid_t dcpl = chunked_dcpl(rank, chunk);
-    if (dcpl < 0) return fail(w, "HDF5: cannot set up compression for %s", kpi->name);
-    hid_t ds = dset_put(w, dir, kpi->name, rank, dims, H5T_IEEE_F64LE,
-                        H5T_NATIVE_DOUBLE, dcpl, s->data[k]);
-    H5Pclose(dcpl);
-    if (ds < 0) return -1;
-    int rc = series_attrs(w, ds, kpi, 1) || attach_scales(w, ds, kpi) ? -1 : 0;
-    H5Dclose(ds);
-    return rc;
+    hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
+    hid_t sp = H5Screate_simple(rank, dims, NULL);
+    hid_t ds = dcpl < 0 || dapl < 0 || sp < 0 || H5Pset_chunk_cache(dapl, 0, 0, 1.0) < 0
+             ? -1 : H5Dcreate2(dir, kpi->name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, dcpl, dapl);
+    if (dcpl >= 0) H5Pclose(dcpl);
+    if (dapl >= 0) H5Pclose(dapl);
+    if (sp >= 0) H5Sclose(sp);
+    char ds_path[320];
+    if (ds < 0) return fail(w, "HDF5: cannot create dataset %s",
+                            where(dir, kpi->name, ds_path, sizeof ds_path));
+    w->kpi[k] = ds;
+    return series_attrs(w, ds, kpi, 1) || attach_scales(w, ds, kpi) ? -1 : 0;
 }
 
 /* Run FN(w, subgroup, k) for every KPI inside TOP/<axis group>. */
@@ -499,24 +557,87 @@ static int write_stat_fields(h5w *w, hid_t g, const res_stat *st, size_t count,
     return rc;
 }
 
-/* Summaries of KPI K for every [variant][year][item].  With DIFF, the paired
- * difference against variant 0; the row of variant 0 itself stays all zero
- * with n = 0, so that variant indices mean the same in every dataset. */
-static res_stat *compute_stats(const sim_record *s, size_t k, int diff, size_t count)
+/* Years of series K read at once for summaries: as many as fit in a
+ * slab of this many bytes, one at least. */
+#define SLAB_BYTES ((size_t)16 << 20)
+
+/* Replicates read back in one HDF5 call at most: a read builds a
+ * selection for every chunk it touches (several KiB each) before it
+ * starts, so a read over every replicate would cost memory in proportion
+ * to the jobs. */
+#define READ_REPLICATES 256
+
+/* Variant V's values of series K for years [Y0, Y0 + NY) into BUF, laid
+ * out [replicate][year][item]. */
+static int read_slab(h5w *w, size_t k, int v, int y0, int ny, double *buf)
 {
+    const sim_record *s = w->s;
+    int width = sim_record_width(s, k);
+    hid_t fs = H5Dget_space(w->kpi[k]);
+    herr_t rc = fs < 0 ? -1 : 0;
+    for (int r0 = 0; rc >= 0 && r0 < s->n_replicates; r0 += READ_REPLICATES) {
+        int nr = s->n_replicates - r0 < READ_REPLICATES ? s->n_replicates - r0 : READ_REPLICATES;
+        hsize_t start[4] = { (hsize_t)v, (hsize_t)r0, (hsize_t)y0, 0 };
+        hsize_t count[4] = { 1, (hsize_t)nr, (hsize_t)ny, (hsize_t)width };
+        hsize_t n = count[1] * count[2] * count[3];
+        hid_t ms = H5Screate_simple(1, &n, NULL);
+        rc = ms < 0 ? -1 : H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
+        if (rc >= 0)
+            rc = H5Dread(w->kpi[k], H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT,
+                         buf + (size_t)r0 * (size_t)ny * (size_t)width);
+        if (ms >= 0) H5Sclose(ms);
+    }
+    if (fs >= 0) H5Sclose(fs);
+    return rc < 0 ? fail(w, "HDF5: cannot read back /kpi's %s", s->series[k].name) : 0;
+}
+
+/* Summaries of KPI K for every [variant][year][item], from the file, a
+ * slab of years at a time.  With DIFF, the paired difference against
+ * variant 0; the row of variant 0 itself stays all zero with n = 0, so
+ * that variant indices mean the same in every dataset.  Replicates whose
+ * job is not done and values that are not finite are left out, in
+ * replicate order (res_stat_of, res_stat_diff). */
+static res_stat *compute_stats(h5w *w, size_t k, int diff, size_t count)
+{
+    const sim_record *s = w->s;
+    int len = sim_record_width(s, k), R = s->n_replicates, Y = s->n_years;
+    size_t per_year = (size_t)R * (size_t)len;
+    int ny = (int)(SLAB_BYTES / sizeof(double) / (per_year ? per_year : 1));
+    if (ny < 1) ny = 1;
+    if (ny > Y) ny = Y;
     res_stat *st = calloc(count, sizeof *st);
-    if (!st) return NULL;
-    int len = sim_record_width(s, k);
-    for (int v = diff ? 1 : 0; v < s->n_variants; v++)
-        for (int y = 0; y < s->n_years; y++)
-            for (int a = 0; a < len; a++) {
-                res_stat *o = &st[((size_t)v * (size_t)s->n_years + (size_t)y) *
-                                      (size_t)len + (size_t)a];
-                if (diff)
-                    res_stat_diff(s, k, v, 0, y, a, o);
-                else
-                    res_stat_of(s, k, v, y, a, o);
-            }
+    double *x = malloc(per_year * (size_t)ny * sizeof *x);
+    double *x0 = diff ? malloc(per_year * (size_t)ny * sizeof *x0) : NULL;
+    double *buf = malloc((size_t)(R ? R : 1) * sizeof *buf);
+    int rc = st && x && buf && (!diff || x0) ? 0 : -1;
+    if (rc) fail(w, "out of memory summarising %s", s->series[k].name);
+    for (int v = diff ? 1 : 0; rc == 0 && v < s->n_variants; v++)
+        for (int y0 = 0; rc == 0 && y0 < Y; y0 += ny) {
+            int n_y = y0 + ny <= Y ? ny : Y - y0;
+            rc = read_slab(w, k, v, y0, n_y, x) || (diff && read_slab(w, k, 0, y0, n_y, x0));
+            for (int y = y0; rc == 0 && y < y0 + n_y; y++)
+                for (int a = 0; a < len; a++) {
+                    int n = 0;
+                    for (int r = 0; r < R; r++) {
+                        if (!sim_record_done(s, v, r) || (diff && !sim_record_done(s, 0, r)))
+                            continue;
+                        size_t at = ((size_t)r * (size_t)n_y + (size_t)(y - y0)) * (size_t)len +
+                                    (size_t)a;
+                        double val = x[at];
+                        if (diff) val -= x0[at];
+                        if (isfinite(val)) buf[n++] = val;
+                    }
+                    res_describe(buf, n, &st[((size_t)v * (size_t)Y + (size_t)y) *
+                                                 (size_t)len + (size_t)a]);
+                }
+        }
+    free(x);
+    free(x0);
+    free(buf);
+    if (rc) {
+        free(st);
+        return NULL;
+    }
     return st;
 }
 
@@ -528,7 +649,7 @@ static int write_summary(h5w *w, hid_t dir, size_t k, int diff)
                         (hsize_t)sim_record_width(s, k) };
     int rank = kpi->axis == SIM_AXIS_NONE ? 2 : 3;
     size_t count = (size_t)dims[0] * (size_t)dims[1] * (size_t)dims[2];
-    res_stat *st = compute_stats(s, k, diff, count);
+    res_stat *st = compute_stats(w, k, diff, count);
     if (!st) return fail(w, "out of memory summarising %s", kpi->name);
     hid_t g = group_open(w, dir, kpi->name);
     int rc = g < 0 ? -1
@@ -564,7 +685,7 @@ static int write_diffs(h5w *w, hid_t file)
  * (with DIFF) the paired difference against variant 0. */
 static int write_aggregates(h5w *w, hid_t file, const char *top, int diff)
 {
-    const sim_record *s = w->s;
+    const sim_record *s = w->view;
     const res_meta *m = w->m;
     static const char *const kind_name[] = { "sum", "mean", "last", "compound" };
     hid_t dir = group_open(w, file, top);
@@ -589,6 +710,7 @@ static int write_aggregates(h5w *w, hid_t file, const char *top, int diff)
     }
     free(st);
     H5Gclose(dir);
+    if (rc == 0 && sim_record_load_failed(s)) rc = w->failed ? -1 : fail(w, "HDF5: cannot read back /kpi");
     return rc;
 }
 
@@ -602,55 +724,75 @@ static int write_compare(h5w *w, hid_t file)
 /* ---- job tables ------------------------------------------------------------ */
 
 /*
- * /NAME/COLUMN for each job table: the rows of every done job, in job
+ * /NAME/COLUMN for each job table: the rows of every job written, in job
  * order (variant, then replicate), so the file does not depend on which
  * thread ran which job; /NAME/variant and /NAME/replicate say whose row it
- * is.  Columns are float64 vectors of one length.
+ * is.  Columns are float64 vectors of one length, made empty and extended
+ * job by job; shuffled and deflated in chunks (most columns are small
+ * codes), with a cache of one chunk so that a job's few rows do not
+ * compress the chunk again.
  */
-static int write_table(h5w *w, hid_t file, const sim_table *tb)
+#define TABLE_CHUNK 16384
+
+static int make_table(h5w *w, int t)
 {
-    const sim_record *s = w->s;
-    size_t total = 0;
-    for (int v = 0; v < s->n_variants; v++)
-        for (int r = 0; r < s->n_replicates; r++)
-            if (sim_record_done(s, v, r)) total += (size_t)tb->n_rows[sim_record_job(s, v, r)];
-    hid_t g = group_open(w, file, tb->name);
+    const sim_table *tb = &w->s->table[t];
+    hid_t g = group_open(w, w->file, tb->name);
     if (g < 0) return -1;
     int rc = attr_str(w, g, "doc", "one row per item and job (variant, replicate) "
                       "of the last simulated year; columns of one length");
-    double *col = malloc((total ? total : 1) * sizeof *col);
-    if (!col) rc = fail(w, "out of memory writing %s", tb->name);
-    hsize_t dim = (hsize_t)total;
-    for (int c = -2; c < tb->n_cols && !rc; c++) {
-        size_t at = 0;
-        for (int v = 0; v < s->n_variants; v++)
-            for (int r = 0; r < s->n_replicates; r++) {
-                if (!sim_record_done(s, v, r)) continue;
-                size_t j = sim_record_job(s, v, r);
-                for (int i = 0; i < tb->n_rows[j]; i++)
-                    col[at++] = c == -2 ? v : c == -1 ? r
-                              : tb->rows[j][(size_t)i * (size_t)tb->n_cols + (size_t)c];
-            }
-        const char *name = c == -2 ? "variant" : c == -1 ? "replicate" : tb->cols[c];
-        /* shuffled and deflated in chunks: most columns are small codes */
-        hsize_t chunk = total < 65536 ? (total ? total : 1) : 65536;
+    w->tab[t] = malloc((size_t)(tb->n_cols + 2) * sizeof *w->tab[t]);
+    if (!w->tab[t]) rc = fail(w, "out of memory writing %s", tb->name);
+    for (int c = 0; w->tab[t] && c < tb->n_cols + 2; c++) w->tab[t][c] = -1;
+    hsize_t zero = 0, unlimited = H5S_UNLIMITED, chunk = TABLE_CHUNK;
+    for (int c = 0; c < tb->n_cols + 2 && !rc; c++) {
+        const char *name = c == 0 ? "variant" : c == 1 ? "replicate" : tb->cols[c - 2];
         hid_t dcpl = chunked_dcpl(1, &chunk);
-        hid_t ds = dcpl < 0 ? -1 : dset_put(w, g, name, 1, &dim, H5T_IEEE_F64LE,
-                                            H5T_NATIVE_DOUBLE, dcpl, col);
+        hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
+        hid_t sp = H5Screate_simple(1, &zero, &unlimited);
+        hid_t ds = dcpl < 0 || dapl < 0 || sp < 0 ||
+                   H5Pset_chunk_cache(dapl, 101, 2 * TABLE_CHUNK * sizeof(double), 1.0) < 0
+                 ? -1 : H5Dcreate2(g, name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, dcpl, dapl);
         if (dcpl >= 0) H5Pclose(dcpl);
-        if (ds < 0) rc = dcpl < 0 ? fail(w, "HDF5: cannot set up compression") : -1;
-        else H5Dclose(ds);
+        if (dapl >= 0) H5Pclose(dapl);
+        if (sp >= 0) H5Sclose(sp);
+        char ds_path[320];
+        if (ds < 0) rc = fail(w, "HDF5: cannot create dataset %s",
+                              where(g, name, ds_path, sizeof ds_path));
+        else w->tab[t][c] = ds;
     }
-    free(col);
     H5Gclose(g);
     return rc ? -1 : 0;
 }
 
-static int write_tables(h5w *w, hid_t file)
+/* Job (V, R)'s rows of table T of REC, after the rows so far. */
+static int append_rows(h5w *w, const sim_record *rec, int t, int v, int r)
 {
-    for (int t = 0; t < w->s->n_tables; t++)
-        if (write_table(w, file, &w->s->table[t])) return -1;
-    return 0;
+    const sim_table *tb = &rec->table[t];
+    size_t j = sim_record_job(rec, v, r);
+    hsize_t n = (hsize_t)tb->n_rows[j], at = w->tab_rows[t], size = at + n;
+    if (n == 0) return 0;
+    double *col = malloc((size_t)n * sizeof *col);
+    if (!col) return fail(w, "out of memory writing %s", tb->name);
+    int rc = 0;
+    for (int c = 0; c < tb->n_cols + 2 && rc == 0; c++) {
+        for (hsize_t i = 0; i < n; i++)
+            col[i] = c == 0 ? v : c == 1 ? r
+                   : tb->rows[j][(size_t)i * (size_t)tb->n_cols + (size_t)(c - 2)];
+        hid_t ds = w->tab[t][c];
+        hid_t fs = H5Dset_extent(ds, &size) < 0 ? -1 : H5Dget_space(ds);
+        hid_t ms = H5Screate_simple(1, &n, NULL);
+        herr_t e = fs < 0 || ms < 0 ? -1
+                 : H5Sselect_hyperslab(fs, H5S_SELECT_SET, &at, NULL, &n, NULL);
+        if (e >= 0) e = H5Dwrite(ds, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, col);
+        if (e < 0) note_why(w);
+        if (fs >= 0) H5Sclose(fs);
+        if (ms >= 0) H5Sclose(ms);
+        if (e < 0) rc = fail(w, "HDF5: cannot write /%s", tb->name);
+    }
+    free(col);
+    if (rc == 0) w->tab_rows[t] = size;
+    return rc;
 }
 
 /* ---- the file ------------------------------------------------------------ */
@@ -724,20 +866,6 @@ static int write_extras(h5w *w, hid_t file)
     return 0;
 }
 
-static int write_body(h5w *w, hid_t file)
-{
-    w->scale_variant = w->scale_replicate = w->scale_year = -1;
-    for (int a = 0; a < SIM_RECORD_MAX_AXES; a++) w->scale_axis[a] = -1;
-    int rc = write_root(w, file) || write_scenario(w, file) || write_axes(w, file) ||
-             each_kpi(w, file, "kpi", write_kpi);
-    close_scales(w);
-    if (rc || each_kpi(w, file, "summary", write_summary_of) || write_diffs(w, file) ||
-        write_compare(w, file) || write_tables(w, file) || write_figures(w, file) ||
-        write_extras(w, file))
-        return -1;
-    return write_run(w, file);
-}
-
 /* Property lists and string type shared by the whole write. */
 static int open_shared(h5w *w)
 {
@@ -760,89 +888,244 @@ static void close_shared(h5w *w)
     if (w->dcpl >= 0) H5Pclose(w->dcpl);
 }
 
-/* An HDF5 file in memory only: NAME serves HDF5's messages, nothing is
- * opened on disk. */
-static hid_t create_file(h5w *w, const char *name)
+/* ---- the writer ---------------------------------------------------------- */
+
+void res_h5_setup(void)
 {
-    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
-    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    /* The root group is created with the file: no timestamp there either. */
-    hid_t file = (fcpl < 0 || fapl < 0 || H5Pset_obj_track_times(fcpl, 0) < 0 ||
-                  H5Pset_fapl_core(fapl, CORE_INCREMENT, 0) < 0)
-                     ? -1
-                     : H5Fcreate(name, H5F_ACC_TRUNC, fcpl, fapl);
+    H5dont_atexit();
+}
+
+#define MDC_BYTES ((size_t)4 << 20)
+
+/* The file, created on disk under the temporary name, and what comes
+ * first: root, scenario, axes, /kpi's datasets (empty) and the tables. */
+static int start_file(h5w *w)
+{
+    hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = H5Pcreate(H5P_FILE_ACCESS);
+    /* HDF5's cache of the file's own structure (chunk indexes, headers)
+     * grows towards 32 MiB with the chunks written; a few MiB serve a
+     * write that goes through the file once */
+    H5AC_cache_config_t mdc = { .version = H5AC__CURR_CACHE_CONFIG_VERSION };
+    int ok = fcpl >= 0 && fapl >= 0 && H5Pget_mdc_config(fapl, &mdc) >= 0;
+    if (ok) {
+        mdc.set_initial_size = 1;
+        mdc.initial_size = MDC_BYTES / 2;
+        mdc.min_size = MDC_BYTES / 4;
+        mdc.max_size = MDC_BYTES;
+        ok = H5Pset_mdc_config(fapl, &mdc) >= 0;
+    }
+    /* HDF5 1.10's chunk indexes (a fixed array for /kpi, an extensible
+     * one for the tables) instead of the B-trees of 1.8 files, whose nodes
+     * held memory in proportion to the chunks written */
+    if (ok) ok = H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_LATEST) >= 0;
+    /* the root group is created with the file: no timestamp there either */
+    w->file = !ok || H5Pset_obj_track_times(fcpl, 0) < 0
+            ? -1 : H5Fcreate(w->out.tmp, H5F_ACC_TRUNC, fcpl, fapl);
     if (fcpl >= 0) H5Pclose(fcpl);
     if (fapl >= 0) H5Pclose(fapl);
-    if (file < 0) fail(w, "HDF5: cannot create %s in memory", name);
-    return file;
+    if (w->file < 0) return fail(w, "HDF5: cannot create %s", w->out.path);
+    w->kpi = malloc((w->s->n_series ? w->s->n_series : 1) * sizeof *w->kpi);
+    if (!w->kpi) return fail(w, "out of memory writing %s", w->out.path);
+    for (size_t k = 0; k < w->s->n_series; k++) w->kpi[k] = -1;
+    int rc = write_root(w, w->file) || write_scenario(w, w->file) ||
+             write_axes(w, w->file) || each_kpi(w, w->file, "kpi", write_kpi);
+    close_scales(w);
+    for (int t = 0; rc == 0 && t < w->s->n_tables; t++) rc = make_table(w, t);
+    return rc ? -1 : 0;
 }
 
-/* The finished file's bytes (malloc'd) and their number in *LEN. */
-static void *file_image(h5w *w, hid_t file, const char *name, size_t *len)
+res_writer *res_writer_open(const sim_record *shape, const res_meta *meta, const char *path,
+                            int force, char *errbuf, size_t errlen)
 {
-    void *buf = NULL;
-    ssize_t n = H5Fflush(file, H5F_SCOPE_LOCAL) < 0 ? -1
-                                                     : H5Fget_file_image(file, NULL, 0);
-    if (n > 0 && (buf = malloc((size_t)n)) == NULL) {
-        fail(w, "out of memory writing %s", name);
+    static const res_meta unknown;
+    struct stat st;
+    if (!shape || !path || !path[0]) {
+        set_err(errbuf, errlen, "no record or no path");
         return NULL;
     }
-    if (n <= 0 || H5Fget_file_image(file, buf, (size_t)n) != n) {
-        free(buf);
-        fail(w, "HDF5: cannot finish %s", name);
+    /* Checked up front so a refusal costs no work.  A file that appears
+     * later is still kept: sim_outfile_commit never replaces without FORCE. */
+    if (!force && lstat(path, &st) == 0) {
+        set_err(errbuf, errlen, "%s exists; use --force to replace it", path);
         return NULL;
     }
-    *len = (size_t)n;
-    return buf;
+    h5w *w = calloc(1, sizeof *w);
+    if (!w) {
+        set_err(errbuf, errlen, "out of memory writing %s", path);
+        return NULL;
+    }
+    w->s = shape;
+    w->m = meta ? meta : &unknown;
+    w->str = w->gcpl = w->dcpl = w->file = H5I_INVALID_HID;
+    w->err = errbuf;
+    w->errlen = errlen;
+    w->scale_variant = w->scale_replicate = w->scale_year = -1;
+    for (int a = 0; a < SIM_RECORD_MAX_AXES; a++) w->scale_axis[a] = -1;
+    w->out.fd = -1;
+    /* Our messages say what failed; HDF5's stack dump would only bury them. */
+    H5Eget_auto2(H5E_DEFAULT, &w->old_fn, &w->old_data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (sim_outfile_open(&w->out, path, force, errbuf, errlen)) {
+        w->failed = 1;
+        res_writer_abort(w);
+        return NULL;
+    }
+    if (open_shared(w) || start_file(w)) {
+        res_writer_abort(w);
+        return NULL;
+    }
+    return w;
 }
 
-/* Build the file for PATH in memory; its image (malloc'd) in *IMAGE, *LEN. */
-static int build_file(h5w *w, const char *path, void **image, size_t *len)
+int res_writer_job(res_writer *w, const sim_record *rec, int v, int r)
 {
-    int rc = open_shared(w);
-    hid_t file = rc ? -1 : create_file(w, path);
-    if (file < 0) rc = -1;
-    if (rc == 0) rc = write_body(w, file);
-    if (rc == 0 && (*image = file_image(w, file, path, len)) == NULL) rc = -1;
-    if (file >= 0 && H5Fclose(file) < 0 && rc == 0)
-        rc = fail(w, "HDF5: cannot finish %s", path);
+    if (w->failed) return -1;
+    const sim_record *s = w->s;
+    if (v < 0 || v >= s->n_variants || r < 0 || r >= s->n_replicates)
+        return fail(w, "job (%d, %d) is outside the plan written", v, r);
+    for (size_t k = 0; k < s->n_series; k++) {
+        const double *slot = sim_record_slot((sim_record *)rec, k, v, r);
+        if (!slot) return fail(w, "job (%d, %d) has no values for %s", v, r, s->series[k].name);
+        int rank = s->series[k].axis == SIM_AXIS_NONE ? 3 : 4;
+        hsize_t start[4] = { (hsize_t)v, (hsize_t)r, 0, 0 };
+        hsize_t count[4] = { 1, 1, (hsize_t)s->n_years, (hsize_t)sim_record_width(s, k) };
+        hsize_t n = count[2] * count[3];
+        hid_t fs = H5Dget_space(w->kpi[k]);
+        hid_t ms = H5Screate_simple(1, &n, NULL);
+        herr_t e = fs < 0 || ms < 0 ? -1
+                 : H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
+        if (e >= 0) e = H5Dwrite(w->kpi[k], H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, slot);
+        if (e < 0) note_why(w);
+        if (fs >= 0) H5Sclose(fs);
+        if (ms >= 0) H5Sclose(ms);
+        (void)rank;
+        if (e < 0) return fail(w, "HDF5: cannot write /kpi's %s", s->series[k].name);
+    }
+    for (int t = 0; t < s->n_tables; t++)
+        if (append_rows(w, rec, t, v, r)) return -1;
+    return 0;
+}
+
+/* The lazy view's loader: series K, every job, from /kpi, a variant's
+ * every year at a time (the layout of a record's series). */
+static int load_series(void *ctx, const sim_record *view, size_t k, double *dst)
+{
+    h5w *w = ctx;
+    size_t per_variant = (size_t)view->n_replicates * (size_t)view->n_years *
+                         (size_t)sim_record_width(view, k);
+    for (int v = 0; v < view->n_variants; v++)
+        if (read_slab(w, k, v, 0, view->n_years, dst + (size_t)v * per_variant)) return -1;
+    return 0;
+}
+
+/* What analyses read at a time from the view. */
+#define VIEW_BUDGET ((size_t)32 << 20)
+
+sim_record *res_writer_view(res_writer *w)
+{
+    if (w->view || w->failed) return w->view;
+    const sim_record *s = w->s;
+    sim_record *v = sim_record_create(s->n_variants, s->n_replicates, s->n_years);
+    int rc = v ? 0 : -1;
+    for (int a = 0; rc == 0 && a < s->n_axes; a++) {
+        const sim_axis *ax = &s->axis[a];
+        rc = sim_record_add_axis(v, ax->name, ax->len) != a;
+        for (int i = 0; rc == 0 && i < ax->len; i++)
+            rc = (ax->labels && ax->labels[i] && sim_record_label_item(v, a, i, ax->labels[i])) ||
+                 (ax->codes && sim_record_code_item(v, a, i, ax->codes[i]));
+    }
+    for (int i = 0; rc == 0 && s->variant_names && i < s->n_variants; i++)
+        rc = s->variant_names[i] && sim_record_label_variant(v, i, s->variant_names[i]);
+    if (rc == 0 && s->years) rc = sim_record_set_years(v, s->years);
+    if (rc == 0) rc = sim_record_set_series(v, s->series, s->n_series) ||
+                      sim_record_lazy(v, load_series, w, VIEW_BUDGET);
+    if (rc) {
+        sim_record_free(v);
+        fail(w, "out of memory reading %s back", w->out.path);
+        return NULL;
+    }
+    memcpy(v->job_done, s->job_done, (size_t)s->n_variants * (size_t)s->n_replicates);
+    w->view = v;
+    return v;
+}
+
+/* Close every handle of the write, the file last. */
+static int close_all(h5w *w)
+{
+    close_scales(w);
+    for (size_t k = 0; w->kpi && k < w->s->n_series; k++)
+        if (w->kpi[k] >= 0) H5Dclose(w->kpi[k]);
+    free(w->kpi);
+    w->kpi = NULL;
+    for (int t = 0; t < SIM_RECORD_MAX_TABLES; t++) {
+        for (int c = 0; w->tab[t] && c < w->s->table[t].n_cols + 2; c++)
+            if (w->tab[t][c] >= 0) H5Dclose(w->tab[t][c]);
+        free(w->tab[t]);
+        w->tab[t] = NULL;
+    }
     close_shared(w);
+    int rc = 0;
+    /* A full disk fails HDF5's last flush, and HDF5 then keeps the file
+     * half closed: a second close crashes, and so would the library's own
+     * at exit (res_h5_setup turns that off).  So the last flush is tried
+     * first and a failure reported, and a file given up (a failed write or
+     * flush) is emptied, freeing its room, and closed once; the caller
+     * removes it. */
+    if (w->file >= 0 && !w->failed && H5Fflush(w->file, H5F_SCOPE_LOCAL) < 0) {
+        note_why(w);
+        fail(w, "HDF5: cannot finish %s", w->out.path);
+        rc = -1;
+    }
+    if (w->file >= 0 && w->failed && w->out.fd >= 0 && ftruncate(w->out.fd, 0) != 0) rc = -1;
+    if (w->file >= 0 && H5Fclose(w->file) < 0) rc = -1;
+    w->file = -1;
+    return rc;
+}
+
+static void writer_free(h5w *w)
+{
+    sim_record_free(w->view);
+    H5Eset_auto2(H5E_DEFAULT, w->old_fn, w->old_data);
+    free(w);
+}
+
+void res_writer_abort(res_writer *w)
+{
+    if (!w) return;
+    close_all(w);
+    sim_outfile_abort(&w->out);
+    writer_free(w);
+}
+
+int res_writer_finish(res_writer *w)
+{
+    if (!w->failed && res_writer_view(w)) {
+        if (each_kpi(w, w->file, "summary", write_summary_of) == 0 && write_diffs(w, w->file) == 0 &&
+            write_compare(w, w->file) == 0 && write_figures(w, w->file) == 0 &&
+            write_extras(w, w->file) == 0)
+            write_run(w, w->file);
+    }
+    if (close_all(w) < 0 && !w->failed) fail(w, "HDF5: cannot finish %s", w->out.path);
+    int rc = w->failed ? -1 : sim_outfile_commit(&w->out, w->err, w->errlen);
+    if (rc) sim_outfile_abort(&w->out);
+    writer_free(w);
     return rc;
 }
 
 int res_write_h5(const sim_record *rec, const res_meta *meta, const char *path,
                  int force, char *errbuf, size_t errlen)
 {
-    if (rec->win_count) {   /* a piece of a plan: its jobs go to a shard file */
-        set_err(errbuf, errlen, "cannot write %s: the record holds a window of the plan's jobs",
-                path);
+    if (!rec || !rec->data) {
+        set_err(errbuf, errlen, "no record, or no data in it");
         return -1;
     }
-    static const res_meta unknown;
-    struct stat st;
-    if (!rec || !rec->data || !path || !path[0]) {
-        set_err(errbuf, errlen, "no record, no data in it, or no path");
-        return -1;
-    }
-    /* Checked up front so a refusal costs no work.  A file that appears
-     * later is still kept: sim_outfile_write never replaces without FORCE. */
-    if (!force && lstat(path, &st) == 0) {
-        set_err(errbuf, errlen, "%s exists; use --force to replace it", path);
-        return -1;
-    }
-    h5w w = { rec, meta ? meta : &unknown, H5I_INVALID_HID, H5I_INVALID_HID,
-              H5I_INVALID_HID, errbuf, errlen, 0, -1, -1, -1, { 0 } };   /* scales: write_body */
-    /* Our messages say what failed; HDF5's stack dump would only bury them. */
-    H5E_auto2_t old_fn;
-    void *old_data;
-    H5Eget_auto2(H5E_DEFAULT, &old_fn, &old_data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    void *image = NULL;
-    size_t len = 0;
-    int rc = build_file(&w, path, &image, &len);
-    H5Eset_auto2(H5E_DEFAULT, old_fn, old_data);
-
-    if (rc == 0) rc = sim_outfile_write(path, image, len, force, errbuf, errlen);
-    free(image);
-    return rc;
+    res_writer *w = res_writer_open(rec, meta, path, force, errbuf, errlen);
+    if (!w) return -1;
+    for (int v = 0; v < rec->n_variants; v++)
+        for (int r = 0; r < rec->n_replicates; r++)
+            if (sim_record_done(rec, v, r) && res_writer_job(w, rec, v, r)) {
+                res_writer_abort(w);
+                return -1;
+            }
+    return res_writer_finish(w);
 }

@@ -189,8 +189,10 @@ char *sim_journal_header(const char *path, char *err, size_t errlen)
     return h;
 }
 
-int sim_journal_read(const char *path, char **header, sim_journal_fn fn, void *ctx,
-                     long long *intact_end, int *damaged, char *err, size_t errlen)
+/* The body of sim_journal_read (FN) and sim_journal_scan (AT_FN). */
+static int read_records(const char *path, char **header, sim_journal_fn fn,
+                        sim_journal_at_fn at_fn, void *ctx, long long *intact_end,
+                        int *damaged, char *err, size_t errlen)
 {
     if (header) *header = NULL;
     if (damaged) *damaged = 0;
@@ -237,6 +239,7 @@ int sim_journal_read(const char *path, char **header, sim_journal_fn fn, void *c
         memcpy(&crc, (unsigned char *)buf + len, 4);
         if (crc != record_crc(job, len, buf)) { torn = 1; break; }
         if (fn && (rc = fn(ctx, job, buf, (size_t)len)) != 0) break;
+        if (at_fn && (rc = at_fn(ctx, job, end, buf, (size_t)len)) != 0) break;
         end += REC_FIXED + (long long)len + 4;
     }
     free(buf);
@@ -246,6 +249,48 @@ int sim_journal_read(const char *path, char **header, sim_journal_fn fn, void *c
     if (header && rc == 0) *header = h;
     else free(h);
     return rc;
+}
+
+int sim_journal_read(const char *path, char **header, sim_journal_fn fn, void *ctx,
+                     long long *intact_end, int *damaged, char *err, size_t errlen)
+{
+    return read_records(path, header, fn, NULL, ctx, intact_end, damaged, err, errlen);
+}
+
+int sim_journal_scan(const char *path, char **header, sim_journal_at_fn fn, void *ctx,
+                     long long *intact_end, int *damaged, char *err, size_t errlen)
+{
+    return read_records(path, header, NULL, fn, ctx, intact_end, damaged, err, errlen);
+}
+
+int sim_journal_fetch(int fd, const char *path, long long at, int job, void *buf,
+                      size_t len, char *err, size_t errlen)
+{
+    unsigned char fixed[REC_FIXED], tail[4];
+    size_t got = 0;
+    /* pread: the descriptor's position is not shared state */
+    for (int part = 0; part < 3; part++) {
+        unsigned char *p = part == 0 ? fixed : part == 1 ? buf : tail;
+        size_t n = part == 0 ? REC_FIXED : part == 1 ? len : 4;
+        off_t from = (off_t)at + (off_t)(part == 0 ? 0 : part == 1 ? REC_FIXED : REC_FIXED + len);
+        for (got = 0; got < n;) {
+            ssize_t k = pread(fd, p + got, n - got, from + (off_t)got);
+            if (k < 0 && errno == EINTR) continue;
+            if (k < 0) return fail(err, errlen, "cannot read %s: %s", path, strerror(errno));
+            if (k == 0) return fail(err, errlen, "%s is shorter than when it was read", path);
+            got += (size_t)k;
+        }
+    }
+    uint32_t mark, crc;
+    int32_t jb;
+    uint64_t l;
+    memcpy(&mark, fixed, 4);
+    memcpy(&jb, fixed + 4, 4);
+    memcpy(&l, fixed + 8, 8);
+    memcpy(&crc, tail, 4);
+    if (mark != RECORD_MARK || jb != job || l != (uint64_t)len || crc != record_crc(jb, l, buf))
+        return fail(err, errlen, "%s: job %d changed since it was read (damaged?)", path, job);
+    return 0;
 }
 
 /* ---- writing ------------------------------------------------------------- */
@@ -287,22 +332,44 @@ int sim_journal_create(sim_journal *j, const char *path, const char *header,
         sim_journal_close(j);
         return fail(err, errlen, "out of memory");
     }
-    j->fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    int rc = j->fd < 0 ? -1 : 0;
-    if (rc == 0 && flock(j->fd, LOCK_EX | LOCK_NB) != 0) {
-        /* another process opened the new file between our create and lock */
-        close(j->fd);
-        j->fd = -1;
-        errno = EEXIST;
+    /* Made whole and locked under a name of its own, then linked to PATH
+     * (which fails if PATH exists): so whoever finds PATH finds it locked
+     * and with its header, never in the moment between create and lock. */
+    char *fresh = malloc(strlen(path) + 32);
+    int rc = fresh ? 0 : -1;
+    if (fresh) {
+        sprintf(fresh, "%s.new-%ld", path, (long)getpid());
+        unlink(fresh);   /* a dead process's of our pid */
+        j->fd = open(fresh, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        rc = j->fd < 0 ? -1 : 0;
+    }
+    if (rc == 0 && (flock(j->fd, LOCK_EX | LOCK_NB) != 0 ||
+                    write_all(j->fd, im.data, im.len) || fdatasync(j->fd))) {
+        int e = errno;
+        unlink(fresh);
+        errno = e;
         rc = -1;
     }
-    if (rc == 0 && (write_all(j->fd, im.data, im.len) || fdatasync(j->fd) ||
-                    sync_folder(path))) {
+    if (rc == 0) {
+        rc = link(fresh, path);   /* EEXIST: another run's */
+        struct stat st;
+        if (rc != 0 && (errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP)) {
+            /* no hard links (FAT, some network shares): check, then rename */
+            if (lstat(path, &st) == 0) errno = EEXIST;
+            else rc = rename(fresh, path);
+        }
+        int e = errno;
+        unlink(fresh);
+        errno = e;
+    }
+    if (rc == 0 && sync_folder(path)) {
         int e = errno;
         unlink(path);
         errno = e;
         rc = -1;
     }
+    free(fresh);
+    j->end = (long long)im.len;
     sim_journal_image_free(&im);
     if (rc) {
         int e = errno;
@@ -336,6 +403,7 @@ int sim_journal_reopen(sim_journal *j, const char *path, long long end,
         j->path = NULL;
         return fail(err, errlen, "another run is writing %s now", path);
     }
+    j->end = end;
     if (j->fd < 0 || ftruncate(j->fd, (off_t)end) || fdatasync(j->fd) ||
         lseek(j->fd, 0, SEEK_END) < 0) {
         int e = errno;
@@ -346,7 +414,7 @@ int sim_journal_reopen(sim_journal *j, const char *path, long long end,
 }
 
 int sim_journal_append(sim_journal *j, int job, const void *data, size_t len,
-                       char *err, size_t errlen)
+                       long long *at, char *err, size_t errlen)
 {
     if (j->fd < 0) return fail(err, errlen, "journal not open");
     uint32_t mark = RECORD_MARK;
@@ -366,7 +434,14 @@ int sim_journal_append(sim_journal *j, int job, const void *data, size_t len,
     int rc = write_all(j->fd, rec, REC_FIXED + len + 4) || fdatasync(j->fd);
     int e = errno;
     free(rec);
-    if (rc) return fail(err, errlen, "cannot write %s: %s", j->path, strerror(e));
+    if (rc) {
+        /* a part written may stay: the file's end is where it is now */
+        off_t now = lseek(j->fd, 0, SEEK_END);
+        if (now >= 0) j->end = (long long)now;
+        return fail(err, errlen, "cannot write %s: %s", j->path, strerror(e));
+    }
+    if (at) *at = j->end;
+    j->end += (long long)(REC_FIXED + len + 4);
     return 0;
 }
 

@@ -34,6 +34,7 @@
 typedef struct sim_journal {
     int   fd;       /* -1 when closed */
     char *path;     /* owned */
+    long long end;  /* bytes in the file: where the next record goes */
 } sim_journal;
 
 /* Called for each intact record in file order; non-zero stops the read,
@@ -44,6 +45,12 @@ typedef int (*sim_journal_fn)(void *ctx, int job, const void *data, size_t len);
  * NULL with ERR set: missing, unreadable, not a journal, damaged header. */
 char *sim_journal_header(const char *path, char *err, size_t errlen);
 
+/* Where a record lies in its file (AT, the offset of its start), for
+ * reading it back alone later (sim_journal_fetch) instead of holding its
+ * bytes meanwhile; DATA and LEN are its bytes, good during the call. */
+typedef int (*sim_journal_at_fn)(void *ctx, int job, long long at, const void *data,
+                                 size_t len);
+
 /* Read PATH: its header to *HEADER (malloc'd; may be NULL to skip) and every
  * intact record to FN.  A record cut short at the end, or whose CRC fails,
  * ends the read there: *INTACT_END (may be NULL) is the offset after the
@@ -51,6 +58,17 @@ char *sim_journal_header(const char *path, char *err, size_t errlen);
  * 0, FN's non-zero value, or -1 with ERR set. */
 int sim_journal_read(const char *path, char **header, sim_journal_fn fn, void *ctx,
                      long long *intact_end, int *damaged, char *err, size_t errlen);
+
+/* sim_journal_read, giving each intact record's place to FN as well. */
+int sim_journal_scan(const char *path, char **header, sim_journal_at_fn fn, void *ctx,
+                     long long *intact_end, int *damaged, char *err, size_t errlen);
+
+/* Read the record of job JOB at offset AT of the file FD (opened on PATH,
+ * for messages), of LEN bytes, into BUF, checking it again (mark, job,
+ * length and CRC: the file may have changed since it was scanned).
+ * 0, or -1 with ERR set. */
+int sim_journal_fetch(int fd, const char *path, long long at, int job, void *buf,
+                      size_t len, char *err, size_t errlen);
 
 /* Create a new journal at PATH (it must not exist: errno EEXIST then)
  * with HEADER, flushed to the disk with its folder, and locked.  0, or -1
@@ -67,10 +85,11 @@ int sim_journal_reopen(sim_journal *j, const char *path, long long end,
  * flock); 0 for one a stopped run left, or none. */
 int sim_journal_busy(const char *path);
 
-/* Append job JOB's LEN bytes and flush them to the disk.  Not thread-safe:
- * callers on several threads hold a lock.  0, or -1 with ERR set. */
+/* Append job JOB's LEN bytes and flush them to the disk; *AT (may be NULL)
+ * is the record's offset, for sim_journal_fetch.  Not thread-safe: callers
+ * on several threads hold a lock.  0, or -1 with ERR set. */
 int sim_journal_append(sim_journal *j, int job, const void *data, size_t len,
-                       char *err, size_t errlen);
+                       long long *at, char *err, size_t errlen);
 
 /* Close (the file stays); safe on a closed journal. */
 void sim_journal_close(sim_journal *j);

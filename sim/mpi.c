@@ -52,16 +52,21 @@ int sim_mpi_size(void)
 
 int sim_mpi_built(void) { return 1; }
 
-int sim_mpi_send_jobs(int n, const int *job, void *const *block, const size_t *len)
+int sim_mpi_send_jobs(int n, sim_mpi_get_fn get, void *ctx)
 {
     int64_t count = n;
     if (MPI_Send(&count, 1, MPI_INT64_T, 0, 0, MPI_COMM_WORLD) != MPI_SUCCESS) return -1;
     for (int i = 0; i < n; i++) {
-        if (len[i] > INT_MAX) return -1;   /* one message per block */
-        int64_t head[2] = { job[i], (int64_t)len[i] };
-        if (MPI_Send(head, 2, MPI_INT64_T, 0, 1, MPI_COMM_WORLD) != MPI_SUCCESS ||
-            MPI_Send(block[i], (int)len[i], MPI_BYTE, 0, 2, MPI_COMM_WORLD) != MPI_SUCCESS)
-            return -1;
+        int job = 0;
+        size_t len = 0;
+        void *block = get(ctx, i, &job, &len);
+        /* one message per block; a length of -1 tells rank 0 it ends here */
+        int64_t head[2] = { job, block && len <= INT_MAX ? (int64_t)len : -1 };
+        int rc = MPI_Send(head, 2, MPI_INT64_T, 0, 1, MPI_COMM_WORLD) != MPI_SUCCESS ||
+                 head[1] < 0 ||
+                 MPI_Send(block, (int)len, MPI_BYTE, 0, 2, MPI_COMM_WORLD) != MPI_SUCCESS;
+        free(block);
+        if (rc) return -1;
     }
     return 0;
 }
@@ -76,7 +81,7 @@ int sim_mpi_recv_jobs(int from, sim_mpi_fn fn, void *ctx)
         int64_t head[2];
         if (MPI_Recv(head, 2, MPI_INT64_T, from, 1, MPI_COMM_WORLD, MPI_STATUS_IGNORE) != MPI_SUCCESS ||
             head[1] < 0 || head[1] > INT_MAX)
-            return -1;
+            return -1;   /* a worker that could not read a block sends no more */
         void *b = malloc(head[1] ? (size_t)head[1] : 1);
         if (!b || MPI_Recv(b, (int)head[1], MPI_BYTE, from, 2, MPI_COMM_WORLD,
                            MPI_STATUS_IGNORE) != MPI_SUCCESS) {
@@ -84,7 +89,7 @@ int sim_mpi_recv_jobs(int from, sim_mpi_fn fn, void *ctx)
             return -1;
         }
         /* keep receiving after a refusal, so the worker is not left blocked */
-        if (rc == 0) rc = fn(ctx, (int)head[0], b, (size_t)head[1]);
+        if (rc == 0 && fn) rc = fn(ctx, (int)head[0], b, (size_t)head[1]);
         free(b);
     }
     return rc ? -1 : (int)count;
@@ -107,9 +112,9 @@ void sim_mpi_abort(int code) { exit(code); }
 int  sim_mpi_rank(void) { return 0; }
 int  sim_mpi_size(void) { return 1; }
 int  sim_mpi_built(void) { return 0; }
-int  sim_mpi_send_jobs(int n, const int *job, void *const *block, const size_t *len)
+int  sim_mpi_send_jobs(int n, sim_mpi_get_fn get, void *ctx)
 {
-    (void)n; (void)job; (void)block; (void)len;
+    (void)n; (void)get; (void)ctx;
     return -1;   /* there is no rank 0 to send to */
 }
 int  sim_mpi_recv_jobs(int from, sim_mpi_fn fn, void *ctx)

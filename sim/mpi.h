@@ -27,9 +27,12 @@ int  sim_mpi_size(void);
 /* Whether this build has MPI at all. */
 int  sim_mpi_built(void);
 
-/* A worker (rank > 0): send N blocks, BLOCK[i] of LEN[i] bytes for job
- * JOB[i], to rank 0; N < 0 says the worker failed.  0 or -1. */
-int  sim_mpi_send_jobs(int n, const int *job, void *const *block, const size_t *len);
+/* A worker (rank > 0): send N blocks to rank 0, one at a time: GET gives
+ * the I-th (malloc'd, freed here; its job in *JOB, its bytes in *LEN), or
+ * NULL when it cannot, which ends the sending as a failure.  N < 0 says
+ * the worker failed.  0 or -1. */
+typedef void *(*sim_mpi_get_fn)(void *ctx, int i, int *job, size_t *len);
+int  sim_mpi_send_jobs(int n, sim_mpi_get_fn get, void *ctx);
 
 /* Rank 0: receive the jobs of worker rank FROM, calling FN for each; the
  * worker's count (negative: it failed), or -1 on a transport error. */

@@ -12,12 +12,14 @@
 #define _GNU_SOURCE   /* renameat2 and RENAME_NOREPLACE (glibc 2.28) */
 #include "outfile.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -118,6 +120,36 @@ int sim_outfile_open(sim_outfile *f, const char *path, int force, char *err,
                     (long)getpid(), strerror(e));
     }
     return 0;
+}
+
+int sim_outfile_sweep(const char *path)
+{
+    char dir[TMP_NAME_MAX], prefix[TMP_NAME_MAX + 8];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    const char *base = slash ? slash + 1 : dir;
+    snprintf(prefix, sizeof prefix, "%s.tmp-", base);
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else if (slash == dir) dir[1] = '\0';
+    else *slash = '\0';
+    DIR *d = opendir(dir);
+    if (!d) return 0;
+    size_t plen = strlen(prefix);
+    int removed = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *pid = e->d_name + plen;
+        if (strncmp(e->d_name, prefix, plen) != 0 || !pid[0] ||
+            strspn(pid, "0123456789") != strlen(pid) || strlen(pid) > 9)
+            continue;
+        long p = strtol(pid, NULL, 10);
+        if (p == (long)getpid() || kill((pid_t)p, 0) == 0 || errno != ESRCH) continue;
+        char name[2 * TMP_NAME_MAX];
+        snprintf(name, sizeof name, "%s/%s", dir, e->d_name);
+        removed += unlink(name) == 0;
+    }
+    closedir(d);
+    return removed;
 }
 
 int sim_outfile_append(sim_outfile *f, const void *data, size_t len, char *err,

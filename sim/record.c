@@ -25,19 +25,27 @@ static size_t n_jobs(const sim_record *rec)
     return (size_t)rec->n_variants * (size_t)rec->n_replicates;
 }
 
-/* Jobs whose values the record holds: all, or its window's. */
+/* The state of a lazy record (sim_record_lazy), private to this module. */
+struct sim_record_lazy {
+    sim_record_loader   load;
+    void               *ctx;
+    size_t              budget, loaded;   /* bytes */
+    unsigned long long  clock, *stamp;    /* stamp[k]: when K was last read */
+    int                 failed;
+};
+
+/* Jobs whose values the record holds at a time: all, or its pool's
+ * slots. */
 static size_t held_jobs(const sim_record *rec)
 {
-    return rec->win_count ? rec->win_count : n_jobs(rec);
+    return rec->n_slots ? (size_t)rec->n_slots : n_jobs(rec);
 }
 
 /* Where job J's values start in a series, in blocks of one job's values;
- * -1 for a job outside the window. */
+ * -1 for a job not bound to a slot of the pool. */
 static ptrdiff_t held_index(const sim_record *rec, size_t j)
 {
-    if (!rec->win_count) return (ptrdiff_t)j;
-    if (j < rec->win_first || j >= rec->win_first + rec->win_count) return -1;
-    return (ptrdiff_t)(j - rec->win_first);
+    return rec->n_slots ? rec->slot_of[j] : (ptrdiff_t)j;
 }
 
 /* Doubles of series K: held jobs x years x width; 0 on overflow. */
@@ -94,6 +102,10 @@ void sim_record_free(sim_record *rec)
     }
     free(rec->data);
     free(rec->job_done);
+    free(rec->slot_of);
+    free(rec->slot_used);
+    if (rec->lazy) free(rec->lazy->stamp);
+    free(rec->lazy);
     free(rec);   /* the series table is borrowed */
 }
 
@@ -160,8 +172,125 @@ size_t sim_record_bytes(const sim_record *rec)
     return total;
 }
 
+int sim_record_pool(sim_record *rec, int n_slots)
+{
+    if (rec->data || rec->n_slots || n_slots < 1) return -1;
+    if ((size_t)n_slots > n_jobs(rec)) n_slots = (int)n_jobs(rec);
+    rec->slot_of = malloc(n_jobs(rec) * sizeof *rec->slot_of);
+    rec->slot_used = calloc((size_t)n_slots, 1);
+    if (!rec->slot_of || !rec->slot_used) {
+        free(rec->slot_of);
+        free(rec->slot_used);
+        rec->slot_of = NULL;
+        rec->slot_used = NULL;
+        return -1;
+    }
+    for (size_t j = 0; j < n_jobs(rec); j++) rec->slot_of[j] = -1;
+    rec->n_slots = n_slots;
+    return 0;
+}
+
+int sim_record_bind(sim_record *rec, int v, int r)
+{
+    if (!rec->n_slots || !rec->data || v < 0 || v >= rec->n_variants || r < 0 ||
+        r >= rec->n_replicates)
+        return -1;
+    size_t j = sim_record_job(rec, v, r);
+    if (rec->slot_of[j] >= 0) return -1;
+    int s = 0;
+    while (s < rec->n_slots && rec->slot_used[s]) s++;
+    if (s == rec->n_slots) return -1;
+    rec->slot_used[s] = 1;
+    rec->slot_of[j] = s;
+    for (size_t k = 0; k < rec->n_series; k++) {
+        size_t block = (size_t)rec->n_years * (size_t)sim_record_width(rec, k);
+        memset(rec->data[k] + (size_t)s * block, 0, block * sizeof(double));
+    }
+    for (int t = 0; t < rec->n_tables; t++) {
+        free(rec->table[t].rows[j]);
+        rec->table[t].rows[j] = NULL;
+        rec->table[t].n_rows[j] = 0;
+    }
+    return 0;
+}
+
+void sim_record_release(sim_record *rec, int v, int r)
+{
+    if (!rec->n_slots || v < 0 || v >= rec->n_variants || r < 0 || r >= rec->n_replicates)
+        return;
+    size_t j = sim_record_job(rec, v, r);
+    if (rec->slot_of[j] < 0) return;
+    rec->slot_used[rec->slot_of[j]] = 0;
+    rec->slot_of[j] = -1;
+    for (int t = 0; t < rec->n_tables; t++) {
+        free(rec->table[t].rows[j]);
+        rec->table[t].rows[j] = NULL;
+        rec->table[t].n_rows[j] = 0;
+    }
+}
+
+int sim_record_lazy(sim_record *rec, sim_record_loader load, void *ctx, size_t budget)
+{
+    if (rec->data || rec->n_slots || !load) return -1;
+    rec->lazy = calloc(1, sizeof *rec->lazy);
+    rec->data = calloc(rec->n_series ? rec->n_series : 1, sizeof *rec->data);
+    if (rec->lazy)
+        rec->lazy->stamp = calloc(rec->n_series ? rec->n_series : 1, sizeof *rec->lazy->stamp);
+    if (!rec->lazy || !rec->data || !rec->lazy->stamp) {
+        if (rec->lazy) free(rec->lazy->stamp);
+        free(rec->lazy);
+        free(rec->data);
+        rec->lazy = NULL;
+        rec->data = NULL;
+        return -1;
+    }
+    rec->lazy->load = load;
+    rec->lazy->ctx = ctx;
+    rec->lazy->budget = budget;
+    memset(rec->job_done, 1, n_jobs(rec));
+    return 0;
+}
+
+int sim_record_load_failed(const sim_record *rec)
+{
+    return rec->lazy && rec->lazy->failed;
+}
+
+/* Series K's values: loaded first on a lazy record, making room by
+ * dropping the series read least recently.  NULL when the load failed.
+ * A lazy record's cache changes under a const pointer: it is what a read
+ * costs, not what the record holds. */
+static double *series_data(const sim_record *crec, size_t k)
+{
+    sim_record *rec = (sim_record *)crec;
+    struct sim_record_lazy *lz = rec->lazy;
+    if (!lz) return rec->data[k];
+    lz->stamp[k] = ++lz->clock;
+    if (rec->data[k]) return rec->data[k];
+    size_t bytes = series_len(rec, k) * sizeof(double);
+    while (lz->loaded + bytes > lz->budget) {
+        size_t old = SIZE_MAX;
+        for (size_t i = 0; i < rec->n_series; i++)
+            if (rec->data[i] && (old == SIZE_MAX || lz->stamp[i] < lz->stamp[old])) old = i;
+        if (old == SIZE_MAX) break;
+        free(rec->data[old]);
+        rec->data[old] = NULL;
+        lz->loaded -= series_len(rec, old) * sizeof(double);
+    }
+    double *d = malloc(bytes ? bytes : sizeof(double));
+    if (!d || lz->load(lz->ctx, rec, k, d)) {
+        free(d);
+        lz->failed = 1;
+        return NULL;
+    }
+    rec->data[k] = d;
+    lz->loaded += bytes;
+    return d;
+}
+
 int sim_record_alloc(sim_record *rec)
 {
+    if (rec->lazy) return -1;
     if (rec->data || sim_record_bytes(rec) == SIZE_MAX) return -1;
     /* at least one pointer, so that data != NULL says "allocated" even for
      * a record without series */
@@ -237,16 +366,8 @@ double *sim_record_slot(sim_record *rec, size_t k, int v, int r)
     ptrdiff_t at = held_index(rec, sim_record_job(rec, v, r));
     if (at < 0) return NULL;
     size_t per_job = (size_t)rec->n_years * (size_t)sim_record_width(rec, k);
-    return rec->data[k] + (size_t)at * per_job;
-}
-
-int sim_record_window(sim_record *rec, size_t first, size_t count)
-{
-    if (rec->data || count == 0 || first > n_jobs(rec) || count > n_jobs(rec) - first)
-        return -1;
-    rec->win_first = first;
-    rec->win_count = count == n_jobs(rec) ? 0 : count;
-    return 0;
+    double *d = series_data(rec, k);
+    return d ? d + (size_t)at * per_job : NULL;
 }
 
 /* Offset of (V, R, Y, ITEM) in series K, or -1 when out of range. */
@@ -267,14 +388,16 @@ static ptrdiff_t offset_of(const sim_record *rec, size_t k, int v, int r, int y,
 double sim_record_get(const sim_record *rec, size_t k, int v, int r, int y, int item)
 {
     ptrdiff_t at = offset_of(rec, k, v, r, y, item);
-    return at < 0 ? NAN : rec->data[k][at];
+    const double *d = at < 0 ? NULL : series_data(rec, k);
+    return d ? d[at] : NAN;
 }
 
 int sim_record_put(sim_record *rec, size_t k, int v, int r, int y, int item, double x)
 {
     ptrdiff_t at = offset_of(rec, k, v, r, y, item);
-    if (at < 0) return -1;
-    rec->data[k][at] = x;
+    double *d = at < 0 ? NULL : series_data(rec, k);
+    if (!d) return -1;
+    d[at] = x;
     return 0;
 }
 
@@ -299,8 +422,11 @@ int sim_record_jobs_done(const sim_record *rec)
  * there are N replicates per variant; variant 0 stays where it is. */
 void sim_record_truncate(sim_record *rec, int n)
 {
-    if (n >= rec->n_replicates || n < 1 || rec->win_count) return;
-    for (size_t k = 0; rec->data && k < rec->n_series; k++) {
+    if (n >= rec->n_replicates || n < 1 || rec->lazy) return;
+    for (int s = 0; s < rec->n_slots; s++)
+        if (rec->slot_used[s]) return;
+    /* a pool's values are by slot, not by job: nothing to move */
+    for (size_t k = 0; rec->data && !rec->n_slots && k < rec->n_series; k++) {
         size_t block = (size_t)rec->n_years * (size_t)sim_record_width(rec, k);
         for (int v = 1; v < rec->n_variants; v++)
             memmove(rec->data[k] + (size_t)v * (size_t)n * block,

@@ -25,6 +25,13 @@
  * sim_record_alloc (the data, zero-filled); then jobs fill their slots and
  * readers read them; sim_record_free.  Axes and series are fixed once the
  * data exists; labels may be set at any time.
+ *
+ * Where the values are held: for every job (the default); for the jobs
+ * running now, in a pool
+ * of slots they are bound to and released from (sim_record_pool: a run
+ * keeps each finished job elsewhere, in a journal); or nowhere, loaded
+ * series by series from a file when read (sim_record_lazy: a reader of a
+ * written result).  The slot and get/put functions work the same on all.
  */
 #ifndef SIM_RECORD_H
 #define SIM_RECORD_H
@@ -76,9 +83,14 @@ typedef struct sim_record {
     const sim_series *series;     /* borrowed from the declarer */
     double          **data;       /* n_series arrays; NULL until allocated */
     unsigned char    *job_done;   /* [variant][replicate] */
-    /* values held for jobs [win_first, win_first + win_count) only (a
-     * shard's, a worker rank's); win_count 0: every job */
-    size_t win_first, win_count;
+    /* a pool: values held for n_slots jobs at a time, slot_of[job] the
+     * slot a bound job uses (-1: none); n_slots 0: no pool */
+    int    n_slots;
+    int   *slot_of;
+    unsigned char *slot_used;
+    /* a lazy record: a series' values are loaded by load() when first
+     * read, and the least recently read dropped beyond budget bytes */
+    struct sim_record_lazy *lazy;
 } sim_record;
 
 /* A record for the plan, with no axes, series or data yet; NULL when a
@@ -100,11 +112,36 @@ int sim_record_set_series(sim_record *rec, const sim_series *table, size_t n);
 /* Bytes of the values sim_record_alloc would allocate; SIZE_MAX when that
  * does not fit in a size_t. */
 size_t sim_record_bytes(const sim_record *rec);
-/* Hold values only for jobs [FIRST, FIRST + COUNT) (a shard's), so that a
- * piece of a large plan needs memory for its own jobs alone: slots of other
- * jobs are NULL and their values NaN, the writer and truncation are for
- * whole records.  Before sim_record_alloc; 0, or -1 out of range or after. */
-int    sim_record_window(sim_record *rec, size_t first, size_t count);
+/*
+ * Hold values for at most N_SLOTS jobs at a time, whichever they are: a job
+ * is bound to a free slot before it runs (sim_record_bind) and released
+ * once its values are kept elsewhere (a journal), so that a plan of any
+ * number of jobs needs the memory of N_SLOTS.  Before sim_record_alloc, not
+ * twice; 0, or -1.  Binding and releasing are not thread-safe: the
+ * caller holds a lock around them (the jobs' own writes need none).
+ */
+int    sim_record_pool(sim_record *rec, int n_slots);
+/* Give job (V, R) a free slot, its values zeroed and no table rows; 0, or
+ * -1 when no slot is free, the job is bound already or REC is no pool. */
+int    sim_record_bind(sim_record *rec, int v, int r);
+/* Free job (V, R)'s slot and its table rows; its done flag stays. */
+void   sim_record_release(sim_record *rec, int v, int r);
+
+/*
+ * A record whose values live elsewhere (a file): LOAD fills series K's
+ * whole array (every job's slot, as sim_record_alloc lays it out) the
+ * first time it is read, and the series read least recently are dropped
+ * while more than BUDGET bytes are loaded (the one being read stays, even
+ * alone over the budget).  So a reader of a plan of any size holds a few
+ * series at a time.  A pointer from sim_record_slot is good until the next
+ * read of another series.  Instead of sim_record_alloc; one thread reads a
+ * lazy record.  A failed load reads as NaN and sets the flag
+ * sim_record_load_failed reports.  0, or -1 (memory, or data already there).
+ */
+typedef int (*sim_record_loader)(void *ctx, const sim_record *rec, size_t k, double *dst);
+int    sim_record_lazy(sim_record *rec, sim_record_loader load, void *ctx, size_t budget);
+int    sim_record_load_failed(const sim_record *rec);
+
 /* Allocate every series' values (zero) and clear the job flags; 0 or -1. */
 int    sim_record_alloc(sim_record *rec);
 
@@ -161,7 +198,8 @@ void sim_record_set_done(sim_record *rec, int v, int r, int done);
 int  sim_record_jobs_done(const sim_record *rec);
 
 /* Keep the first N replicates of every variant (1 <= N <= n_replicates;
- * otherwise nothing changes).  The memory is kept. */
+ * otherwise nothing changes).  The memory is kept.  A pool is truncated
+ * only while no job is bound, a lazy record never. */
 void sim_record_truncate(sim_record *rec, int n);
 
 /*

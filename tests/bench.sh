@@ -4,14 +4,16 @@
 # replicate's CPU per simulated year on one thread (home support as
 # individual cases and in aggregate); replicates per second and peak memory
 # on all cores, and the four-regime job projected to 1,000 replicates; the
-# CPU ratio of ten times the population to today's.
+# CPU ratio of ten times the population to today's; peak memory of a
+# study of 100 and of 10,000 jobs of the small scenario.
 # Figures only; nothing here passes or fails on time.  bench_phold fails
 # (and so does this) only if the engine and the heap handled different
 # events.  BENCH_PHOLD_SECONDS (default 1) is the least time per PHOLD run,
 # BENCH_PHOLD_RUNS (default 3) how many runs of each to keep the fastest of
 # (a shared machine only ever makes a run slower).  BENCH_REPLICATES
 # (default 40), BENCH_REGIME_REPLICATES (20) and BENCH_X10_REPLICATES (2)
-# set the sizes of the runs.
+# set the sizes of the runs, BENCH_MEMORY_JOBS ("100 10000") the studies
+# whose memory is compared.
 set -eu
 BUILD=${BUILD:-build}
 REPS=${BENCH_REPLICATES:-40}
@@ -96,3 +98,16 @@ echo "  1 x:  $(cpu_of "$r1") s CPU ($(line_of "$r1"))"
 echo "  10 x: $(cpu_of "$r10") s CPU ($(line_of "$r10"))"
 awk -v a="$(cpu_of "$r1")" -v b="$(cpu_of "$r10")" \
     'BEGIN { printf "  CPU ratio 10 x / 1 x: %.1f\n", b / a }'
+
+echo "placesim bench: peak memory against the number of jobs (scenarios/small.yaml, 1 year, $(nproc) threads)"
+first=
+for n in ${BENCH_MEMORY_JOBS:-100 10000}; do
+    r=$(cpu_run "jobs$n" run scenarios/small.yaml -r "$n" -y 1 -t "$(nproc)")
+    p=$(peak_of "$r")
+    echo "  $n jobs: peak memory $p MiB ($(line_of "$r"))"
+    if [ -z "$first" ]; then first="$n $p"; else
+        awk -v a="$first" -v n="$n" -v p="$p" 'BEGIN { split(a, f, " ");
+            printf "  %d jobs against %d: %+.1f MiB, %.0f bytes per extra job\n",
+                   n, f[1], p - f[2], (p - f[2]) * 1048576 / (n - f[1]) }'
+    fi
+done

@@ -90,12 +90,13 @@ check "runaway shocks: message names the year and the job" \
     grep -qE 'variant 0 replicate 0: year [0-9]{4}: new needs in .* per adult' "$T/boom.err"
 check "runaway shocks: a failed run writes no result" [ ! -e "$T/boom.h5" ]
 
-# a plan whose results cannot fit in memory is refused before it runs
-# (the system would grant the memory lazily and kill the run much later)
+# a plan whose finished jobs cannot fit on the journal's disk is refused
+# before it runs (it would fail hours later, when the disk is full)
 timeout 60 "$P" run "$SMALL" -r 1000000 -y 100 -q -o "$T/huge.h5" >/dev/null 2>"$T/huge_plan.err"; rc=$?
 check "oversized plan: run exits 2" [ "$rc" = 2 ]
-check "oversized plan: message says how much memory" grep -q "GiB of results in memory" "$T/huge_plan.err"
+check "oversized plan: message says how much room" grep -q "GiB of finished jobs" "$T/huge_plan.err"
 check "oversized plan: no output file" [ ! -e "$T/huge.h5" ]
+check "oversized plan: no journal" [ ! -e "$T/huge.h5.journal" ]
 
 # flow lists nested deep made the YAML parser take minutes
 python3 -c "import sys; n=200000; sys.stdout.write('extends: %s\nneed:\n  hours_per_week: ' % sys.argv[1] + '['*n + '1' + ']'*n + '\n')" \

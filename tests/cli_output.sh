@@ -152,3 +152,17 @@ check "calibrate onto its own scenario: scenario unchanged" cmp -s "$T/calib_sel
 "$P" run "$SMALL" -r 1 -y 1 -q -o "$(printf '%s/x\033[31m.h5' "$T")" >/dev/null 2>"$T/esc.err"; rc=$?
 check "-o with an escape sequence: exit 2" [ "$rc" = 2 ]
 check "-o with an escape sequence: nothing echoed raw" bash -c "! LC_ALL=C grep -q \$'\\033' '$T/esc.err'"
+
+# ---- (g) a temporary a SIGKILL left goes with the next run of its output ---
+# The result is written to OUT.tmp-<pid> while the run writes it; no handler
+# sees SIGKILL, so a kill then leaves it, and the next run of OUT removes
+# the temporaries of processes that are gone (never a live one's).
+sleep 0 & dead=$!; wait $dead
+sleep 30 & alive=$!
+printf 'half' >"$T/stale.h5.tmp-$dead"
+printf 'live' >"$T/stale.h5.tmp-$alive"
+"$P" run "$SMALL" -r 1 -y 1 -q -o "$T/stale.h5" >/dev/null 2>&1; rc=$?
+check "a killed run's temporary: the next run exits 0" [ "$rc" = 0 ]
+check "a killed run's temporary: removed" [ ! -e "$T/stale.h5.tmp-$dead" ]
+check "a live process's temporary: kept" [ -e "$T/stale.h5.tmp-$alive" ]
+kill $alive 2>/dev/null; wait $alive 2>/dev/null || true

@@ -121,7 +121,6 @@ for i in 1 2 3; do
     "$P" compare $REG -r 6 -t 2 -q -o "$out" 2>/dev/null & pid=$!
     sleep "$delay"; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
     check "kill -9 at ${delay} s ($i): no result under the final name" [ ! -e "$out" ]
-    check "kill -9 at ${delay} s ($i): no temporary left" [ -z "$(ls "$T" | grep "res$i.h5.tmp")" ]
     if [ $i = 1 ] && [ -e "$out.journal" ]; then
         "$P" compare $REG -r 6 -q -o "$out" 2>"$T/again.err"; rc=$?
         check "a journal left: a new run refused (exit 2)" [ "$rc" = 2 ]
@@ -134,6 +133,9 @@ for i in 1 2 3; do
     check "resumed ($i): exit 0" [ "$rc" = 0 ]
     check "resumed ($i): the same bytes as uninterrupted" same_bytes "$T/full.h5" "$out"
     check "resumed ($i): the journal is gone" [ ! -e "$out.journal" ]
+    # a kill while the result was being written leaves its temporary (no
+    # handler sees SIGKILL); the next run of the same output removes it
+    check "resumed ($i): no temporary left" [ -z "$(ls "$T" | grep "res$i.h5.tmp")" ]
 done
 check "resume: says how many jobs were kept" grep -q "jobs kept" "$T"/res*.err
 # a journal cut in the middle of a record
@@ -154,8 +156,13 @@ check "resume with other options: says another plan" contains "$T/oth.err" "anot
 [ "$rc" = 0 ] && [ ! -e "$T/oth.h5.journal" ]
 check "--force starts over from a journal" [ $? = 0 ]
 # a shard resumed
+# killed once its journal holds a few jobs (a fixed delay raced the shard's end)
 "$P" compare $REG -r 6 -t 2 -q --shard 0/2 -o "$T/rsd" 2>/dev/null & pid=$!
-sleep 0.6; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+for _ in $(seq 200); do
+    [ "$(stat -c %s "$T/rsd/shard-0-of-2.jobs.journal" 2>/dev/null || echo 0)" -gt 150000 ] && break
+    sleep 0.05
+done
+kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
 "$P" status "$T/rsd" >/dev/null 2>"$T/rsd.err"
 check "status: a stopped shard's kept jobs" contains "$T/rsd.err" "running or stopped"
 "$P" compare $REG -r 6 -q --shard 0/2 -o "$T/rsd" --resume 2>/dev/null

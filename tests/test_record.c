@@ -1,7 +1,9 @@
 /*
  * tests/test_record.c - sim/record on its own: declaring axes and series,
  * what the data costs, slot arithmetic, bounds, labels, job flags,
- * truncation, and jobs of a plan filling their slots on several threads.
+ * truncation, jobs of a plan filling their slots on several threads, a pool
+ * of slots for the jobs running now, and a lazy record that loads series
+ * when read and drops the least recently read.
  * No model: the axes and series here are made up.
  */
 #include "tests/testutil.h"
@@ -402,6 +404,116 @@ static void test_plan_fills_slots(void **state)
     sim_record_free(rec);
 }
 
+/* ---- a pool of slots ----------------------------------------------------- */
+
+static void test_pool(void **state)
+{
+    (void)state;
+    static const char *const cols[] = { "a" };
+    sim_record *rec = declared();
+    assert_int_equal(sim_record_add_table(rec, "t", 1, cols), 0);
+    assert_int_equal(sim_record_pool(rec, 0), -1);
+    assert_int_equal(sim_record_pool(rec, 2), 0);
+    assert_int_equal(sim_record_pool(rec, 2), -1);            /* once */
+    /* two jobs' values whatever the plan's size */
+    assert_int_equal(sim_record_bytes(rec), 2 * 5 * 6 * sizeof(double));
+    assert_int_equal(sim_record_alloc(rec), 0);
+    assert_null(sim_record_slot(rec, 0, 1, 3));               /* not bound */
+    assert_int_equal(sim_record_put(rec, 1, 1, 3, 0, 0, 1.0), -1);
+    assert_int_equal(sim_record_bind(rec, 1, 3), 0);
+    assert_int_equal(sim_record_bind(rec, 1, 3), -1);         /* bound already */
+    assert_int_equal(sim_record_bind(rec, 0, 0), 0);
+    assert_int_equal(sim_record_bind(rec, 0, 1), -1);         /* no slot free */
+    assert_int_equal(sim_record_put(rec, 1, 1, 3, 4, 2, 7.5), 0);
+    assert_true(sim_record_get(rec, 1, 1, 3, 4, 2) == 7.5);
+    assert_true(sim_record_get(rec, 1, 0, 0, 4, 2) == 0);
+    assert_non_null(sim_record_table_rows(rec, 0, 1, 3, 4));
+    /* its block goes elsewhere (a journal) and comes back into another slot */
+    size_t len = sim_record_job_bytes(rec, 1, 3);
+    assert_int_equal(len, 5 * 6 * sizeof(double) + sizeof(int32_t) + 4 * sizeof(double));
+    void *b = malloc(len);
+    assert_int_equal(sim_record_pack_job(rec, 1, 3, b, len), 0);
+    sim_record_set_done(rec, 1, 3, 1);
+    sim_record_release(rec, 1, 3);
+    assert_int_equal(sim_record_done(rec, 1, 3), 1);         /* the flag stays */
+    assert_int_equal(rec->table[0].n_rows[sim_record_job(rec, 1, 3)], 0);
+    assert_int_equal(sim_record_job_bytes(rec, 1, 3), 0);
+    assert_int_equal(sim_record_bind(rec, 0, 2), 0);          /* the freed slot */
+    assert_true(sim_record_get(rec, 1, 0, 2, 4, 2) == 0);     /* zeroed for it */
+    sim_record_release(rec, 0, 2);
+    sim_record_truncate(rec, 2);                              /* a job is bound: no */
+    assert_int_equal(rec->n_replicates, 4);
+    assert_int_equal(sim_record_bind(rec, 1, 3), 0);
+    assert_int_equal(sim_record_unpack_job(rec, 1, 3, b, len), 0);
+    assert_true(sim_record_get(rec, 1, 1, 3, 4, 2) == 7.5);
+    assert_int_equal(rec->table[0].n_rows[sim_record_job(rec, 1, 3)], 4);
+    sim_record_release(rec, 1, 3);
+    sim_record_release(rec, 0, 0);
+    sim_record_release(rec, 0, 0);                            /* twice: nothing */
+    sim_record_set_done(rec, 0, 1, 1);
+    sim_record_truncate(rec, 2);                              /* flags only */
+    assert_int_equal(rec->n_replicates, 2);
+    assert_int_equal(sim_record_done(rec, 0, 1), 1);
+    assert_int_equal(sim_record_done(rec, 1, 1), 0);
+    free(b);
+    sim_record_free(rec);
+}
+
+/* ---- a lazy record ---------------------------------------------------------- */
+
+/* Value of series K at element I: what the "file" holds. */
+static double stored(size_t k, size_t i) { return 1000.0 * (double)k + (double)i; }
+
+typedef struct loads { int count[3], fail_k; } loads;
+
+static int load_three(void *ctx, const sim_record *rec, size_t k, double *dst)
+{
+    loads *l = ctx;
+    if ((int)k == l->fail_k) return -1;
+    l->count[k]++;
+    size_t n = (size_t)rec->n_variants * (size_t)rec->n_replicates * (size_t)rec->n_years *
+               (size_t)sim_record_width(rec, k);
+    for (size_t i = 0; i < n; i++) dst[i] = stored(k, i);
+    return 0;
+}
+
+static void test_lazy(void **state)
+{
+    (void)state;
+    loads l = { { 0, 0, 0 }, -1 };
+    sim_record *rec = declared();
+    /* room for "by_place" (8 x 5 x 3 doubles) and "by_kind" (8 x 5 x 2), not
+     * with "total" (8 x 5) too */
+    size_t budget = (8 * 5 * 3 + 8 * 5 * 2) * sizeof(double);
+    assert_int_equal(sim_record_lazy(rec, NULL, &l, budget), -1);
+    assert_int_equal(sim_record_lazy(rec, load_three, &l, budget), 0);
+    assert_int_equal(sim_record_alloc(rec), -1);
+    assert_int_equal(sim_record_jobs_done(rec), 8);           /* its values exist */
+    assert_int_equal(l.count[0] + l.count[1] + l.count[2], 0); /* none loaded yet */
+    /* job (1, 2), year 3, place 2 of by_place: element ((6 * 5) + 3) * 3 + 2 */
+    assert_true(sim_record_get(rec, 1, 1, 2, 3, 2) == stored(1, 101));
+    assert_true(sim_record_get(rec, 0, 0, 1, 4, 0) == stored(0, 9));
+    assert_true(sim_record_get(rec, 1, 0, 0, 0, 0) == stored(1, 0));
+    assert_int_equal(l.count[1], 1);                          /* loaded once */
+    /* by_kind needs room: total was read longest ago and goes */
+    assert_true(sim_record_get(rec, 2, 0, 0, 0, 1) == stored(2, 1));
+    assert_null(rec->data[0]);
+    assert_non_null(rec->data[1]);
+    assert_true(sim_record_get(rec, 0, 0, 0, 0, 0) == stored(0, 0));
+    assert_int_equal(l.count[0], 2);                          /* loaded again */
+    assert_null(rec->data[1]);                                /* by_place went */
+    const double *slot = sim_record_slot(rec, 2, 1, 3);
+    assert_non_null(slot);
+    assert_true(slot[0] == stored(2, 7 * 5 * 2));
+    assert_int_equal(sim_record_load_failed(rec), 0);
+    sim_record_truncate(rec, 2);                              /* never */
+    assert_int_equal(rec->n_replicates, 4);
+    l.fail_k = 1;
+    assert_true(isnan(sim_record_get(rec, 1, 0, 0, 0, 0)));
+    assert_int_equal(sim_record_load_failed(rec), 1);
+    sim_record_free(rec);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -420,6 +532,8 @@ int main(void)
         cmocka_unit_test(test_truncate),
         cmocka_unit_test(test_plan_fills_slots),
         cmocka_unit_test(test_tables),
+        cmocka_unit_test(test_pool),
+        cmocka_unit_test(test_lazy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

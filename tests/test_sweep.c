@@ -190,17 +190,19 @@ static void test_job_block(void **state)
             assert_true(sim_record_get(r[1], 1, 1, 2, y, it) == sim_record_get(r[0], 1, 1, 2, y, it));
     assert_int_equal(r[1]->table[0].n_rows[sim_record_job(r[1], 1, 2)], 3);
     assert_memory_equal(r[1]->table[0].rows[sim_record_job(r[1], 1, 2)], rows, 6 * sizeof(double));
-    /* a record holding a window of the jobs (a shard's): the job inside it
-     * reads back the same, those outside have no slot */
+    /* a record holding a pool of slots (the jobs running now): a bound job
+     * reads back the same, one not bound has no slot */
     sim_record *w = sim_record_create(2, 3, 4);
     assert_int_equal(sim_record_add_axis(w, "item", 5), 0);
     assert_int_equal(sim_record_set_series(w, ser, 2), 0);
     assert_int_equal(sim_record_add_table(w, "t", 2, cols), 0);
-    assert_int_equal(sim_record_window(w, 4, 2), 0);         /* jobs 4, 5: (1, 1), (1, 2) */
+    assert_int_equal(sim_record_pool(w, 2), 0);
     size_t whole = sim_record_bytes(r[0]);
     assert_true(sim_record_bytes(w) * 3 == whole);           /* 2 of 6 jobs */
     assert_int_equal(sim_record_alloc(w), 0);
-    assert_int_equal(sim_record_window(w, 0, 1), -1);        /* not after the values exist */
+    assert_int_equal(sim_record_pool(w, 1), -1);             /* not after the values exist */
+    assert_int_equal(sim_record_unpack_job(w, 1, 2, b, n), -1);   /* not bound */
+    assert_int_equal(sim_record_bind(w, 1, 2), 0);
     assert_int_equal(sim_record_unpack_job(w, 1, 2, b, n), 0);
     for (int y = 0; y < 4; y++)
         assert_true(sim_record_get(w, 1, 1, 2, y, 3) == sim_record_get(r[0], 1, 1, 2, y, 3));
