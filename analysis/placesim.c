@@ -292,11 +292,12 @@ typedef struct run_ctx {
     size_t      *at_len;
     int         *src;
     int          src_open, src_fd;   /* the source file open for reading */
-    int          journal_failed;
+    /* the journal could not be written, or a kept job not read back: either
+     * way the journal is kept for --resume */
+    int          journal_failed, read_failed;
     /* --until-width: every job's series without an axis, for the stopping
      * rule between batches (NULL otherwise) */
     sim_record  *national;
-    sim_series  *national_series;
     /* uncertainty: the params of variant v under draw d at v x draws + d;
      * replicate r runs draw r / per_draw (NULL: none) */
     params      *drawn;
@@ -331,15 +332,15 @@ static int job_unblock(run_ctx *ctx, int v, int r, const void *data, size_t len)
                                  len - sizeof(double));
 }
 
-/* Bind and release job (V, R)'s slot of the pool; a bind cannot fail
- * while the pool has a slot per thread. */
-static void pool_bind(run_ctx *ctx, int v, int r)
+/* Bind and release job (V, R)'s slot of the pool.  A bind fails only if
+ * more threads run jobs than the pool has slots for: a bug, said so. */
+static int pool_bind(run_ctx *ctx, int v, int r)
 {
     int rc;
     #pragma omp critical(placesim_pool)
     rc = sim_record_bind(ctx->rec, v, r);
-    assert(rc == 0);
-    (void)rc;
+    if (rc) fprintf(stderr, "placesim: no free slot for job (%d, %d)\n", v, r);
+    return rc;
 }
 
 static void pool_release(run_ctx *ctx, int v, int r)
@@ -360,6 +361,7 @@ static void source_path(const run_ctx *ctx, int src, char *buf, size_t n)
  * or NULL after saying why.  One thread at a time. */
 static void *kept_block(run_ctx *ctx, long job, size_t *len)
 {
+    assert(ctx->at[job] >= 0);   /* every job asked for was kept */
     char path[8192], err[9000];
     source_path(ctx, ctx->src[job], path, sizeof path);
     if (ctx->src_fd < 0 || ctx->src_open != ctx->src[job]) {
@@ -403,13 +405,15 @@ static int national_of_kept(run_ctx *ctx, int v, int r)
     void *b;
     #pragma omp critical(placesim_source)
     b = kept_block(ctx, (long)job, &len);
-    if (!b) return -1;
-    pool_bind(ctx, v, r);
-    int rc = job_unblock(ctx, v, r, b, len);
-    if (rc == 0) copy_national(ctx, v, r);
-    else fprintf(stderr, "placesim: a kept job (%d, %d) does not fit the plan\n", v, r);
-    pool_release(ctx, v, r);
+    int rc = b ? pool_bind(ctx, v, r) : -1;
+    if (rc == 0) {
+        rc = job_unblock(ctx, v, r, b, len);
+        if (rc == 0) copy_national(ctx, v, r);
+        else fprintf(stderr, "placesim: a kept job (%d, %d) does not fit the plan\n", v, r);
+        pool_release(ctx, v, r);
+    }
     free(b);
+    if (rc) ctx->read_failed = 1;
     return rc;
 }
 
@@ -462,7 +466,7 @@ static int run_job(void *vctx, int v, int r)
         p = &ctx->drawn[at];
         mt = &ctx->drawn_mt[at];
     }
-    pool_bind(ctx, v, r);
+    if (pool_bind(ctx, v, r)) return -1;
     int rc = market_run(p, mt, ctx->variant[0].seed, v, r, ctx->rec, &ctx->events[job]);
     if (rc == 0) rc = keep_finished(ctx, v, r);
     if (rc == 0 && ctx->national) copy_national(ctx, v, r);
@@ -903,8 +907,12 @@ static int plan_fits(const sim_record *rec)
 /*
  * Every finished job is kept in the journal until the result is written,
  * so a plan whose journal would not fit on the disk it goes to is refused
- * before it runs, rather than failing when the disk is full.  A job's
- * block holds at least its series' values (its table rows come on top).
+ * before it runs, rather than failing when the disk is full.  A lower
+ * bound only: a job's block holds at least its series' values (its table
+ * rows come on top, and the result file itself needs room beside the
+ * journal), so a plan that passes may still fill the disk, and is then
+ * stopped with its journal kept.  JOBS counts those this process keeps
+ * (MPI rank 0: the workers' as well, in the gathered file beside it).
  */
 static int journal_fits(const sim_record *rec, long jobs, const char *jpath)
 {
@@ -912,6 +920,8 @@ static int journal_fits(const sim_record *rec, long jobs, const char *jpath)
     for (size_t k = 0; k < rec->n_series; k++)
         per_job += (double)rec->n_years * sim_record_width(rec, k) * sizeof(double);
     double need = per_job * (double)jobs;
+    struct stat st;
+    if (stat(jpath, &st) == 0) need -= (double)st.st_size;   /* kept already */
     char dir[8192];
     snprintf(dir, sizeof dir, "%s", jpath);
     char *slash = strrchr(dir, '/');
@@ -1147,7 +1157,7 @@ static int keep_job(void *vctx, int job, long long at, const void *data, size_t 
         fprintf(stderr, "placesim: %s holds job %d twice\n", k->path, job);
         return 1;
     }
-    pool_bind(ctx, v, r);
+    if (pool_bind(ctx, v, r)) return 1;
     int fits = job_unblock(ctx, v, r, data, len) == 0;
     pool_release(ctx, v, r);
     if (!fits && k->merge) {
@@ -1327,7 +1337,7 @@ static int write_shard(run_ctx *ctx, const study_header *plan, long first, long 
     for (long j = first; j < first + count && rc == 0; j++) {
         size_t len;
         void *b = kept_block(ctx, j, &len);
-        im.len = 0;   /* the image holds one record at a time */
+        sim_journal_image_rewind(&im);   /* one record at a time */
         if (!b) rc = -1;
         else if (sim_journal_image_add(&im, (int)j, b, len))
             rc = fprintf(stderr, "placesim: out of memory\n");
@@ -1362,9 +1372,11 @@ static void *send_block(void *vctx, int i, int *job, size_t *len)
 
 /*
  * Under mpirun, after every rank ran its jobs: the workers send theirs to
- * rank 0 (a failed worker sends none and says so), which takes them into
- * its record worker by worker.  Rank 0: 0, or -1 when a worker failed or
- * sent what does not fit; a worker: 0 or -1.
+ * rank 0 one block at a time, read back from their journals (a failed
+ * worker sends none, and one that cannot read a block back stops there and
+ * says so), which keeps them in the gathered file beside its journal,
+ * worker by worker.  Rank 0: 0, or -1 when a worker failed or sent what
+ * does not fit; a worker: 0 or -1.
  */
 static int mpi_gather(run_ctx *ctx, int rank, int ranks, long job_a, long job_n,
                       int failed, const study_header *plan)
@@ -1377,7 +1389,7 @@ static int mpi_gather(run_ctx *ctx, int rank, int ranks, long job_a, long job_n,
     /* the workers' blocks go to a file of their own beside rank 0's
      * journal, made afresh: a stop loses them, and --resume has every rank
      * send its jobs again from its own journal */
-    sim_journal gather = { -1, NULL, 0 };
+    sim_journal gather = { -1, NULL, 0, 1 };   /* no_sync: a stop loses it anyway */
     char err[2048];
     char *text = study_header_text(plan);
     unlink(ctx->gpath);
@@ -1399,7 +1411,9 @@ static int mpi_gather(run_ctx *ctx, int rank, int ranks, long job_a, long job_n,
                                  : sim_mpi_recv_jobs(from, NULL, NULL);
         if (gather.fd >= 0 && (got < 0 || kc.kept != count)) {
             fprintf(stderr, "placesim: rank %d %s; nothing written\n", from,
-                    got == -1 && kc.kept == 0 ? "failed or sent no jobs" : "sent jobs that do not fit the plan");
+                    got < 0 && kc.kept == 0 ? "failed or sent no jobs"
+                    : got < 0 ? "stopped sending its jobs (it says why)"
+                              : "sent jobs that do not fit the plan");
             rc = -1;
         }
         for (long j = first; rc == 0 && j < first + count; j++) ctx->rec->job_done[j] = 1;
@@ -1619,7 +1633,7 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     long total = (long)l.n * max, job_a = 0, job_n = total;
     if (o->shard_n) study_shard_jobs(total, o->shard_k, o->shard_n, &job_a, &job_n);
     if (ranks > 1 && !o->merge_dir) study_shard_jobs(total, rank, ranks, &job_a, &job_n);
-    sim_journal journal = { -1, NULL, 0 };
+    sim_journal journal = { -1, NULL, 0, 0 };
     char jpath[sizeof path + 64], gpath[sizeof path + 64 + 16];
     if (ranks > 1) snprintf(jpath, sizeof jpath, "%s.rank-%d-of-%d.journal", path, rank, ranks);
     else snprintf(jpath, sizeof jpath, "%s.journal", path);
@@ -1628,7 +1642,6 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
                     .jpath = jpath, .gpath = gpath, .merge_dir = o->merge_dir,
                     .merge_n = o->merge_plan ? o->merge_plan->shard_n : 0,
                     .src_open = 0, .src_fd = -1, .national = national,
-                    .national_series = national_series,
                     .drawn = unc.n ? drawn.p : NULL, .drawn_mt = unc.n ? drawn.mt : NULL,
                     .draws = unc.draws, .per_draw = unc.per_draw };
     ctx.at = malloc((size_t)total * sizeof *ctx.at);
@@ -1640,7 +1653,8 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     }
     for (long j = 0; j < total; j++) ctx.at[j] = -1;
     rc = plan_of(&l, &meta, o, mode, scenario, max, &plan) ? EXIT_BAD_INPUT : 0;
-    if (rc == 0 && !o->merge_dir && !exists_on_resume && !journal_fits(rec, job_n, jpath))
+    if (rc == 0 && !o->merge_dir && !exists_on_resume &&
+        !journal_fits(rec, ranks > 1 && rank == 0 ? total : job_n, jpath))
         rc = EXIT_BAD_INPUT;
     if (ranks > 1) { plan.shard_k = rank; plan.shard_n = ranks; }   /* the journal's */
     if (rc == 0) meta.plan_digest = strdup(plan.digest);
@@ -1740,21 +1754,25 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     /* The result: a file made on the disk and filled job by job from
      * where each was kept, then analysed from that file through a view that
      * holds a few series at a time, so that neither step holds every job. */
-    sim_record_truncate(rec, done);
+    sim_record_truncate(rec, done);   /* no job is bound now */
+    assert(rec->n_replicates == done);
     if (national) sim_record_truncate(national, done);
     for (int j = 0; j < l.n * max; j++) meta.events += events[j];
     meta.seconds = st.seconds;
     res_writer *writer = NULL;
     sim_record *view = NULL;
     int io_failed = 0;
+    /* the temporary a SIGKILLed run of this output left, if any: this run
+     * holds the output's journal, so no live writer of it can be meant (a
+     * merge holds no such lock, and sweeps nothing) */
+    if (!failed && !o->merge_dir) sim_outfile_sweep(path);
     if (failed) {
         fprintf(stderr, "placesim: %d job%s failed; nothing written to %s\n",
                 failed, failed == 1 ? "" : "s", path);
         rc = EXIT_RUN_FAILED;
     } else if (output_still_free(path, o->force)) {
         rc = EXIT_RUN_FAILED;
-    } else if (sim_outfile_sweep(path) < 0 ||   /* a killed run's temporary, if any */
-               !(writer = res_writer_open(rec, &meta, path, o->force, err, sizeof err))) {
+    } else if (!(writer = res_writer_open(rec, &meta, path, o->force, err, sizeof err))) {
         fprintf(stderr, "placesim: %s\n", err);
         rc = EXIT_RUN_FAILED;
         io_failed = 1;
@@ -1764,9 +1782,8 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
             size_t len;
             long job = (long)v * max + r;   /* as the plan numbered it */
             void *b = kept_block(&ctx, job, &len);
-            int lost = !b;
-            if (b) {
-                pool_bind(&ctx, v, r);
+            int lost = !b || pool_bind(&ctx, v, r);
+            if (!lost) {
                 if (job_unblock(&ctx, v, r, b, len)) {
                     fprintf(stderr, "placesim: kept job %ld does not fit the plan any more\n",
                             job);
@@ -1776,9 +1793,12 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
                     lost = io_failed = 1;
                 }
                 pool_release(&ctx, v, r);
-                free(b);
             }
+            free(b);
             if (lost) {
+                /* a journal, shard or gathered file that cannot be read back
+                 * whole is kept: --resume may read it once the cause is gone */
+                ctx.read_failed = 1;
                 res_writer_abort(writer);
                 writer = NULL;
                 rc = EXIT_RUN_FAILED;
@@ -1883,7 +1903,7 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
      * done its work.  A result or journal the disk would not take keeps it,
      * so --resume can write the result once there is room; a stop by a
      * signal never comes here, and keeps it too. */
-    int keep = io_failed || ctx.journal_failed;
+    int keep = io_failed || ctx.journal_failed || ctx.read_failed;
     if (!o->merge_dir && keep)
         fprintf(stderr, "placesim: the finished jobs are kept in %s: --resume continues "
                 "from them once the problem is fixed\n", jpath);

@@ -5,6 +5,7 @@
  * the record, so it follows the model's table rather than its enum.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include "report.h"
 
@@ -24,20 +25,17 @@ static const column columns[] = {
 };
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
 
-static void cell(FILE *out, const sim_record *s, int k, int v, int y,
-                 const column *c)
+static void cell(FILE *out, const res_stat *st, const column *c)
 {
     char buf[80];
-    if (k < 0) { fprintf(out, " | %-20s", "-"); return; }
-    res_stat st;
-    res_stat_of(s, (size_t)k, v, y, 0, &st);
-    if (st.n == 0 || isnan(st.mean)) { fprintf(out, " | %-20s", "n/a"); return; }
-    double half = (st.ci_hi - st.mean) * c->scale;
+    if (!st) { fprintf(out, " | %-20s", "-"); return; }
+    if (st->n == 0 || isnan(st->mean)) { fprintf(out, " | %-20s", "n/a"); return; }
+    double half = (st->ci_hi - st->mean) * c->scale;
     if (isfinite(half))      /* one replicate has no interval */
         snprintf(buf, sizeof buf, "%*.*f ±%.*f", c->width, c->decimals,
-                 st.mean * c->scale, c->decimals, half);
+                 st->mean * c->scale, c->decimals, half);
     else
-        snprintf(buf, sizeof buf, "%*.*f ±n/a", c->width, c->decimals, st.mean * c->scale);
+        snprintf(buf, sizeof buf, "%*.*f ±n/a", c->width, c->decimals, st->mean * c->scale);
     /* "±" is two bytes and one column: pad by one byte more */
     fprintf(out, " | %-21s", buf);
 }
@@ -45,6 +43,19 @@ static void cell(FILE *out, const sim_record *s, int k, int v, int y,
 void report_summary(FILE *out, const sim_record *s)
 {
     int done = sim_record_jobs_done(s);
+    /* Every column's statistics first, one series at a time: a record read
+     * back from its file (a lazy one) then loads each series once, where
+     * cell by cell it would load them all again for every row. */
+    size_t cells = (size_t)s->n_variants * (size_t)s->n_years;
+    res_stat *st = calloc(N_COLUMNS * (cells ? cells : 1), sizeof *st);
+    int have[N_COLUMNS];
+    for (size_t c = 0; c < N_COLUMNS; c++) {
+        int k = sim_record_series_index(s, columns[c].kpi);
+        have[c] = k >= 0 && st;
+        for (size_t i = 0; have[c] && i < cells; i++)
+            res_stat_of(s, (size_t)k, (int)(i / (size_t)s->n_years),
+                        (int)(i % (size_t)s->n_years), 0, &st[c * cells + i]);
+    }
     for (int v = 0; v < s->n_variants; v++) {
         fprintf(out, "\nvariant %s: mean ± half-width of the 95 %% interval over "
                 "%d replicates\n", s->variant_names ? s->variant_names[v] : "?",
@@ -54,11 +65,13 @@ void report_summary(FILE *out, const sim_record *s)
         fputc('\n', out);
         for (int y = 0; y < s->n_years; y++) {
             fprintf(out, "%-4d", s->years ? s->years[y] : y);
+            size_t i = (size_t)v * (size_t)s->n_years + (size_t)y;
             for (size_t c = 0; c < N_COLUMNS; c++)
-                cell(out, s, sim_record_series_index(s, columns[c].kpi), v, y, &columns[c]);
+                cell(out, have[c] ? &st[c * cells + i] : NULL, &columns[c]);
             fputc('\n', out);
         }
     }
+    free(st);
     if (done < s->n_variants * s->n_replicates)
         fprintf(out, "(%d of %d jobs completed)\n", done,
                 s->n_variants * s->n_replicates);

@@ -4,11 +4,13 @@
  *
  * Owns: statistics across replicates and paired differences between
  * variants, horizon aggregates, what an invocation says about itself in
- * the file (res_meta), and writing a sim_record with its res_meta to one
- * HDF5 file, built in memory and handed to sim/outfile, which gives it its
- * name only once it is whole and on the disk.
+ * the file (res_meta), and writing a plan's jobs with its res_meta to one
+ * HDF5 file on the disk a job at a time (res_writer), under a temporary
+ * name from sim/outfile, which gives it its name only once it is whole;
+ * and reading what was written back (the writer's lazy view).
  * Reads the record; never fills it (the model does) and holds none of its
- * values.  Knows nothing of what the series mean.
+ * values beyond the view's few series.  Knows nothing of what the series
+ * mean.
  */
 #ifndef ANALYSIS_RESULTS_H
 #define ANALYSIS_RESULTS_H

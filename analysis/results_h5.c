@@ -104,7 +104,6 @@ static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Record the first failure only: it is the cause, the rest are echoes. */
 /* HDF5's own reason for the error on its stack, innermost first: the
  * file driver's "errno = 28, error message = 'No space left on device'". */
 static herr_t reason_of(unsigned n, const H5E_error2_t *e, void *out)
@@ -130,6 +129,8 @@ static void note_why(h5w *w)
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, reason_of, w->why);
 }
 
+/* Record the first failure only: it is the cause, the rest are echoes.
+ * HDF5's reason, where it gave one, ends the message. */
 static int fail(h5w *w, const char *fmt, ...)
 {
     if (!w->failed) {
@@ -611,10 +612,13 @@ static res_stat *compute_stats(h5w *w, size_t k, int diff, size_t count)
     double *buf = malloc((size_t)(R ? R : 1) * sizeof *buf);
     int rc = st && x && buf && (!diff || x0) ? 0 : -1;
     if (rc) fail(w, "out of memory summarising %s", s->series[k].name);
-    for (int v = diff ? 1 : 0; rc == 0 && v < s->n_variants; v++)
-        for (int y0 = 0; rc == 0 && y0 < Y; y0 += ny) {
-            int n_y = y0 + ny <= Y ? ny : Y - y0;
-            rc = read_slab(w, k, v, y0, n_y, x) || (diff && read_slab(w, k, 0, y0, n_y, x0));
+    /* years outside, so that variant 0's slab is read once for all the
+     * differences against it */
+    for (int y0 = 0; rc == 0 && y0 < Y; y0 += ny) {
+        int n_y = y0 + ny <= Y ? ny : Y - y0;
+        if (diff) rc = read_slab(w, k, 0, y0, n_y, x0);
+        for (int v = diff ? 1 : 0; rc == 0 && v < s->n_variants; v++) {
+            rc = read_slab(w, k, v, y0, n_y, x);
             for (int y = y0; rc == 0 && y < y0 + n_y; y++)
                 for (int a = 0; a < len; a++) {
                     int n = 0;
@@ -631,6 +635,7 @@ static res_stat *compute_stats(h5w *w, size_t k, int diff, size_t count)
                                                  (size_t)len + (size_t)a]);
                 }
         }
+    }
     free(x);
     free(x0);
     free(buf);
@@ -986,7 +991,6 @@ int res_writer_job(res_writer *w, const sim_record *rec, int v, int r)
     for (size_t k = 0; k < s->n_series; k++) {
         const double *slot = sim_record_slot((sim_record *)rec, k, v, r);
         if (!slot) return fail(w, "job (%d, %d) has no values for %s", v, r, s->series[k].name);
-        int rank = s->series[k].axis == SIM_AXIS_NONE ? 3 : 4;
         hsize_t start[4] = { (hsize_t)v, (hsize_t)r, 0, 0 };
         hsize_t count[4] = { 1, 1, (hsize_t)s->n_years, (hsize_t)sim_record_width(s, k) };
         hsize_t n = count[2] * count[3];
@@ -998,7 +1002,6 @@ int res_writer_job(res_writer *w, const sim_record *rec, int v, int r)
         if (e < 0) note_why(w);
         if (fs >= 0) H5Sclose(fs);
         if (ms >= 0) H5Sclose(ms);
-        (void)rank;
         if (e < 0) return fail(w, "HDF5: cannot write /kpi's %s", s->series[k].name);
     }
     for (int t = 0; t < s->n_tables; t++)

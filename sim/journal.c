@@ -12,7 +12,7 @@
  * it dies, so a journal nobody holds was left by a stopped run, and one
  * that is held belongs to a run still going (sim_journal_busy).
  */
-#define _DEFAULT_SOURCE   /* flock */
+#define _GNU_SOURCE   /* flock; renameat2 and RENAME_NOREPLACE (glibc 2.28) */
 #include "journal.h"
 
 #include <errno.h>
@@ -115,6 +115,11 @@ int sim_journal_image_add(sim_journal_image *im, int job, const void *data, size
     return image_put(im, &mark, sizeof mark) || image_put(im, &j, sizeof j) ||
            image_put(im, &l, sizeof l) || image_put(im, data, len) ||
            image_put(im, &crc, sizeof crc) ? -1 : 0;
+}
+
+void sim_journal_image_rewind(sim_journal_image *im)
+{
+    im->len = 0;
 }
 
 void sim_journal_image_free(sim_journal_image *im)
@@ -354,9 +359,16 @@ int sim_journal_create(sim_journal *j, const char *path, const char *header,
         rc = link(fresh, path);   /* EEXIST: another run's */
         struct stat st;
         if (rc != 0 && (errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP)) {
-            /* no hard links (FAT, some network shares): check, then rename */
-            if (lstat(path, &st) == 0) errno = EEXIST;
-            else rc = rename(fresh, path);
+            /* no hard links (FAT, some network shares): a rename that does
+             * not replace, or else check, then rename */
+#ifdef RENAME_NOREPLACE
+            rc = renameat2(AT_FDCWD, fresh, AT_FDCWD, path, RENAME_NOREPLACE);
+            if (rc != 0 && (errno == EINVAL || errno == ENOSYS))
+#endif
+            {
+                if (lstat(path, &st) == 0) errno = EEXIST;
+                else rc = rename(fresh, path);
+            }
         }
         int e = errno;
         unlink(fresh);
@@ -431,7 +443,7 @@ int sim_journal_append(sim_journal *j, int job, const void *data, size_t len,
     memcpy(rec, fixed, REC_FIXED);
     memcpy(rec + REC_FIXED, data, len);
     memcpy(rec + REC_FIXED + len, &crc, 4);
-    int rc = write_all(j->fd, rec, REC_FIXED + len + 4) || fdatasync(j->fd);
+    int rc = write_all(j->fd, rec, REC_FIXED + len + 4) || (!j->no_sync && fdatasync(j->fd));
     int e = errno;
     free(rec);
     if (rc) {

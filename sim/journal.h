@@ -35,6 +35,8 @@ typedef struct sim_journal {
     int   fd;       /* -1 when closed */
     char *path;     /* owned */
     long long end;  /* bytes in the file: where the next record goes */
+    int no_sync;    /* 1: records are not flushed one by one (a file a stop
+                     * may lose, made afresh on a restart) */
 } sim_journal;
 
 /* Called for each intact record in file order; non-zero stops the read,
@@ -71,8 +73,10 @@ int sim_journal_fetch(int fd, const char *path, long long at, int job, void *buf
                       size_t len, char *err, size_t errlen);
 
 /* Create a new journal at PATH (it must not exist: errno EEXIST then)
- * with HEADER, flushed to the disk with its folder, and locked.  0, or -1
- * with ERR set and nothing left. */
+ * with HEADER, flushed to the disk with its folder, and locked: made under
+ * PATH.new-<pid> and linked to PATH, so that PATH is never seen unlocked.
+ * 0, or -1 with ERR set and nothing left (a SIGKILL in between leaves
+ * PATH.new-<pid>, which the next create by that pid replaces). */
 int sim_journal_create(sim_journal *j, const char *path, const char *header,
                        char *err, size_t errlen);
 
@@ -85,7 +89,7 @@ int sim_journal_reopen(sim_journal *j, const char *path, long long end,
  * flock); 0 for one a stopped run left, or none. */
 int sim_journal_busy(const char *path);
 
-/* Append job JOB's LEN bytes and flush them to the disk; *AT (may be NULL)
+/* Append job JOB's LEN bytes and flush them to the disk (unless no_sync); *AT (may be NULL)
  * is the record's offset, for sim_journal_fetch.  Not thread-safe: callers
  * on several threads hold a lock.  0, or -1 with ERR set. */
 int sim_journal_append(sim_journal *j, int job, const void *data, size_t len,
@@ -103,6 +107,9 @@ typedef struct sim_journal_image {
 
 int  sim_journal_image_start(sim_journal_image *im, const char *header);
 int  sim_journal_image_add(sim_journal_image *im, int job, const void *data, size_t len);
+/* Empty IM, keeping its memory: what is added next is a piece of a file
+ * whose start was written before (a file written record by record). */
+void sim_journal_image_rewind(sim_journal_image *im);
 void sim_journal_image_free(sim_journal_image *im);
 
 #endif

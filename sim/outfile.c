@@ -138,10 +138,9 @@ int sim_outfile_sweep(const char *path)
     int removed = 0;
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, prefix, plen) != 0) continue;
         const char *pid = e->d_name + plen;
-        if (strncmp(e->d_name, prefix, plen) != 0 || !pid[0] ||
-            strspn(pid, "0123456789") != strlen(pid) || strlen(pid) > 9)
-            continue;
+        if (!pid[0] || strspn(pid, "0123456789") != strlen(pid) || strlen(pid) > 9) continue;
         long p = strtol(pid, NULL, 10);
         if (p == (long)getpid() || kill((pid_t)p, 0) == 0 || errno != ESRCH) continue;
         char name[2 * TMP_NAME_MAX];
