@@ -126,6 +126,13 @@ $(BUILD)/%.o: %.c $(wildcard */*.h) | deps
 $(BUILD)/libplacesim.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
+# The commit is compiled into placesim.o (every result names it), so that
+# object depends on a stamp rewritten whenever the commit changes: a new
+# commit with no source change still gives a binary that names it.
+COMMIT_STAMP := $(BUILD)/commit.stamp
+$(shell mkdir -p $(BUILD) && { [ "$$(cat $(COMMIT_STAMP) 2>/dev/null)" = "$(GIT_COMMIT)" ] || echo "$(GIT_COMMIT)" >$(COMMIT_STAMP); })
+$(BUILD)/analysis/placesim.o: $(COMMIT_STAMP)
+
 $(BUILD)/placesim: $(BUILD)/analysis/placesim.o $(BUILD)/libplacesim.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
