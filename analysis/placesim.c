@@ -10,6 +10,7 @@
  */
 #define _DEFAULT_SOURCE   /* realpath */
 #include <assert.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -275,6 +276,16 @@ static int parse_options(int argc, char **argv, options *o)
 
 /* ---- the run ----------------------------------------------------------- */
 
+/* The folder that holds PATH, into DIR of N bytes ("." for a bare name). */
+static void folder_of(const char *path, char *dir, size_t n)
+{
+    snprintf(dir, n, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash) snprintf(dir, n, ".");
+    else if (slash == dir) dir[1] = '\0';
+    else *slash = '\0';
+}
+
 typedef struct run_ctx {
     params     *variant;      /* n_variants params */
     muni_table *munis;        /* n_variants tables */
@@ -291,10 +302,13 @@ typedef struct run_ctx {
     long long   *at;
     size_t      *at_len;
     int         *src;
+    unsigned char *resumed;   /* [job]: taken from a stopped run's journal */
     int          src_open, src_fd;   /* the source file open for reading */
     /* the journal could not be written, or a kept job not read back: either
      * way the journal is kept for --resume */
     int          journal_failed, read_failed;
+    long         jobs_left;        /* for the room check after the first job */
+    int          room_checked;
     /* --until-width: every job's series without an axis, for the stopping
      * rule between batches (NULL otherwise) */
     sim_record  *national;
@@ -437,6 +451,21 @@ static int keep_finished(run_ctx *ctx, int v, int r)
         }
         if (rc && !ctx->journal_failed) fprintf(stderr, "placesim: %s\n", err);
         if (rc) ctx->journal_failed = 1;
+        if (rc == 0 && !ctx->room_checked) {
+            /* The check before the run knew only a job's series; the first
+             * job's block, its table rows too, tells what the rest need. */
+            ctx->room_checked = 1;
+            struct statvfs fs;
+            char dir[8192];
+            folder_of(ctx->journal->path, dir, sizeof dir);
+            double need = (double)len * (double)(ctx->jobs_left > 1 ? ctx->jobs_left - 1 : 0);
+            if (statvfs(dir, &fs) == 0 && need > (double)fs.f_bavail * (double)fs.f_frsize)
+                fprintf(stderr, "placesim: warning: at %.0f KiB a job, the journal needs "
+                        "%.3g GiB more for the jobs left, and %s has %.3g GiB free: the run "
+                        "will stop when the disk is full (the journal is kept for "
+                        "--resume)\n", (double)len / 1024.0, need / 1073741824.0, dir,
+                        (double)fs.f_bavail * (double)fs.f_frsize / 1073741824.0);
+        }
     }
     free(b);
     if (rc == 0) {
@@ -543,11 +572,7 @@ static int output_check(const char *path, int force)
         return EXIT_BAD_INPUT;
     }
     char dir[OUT_PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (!slash) snprintf(dir, sizeof dir, ".");
-    else if (slash == dir) dir[1] = '\0';
-    else *slash = '\0';
+    folder_of(path, dir, sizeof dir);
     if (stat(dir, &st) != 0 || access(dir, W_OK | X_OK) != 0) {
         fprintf(stderr, "placesim: cannot write to folder '%s': %s\n", dir,
                 strerror(errno));
@@ -576,6 +601,32 @@ typedef struct loaded {
     char      **names;
     int         n;
 } loaded;
+
+/* Whether PATH is a file the scenario of L reads (a file of its extends
+ * chain, or a table a variant loads): --force replaces results, never the
+ * input they come from.  Says so and returns 1. */
+static int output_is_input(const loaded *l, const char *path)
+{
+    struct stat out, in;
+    if (stat(path, &out) != 0) return 0;
+    const char *hit = NULL;
+    for (int i = 0; !hit && i < cfg_file_count(l->c); i++)
+        if (stat(cfg_file(l->c, i), &in) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino)
+            hit = cfg_file(l->c, i);
+    for (int v = 0; !hit && v < l->n; v++) {
+        const char *files[3] = { l->p[v].municipalities_file, l->p[v].offers_file,
+                                 l->p[v].adults_file };
+        for (int i = 0; !hit && i < 3; i++)
+            if (files[i][0] && stat(files[i], &in) == 0 && in.st_dev == out.st_dev &&
+                in.st_ino == out.st_ino)
+                hit = files[i];
+    }
+    if (hit)
+        fprintf(stderr, "placesim: -o %s is %s, which the scenario reads; --force replaces "
+                "results, not their input\n", path, hit);
+    return hit != NULL;
+}
+
 
 static void loaded_free(loaded *l)
 {
@@ -923,11 +974,7 @@ static int journal_fits(const sim_record *rec, long jobs, const char *jpath)
     struct stat st;
     if (stat(jpath, &st) == 0) need -= (double)st.st_size;   /* kept already */
     char dir[8192];
-    snprintf(dir, sizeof dir, "%s", jpath);
-    char *slash = strrchr(dir, '/');
-    if (!slash) snprintf(dir, sizeof dir, ".");
-    else if (slash == dir) dir[1] = '\0';
-    else *slash = '\0';
+    folder_of(jpath, dir, sizeof dir);
     struct statvfs fs;
     if (statvfs(dir, &fs) != 0) return 1;   /* unknown: the writes will tell */
     double have = (double)fs.f_bavail * (double)fs.f_frsize;
@@ -990,15 +1037,38 @@ static void run_meta(const loaded *l, const options *o, int argc, char **argv,
     m->resolved_config = resolved_all(l->c, l->names, l->n);
 }
 
-static void report_speed(const sim_exec_stats *st, const res_meta *m,
-                         const char *path)
+/* The line that says what this process ran: the jobs a resumed run took
+ * from its journal count neither as jobs nor as events of this run. */
+static void report_speed(const sim_exec_stats *st, const run_ctx *ctx, long job_a,
+                         long job_n, const char *path)
 {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    double secs = st->seconds > 0 ? st->seconds : 1e-9;
+    double secs = st->seconds > 0 ? st->seconds : 1e-9, events = 0;
+    int ran = 0;
+    for (long j = job_a; j < job_a + job_n; j++)
+        if (ctx->at[j] >= 0 && !ctx->resumed[j]) {
+            ran++;
+            events += ctx->events[j];
+        }
+    int resumed = st->jobs_done - ran;
     fprintf(stderr, "placesim: %d jobs in %.2f s: %.3g events/s, %.3g replicates/s, "
-            "peak memory %.0f MiB; wrote %s\n", st->jobs_done, st->seconds,
-            m->events / secs, st->jobs_done / secs, ru.ru_maxrss / 1024.0, path);
+            "peak memory %.0f MiB%s", ran, st->seconds, events / secs, ran / secs,
+            ru.ru_maxrss / 1024.0, resumed > 0 ? "" : "; ");
+    if (resumed > 0) fprintf(stderr, " (and %d from the journal); ", resumed);
+    fprintf(stderr, "wrote %s\n", path);
+}
+
+/* The end of a run with failed jobs: nothing is written, and why. */
+static void say_failed(const run_ctx *ctx, int failed, const char *path)
+{
+    if (ctx->journal_failed)
+        fprintf(stderr, "placesim: %d job%s could not be kept, as the journal could not be "
+                "written (said above); nothing written to %s\n", failed,
+                failed == 1 ? "" : "s", path);
+    else
+        fprintf(stderr, "placesim: %d job%s failed; nothing written to %s\n", failed,
+                failed == 1 ? "" : "s", path);
 }
 
 /* Run replicates [R0, R1) of every variant, of the jobs [JOB_A, JOB_B) of
@@ -1177,6 +1247,7 @@ static int keep_job(void *vctx, int job, long long at, const void *data, size_t 
         }
     }
     if (ctx->at[job] < 0) k->kept++;   /* a later copy replaces an earlier */
+    if (k->src == SRC_JOURNAL) ctx->resumed[job] = 1;
     ctx->at[job] = at;
     ctx->at_len[job] = len;
     ctx->src[job] = k->src;
@@ -1190,13 +1261,39 @@ static int keep_sent(void *vctx, int job, const void *data, size_t len)
     return keep_job(vctx, job, -1, data, len);
 }
 
+/* --resume: say which journals of the same output PATH this run cannot use
+ * (those of a run on another number of MPI ranks, or with or without
+ * mpirun), which it leaves where they are. */
+static void note_other_journals(const char *path, const char *jpath)
+{
+    char dir[8192];
+    folder_of(path, dir, sizeof dir);
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    const char *mine = strrchr(jpath, '/') ? strrchr(jpath, '/') + 1 : jpath;
+    DIR *d = opendir(dir);
+    size_t bl = strlen(base);
+    for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
+        const char *rest = e->d_name + (strncmp(e->d_name, base, bl) ? 0 : bl);
+        size_t rl = strlen(rest);
+        int journal = rest != e->d_name && rl >= 8 && !strcmp(rest + rl - 8, ".journal") &&
+                      (!strcmp(rest, ".journal") || !strncmp(rest, ".rank-", 6));
+        if (journal && strcmp(e->d_name, mine))
+            fprintf(stderr, "placesim: note: %s/%s is a journal of this output from a run on "
+                    "another number of MPI ranks (or with or without mpirun); --resume "
+                    "continues only a run like the one stopped, so this run leaves it\n",
+                    dir, e->d_name);
+    }
+    if (d) closedir(d);
+}
+
 /*
- * The journal of this run at JPATH: with --resume, the jobs an earlier run
- * of the same plan kept are read into CTX (and a record a kill cut short is
- * cut off) and the journal continues; without, a journal left there is
- * refused (--force starts over).  0, or EXIT_BAD_INPUT after saying why.
+ * The journal of this run of output PATH at JPATH: with --resume, where
+ * the jobs an earlier run of the same plan kept lie is noted in CTX (and a
+ * record a kill cut short is cut off) and the journal continues; without,
+ * a journal left there is refused (--force starts over).  0, or
+ * EXIT_BAD_INPUT after saying why.
  */
-static int journal_start(run_ctx *ctx, sim_journal *j, const char *jpath,
+static int journal_start(run_ctx *ctx, sim_journal *j, const char *path, const char *jpath,
                          const study_header *plan, long first, long count,
                          const options *o)
 {
@@ -1255,6 +1352,7 @@ static int journal_start(run_ctx *ctx, sim_journal *j, const char *jpath,
                     jpath, k.kept, count,
                     damaged ? " (the last, cut short by the stop, runs again)" : "");
     } else {
+        if (o->resume) note_other_journals(path, jpath);
         if (lstat(jpath, &st) == 0) unlink(jpath);   /* --force: over */
         else if (o->resume && !o->quiet)
             fprintf(stderr, "placesim: no %s to resume from; starting\n", jpath);
@@ -1562,7 +1660,7 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     struct stat out_st;
     int exists_on_resume = o->resume && !o->force && lstat(path, &out_st) == 0 &&
                            S_ISREG(out_st.st_mode);
-    if (bad || output_check(path, o->force || exists_on_resume)) {
+    if (bad || output_check(path, o->force || exists_on_resume) || output_is_input(&l, path)) {
         loaded_free(&l);
         return EXIT_BAD_INPUT;
     }
@@ -1647,7 +1745,8 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     ctx.at = malloc((size_t)total * sizeof *ctx.at);
     ctx.at_len = calloc((size_t)total, sizeof *ctx.at_len);
     ctx.src = calloc((size_t)total, sizeof *ctx.src);
-    if (!ctx.at || !ctx.at_len || !ctx.src) {
+    ctx.resumed = calloc((size_t)total, 1);
+    if (!ctx.at || !ctx.at_len || !ctx.src || !ctx.resumed) {
         fprintf(stderr, "placesim: out of memory\n");
         exit(EXIT_RUN_FAILED);
     }
@@ -1689,8 +1788,9 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     if (rc == 0 && o->merge_dir) {
         rc = merge_shards(&ctx, &plan, o);
     } else if (rc == 0) {
-        rc = journal_start(&ctx, &journal, jpath, &plan, job_a, job_n, o);
+        rc = journal_start(&ctx, &journal, path, jpath, &plan, job_a, job_n, o);
         if (rc == 0) ctx.journal = &journal;
+        for (long j = job_a; rc == 0 && j < job_a + job_n; j++) ctx.jobs_left += ctx.at[j] < 0;
     }
     if (rc) goto finish;
 
@@ -1734,17 +1834,13 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     }
     if (o->shard_n && !o->merge_dir) {
         if (failed) {
-            fprintf(stderr, "placesim: %d job%s failed; nothing written to %s\n",
-                    failed, failed == 1 ? "" : "s", path);
+            say_failed(&ctx, failed, path);
             rc = EXIT_RUN_FAILED;
         } else {
-            sim_outfile_sweep(path);   /* a killed run's temporary, if any */
+            sim_outfile_sweep(path, ".tmp-");   /* a killed run's temporary, if any */
             rc = write_shard(&ctx, &plan, job_a, job_n, path, o);
         }
-        if (rc == 0) {
-            for (long j = job_a; j < job_a + job_n; j++) meta.events += events[j];
-            report_speed(&st, &meta, path);
-        }
+        if (rc == 0) report_speed(&st, &ctx, job_a, job_n, path);
         if (rc == 0 || (failed && !ctx.journal_failed)) unlink(jpath);
         else
             fprintf(stderr, "placesim: the finished jobs are kept in %s: --resume continues "
@@ -1765,10 +1861,9 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
     /* the temporary a SIGKILLed run of this output left, if any: this run
      * holds the output's journal, so no live writer of it can be meant (a
      * merge holds no such lock, and sweeps nothing) */
-    if (!failed && !o->merge_dir) sim_outfile_sweep(path);
+    if (!failed && !o->merge_dir) sim_outfile_sweep(path, ".tmp-");
     if (failed) {
-        fprintf(stderr, "placesim: %d job%s failed; nothing written to %s\n",
-                failed, failed == 1 ? "" : "s", path);
+        say_failed(&ctx, failed, path);
         rc = EXIT_RUN_FAILED;
     } else if (output_still_free(path, o->force)) {
         rc = EXIT_RUN_FAILED;
@@ -1887,7 +1982,7 @@ static int execute(const char *scenario, const options *o, int argc, char **argv
             fprintf(stderr, "placesim: merged %d jobs from %d shards; wrote %s\n",
                     sim_record_jobs_done(rec), o->merge_plan->shard_n, shown);
         else
-            report_speed(&st, &meta, path);
+            report_speed(&st, &ctx, job_a, job_n, path);
         if (ranks > 1)
             fprintf(stderr, "placesim: %d ranks ran the %ld jobs (the figures above are "
                     "rank 0's)\n", ranks, total);
@@ -1919,6 +2014,7 @@ finish:
     free(ctx.at);
     free(ctx.at_len);
     free(ctx.src);
+    free(ctx.resumed);
     sim_record_free(national);
     free(national_series);
     sweep_result_free(&swept);

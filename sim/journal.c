@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE   /* flock; renameat2 and RENAME_NOREPLACE (glibc 2.28) */
 #include "journal.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -345,6 +346,7 @@ int sim_journal_create(sim_journal *j, const char *path, const char *header,
     if (fresh) {
         sprintf(fresh, "%s.new-%ld", path, (long)getpid());
         unlink(fresh);   /* a dead process's of our pid */
+        sim_outfile_sweep(path, ".new-");   /* and those of other dead processes */
         j->fd = open(fresh, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         rc = j->fd < 0 ? -1 : 0;
     }

@@ -122,13 +122,13 @@ int sim_outfile_open(sim_outfile *f, const char *path, int force, char *err,
     return 0;
 }
 
-int sim_outfile_sweep(const char *path)
+int sim_outfile_sweep(const char *path, const char *mark)
 {
     char dir[TMP_NAME_MAX], prefix[TMP_NAME_MAX + 8];
     snprintf(dir, sizeof dir, "%s", path);
     char *slash = strrchr(dir, '/');
     const char *base = slash ? slash + 1 : dir;
-    snprintf(prefix, sizeof prefix, "%s.tmp-", base);
+    snprintf(prefix, sizeof prefix, "%s%s", base, mark);
     if (!slash) snprintf(dir, sizeof dir, ".");
     else if (slash == dir) dir[1] = '\0';
     else *slash = '\0';

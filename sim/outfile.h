@@ -45,11 +45,13 @@ typedef struct sim_outfile {
 int sim_outfile_open(sim_outfile *f, const char *path, int force, char *err,
                      size_t errlen);
 
-/* Remove the temporaries PATH.tmp-<pid> of processes no longer alive: a
- * SIGKILL, which no handler sees, leaves one.  For a caller that holds
- * PATH for itself (its journal's lock), so that no live writer of PATH on
- * another machine can be meant.  Returns how many were removed. */
-int sim_outfile_sweep(const char *path);
+/* Remove the temporaries PATH<MARK><pid> (MARK ".tmp-" for this module's,
+ * another for a caller's own, such as a journal's ".new-") of processes no
+ * longer alive: a SIGKILL, which no handler sees, leaves one.  For a
+ * caller that holds PATH for itself (its journal's lock), or is about to
+ * take it, so that no live writer of PATH on another machine can be
+ * meant.  Returns how many were removed. */
+int sim_outfile_sweep(const char *path, const char *mark);
 
 /* Append LEN bytes.  Returns 0, or -1 with ERR set (the file stays open:
  * the caller aborts it). */

@@ -166,3 +166,13 @@ check "a killed run's temporary: the next run exits 0" [ "$rc" = 0 ]
 check "a killed run's temporary: removed" [ ! -e "$T/stale.h5.tmp-$dead" ]
 check "a live process's temporary: kept" [ -e "$T/stale.h5.tmp-$alive" ]
 kill $alive 2>/dev/null; wait $alive 2>/dev/null || true
+
+# ---- (h) --force replaces results, never the scenario or its tables --------
+printf 'extends: %s\n' "$SMALL" >"$T/own.yaml"
+cp "$T/own.yaml" "$T/own.copy"
+"$P" run "$T/own.yaml" -r 1 -y 1 -q -f -o "$T/own.yaml" >/dev/null 2>"$T/own.err"; rc=$?
+check "-o naming the scenario, with --force: exit 2" [ "$rc" = 2 ]
+check "-o naming the scenario: says it is the scenario's input" grep -q "which the scenario reads" "$T/own.err"
+check "-o naming the scenario: the scenario is unchanged" cmp -s "$T/own.copy" "$T/own.yaml"
+"$P" run "$T/own.yaml" -r 1 -y 1 -q -f -o "$SMALL" >/dev/null 2>&1; rc=$?
+check "-o naming a file the scenario extends: exit 2" [ "$rc" = 2 ]

@@ -138,6 +138,7 @@ for i in 1 2 3; do
     check "resumed ($i): no temporary left" [ -z "$(ls "$T" | grep "res$i.h5.tmp")" ]
 done
 check "resume: says how many jobs were kept" grep -q "jobs kept" "$T"/res*.err
+check "resume: the speed line counts the kept jobs apart" grep -q "from the journal" "$T"/res*.err
 # a journal cut in the middle of a record
 "$P" compare $REG -r 6 -t 2 -q -o "$T/cut.h5" 2>/dev/null & pid=$!
 sleep 0.8; kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
