@@ -54,7 +54,8 @@ BUILD   ?= build
 PREFIX  ?= /usr/local
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
-GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+# the commit built, "-dirty" after it when the working tree differs from it
+GIT_COMMIT := $(shell git describe --always --dirty --abbrev=12 --match=no-tag-is-named-so 2>/dev/null || echo unknown)
 CFLAGS  += -DPLACESIM_VERSION='"$(VERSION)"' -DPLACESIM_GIT_COMMIT='"$(GIT_COMMIT)"'
 
 LIB_SRC := $(wildcard sim/*.c) $(wildcard models/*.c) \

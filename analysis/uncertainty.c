@@ -209,6 +209,14 @@ void unc_free(unc_design *u)
     u->n = 0;
 }
 
+/* Replicate REP's horizon aggregate of series S in variant V less variant
+ * 0's (variant 0 itself: its level). */
+static double diff_of(const sim_record *rec, int s, res_agg_kind kind, int v, int rep)
+{
+    double a = res_aggregate(rec, (size_t)s, kind, v, rep);
+    return v ? a - res_aggregate(rec, (size_t)s, kind, 0, rep) : a;
+}
+
 /* ---- results ------------------------------------------------------------- */
 
 int unc_analyse(const unc_design *u, const sim_record *rec, unc_result *r)
@@ -243,42 +251,46 @@ int unc_analyse(const unc_design *u, const sim_record *rec, unc_result *r)
             double ssw = 0, total = 0;
             int ok = 1;
             for (int d = 0; d < D && ok; d++) {
-                double sum = 0, y[1024];
-                int kk = k < 1024 ? k : 1024;
-                for (int q = 0; q < kk; q++) {
-                    int rep = d * k + q;
-                    double a = res_aggregate(rec, (size_t)s, compare_rows[i].kind, v, rep);
-                    double b = v ? res_aggregate(rec, (size_t)s, compare_rows[i].kind, 0, rep) : 0;
-                    y[q] = a - b;
-                    if (!isfinite(y[q])) ok = 0;
-                    sum += y[q];
+                /* two passes over the draw's replicates, any number of them:
+                 * its mean, then the squares about it */
+                double sum = 0;
+                for (int q = 0; q < k; q++) {
+                    double y = diff_of(rec, s, compare_rows[i].kind, v, d * k + q);
+                    if (!isfinite(y)) ok = 0;
+                    sum += y;
                 }
-                m[d] = sum / kk;
-                for (int q = 0; q < kk; q++) ssw += (y[q] - m[d]) * (y[q] - m[d]);
+                m[d] = sum / k;
+                for (int q = 0; ok && q < k; q++) {
+                    double e = diff_of(rec, s, compare_rows[i].kind, v, d * k + q) - m[d];
+                    ssw += e * e;
+                }
                 total += m[d];
             }
             if (!ok) continue;
             double M = total / D;
             r->mean[at] = M;
-            /* Monte Carlo: the noise of the replicates within draws */
+            /* Monte Carlo: the noise of the replicates within draws, which
+             * one replicate per draw cannot tell from the parameters' */
+            double s2w = NAN;
             if (k > 1) {
                 int df = D * (k - 1);
-                double s2w = ssw / df, half = gsl_cdf_tdist_Pinv(0.975, df) * sqrt(s2w / (D * k));
+                s2w = ssw / df;
+                double half = gsl_cdf_tdist_Pinv(0.975, df) * sqrt(s2w / (D * k));
                 r->mc_lo[at] = M - half;
                 r->mc_hi[at] = M + half;
-                /* the parameters: the spread of the draws' means, 95 % of them */
-                if (D > 1) {
-                    /* the mean over the priors: its precision counts the
-                     * draws as the sample (draws + noise, D - 1 df) */
-                    r->mean_half[at] = gsl_cdf_tdist_Pinv(0.975, D - 1) *
-                                       gsl_stats_sd(m, 1, (size_t)D) / sqrt(D);
-                    memcpy(sorted, m, (size_t)D * sizeof *m);
-                    gsl_sort(sorted, 1, (size_t)D);
-                    r->par_lo[at] = gsl_stats_quantile_from_sorted_data(sorted, 1, (size_t)D, 0.025);
-                    r->par_hi[at] = gsl_stats_quantile_from_sorted_data(sorted, 1, (size_t)D, 0.975);
-                    double vm = gsl_stats_variance(m, 1, (size_t)D), vp = vm - s2w / k;
-                    r->par_share[at] = vm > 0 ? (vp > 0 ? vp / vm : 0) : NAN;
-                }
+            }
+            /* the parameters: the spread of the draws' means, 95 % of them */
+            if (D > 1) {
+                /* the mean over the priors: its precision counts the draws
+                 * as the sample (draws + noise, D - 1 df) */
+                r->mean_half[at] = gsl_cdf_tdist_Pinv(0.975, D - 1) *
+                                   gsl_stats_sd(m, 1, (size_t)D) / sqrt(D);
+                memcpy(sorted, m, (size_t)D * sizeof *m);
+                gsl_sort(sorted, 1, (size_t)D);
+                r->par_lo[at] = gsl_stats_quantile_from_sorted_data(sorted, 1, (size_t)D, 0.025);
+                r->par_hi[at] = gsl_stats_quantile_from_sorted_data(sorted, 1, (size_t)D, 0.975);
+                double vm = gsl_stats_variance(m, 1, (size_t)D), vp = vm - s2w / k;
+                r->par_share[at] = k > 1 && vm > 0 ? (vp > 0 ? vp / vm : 0) : NAN;
             }
             for (int j = 0; D > 2 && j < u->n; j++) {
                 for (int d = 0; d < D; d++) col[d] = u->x[(size_t)d * u->n + j];

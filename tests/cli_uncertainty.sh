@@ -121,3 +121,25 @@ check "report (da): the uncertainty section" grep -q "Med usikkerhed om antagels
 "$P" compare tests/data/small_regimes.yaml -r 2 -q -o "$T/plain.h5" 2>/dev/null
 "$P" report "$T/plain.h5" -o "$T/plain.html" -f >/dev/null 2>&1
 check "report without an uncertainty: section: no such section" bash -c "! grep -q 'Med usikkerhed om antagelserne' '$T/plain.html'"
+
+# one replicate per draw (the classic design): the noise cannot be told
+# from the parameters, so there is no Monte Carlo interval and no share,
+# but the mean's interval and the draws' range are there
+{
+    printf 'extends: %s/tests/data/small.yaml\nrun: { years: 2, replicates: 6 }\n' "$ROOT"
+    printf 'variants:\n  takst: {}\n  drg: { regime: { name: drg } }\n'
+    printf 'uncertainty:\n  replicates_per_draw: 1\n  priors:\n'
+    printf '    rigor: { key: negotiation.rigor, dist: uniform, low: 0.3, high: 0.9 }\n'
+} >"$T/k1.yaml"
+"$P" compare "$T/k1.yaml" -t 2 -q -o "$T/k1.h5" >/dev/null 2>&1; rc=$?
+check "one replicate per draw: compare exits 0" [ "$rc" = 0 ]
+/usr/bin/python3 - "$T/k1.h5" >"$T/k1.out" 2>&1 <<'PY'
+import sys, h5py, numpy as np
+g = h5py.File(sys.argv[1], "r")["uncertainty/diff/expenditure"]
+assert np.isfinite(g["mean_half"][1]) and np.isfinite(g["param_lo"][1]), "mean and range"
+assert g["param_lo"][1] <= g["param_hi"][1]
+assert np.isnan(g["mc_lo"][1]) and np.isnan(g["param_share"][1]), "no noise estimate"
+print("ok")
+PY
+check "one replicate per draw: the mean's interval and the range, no Monte Carlo interval" grep -qx ok "$T/k1.out"
+grep -qx ok "$T/k1.out" || sed 's/^/# /' "$T/k1.out" | tail -5
