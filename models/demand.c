@@ -583,19 +583,29 @@ void demand_initial_stock(market *m)
                     c->rung = OT_HOUSING;
                 }
                 for (unsigned j = 0; j < n; j++) {
-                    citizen *c = citizen_new(m, i, ((uint64_t)i << 48) | key++);
-                    if (!c) return;
-                    c->group = (int8_t)g;
-                    c->character = (int8_t)k;
-                    c->true_level = (int8_t)draw_level(m, &s.rng, g, k);
-                    double assessed = demand_assess(m, c);
-                    int rung = demand_assess_rung(m, c, assessed);
+                    /* a candidate is drawn and assessed on its own stream,
+                     * as a citizen would be, and gets a record only when
+                     * kept: most are not (their stays are shorter) */
+                    uint64_t ck = ((uint64_t)i << 48) | key++;
+                    citizen cand;
+                    memset(&cand, 0, sizeof cand);
+                    cand.home = i;
+                    cand.group = (int8_t)g;
+                    cand.character = (int8_t)k;
+                    cand.true_level = (int8_t)draw_level(m, &s.rng, g, k);
+                    sim_rng_state_init(&cand.rng, sim_rng_key(m->seed, (uint32_t)m->replicate,
+                                                              RNG_CITIZEN, ck));
+                    double assessed = demand_assess(m, &cand);
+                    int rung = demand_assess_rung(m, &cand, assessed);
                     double stay = rung == RUNG_HOME ? p->home_mean_years
                                                     : p->type[rung].mean_stay_years;
-                    if (gsl_rng_uniform(&s.rng) >= stay / longest) {
-                        citizen_release(m, c);
-                        continue;
-                    }
+                    if (gsl_rng_uniform(&s.rng) >= stay / longest) continue;
+                    citizen *c = citizen_new(m, i, ck);
+                    if (!c) return;
+                    c->group = cand.group;
+                    c->character = cand.character;
+                    c->true_level = cand.true_level;
+                    c->rng = cand.rng;          /* past the assessment's draws */
                     c->priced_level = (int8_t)demand_clamp_level(m, assessed);
                     c->rung = (int8_t)rung;
                 }

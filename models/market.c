@@ -311,7 +311,10 @@ void market_free(market *m)
         for (int g = 0; g < MAX_GROUPS; g++) {
             free(m->seg_offers[t][g]);
             for (int r = 0; r < MAX_REGIONS; r++)
-                for (int k = 0; k < N_OWNERS; k++) free(m->avail[t][g][r][k].id);
+                for (int k = 0; k < N_OWNERS; k++) {
+                    free(m->avail[t][g][r][k].id);
+                    free(m->avail[t][g][r][k].owner);
+                }
         }
 }
 
@@ -445,14 +448,25 @@ int market_check_invariants(market *m)
         market_fail(m, "year %d: paid %.2f DKK but offers received %.2f",
                     year, paid, received);
 
+    /* one pass over the citizens in memory order counts every offer's
+     * residents and their staffing need (walking each offer's residents
+     * instead would jump between records) */
     int *placed = calloc((size_t)m->n_offers + 1, sizeof *placed);
-    if (!placed) { market_fail(m, "out of memory in the invariant check"); return -1; }
+    double *staffed = calloc((size_t)m->n_offers + 1, sizeof *staffed);
+    if (!placed || !staffed) {
+        free(placed);
+        free(staffed);
+        market_fail(m, "out of memory in the invariant check");
+        return -1;
+    }
     int waiting = 0, listed = 0;
     for (int i = 0; i < m->n_cit; i++) {
         const citizen *c = &m->cit[i];
         if (c->state == CIT_PLACED) {
-            if (c->offer >= 0 && c->offer < m->n_offers) placed[c->offer]++;
-            else market_fail(m, "year %d: citizen %d placed in no offer (%d)",
+            if (c->offer >= 0 && c->offer < m->n_offers) {
+                placed[c->offer]++;
+                staffed[c->offer] += placement_staffed_hours(m, c, &m->offers[c->offer]);
+            } else market_fail(m, "year %d: citizen %d placed in no offer (%d)",
                              year, i, c->offer);
         } else if (c->state == CIT_WAITING) waiting++;
         else if (c->state != CIT_FREE && c->state != CIT_PENDING &&
@@ -471,9 +485,7 @@ int market_check_invariants(market *m)
         /* the staffing target is what the paying regime's rule gives for
          * the residents now there, however they came (take_over) */
         if (o->status != OFFER_CLOSED && o->occupied > 0) {
-            double need = 0;
-            for (int id = o->residents; id >= 0; id = m->cit[id].wnext)
-                need += placement_staffed_hours(m, &m->cit[id], o);
+            double need = staffed[i];
             if (!(fabs(need - o->need_hours) <= 1e-6 * fmax(1.0, need)))
                 market_fail(m, "year %d: offer %d staffs for %.6g hours, its residents "
                             "need %.6g by its regime's rule", year, i, o->need_hours, need);
@@ -497,7 +509,8 @@ int market_check_invariants(market *m)
         int room = o->status == OFFER_OPEN && o->occupied < o->capacity
                        ? o->capacity - o->occupied : 0;
         const struct avail_list *l = &m->avail[o->type][o->group][o->region][o->owner_kind];
-        int listed_here = o->avail_pos >= 0 && o->avail_pos < l->n && l->id[o->avail_pos] == i;
+        int listed_here = o->avail_pos >= 0 && o->avail_pos < l->n && l->id[o->avail_pos] == i &&
+                          l->owner[o->avail_pos] == o->owner;
         if (o->room != room || (room > 0) != listed_here || (room == 0 && o->avail_pos >= 0))
             market_fail(m, "year %d: offer %d has %d free places but the index says %d%s",
                         year, i, room, o->room, listed_here ? "" : " (not listed)");
@@ -515,6 +528,7 @@ int market_check_invariants(market *m)
                                     r, k, l->free_places, sum);
                 }
     free(placed);
+    free(staffed);
     return m->error[0] ? -1 : 0;
 }
 

@@ -302,6 +302,8 @@ typedef struct market {
      * keeps it). */
     struct avail_list {
         int32_t *id;
+        int32_t *owner;   /* owner of id[k] (offer.owner): an own-only search
+                           * skips other owners' offers without loading them */
         int      n, cap;
         int      free_places;
     } avail[N_OFFER_TYPES][MAX_GROUPS][MAX_REGIONS][N_OWNERS];

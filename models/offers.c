@@ -55,15 +55,19 @@ int offers_room_changed(market *m, offer *o)
         if (l->n == l->cap) {
             int nc = l->cap ? l->cap * 2 : 16;
             int32_t *a = realloc(l->id, (size_t)nc * sizeof *a);
-            if (!a) { market_fail(m, "out of memory for the offer index"); return -1; }
-            l->id = a;
+            if (a) l->id = a;
+            int32_t *w = realloc(l->owner, (size_t)nc * sizeof *w);
+            if (w) l->owner = w;
+            if (!a || !w) { market_fail(m, "out of memory for the offer index"); return -1; }
             l->cap = nc;
         }
         o->avail_pos = l->n;
+        l->owner[l->n] = o->owner;
         l->id[l->n++] = id;
     } else if (room == 0 && o->avail_pos >= 0) {
         int32_t last = l->id[--l->n];
         l->id[o->avail_pos] = last;
+        l->owner[o->avail_pos] = l->owner[l->n];
         m->offers[last].avail_pos = o->avail_pos;
         o->avail_pos = -1;
     }

@@ -209,6 +209,17 @@ static int collect_list(search *s, int n)
         }
         m->cand_cap = cap;
     }
+    if (s->own_only) {
+        /* the index knows owners: only the buyer's own offers are loaded */
+        for (int k = 0; k < l->n; k++) {
+            if (l->owner[k] != s->c->home) continue;
+            double u = score_of(s, l->id[k]);
+            if (u == -INFINITY) continue;
+            m->cand_id[n] = l->id[k];
+            m->cand_d[n++] = u;
+        }
+        return n;
+    }
     for (int k = 0; k < l->n; k++) {
         /* offers are scattered: ask for the ones a few steps on */
         if (k + 4 < l->n) __builtin_prefetch(&m->offers[l->id[k + 4]]);
