@@ -51,11 +51,9 @@ peak_of() { printf '%s\n' "$1" | sed -n 's/.*peak memory \([0-9.]*\) MiB.*/\1/p'
 
 echo "placesim bench: the Danish replicate on one thread, CPU per simulated year" \
      "(set-up, warm-up and writing included)"
-agg=$out/aggregate.yaml
-printf 'extends: %s/scenarios/denmark.yaml\nhome_support:\n  cases: aggregate\n' "$PWD" >"$agg"
 for mode in individual aggregate; do
     scen=scenarios/denmark.yaml
-    [ "$mode" = aggregate ] && scen=$agg
+    [ "$mode" = aggregate ] && scen=scenarios/home_aggregate.yaml
     r=$(cpu_run "one-$mode" run "$scen" -r "$REPS" -t 1)
     [ "$mode" = individual ] && peak1=$(peak_of "$r")
     awk -v c="$(cpu_of "$r")" -v n="$REPS" -v y=$YEARS -v m="$mode" -v l="$(line_of "$r")" \
