@@ -177,6 +177,22 @@ void home_admit(market *m, citizen *c)
     citizen_release(m, c);
 }
 
+/* The committee of MUNI meets now: aggregate home support takes the
+ * home-support needs that arose since its last meeting (demand_collect). */
+static void home_admit_pending(market *m, int muni)
+{
+    municipality *mu = &m->muni[muni];
+    if (mu->n_pending_home == 0) return;
+    home_accrue(m, muni);
+    for (int g = 0; g < m->p->n_groups; g++)
+        for (int l = 0; l < m->p->levels; l++) {
+            mu->home_n[g][l] += mu->pending_home[g][l];
+            mu->pending_home[g][l] = 0;
+        }
+    mu->home_users += mu->n_pending_home;
+    mu->n_pending_home = 0;
+}
+
 /* A deteriorated user whose need home support no longer meets: a citizen
  * again, who needs housing from now. */
 static void home_climb(market *m, int muni, int g, int level, double assessed,
@@ -412,6 +428,15 @@ void demand_collect(market *m, int muni)
         uint64_t key = mu->n_arrivals++;
         m->ya.arrivals[muni]++;
         mu->next_arrival = next_arrival_after(m, muni, t);
+        if (k == RUNG_HOME && m->p->home_aggregate) {
+            /* a need of home-support character starts in home support
+             * whatever its assessment (demand_assess_rung), and in the
+             * aggregate form a user there is a count: it waits for the
+             * committee as a count too (home_admit_pending) */
+            mu->pending_home[g][level]++;
+            mu->n_pending_home++;
+            continue;
+        }
 
         citizen *c = citizen_new(m, muni, ((uint64_t)muni << 48) | key);
         if (!c) return;
@@ -468,6 +493,7 @@ void demand_meeting(market *m, int muni)
         if (mu->meeting_at != m->now) continue;
         demand_collect(m, i);
         home_step(m, i);
+        home_admit_pending(m, i);
         int32_t id = mu->pending_head;
         if (id >= 0) heap[n++] = (onset_ref){ m->cit[id].last_change, id };
         mu->pending_head = mu->pending_tail = -1;
@@ -600,6 +626,12 @@ void demand_initial_stock(market *m)
                     double stay = rung == RUNG_HOME ? p->home_mean_years
                                                     : p->type[rung].mean_stay_years;
                     if (gsl_rng_uniform(&s.rng) >= stay / longest) continue;
+                    if (rung == RUNG_HOME && p->home_aggregate) {
+                        /* a count from the start (home_admit) */
+                        m->muni[i].home_n[g][cand.true_level]++;
+                        m->muni[i].home_users++;
+                        continue;
+                    }
                     citizen *c = citizen_new(m, i, ck);
                     if (!c) return;
                     c->group = cand.group;

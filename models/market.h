@@ -196,6 +196,10 @@ typedef struct municipality {
     /* aggregate home support: users by group and true need level, moved
      * on at each step (demand.c), and the stream that moves them */
     int32_t  home_n[MAX_GROUPS][MAX_LEVELS];
+    int32_t  pending_home[MAX_GROUPS][MAX_LEVELS];  /* onsets of home-support
+                             * character awaiting the committee (aggregate
+                             * form: they need no record), and their sum */
+    int32_t  n_pending_home;
     double   home_step;     /* time of the last step */
     uint64_t home_steps;    /* steps taken (they key the steps' draws) */
     sim_rng  home_rng;
