@@ -28,15 +28,16 @@ double caseflow_stay_days(market *m, citizen *c, int rung, int length_biased)
  * next deterioration is drawn exactly (exponential), so the untraded rung
  * costs one event per change instead of one per yearly follow-up.
  */
-void caseflow_schedule_home_review(market *m, citizen *c)
+int caseflow_schedule_home_review(market *m, citizen *c)
 {
     const params *p = m->p;
     double rate = p->group[c->group].deterioration_rate * p->home_deterioration_factor;
-    if (rate <= 0 || c->true_level >= p->levels - 1) return;
+    if (rate <= 0 || c->true_level >= p->levels - 1) return 0;
     gsl_rng r = sim_rng_view(&c->rng);
     double t = m->now + gsl_ran_exponential(&r, 1 / rate) * DAYS_PER_YEAR;
-    if (t < c->exit_time)
-        market_schedule(m, t, EV_FOLLOWUP, (int)(c - m->cit), c->gen);
+    if (!(t < c->exit_time)) return 0;
+    market_schedule(m, t, EV_FOLLOWUP, (int)(c - m->cit), c->gen);
+    return 1;
 }
 
 /*

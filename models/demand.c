@@ -122,11 +122,11 @@ void citizen_release(market *m, citizen *c)
 
 /* ---- home support (untraded, paid by the municipality itself) ---------- */
 
-void home_accrue(market *m, int muni)
+/* The users of MUNI cost from home_until to T. */
+static void home_accrue_to(market *m, municipality *mu, double t)
 {
-    municipality *mu = &m->muni[muni];
-    double dt = m->now - mu->home_until;
-    mu->home_until = m->now;
+    double dt = t - mu->home_until;
+    mu->home_until = t;
     if (dt <= 0 || mu->home_users == 0) return;
     /* home support is staff time: it grows with the wage index */
     double cost = mu->home_users * m->p->home_cost_per_year *
@@ -134,6 +134,54 @@ void home_accrue(market *m, int muni)
     mu->acct.home_cost += cost;
     m->ya.home_cost += cost;
     m->ya.home_days += mu->home_users * dt;
+}
+
+/* The ends kept in MU->home_ends (a binary min-heap of times). */
+static void home_ends_pop(municipality *mu)
+{
+    double *h = mu->home_ends, x = h[--mu->n_home_ends];
+    int n = mu->n_home_ends, i = 0;
+    for (;;) {
+        int c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && h[c + 1] < h[c]) c++;
+        if (!(h[c] < x)) break;
+        h[i] = h[c];
+        i = c;
+    }
+    if (n > 0) h[i] = x;
+}
+
+static int home_ends_push(market *m, municipality *mu, double t)
+{
+    if (mu->n_home_ends == mu->cap_home_ends) {
+        int cap = mu->cap_home_ends ? 2 * mu->cap_home_ends : 256;
+        double *h = realloc(mu->home_ends, (size_t)cap * sizeof *h);
+        if (!h) { market_fail(m, "out of memory for home-support stays"); return -1; }
+        mu->home_ends = h;
+        mu->cap_home_ends = cap;
+    }
+    double *h = mu->home_ends;
+    int i = mu->n_home_ends++;
+    while (i > 0 && t < h[(i - 1) / 2]) {
+        h[i] = h[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h[i] = t;
+    return 0;
+}
+
+/* Cost up to now, the users whose stays ended meanwhile leaving at their
+ * ends: the same cost as an exit event for each. */
+void home_accrue(market *m, int muni)
+{
+    municipality *mu = &m->muni[muni];
+    while (mu->n_home_ends > 0 && mu->home_ends[0] <= m->now) {
+        home_accrue_to(m, mu, fmax(mu->home_ends[0], mu->home_until));
+        mu->home_users--;
+        home_ends_pop(mu);
+    }
+    home_accrue_to(m, mu, m->now);
 }
 
 void home_enter(market *m, citizen *c)
@@ -165,8 +213,16 @@ void home_admit(market *m, citizen *c)
 {
     if (!m->p->home_aggregate) {
         home_enter(m, c);
-        market_schedule(m, c->exit_time, EV_EXIT, (int)(c - m->cit), c->gen);
-        caseflow_schedule_home_review(m, c);
+        if (caseflow_schedule_home_review(m, c)) {
+            market_schedule(m, c->exit_time, EV_EXIT, (int)(c - m->cit), c->gen);
+            return;
+        }
+        /* nothing happens to this user before the end of its stay but the
+         * end: the municipality keeps the end, not a record and an event
+         * (a user whose stay has ended is released at once) */
+        if (c->exit_time > m->now) home_ends_push(m, &m->muni[c->home], c->exit_time);
+        else home_leave(m, c);
+        citizen_release(m, c);
         return;
     }
     municipality *mu = &m->muni[c->home];

@@ -60,8 +60,10 @@ citizen *citizen_new(market *m, int muni, uint64_t key);
 void     citizen_release(market *m, citizen *c);
 void     home_accrue(market *m, int muni);
 void     home_enter(market *m, citizen *c);
-/* C starts home support now (exit and reviews scheduled; in aggregate
- * form C is counted and its record released). */
+/* C starts home support now: its first review and its exit are
+ * scheduled, or, when no review comes before the exit, the exit is kept by
+ * the municipality (home_accrue takes it) and C's record is released; in
+ * aggregate form C is counted and its record released. */
 void     home_admit(market *m, citizen *c);
 /* Aggregate home support: exits and deteriorations since the last step. */
 void     home_step(market *m, int muni);
@@ -85,7 +87,9 @@ double offer_expected_cost_day(const market *m, const offer *o, int level);
 /* caseflow.c */
 void   caseflow_followup(market *m, citizen *c);
 void   caseflow_exit(market *m, citizen *c);
-void   caseflow_schedule_home_review(market *m, citizen *c);
+/* The review of home-support user C at its next deterioration, if that
+ * comes before the end of its stay: 1 if one was scheduled. */
+int    caseflow_schedule_home_review(market *m, citizen *c);
 /* negotiation.c (negotiation_regrade, negotiation_addons: regime.h) */
 /* The provider's bargaining power over C's buyer in O, in [0, 1): from the
  * scarcity of alternatives and (unless AT_INTAKE) the lock-in of C's stay. */

@@ -307,6 +307,7 @@ void market_free(market *m)
     free(m->cand_d);
     free(m->onsets);
     free(m->displaced);
+    for (int i = 0; i < MAX_MUNIS; i++) free(m->muni[i].home_ends);
     for (int t = 0; t < N_OFFER_TYPES; t++)
         for (int g = 0; g < MAX_GROUPS; g++) {
             free(m->seg_offers[t][g]);

@@ -193,6 +193,11 @@ typedef struct municipality {
     int      waiting;       /* citizens waiting now */
     int      home_users;    /* citizens in home support now */
     double   home_until;    /* home-support cost accrued up to here */
+    /* individual home support: the ends of the stays of users who need no
+     * record (no review falls before the end: nothing can happen to them
+     * but the end), a min-heap that home_accrue takes them from in order */
+    double  *home_ends;
+    int      n_home_ends, cap_home_ends;
     /* aggregate home support: users by group and true need level, moved
      * on at each step (demand.c), and the stream that moves them */
     int32_t  home_n[MAX_GROUPS][MAX_LEVELS];
