@@ -220,8 +220,8 @@ void home_admit(market *m, citizen *c)
         /* nothing happens to this user before the end of its stay but the
          * end: the municipality keeps the end, not a record and an event
          * (a user whose stay has ended is released at once) */
-        if (c->exit_time > m->now) home_ends_push(m, &m->muni[c->home], c->exit_time);
-        else home_leave(m, c);
+        if (!(c->exit_time > m->now) || home_ends_push(m, &m->muni[c->home], c->exit_time))
+            home_leave(m, c);
         citizen_release(m, c);
         return;
     }

@@ -460,16 +460,23 @@ int market_check_invariants(market *m)
         market_fail(m, "out of memory in the invariant check");
         return -1;
     }
-    int waiting = 0, listed = 0;
+    int waiting = 0, listed = 0, home_records[MAX_MUNIS] = { 0 };
     for (int i = 0; i < m->n_cit; i++) {
         const citizen *c = &m->cit[i];
         if (c->state == CIT_PLACED) {
             if (c->offer >= 0 && c->offer < m->n_offers) {
                 placed[c->offer]++;
                 staffed[c->offer] += placement_staffed_hours(m, c, &m->offers[c->offer]);
+                /* and C is on its offer's list of residents */
+                if (c->wprev >= 0 ? c->wprev >= m->n_cit || m->cit[c->wprev].wnext != i ||
+                                        m->cit[c->wprev].offer != c->offer
+                                  : m->offers[c->offer].residents != i)
+                    market_fail(m, "year %d: citizen %d is not on the residents list of "
+                                "offer %d", year, i, c->offer);
             } else market_fail(m, "year %d: citizen %d placed in no offer (%d)",
                              year, i, c->offer);
         } else if (c->state == CIT_WAITING) waiting++;
+        else if (c->state == CIT_HOME) home_records[c->home]++;
         else if (c->state != CIT_FREE && c->state != CIT_PENDING &&
                  c->state != CIT_HOME)
             market_fail(m, "year %d: citizen %d in no known state (%d)", year, i,
@@ -504,6 +511,24 @@ int market_check_invariants(market *m)
     if (listed != waiting)
         market_fail(m, "year %d: %d citizens waiting but %d on waiting lists",
                     year, waiting, listed);
+    /* home-support users: records, ends kept without a record, and in the
+     * aggregate form counts by group and level (demand.c) */
+    for (int i = 0; i < m->mt->n; i++) {
+        const municipality *mu = &m->muni[i];
+        int counted = home_records[i] + mu->n_home_ends, pending = 0;
+        if (m->p->home_aggregate) {
+            counted = 0;
+            for (int g = 0; g < m->p->n_groups; g++)
+                for (int l = 0; l < m->p->levels; l++) {
+                    counted += mu->home_n[g][l];
+                    pending += mu->pending_home[g][l];
+                }
+        }
+        if (counted != mu->home_users || pending != mu->n_pending_home)
+            market_fail(m, "year %d: municipality %d has %d home-support users but "
+                        "%d are counted (%d of %d pending)", year, i, mu->home_users,
+                        counted, pending, mu->n_pending_home);
+    }
     /* the availability index lists exactly the open offers with room */
     for (int i = 0; i < m->n_offers; i++) {
         const offer *o = &m->offers[i];
@@ -514,7 +539,8 @@ int market_check_invariants(market *m)
                           l->owner[o->avail_pos] == o->owner;
         if (o->room != room || (room > 0) != listed_here || (room == 0 && o->avail_pos >= 0))
             market_fail(m, "year %d: offer %d has %d free places but the index says %d%s",
-                        year, i, room, o->room, listed_here ? "" : " (not listed)");
+                        year, i, room, o->room,
+                        listed_here ? "" : " (not listed, or under another owner)");
     }
     for (int t = 0; t < N_OFFER_TYPES; t++)
         for (int g = 0; g < m->p->n_groups; g++)
@@ -588,6 +614,7 @@ static void budgets_first_year(market *m)
     }
     for (int i = 0; i < m->mt->n; i++) {
         municipality *mu = &m->muni[i];
+        home_accrue(m, i);          /* home_users as of now */
         mu->spend_last += mu->home_users * m->p->home_cost_per_year;
         mu->budget = mu->spend_last * (1 + budget_forecast(m, mu));
     }

@@ -189,9 +189,12 @@ typedef struct municipality {
     uint64_t n_arrivals;
     double   next_arrival;  /* time of the next need arising (drawn ahead) */
     double   meeting_at;    /* the committee's next meeting, or INFINITY */
-    int32_t  pending_head, pending_tail;  /* arrived, awaiting the committee */
+    int32_t  pending_head, pending_tail;  /* arrived, awaiting the committee
+                             * (aggregate form: those of home-support
+                             * character wait in pending_home instead) */
     int      waiting;       /* citizens waiting now */
-    int      home_users;    /* citizens in home support now */
+    int      home_users;    /* citizens in home support as of home_until
+                             * (home_accrue brings it up to now) */
     double   home_until;    /* home-support cost accrued up to here */
     /* individual home support: the ends of the stays of users who need no
      * record (no review falls before the end: nothing can happen to them

@@ -333,8 +333,41 @@ static void test_invariants_see_nan(void **state)
     m = fresh(f);
     m->wait[0][0].count++;
     reported(m, "on waiting lists");
+    /* home-support users: records and kept ends against the count */
+    m = fresh(f);
+    assert_true(m->muni[1].home_users > 0);
+    m->muni[1].home_users++;
+    reported(m, "year 2021: municipality 1 has");
+    /* a resident missing from its offer's list */
+    m = fresh(f);
+    for (int i = 0; i < m->n_offers; i++)
+        if (m->offers[i].residents >= 0) {
+            int id = m->offers[i].residents;
+            m->offers[i].residents = m->cit[id].wnext;
+            break;
+        }
+    reported(m, "is not on the residents list");
     market_free(m);
     memset(m, 0, sizeof *m);
+}
+
+/* The same count in the aggregate form: users by group and level, and the
+ * needs that wait for the committee as counts. */
+static void test_invariants_count_aggregate_home(void **state)
+{
+    fixture *f = *state;
+    f->p.home_aggregate = 1;
+    market *m = fresh(f);
+    assert_true(m->muni[0].home_users > 0);
+    assert_int_equal(m->n_cit > 0, 1);
+    m->muni[0].home_n[0][0]++;
+    reported(m, "year 2021: municipality 0 has");
+    m = fresh(f);
+    m->muni[3].n_pending_home++;
+    reported(m, "pending");
+    market_free(m);
+    memset(m, 0, sizeof *m);
+    f->p.home_aggregate = 0;
 }
 
 int main(void)
@@ -350,6 +383,8 @@ int main(void)
         cmocka_unit_test(test_table_limits),
         cmocka_unit_test(test_load_files),
         cmocka_unit_test_setup_teardown(test_invariants_see_nan, setup_market,
+                                        teardown_market),
+        cmocka_unit_test_setup_teardown(test_invariants_count_aggregate_home, setup_market,
                                         teardown_market),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
