@@ -331,7 +331,7 @@ static int best_offer(market *m, const citizen *c, int mismatch, gsl_rng *r,
         s.reg = regime_of(m, c->rung, list[i].group);
         s.region = list[i].region;
         if (sd > 0 && B > -INFINITY && list[i].upper < INFINITY &&
-            sim_choice_chance(B, list[i].upper, sd) < 0.25) {
+            sim_choice_unlikely(B, list[i].upper, sd)) {
             int k = sim_choice_fold_bounded(s.list->n, list[i].upper, sd, &B,
                                             score_of_member, &s, r);
             if (k >= 0) best = s.list->id[k];

@@ -32,6 +32,26 @@ double sim_choice_chance(double B, double upper, double sd)
     return gsl_cdf_ugaussian_Q((B - upper) / sd);
 }
 
+/* Q^-1(1/4), the normal's upper quartile: Q(t) < 1/4 exactly when t is
+ * above it, and a comparison costs nothing beside Q itself. */
+#define UPPER_QUARTILE 0.67448975019608171
+
+int sim_choice_unlikely(double B, double upper, double sd)
+{
+    return (B - upper) / sd > UPPER_QUARTILE;
+}
+
+/* An upper bound on Q(t), t >= 0, at a fraction of Q's cost: Sampford's
+ * (1953) Q(t) < 4 phi(t) / (3t + sqrt(t^2 + 8)), widened by 1e-6 so that
+ * rounding in either function cannot cross it (tests/test_engine.c checks
+ * it against Q over the range where both are non-zero). */
+double sim_choice_chance_bound(double t)
+{
+    assert(t >= 0);
+    double phi = exp(-0.5 * t * t) * 0.39894228040143268;   /* 1/sqrt(2 pi) */
+    return 4 * phi / (3 * t + sqrt(t * t + 8)) * (1 + 1e-6);
+}
+
 /* Option with score D beats *B (it was landed on with rate QMAX): accept
  * with probability Q(t) / qmax and draw its taste above t.  1 if it won. */
 static int try_beat(double d, double qmax, double sd, double *B, gsl_rng *r)
@@ -122,11 +142,33 @@ int sim_choice_fold_bounded(int n, double upper, double sd, double *B,
                             double (*score)(void *ctx, int j), void *ctx,
                             gsl_rng *r)
 {
-    double qmax = sim_choice_chance(*B, upper, sd);
+    double t = (*B - upper) / sd;
+    /*
+     * Usually the bound is so far below B that the first skip passes every
+     * option.  That skip is floor(log(u) / log(1 - Q(t))) for a uniform u;
+     * with a bound q >= Q(t) in place of Q(t) it can only be shorter, so
+     * when even that one passes all n, Q(t) itself is not needed.  The
+     * uniform is the one the exact skip would use, so the draws and the
+     * outcome are those of the exact rule.
+     */
+    double first = NAN;                  /* log(u) of the first skip, if drawn */
+    if (t > 1 && t < 30) {               /* where Q(t) is far from 0 and 1 */
+        double q = sim_choice_chance_bound(t);
+        if (q > 0 && q < 1) {
+            first = log(gsl_rng_uniform_pos(r));
+            if (first / log1p(-q) > n + 1.0) return -1;
+        }
+    }
+    double qmax = gsl_cdf_ugaussian_Q(t);
     double log_miss = log1p(-qmax);
     int best = -1;
     for (double j = -1; qmax > 0 && log_miss < 0;) {
-        j += geometric_skip(qmax, log_miss, r) + 1;
+        if (!isnan(first)) {             /* the skip drawn above, exactly */
+            j += floor(first / log_miss) + 1;
+            first = NAN;
+        } else {
+            j += geometric_skip(qmax, log_miss, r) + 1;
+        }
         if (!(j < n)) break;
         double d = score(ctx, (int)j);
         assert(d <= upper);

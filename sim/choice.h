@@ -42,4 +42,12 @@ int sim_choice_fold_bounded(int n, double upper, double sd, double *B,
 /* The chance that an option scoring at most UPPER beats B. */
 double sim_choice_chance(double B, double upper, double sd);
 
+/* 1 when that chance is below 1/4 (without computing it): the batch is
+ * better thinned (sim_choice_fold_bounded) than scored in full. */
+int sim_choice_unlikely(double B, double upper, double sd);
+
+/* An upper bound on the normal's upper tail Q(t) for t >= 0, cheaper
+ * than Q and within 2 % of it from t = 1 on. */
+double sim_choice_chance_bound(double t);
+
 #endif

@@ -5,6 +5,7 @@
  */
 #include "tests/testutil.h"
 #include <math.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 #include "sim/choice.h"
 #include "sim/engine.h"
@@ -336,6 +337,76 @@ static void test_choice_bounded_batch(void **state)
     assert_true(z.calls < N * REST / 4);
 }
 
+/* The cheap bound on Q is an upper bound wherever thinning uses it, and
+ * a close one (else it would rarely spare Q). */
+static void test_choice_chance_bound(void **state)
+{
+    (void)state;
+    for (double t = 0; t < 30; t += 1.0 / 64) {
+        double q = gsl_cdf_ugaussian_Q(t), b = sim_choice_chance_bound(t);
+        if (!(b >= q * (1 + 1e-7)))
+            fail_msg("t = %g: bound %.17g below Q %.17g", t, b, q);
+        if (t >= 1 && !(b <= q * 1.02))
+            fail_msg("t = %g: bound %.17g more than 2 %% above Q %.17g", t, b, q);
+    }
+    /* the quartile test agrees with Q on either side of it */
+    assert_true(sim_choice_unlikely(0.6745, 0, 1));
+    assert_true(gsl_cdf_ugaussian_Q(0.6745) < 0.25);
+    assert_false(sim_choice_unlikely(0.6744, 0, 1));
+    assert_false(gsl_cdf_ugaussian_Q(0.6744) < 0.25);
+}
+
+/* The thinning rule as first written: Q at every call.  The shortcut that
+ * skips Q must give the same winner, the same B and the same draws. */
+static int fold_bounded_plain(int n, double upper, double sd, double *B,
+                              const double *d, gsl_rng *r)
+{
+    double qmax = gsl_cdf_ugaussian_Q((*B - upper) / sd);
+    double log_miss = log1p(-qmax);
+    int best = -1;
+    for (double j = -1; qmax > 0 && log_miss < 0;) {
+        j += (qmax >= 1 ? 0 : floor(log(gsl_rng_uniform_pos(r)) / log_miss)) + 1;
+        if (!(j < n)) break;
+        double t = (*B - d[(int)j]) / sd;
+        if (!(gsl_rng_uniform(r) * qmax < gsl_cdf_ugaussian_Q(t))) continue;
+        double zz;
+        if (t > 0) zz = gsl_ran_gaussian_tail(r, t, 1.0);
+        else do zz = gsl_ran_gaussian_ziggurat(r, 1.0); while (zz <= t);
+        *B = d[(int)j] + sd * zz;
+        best = (int)j;
+    }
+    return best;
+}
+
+static void test_choice_bounded_same_draws(void **state)
+{
+    (void)state;
+    enum { N = 200 };
+    double d[N];
+    sim_rng g, a, b;
+    sim_rng_init(&g, 31, 0, 1, 0);
+    int landed = 0, spared = 0;
+    for (int k = 0; k < 20000; k++) {
+        int n = 1 + (int)(gsl_rng_uniform(&g.rng) * N);
+        double sd = 0.05 + gsl_rng_uniform(&g.rng);
+        double upper = gsl_ran_gaussian(&g.rng, 1.0);
+        double B0 = upper + sd * 6 * gsl_rng_uniform(&g.rng);
+        for (int i = 0; i < n; i++) d[i] = upper - sd * gsl_ran_exponential(&g.rng, 1.0);
+        lazy z = { d, 0 };
+        sim_rng_init(&a, 32, (uint64_t)k, 1, 0);
+        sim_rng_init(&b, 32, (uint64_t)k, 1, 0);
+        double Ba = B0, Bb = B0;
+        int wa = sim_choice_fold_bounded(n, upper, sd, &Ba, lazy_score, &z, &a.rng);
+        int wb = fold_bounded_plain(n, upper, sd, &Bb, d, &b.rng);
+        if (wa != wb || Ba != Bb || gsl_rng_get(&a.rng) != gsl_rng_get(&b.rng))
+            fail_msg("case %d (n %d, t %g): winner %d / %d, B %.17g / %.17g",
+                     k, n, (B0 - upper) / sd, wa, wb, Ba, Bb);
+        landed += z.calls > 0;
+        spared += z.calls == 0 && (B0 - upper) / sd > 1;
+    }
+    assert_true(landed > 1000 && spared > 1000);   /* both paths were taken */
+}
+
 static void test_choice_matches_brute_force(void **state)
 {
     (void)state;
@@ -548,6 +619,8 @@ int main(void)
         cmocka_unit_test(test_engine_dispatch_stale_until_stop),
         cmocka_unit_test(test_choice_matches_brute_force),
         cmocka_unit_test(test_choice_bounded_batch),
+        cmocka_unit_test(test_choice_chance_bound),
+        cmocka_unit_test(test_choice_bounded_same_draws),
         cmocka_unit_test(test_rng_same_identity_same_stream),
         cmocka_unit_test(test_rng_each_part_changes_stream),
         cmocka_unit_test(test_rng_view_continues),
