@@ -120,7 +120,7 @@ static int has_room_for(const market *m, const citizen *c, const offer *o)
     int free_places = o->capacity - o->occupied;
     if (o->owner_kind == OWNER_MUNICIPAL && o->owner != c->home) {
         /* the owner keeps buffer places for its own citizens [R] */
-        int buffer = (int)floor(m->p->buffer_share * o->capacity);
+        int buffer = (int)(m->p->buffer_share * o->capacity);   /* floor: both >= 0 */
         return free_places > buffer;
     }
     return free_places > 0;
@@ -255,21 +255,32 @@ static void floors_refresh(market *m, int type, int group)
     m->floor_epoch[type][group] = m->price_epoch;
 }
 
-/* The highest score any non-own offer of list (type S->c->rung, GROUP,
- * REGION, owner KIND) could have for the search's citizen, or +INFINITY if
- * the regime gives no floor. */
-static double list_upper(search *s, int group, int region, int kind)
+/* What the bounds of the search's lists in GROUP share: the citizen's
+ * priced hours X there and the price floors kept fresh.  0 when the regime
+ * gives no floor (every list of the group is unbounded). */
+static int group_bounds(search *s, int group, double *x)
 {
     market *m = s->m;
-    const params *p = m->p;
     const citizen *c = s->c;
     const regime_ops *reg = regime_of(m, c->rung, group);
-    if (!reg->price_floor || reg->preference) return INFINITY;
+    if (!reg->price_floor || reg->preference) return 0;
     if (m->floor_epoch[c->rung][group] != m->price_epoch) floors_refresh(m, c->rung, group);
+    *x = market_hours(m, c->rung, group, c->priced_level) * (1 + c->extra) *
+         (1 + c->addons * m->p->addon_size);
+    return 1;
+}
+
+/* The highest score any non-own offer of list (type S->c->rung, GROUP,
+ * REGION, owner KIND) could have for the search's citizen, whose priced
+ * hours there are X (group_bounds); -INFINITY when the list has no open
+ * offer. */
+static double list_upper(const search *s, int group, int region, int kind, double x)
+{
+    const market *m = s->m;
+    const params *p = m->p;
+    const citizen *c = s->c;
     const struct price_floor *f = &m->floor[c->rung][group][region][kind];
     if (!(f->a < INFINITY)) return -INFINITY;        /* no open offer there */
-    double x = market_hours(m, c->rung, group, c->priced_level) * (1 + c->extra) *
-               (1 + c->addons * p->addon_size);
     double price = (f->a + f->b * x) * (c->mismatched ? 1 + p->mismatch_premium : 1);
     /* own offers cannot be chosen once the own search failed */
     double pen = p->tier_penalty[kind == OWNER_MUNICIPAL ? TIER_REGION_MUNICIPAL
@@ -306,14 +317,22 @@ static int best_offer(market *m, const citizen *c, int mismatch, gsl_rng *r,
          * specialised need takes specialist knowledge of its own group
          * [R]: only broad needs are placed in another group's offer */
         if (mismatch && (p->group[g].narrow || p->group[c->group].narrow)) continue;
+        /* bounds only where lists are thinned: not for own offers (they
+         * outscore all others) nor without taste; worked out at the
+         * group's first list that has offers */
+        int bounded = !own_only && sd > 0, ready = 0;
+        double x = 0;
         for (int region = 0; region < m->mt->n_regions; region++) {
             /* own offers are in the owner's region */
             if (own_only && region != s.home_region) continue;
             for (int kind = 0; kind < N_OWNERS; kind++) {
                 if (own_only && kind != OWNER_MUNICIPAL) continue;
                 if (m->avail[c->rung][g][region][kind].n == 0) continue;
-                double up = own_only || !(sd > 0) ? INFINITY
-                                                  : list_upper(&s, g, region, kind);
+                if (bounded && !ready) {
+                    bounded = group_bounds(&s, g, &x);
+                    ready = 1;
+                }
+                double up = bounded ? list_upper(&s, g, region, kind, x) : INFINITY;
                 if (up == -INFINITY) continue;
                 int i = n_lists++;       /* insertion: highest bound first */
                 while (i > 0 && list[i - 1].upper < up) { list[i] = list[i - 1]; i--; }
