@@ -263,7 +263,7 @@ int market_init(market *m, const params *p, const muni_table *mt,
     /* a warm-up runs today's tariffs in every variant, and so do the years
      * before the regimes take over */
     if (regime_assign(m, market_regimes_later(p) ? "takst" : p->regime)) return -1;
-    /* a day per bucket: a few hundred events at the Danish scale */
+    /* a day per bucket: about a hundred events at the Danish scale */
     if (sim_engine_init(&m->eng, m, 1.0)) goto oom;
     market_register(m);
     for (int t = 0; t < N_OFFER_TYPES; t++)

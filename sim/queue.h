@@ -17,7 +17,8 @@
  * near ones, or beyond those an overflow list.  A far bucket is emptied into
  * the near buckets when the clock reaches it; a near bucket becomes the heap
  * when the clock reaches it.  Each event is moved at most three times.  The
- * width adapts so that a bucket holds a few hundred events.
+ * width adapts so that a bucket holds a few dozen events (16 to 256: a
+ * heap that small is a few cache lines deep).
  *
  * Storage grows by doubling and is reused: in steady state a push or pop
  * allocates nothing.  Knows nothing of what the kinds mean.
@@ -83,7 +84,7 @@ typedef struct sim_queue {
     int         oom;              /* an internal move ran out of memory */
 } sim_queue;
 
-/* WIDTH_HINT: time per bucket to start with (a few hundred times the mean
+/* WIDTH_HINT: time per bucket to start with (a few dozen times the mean
  * time between events); 0 picks 1.  0, or -1 when out of memory. */
 int  sim_queue_init(sim_queue *q, double width_hint);
 void sim_queue_free(sim_queue *q);

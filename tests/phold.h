@@ -143,15 +143,15 @@ static inline void phold_on_event(void *model, const sim_event *e)
 }
 
 /* Make ENG a PHOLD engine over P, with every LP's first event scheduled.
- * Width hint: the queue wants a bucket to hold a few hundred events.  Each
+ * Width hint: the queue wants a bucket to hold a few dozen events.  Each
  * of the NLP chains advances by 2 on average per event, so NLP / 2 events
- * fall in a unit of time and 256 of them in 512 / NLP: that is the hint.
+ * fall in a unit of time and 64 of them in 128 / NLP: that is the hint.
  * The queue adapts its width anyway; a good start only spares it the first
  * rebuilds.  No live function: PHOLD has no stale events.
  * 0, or -1 when out of memory. */
 static inline int phold_engine_init(sim_engine *eng, phold *p)
 {
-    if (sim_engine_init(eng, p, 512.0 / (p->nlp ? p->nlp : 1))) return -1;
+    if (sim_engine_init(eng, p, 128.0 / (p->nlp ? p->nlp : 1))) return -1;
     sim_engine_on(eng, PHOLD_KIND, "phold", phold_on_event, NULL);
     p->eng = eng;
     for (uint32_t i = 0; i < p->nlp; i++)
