@@ -79,6 +79,13 @@ citizen *citizen_new(market *m, int muni, uint64_t key)
     int32_t id = m->free_cit;
     if (id >= 0) {
         m->free_cit = m->cit[id].wnext;
+        /* the next record to be handed out was freed long ago and is cold:
+         * ask for it now, while this one is filled in */
+        if (m->free_cit >= 0) {
+            const char *next = (const char *)&m->cit[m->free_cit];
+            __builtin_prefetch(next, 1);
+            __builtin_prefetch(next + sizeof(citizen) - 1, 1);
+        }
     } else {
         if (m->n_cit == m->cap_cit) {
             if (m->cap_cit >= CITIZENS_MAX) {
@@ -561,8 +568,13 @@ void demand_meeting(market *m, int muni)
         c->wnext = -1;
         /* the committee's next case takes its place before C is decided
          * (deciding may move citizens in memory) */
-        if (next >= 0) heap[0] = (onset_ref){ m->cit[next].last_change, next };
-        else heap[0] = heap[--n];
+        if (next >= 0) {
+            heap[0] = (onset_ref){ m->cit[next].last_change, next };
+            /* the case after NEXT is decided only after NEXT, and cases of
+             * other committees come between: its record has time to come in */
+            int32_t after = m->cit[next].wnext;
+            if (after >= 0) __builtin_prefetch(&m->cit[after]);
+        } else heap[0] = heap[--n];
         if (n > 0) onset_sift(heap, n, 0);
         demand_decide(m, c);
     }
