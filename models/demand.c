@@ -143,18 +143,25 @@ static void home_accrue_to(market *m, municipality *mu, double t)
     m->ya.home_days += mu->home_users * dt;
 }
 
-/* The ends kept in MU->home_ends (a binary min-heap of times). */
+/* The ends kept in MU->home_ends: a 4-ary min-heap of times, so that a
+ * pop walks half the levels of a binary heap (a large municipality keeps
+ * tens of thousands of ends, well beyond the first cache levels).  Equal
+ * times are equal values, so any heap gives home_accrue the same sequence. */
+#define ENDS_ARITY 4
+
 static void home_ends_pop(municipality *mu)
 {
     double *h = mu->home_ends, x = h[--mu->n_home_ends];
     int n = mu->n_home_ends, i = 0;
     for (;;) {
-        int c = 2 * i + 1;
+        int c = ENDS_ARITY * i + 1;
         if (c >= n) break;
-        if (c + 1 < n && h[c + 1] < h[c]) c++;
-        if (!(h[c] < x)) break;
-        h[i] = h[c];
-        i = c;
+        int end = c + ENDS_ARITY < n ? c + ENDS_ARITY : n, best = c;
+        for (int k = c + 1; k < end; k++)
+            if (h[k] < h[best]) best = k;
+        if (!(h[best] < x)) break;
+        h[i] = h[best];
+        i = best;
     }
     if (n > 0) h[i] = x;
 }
@@ -170,9 +177,9 @@ static int home_ends_push(market *m, municipality *mu, double t)
     }
     double *h = mu->home_ends;
     int i = mu->n_home_ends++;
-    while (i > 0 && t < h[(i - 1) / 2]) {
-        h[i] = h[(i - 1) / 2];
-        i = (i - 1) / 2;
+    while (i > 0 && t < h[(i - 1) / ENDS_ARITY]) {
+        h[i] = h[(i - 1) / ENDS_ARITY];
+        i = (i - 1) / ENDS_ARITY;
     }
     h[i] = t;
     return 0;

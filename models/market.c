@@ -321,10 +321,23 @@ void market_free(market *m)
 
 /* ---- year end --------------------------------------------------------- */
 
+/* Loops over every citizen pay each placed one, and its offer's record
+ * is anywhere in memory: ask for the offer of the citizen AHEAD places on
+ * (each line of it: paying reads the tariff and writes the accounts). */
+#define PAY_AHEAD 8
+static inline void prefetch_offer_of(const market *m, int i)
+{
+    if (i >= m->n_cit || m->cit[i].state != CIT_PLACED) return;
+    const char *o = (const char *)&m->offers[m->cit[i].offer];
+    for (size_t b = 0; b < sizeof(offer); b += 64) __builtin_prefetch(o + b, 1);
+}
+
 static void accrue_everything(market *m)
 {
-    for (int i = 0; i < m->n_cit; i++)
+    for (int i = 0; i < m->n_cit; i++) {
+        prefetch_offer_of(m, i + PAY_AHEAD);
         if (m->cit[i].state == CIT_PLACED) market_pay(m, &m->cit[i]);
+    }
     for (int i = 0; i < m->n_offers; i++) offer_accrue(m, &m->offers[i]);
     for (int i = 0; i < m->mt->n; i++) home_accrue(m, i);
 }
@@ -700,6 +713,7 @@ static void reprice_all(market *m)
 {
     double growth = m->cost_index / m->cost_index_last;
     for (int i = 0; i < m->n_cit; i++) {
+        prefetch_offer_of(m, i + PAY_AHEAD);
         citizen *c = &m->cit[i];
         if (c->state != CIT_PLACED) continue;
         if (!c->old_terms) {

@@ -198,7 +198,7 @@ typedef struct municipality {
     double   home_until;    /* home-support cost accrued up to here */
     /* individual home support: the ends of the stays of users who need no
      * record (no review falls before the end: nothing can happen to them
-     * but the end), a min-heap that home_accrue takes them from in order */
+     * but the end), a 4-ary min-heap that home_accrue takes them from in order */
     double  *home_ends;
     int      n_home_ends, cap_home_ends;
     /* aggregate home support: users by group and true need level, moved
