@@ -842,12 +842,19 @@ static int citizen_live(const void *model, const sim_event *e)
     return sim_tag(m->cit[sim_event_id(e)].gen) == sim_event_tag(e);
 }
 
-static void citizen_prefetch(const void *model, const sim_event *e)
+static void citizen_prefetch(const void *model, const sim_event *e, int ahead)
 {
     const market *m = model;
     const citizen *c = &m->cit[sim_event_id(e)];
-    __builtin_prefetch(c);
-    __builtin_prefetch((const char *)c + sizeof *c - 1);
+    if (ahead > 1) {
+        __builtin_prefetch(c);
+        __builtin_prefetch((const char *)c + sizeof *c - 1);
+        return;
+    }
+    /* asked for an event ago: a placed citizen's event pays its offer */
+    if (c->state != CIT_PLACED || c->offer < 0) return;
+    const char *o = (const char *)&m->offers[c->offer];
+    for (size_t b = 0; b < sizeof(offer); b += 64) __builtin_prefetch(o + b, 1);
 }
 
 /* A committee that met with others at the same time has met. */

@@ -36,10 +36,13 @@ int sim_engine_run(sim_engine *e, double until)
     sim_queue *q = &e->q;
     sim_event ev;
     while (!e->stopped && !e->oom && sim_queue_pop_until(q, until, &ev) > 0) {
-        /* the next event, if the heap already holds it */
+        /* the next two events, if the heap already holds them */
         if (e->any_prefetch && q->n_heap) {
+            const sim_event *after = sim_queue_second(q);
             const sim_kind *nk = &e->kind[sim_event_kind(&q->heap[0])];
-            if (nk->prefetch) nk->prefetch(e->model, &q->heap[0]);
+            if (nk->prefetch) nk->prefetch(e->model, &q->heap[0], 1);
+            if (after && (nk = &e->kind[sim_event_kind(after)])->prefetch)
+                nk->prefetch(e->model, after, 2);
         }
         const sim_kind *k = &e->kind[sim_event_kind(&ev)];
         assert(k->handle);      /* a kind nobody registered: a model bug */

@@ -8,10 +8,13 @@
  *   handle  what the event does (it may schedule more events);
  *   live    optional: 0 when the event was overtaken (its entity changed
  *           since it was scheduled).  Stale events are counted, not handled.
- *   prefetch  optional: called for the next event while the current one is
- *           handled, so that its entity is in cache when its turn comes (an
+ *   prefetch  optional: called before the current event is handled for
+ *           the next event (AHEAD 1) and the one after it (AHEAD 2), so
+ *           that what they touch is in cache when their turn comes (an
  *           event touches one entity among many: without it every event
- *           starts with a cache miss).
+ *           starts with a cache miss).  At AHEAD 2 a hook asks for the
+ *           entity; at AHEAD 1 the entity was asked for an event ago and
+ *           may be read, to ask for what it points to.
  * The loop stops when the queue is empty, the next event is later than the
  * end time, or a handler calls sim_engine_stop (e.g. on an error).
  *
@@ -26,7 +29,7 @@
 
 typedef void (*sim_handler)(void *model, const sim_event *e);
 typedef int  (*sim_live_fn)(const void *model, const sim_event *e);
-typedef void (*sim_prefetch_fn)(const void *model, const sim_event *e);
+typedef void (*sim_prefetch_fn)(const void *model, const sim_event *e, int ahead);
 
 typedef struct sim_kind {
     sim_handler     handle;

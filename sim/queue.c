@@ -20,7 +20,7 @@
 
 #define NEAR_MASK (SIM_NEAR - 1)
 #define FAR_MASK  (SIM_FAR - 1)
-#define ARITY 4
+#define ARITY SIM_HEAP_ARITY
 #define TARGET_PER_BUCKET 64.0
 
 /* Times are >= 0 (push turns -0 into +0), and the bit patterns of

@@ -99,6 +99,21 @@ int  sim_queue_pop(sim_queue *q, sim_event *out);
  * event for a loop that runs to a time. */
 int  sim_queue_pop_until(sim_queue *q, double until, sim_event *out);
 static inline size_t sim_queue_size(const sim_queue *q) { return q->n; }
+/* The heap's arity (queue.c's layout: the children of node i are
+ * ARITY i + 1 .. ARITY i + ARITY). */
+#define SIM_HEAP_ARITY 4
+/* After the earliest event, the next one if the heap holds it, else NULL
+ * (a hint for prefetching: the heap holds the current bucket only). */
+static inline const sim_event *sim_queue_second(const sim_queue *q)
+{
+    if (q->n_heap < 2) return NULL;
+    size_t end = q->n_heap < SIM_HEAP_ARITY + 1 ? q->n_heap : SIM_HEAP_ARITY + 1;
+    const sim_event *h = q->heap, *best = &h[1];
+    for (size_t c = 2; c < end; c++)
+        if (h[c].time < best->time || (h[c].time == best->time && h[c].key < best->key))
+            best = &h[c];
+    return best;
+}
 /* The earliest event without removing it, or NULL when empty (may move
  * events between levels, hence not const). */
 const sim_event *sim_queue_peek(sim_queue *q);
