@@ -330,6 +330,7 @@ static inline void prefetch_offer_of(const market *m, int i)
     if (i >= m->n_cit || m->cit[i].state != CIT_PLACED) return;
     const char *o = (const char *)&m->offers[m->cit[i].offer];
     for (size_t b = 0; b < sizeof(offer); b += 64) __builtin_prefetch(o + b, 1);
+    __builtin_prefetch(o + sizeof(offer) - 1, 1);   /* records are not aligned */
 }
 
 static void accrue_everything(market *m)
@@ -855,6 +856,7 @@ static void citizen_prefetch(const void *model, const sim_event *e, int ahead)
     if (c->state != CIT_PLACED || c->offer < 0) return;
     const char *o = (const char *)&m->offers[c->offer];
     for (size_t b = 0; b < sizeof(offer); b += 64) __builtin_prefetch(o + b, 1);
+    __builtin_prefetch(o + sizeof(offer) - 1, 1);
 }
 
 /* A committee that met with others at the same time has met. */

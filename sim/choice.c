@@ -32,13 +32,15 @@ double sim_choice_chance(double B, double upper, double sd)
     return gsl_cdf_ugaussian_Q((B - upper) / sd);
 }
 
-/* Q^-1(1/4), the normal's upper quartile: Q(t) < 1/4 exactly when t is
- * above it, and a comparison costs nothing beside Q itself. */
+/* Q^-1(1/4), the normal's upper quartile, as the double nearest to it:
+ * GSL's Q(t) is below 1/4 exactly when t is at least this (Q of it rounds
+ * to just below 1/4; tests/test_engine.c checks the doubles around it), and
+ * a comparison costs nothing beside Q itself. */
 #define UPPER_QUARTILE 0.67448975019608171
 
 int sim_choice_unlikely(double B, double upper, double sd)
 {
-    return (B - upper) / sd > UPPER_QUARTILE;
+    return (B - upper) / sd >= UPPER_QUARTILE;
 }
 
 /* An upper bound on Q(t), t >= 0, at a fraction of Q's cost: Sampford's

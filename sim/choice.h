@@ -47,7 +47,8 @@ double sim_choice_chance(double B, double upper, double sd);
 int sim_choice_unlikely(double B, double upper, double sd);
 
 /* An upper bound on the normal's upper tail Q(t) for t >= 0, cheaper
- * than Q and within 2 % of it from t = 1 on. */
+ * than Q and within 2 % of it for t from 1 to 30 (where thinning
+ * uses it). */
 double sim_choice_chance_bound(double t);
 
 #endif

@@ -13,8 +13,9 @@
  *           that what they touch is in cache when their turn comes (an
  *           event touches one entity among many: without it every event
  *           starts with a cache miss).  At AHEAD 2 a hook asks for the
- *           entity; at AHEAD 1 the entity was asked for an event ago and
- *           may be read, to ask for what it points to.
+ *           entity; at AHEAD 1 the entity was usually asked for an event
+ *           ago (not when the event was just pushed or its bucket just
+ *           loaded) and may be read, to ask for what it points to.
  * The loop stops when the queue is empty, the next event is later than the
  * end time, or a handler calls sim_engine_stop (e.g. on an error).
  *

@@ -349,7 +349,14 @@ static void test_choice_chance_bound(void **state)
         if (t >= 1 && !(b <= q * 1.02))
             fail_msg("t = %g: bound %.17g more than 2 %% above Q %.17g", t, b, q);
     }
-    /* the quartile test agrees with Q on either side of it */
+    /* the quartile test agrees with GSL's Q at the doubles next to the
+     * constant, where a rounding of Q could tell them apart */
+    double c = 0.67448975019608171, t = c;
+    for (int k = 0; k < 1000; k++) t = nextafter(t, 0);
+    for (int k = 0; k < 2001; k++, t = nextafter(t, 1))
+        if (sim_choice_unlikely(t, 0, 1) != (gsl_cdf_ugaussian_Q(t) < 0.25))
+            fail_msg("t = %.17g: quartile test %d, Q %.17g", t,
+                     sim_choice_unlikely(t, 0, 1), gsl_cdf_ugaussian_Q(t));
     assert_true(sim_choice_unlikely(0.6745, 0, 1));
     assert_true(gsl_cdf_ugaussian_Q(0.6745) < 0.25);
     assert_false(sim_choice_unlikely(0.6744, 0, 1));
