@@ -282,7 +282,7 @@ int calib_validate(FILE *out, const sim_record *s)
 const char *const calib_knob_name[CALIB_KNOBS] = {
     "incidence x temporary", "incidence x longterm", "incidence x housing",
     "placement.penalty_private", "placement.penalty_region_municipal",
-    "home_support.escalated_share", "traits.need_idiosyncratic_sd",
+    "traits.need_idiosyncratic_sd",
     "home_support.cost_per_year", "incidence x narrow groups",
     "ownership.county_share", "capacity.narrow_demand_weight"
 };
@@ -292,12 +292,11 @@ void calib_start(const params *p, double *x)
     x[0] = x[1] = x[2] = 1;
     x[3] = p->tier_penalty[3];
     x[4] = p->tier_penalty[1];
-    x[5] = p->home_escalated_share;
-    x[6] = p->need_idiosyncratic_sd;
-    x[7] = p->home_cost_per_year;
-    x[8] = 1;
-    x[9] = p->county_share;
-    x[10] = p->narrow_demand_weight;
+    x[5] = p->need_idiosyncratic_sd;
+    x[6] = p->home_cost_per_year;
+    x[7] = 1;
+    x[8] = p->county_share;
+    x[9] = p->narrow_demand_weight;
 }
 
 void calib_apply(params *p, const double *x)
@@ -306,14 +305,13 @@ void calib_apply(params *p, const double *x)
         for (int t = 0; t < N_OFFER_TYPES; t++) p->group[g].incidence[t] *= x[t];
     p->tier_penalty[3] = x[3];
     p->tier_penalty[1] = x[4];
-    p->home_escalated_share = fmin(1, x[5]);
-    p->need_idiosyncratic_sd = x[6];
-    p->home_cost_per_year = x[7];
+    p->need_idiosyncratic_sd = x[5];
+    p->home_cost_per_year = x[6];
     for (int g = 0; g < p->n_groups; g++)
         if (p->group[g].narrow)
-            for (int t = 0; t < N_OFFER_TYPES; t++) p->group[g].incidence[t] *= x[8];
-    p->county_share = fmin(1, x[9]);
-    p->narrow_demand_weight = fmin(1, x[10]);
+            for (int t = 0; t < N_OFFER_TYPES; t++) p->group[g].incidence[t] *= x[7];
+    p->county_share = fmin(1, x[8]);
+    p->narrow_demand_weight = fmin(1, x[9]);
 }
 
 typedef struct fit_ctx {
@@ -339,7 +337,7 @@ static int fit_job(void *vctx, int v, int r)
 
 /* Multipliers and amounts move on a log scale; spreads, shares and
  * penalties on their own. */
-static int log_knob(int i) { return i < 3 || i == 7 || i == 8; }
+static int log_knob(int i) { return i < 3 || i == 6 || i == 7; }
 
 /* Knobs from the simplex's coordinates (the free ones): multipliers are
  * exp(z), the others z itself, kept at or above zero. */
@@ -428,6 +426,72 @@ double calib_fit(const params *base, const muni_table *mt, int replicates,
     return best;
 }
 
+/* ---- the settled start (the fit's first and last stage) --------------- */
+
+/*
+ * The starting stock's residents who came to housing from home support
+ * (home_support.escalated_share) cannot be read off the flows in closed
+ * form: besides home support's own deteriorations, placed residents who
+ * improve go home and may climb back into housing.  Too many of them and
+ * housing shrinks for years while the stock relaxes, which trends can
+ * hide (housing's incidence trend then looks like flat volume).  So the
+ * share is settled on the model itself: the share at which housing users
+ * hold, year on year, with every trend set to zero.  Users fall as the
+ * share rises, so a bisection finds it.
+ */
+double calib_housing_drift(const params *base, const muni_table *mt, int replicates,
+                           int years, double *half)
+{
+    fit_ctx c = { .trial = *base, .mt = mt };   /* run by fit_job */
+    for (int k = 0; k < N_RUNGS; k++) c.trial.incidence_growth[k] = 0;
+    for (int g = 0; g < c.trial.n_groups; g++) c.trial.group[g].incidence_growth = 0;
+    c.trial.years = years;
+    c.res = kpi_new_record(&c.trial, mt, 1, replicates, years);
+    if (!c.res) return NAN;
+    sim_plan plan = { 1, replicates, 0, replicates };
+    double sum = 0, sq = 0;
+    int n = 0;
+    if (sim_plan_run(&plan, fit_job, &c, 0, NULL, NULL) == 0)
+        for (int r = 0; r < replicates; r++) {
+            double a = at(c.res, "users_per_10k_by_type", 0, r, 0, OT_HOUSING);
+            double b = at(c.res, "users_per_10k_by_type", 0, r, years - 1, OT_HOUSING);
+            double x = pow(b / a, 1.0 / (years - 1)) - 1;
+            if (!sim_record_done(c.res, 0, r) || !isfinite(x)) continue;
+            sum += x;
+            sq += x * x;
+            n++;
+        }
+    sim_record_free(c.res);
+    double var = n > 1 ? (sq - sum * sum / n) / (n - 1) : 0;
+    if (half) *half = n > 1 ? 1.96 * sqrt(var > 0 ? var : 0) / sqrt(n) : 0;
+    return n ? sum / n : NAN;
+}
+
+double calib_settle(params *p, const muni_table *mt, int replicates, int years,
+                    int verbose)
+{
+    double lo = 0, hi = 1;
+    p->home_escalated_share = lo;
+    double f_lo = calib_housing_drift(p, mt, replicates, years, NULL);
+    p->home_escalated_share = hi;
+    double f_hi = calib_housing_drift(p, mt, replicates, years, NULL);
+    if (!isfinite(f_lo) || !isfinite(f_hi)) return NAN;
+    if (f_lo <= 0) return p->home_escalated_share = lo;
+    if (f_hi >= 0) return p->home_escalated_share = hi;
+    while (hi - lo > 0.002) {
+        double mid = 0.5 * (lo + hi);
+        p->home_escalated_share = mid;
+        double f = calib_housing_drift(p, mt, replicates, years, NULL);
+        if (!isfinite(f)) return NAN;
+        if (f > 0) lo = mid; else hi = mid;
+        if (verbose)
+            fprintf(stderr, "\r  calibrate: settling the start, escalated share %.4f "
+                    "(housing %+.3f %% a year without trends)   ", mid, 100 * f);
+    }
+    if (verbose) fputc('\n', stderr);
+    return p->home_escalated_share = 0.5 * (lo + hi);
+}
+
 /* ---- the fitted scenario ------------------------------------------------ */
 
 /* The scenario is built in memory and written through sim/outfile, so a
@@ -445,13 +509,14 @@ int calib_write(const char *path, const char *base_rel, const params *fitted,
     if (!fp) { snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno)); return -1; }
     fprintf(fp, "# The Danish baseline with calibrated values, written by\n#   %s\n"
             "# Fitted: incidence by offer type (x %.4g, %.4g, %.4g) and of narrow\n"
-            "# groups (x %.4g), placement penalties, the starting stock's escalated\n"
-            "# share, home support's cost, the spread of need, the county\n"
+            "# groups (x %.4g), placement penalties, home support's cost, the\n"
+            "# spread of need, the county\n"
             "# institutions' share of municipal places and the weight of\n"
             "# a narrow group's queue in its capacity; objective\n"
-            "# (weighted squared relative errors) %.5f.\n"
+            "# (weighted squared relative errors) %.5f; the starting stock's\n"
+            "# escalated share settled so that housing holds without trends.\n"
             "# `placesim validate` compares it with the reported figures.\n",
-            command, x[0], x[1], x[2], x[8], objective_value);
+            command, x[0], x[1], x[2], x[7], objective_value);
     fprintf(fp, "extends: %s\n\ngroups:\n", base_rel);
     for (int g = 0; g < fitted->n_groups; g++) {
         const group_params *gp = &fitted->group[g];

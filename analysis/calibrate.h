@@ -37,7 +37,7 @@ int  calib_validate(FILE *out, const sim_record *s);
  * offer type and for the narrow groups, placement penalties, home support,
  * the spread of need, county ownership and the weight of others' queue in
  * narrow capacity.  X has CALIB_KNOBS values. */
-#define CALIB_KNOBS 11
+#define CALIB_KNOBS 10
 extern const char *const calib_knob_name[CALIB_KNOBS];
 void calib_apply(params *p, const double *x);    /* x = 1,1,1,...: no change */
 void calib_start(const params *p, double *x);     /* the unchanged point */
@@ -49,6 +49,17 @@ void calib_start(const params *p, double *x);     /* the unchanged point */
 double calib_fit(const params *base, const muni_table *mt, int replicates,
                  int years, const double *target_values, int n_free,
                  int max_iter, int verbose, double *x);
+
+/* Housing users' mean change per year over YEARS years of R replicates of
+ * BASE with every incidence trend at zero (HALF: its 95 % half-width):
+ * how far the starting stock is from what the flows sustain. */
+double calib_housing_drift(const params *base, const muni_table *mt, int replicates,
+                           int years, double *half);
+
+/* Set P's home_support.escalated_share, by bisection, to where housing
+ * holds without trends (calib_housing_drift 0); returns it. */
+double calib_settle(params *p, const muni_table *mt, int replicates, int years,
+                    int verbose);
 
 /* Write SCENARIO_OUT: `extends: BASE_REL` plus the fitted values. */
 int  calib_write(const char *path, const char *base_rel, const params *fitted,

@@ -512,9 +512,20 @@ static void private_entry(market *m)
         for (int g = 0; g < p->n_groups; g++) {
             int waiting[MAX_REGIONS] = { 0 };
             waiting_by_region(m, t, g, waiting, NULL);
+            /* the free places a waiting citizen could take: other owners'
+             * municipal offers keep a buffer for their own (has_room_for) */
+            int open_free[MAX_REGIONS] = { 0 };
+            for (int k = 0; k < m->seg_n[t][g]; k++) {
+                const offer *o = &m->offers[m->seg_offers[t][g][k]];
+                if (o->status != OFFER_OPEN) continue;
+                int free_places = o->capacity - o->occupied;
+                if (o->owner_kind == OWNER_MUNICIPAL)
+                    free_places -= (int)(p->buffer_share * o->capacity);
+                if (free_places > 0) open_free[o->region] += free_places;
+            }
             int unmet[MAX_REGIONS], any = 0;
             for (int r = 0; r < m->mt->n_regions; r++) {
-                unmet[r] = waiting[r] - market_free_places(m, t, g, r);
+                unmet[r] = waiting[r] - open_free[r];
                 any |= unmet[r] >= p->entry_min_waiting && unmet[r] >= 1;
             }
             if (!any) continue;

@@ -108,7 +108,7 @@ const cfg_key params_table[] = {
     R("home_support.cost_per_year", 90000, 0, 1e7, "DKK/user-year", "A", "cost of SEL 85 support in the citizen's own home, base year"),
     R("home_support.mean_years", 2.5, 0.05, 80, "years", "A", "mean duration of home support"),
     R("home_support.deterioration_factor", 0.25, 0, 10, "factor", "A", "multiplies the group's deterioration rate for citizens in home support"),
-    R("home_support.escalated_share", 0.5, 0, 1, "share", "A", "starting stock: share of home-support users' deteriorations that have led to housing (calibrated so volume is stationary)"),
+    R("home_support.escalated_share", 0.5, 0, 1, "share", "A", "starting stock: share of home-support users' deteriorations that have led to housing (calibrate settles it where housing holds without trends)"),
     R("home_support.level_shift", -3, -10, 10, "levels", "A", "need level at onset of a home-support need relative to the group's"),
     E("home_support.cases", "individual", "individual|aggregate", "A", "home-support users as individual cases, or counted by municipality, group and need level and moved on at each committee meeting (faster; see the README for what it loses)"),
 

@@ -102,12 +102,43 @@ static void test_recovers_known_parameters(void **state)
     assert_true(fabs(x[1] / truth[1] - 1) < 0.03);
 }
 
+/*
+ * The settled start: housing users fall as more of the starting stock came
+ * from home support, so the share at which they hold without trends lies
+ * between a share that makes them grow and one that makes them shrink, and
+ * calib_settle finds a share where they move less than at either end, by
+ * no more than the replicates' own 95 % interval.
+ */
+static void test_settle_holds_housing(void **state)
+{
+    (void)state;
+    params p;
+    muni_table mt;
+    assert_int_equal(test_load_scenario(SCENARIO, &p, &mt), 0);
+    const int reps = 4, years = 6;
+    p.home_escalated_share = 0;
+    double none = calib_housing_drift(&p, &mt, reps, years, NULL);
+    p.home_escalated_share = 1;
+    double all = calib_housing_drift(&p, &mt, reps, years, NULL);
+    double share = calib_settle(&p, &mt, reps, years, 0);
+    double half, settled = calib_housing_drift(&p, &mt, reps, years, &half);
+    print_message("housing users a year without trends: %+.3f %% (share 0), %+.3f %% (1), "
+                  "%+.3f ± %.3f %% at the settled share %.3f\n",
+                  100 * none, 100 * all, 100 * settled, 100 * half, share);
+    assert_true(none > 0 && all < 0);
+    assert_true(share > 0 && share < 1);
+    assert_true(p.home_escalated_share == share);
+    assert_true(fabs(settled) < fmin(none, -all));
+    assert_true(fabs(settled) <= half);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_error_inside_range_is_zero),
         cmocka_unit_test(test_knobs_apply),
         cmocka_unit_test(test_recovers_known_parameters),
+        cmocka_unit_test(test_settle_holds_housing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
