@@ -440,18 +440,20 @@ double calib_fit(const params *base, const muni_table *mt, int replicates,
  * share rises, so a bisection finds it.
  */
 double calib_housing_drift(const params *base, const muni_table *mt, int replicates,
-                           int years, double *half)
+                           int years, int threads, double *half)
 {
     fit_ctx c = { .trial = *base, .mt = mt };   /* run by fit_job */
+    /* nothing moves demand but the stock itself: no trend, no shock */
     for (int k = 0; k < N_RUNGS; k++) c.trial.incidence_growth[k] = 0;
     for (int g = 0; g < c.trial.n_groups; g++) c.trial.group[g].incidence_growth = 0;
+    c.trial.n_shocks = 0;
     c.trial.years = years;
     c.res = kpi_new_record(&c.trial, mt, 1, replicates, years);
     if (!c.res) return NAN;
     sim_plan plan = { 1, replicates, 0, replicates };
     double sum = 0, sq = 0;
     int n = 0;
-    if (sim_plan_run(&plan, fit_job, &c, 0, NULL, NULL) == 0)
+    if (sim_plan_run(&plan, fit_job, &c, threads, NULL, NULL) == 0)
         for (int r = 0; r < replicates; r++) {
             double a = at(c.res, "users_per_10k_by_type", 0, r, 0, OT_HOUSING);
             double b = at(c.res, "users_per_10k_by_type", 0, r, years - 1, OT_HOUSING);
@@ -463,26 +465,32 @@ double calib_housing_drift(const params *base, const muni_table *mt, int replica
         }
     sim_record_free(c.res);
     double var = n > 1 ? (sq - sum * sum / n) / (n - 1) : 0;
-    if (half) *half = n > 1 ? 1.96 * sqrt(var > 0 ? var : 0) / sqrt(n) : 0;
+    if (half) *half = n > 1 ? 1.96 * sqrt(var > 0 ? var : 0) / sqrt(n) : NAN;
     return n ? sum / n : NAN;
 }
 
 double calib_settle(params *p, const muni_table *mt, int replicates, int years,
-                    int verbose)
+                    int threads, int verbose, int *bracketed)
 {
-    double lo = 0, hi = 1;
+    double keep = p->home_escalated_share, lo = 0, hi = 1;
+    *bracketed = 0;
     p->home_escalated_share = lo;
-    double f_lo = calib_housing_drift(p, mt, replicates, years, NULL);
+    double f_lo = calib_housing_drift(p, mt, replicates, years, threads, NULL);
     p->home_escalated_share = hi;
-    double f_hi = calib_housing_drift(p, mt, replicates, years, NULL);
-    if (!isfinite(f_lo) || !isfinite(f_hi)) return NAN;
+    double f_hi = calib_housing_drift(p, mt, replicates, years, threads, NULL);
+    if (!isfinite(f_lo) || !isfinite(f_hi)) {   /* no housing users to hold */
+        p->home_escalated_share = keep;
+        return NAN;
+    }
+    /* no share in [0, 1] holds housing: the nearer end, not bracketed */
     if (f_lo <= 0) return p->home_escalated_share = lo;
     if (f_hi >= 0) return p->home_escalated_share = hi;
+    *bracketed = 1;
     while (hi - lo > 0.002) {
         double mid = 0.5 * (lo + hi);
         p->home_escalated_share = mid;
-        double f = calib_housing_drift(p, mt, replicates, years, NULL);
-        if (!isfinite(f)) return NAN;
+        double f = calib_housing_drift(p, mt, replicates, years, threads, NULL);
+        if (!isfinite(f)) { p->home_escalated_share = keep; *bracketed = 0; return NAN; }
         if (f > 0) lo = mid; else hi = mid;
         if (verbose)
             fprintf(stderr, "\r  calibrate: settling the start, escalated share %.4f "
@@ -500,8 +508,8 @@ double calib_settle(params *p, const muni_table *mt, int replicates, int years,
  * so a PATH there now is one the user let go: it is replaced; one that
  * appears while this writes is kept. */
 int calib_write(const char *path, const char *base_rel, const params *fitted,
-                const double *x, double objective_value, const char *command,
-                char *err, size_t errlen)
+                const double *x, double objective_value, int settled,
+                const char *command, char *err, size_t errlen)
 {
     char *text = NULL;
     size_t len = 0;
@@ -514,9 +522,11 @@ int calib_write(const char *path, const char *base_rel, const params *fitted,
             "# institutions' share of municipal places and the weight of\n"
             "# a narrow group's queue in its capacity; objective\n"
             "# (weighted squared relative errors) %.5f; the starting stock's\n"
-            "# escalated share settled so that housing holds without trends.\n"
+            "# escalated share %s.\n"
             "# `placesim validate` compares it with the reported figures.\n",
-            command, x[0], x[1], x[2], x[7], objective_value);
+            command, x[0], x[1], x[2], x[7], objective_value,
+            settled ? "settled so that housing holds without trends"
+                    : "NOT settled: no share in 0..1 holds housing without trends");
     fprintf(fp, "extends: %s\n\ngroups:\n", base_rel);
     for (int g = 0; g < fitted->n_groups; g++) {
         const group_params *gp = &fitted->group[g];

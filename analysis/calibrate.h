@@ -51,19 +51,23 @@ double calib_fit(const params *base, const muni_table *mt, int replicates,
                  int max_iter, int verbose, double *x);
 
 /* Housing users' mean change per year over YEARS years of R replicates of
- * BASE with every incidence trend at zero (HALF: its 95 % half-width):
- * how far the starting stock is from what the flows sustain. */
+ * BASE with every incidence trend at zero and no shocks, on THREADS
+ * threads (0: all); HALF: its 95 % half-width, NaN from one replicate.
+ * How far the starting stock is from what the flows sustain; NaN when
+ * there are no housing users. */
 double calib_housing_drift(const params *base, const muni_table *mt, int replicates,
-                           int years, double *half);
+                           int years, int threads, double *half);
 
 /* Set P's home_support.escalated_share, by bisection, to where housing
- * holds without trends (calib_housing_drift 0); returns it. */
+ * holds without trends (calib_housing_drift 0) and return it, with
+ * *BRACKETED 1.  When no share in [0, 1] holds housing, the nearer end and
+ * *BRACKETED 0; with no housing users, NaN and the share unchanged. */
 double calib_settle(params *p, const muni_table *mt, int replicates, int years,
-                    int verbose);
+                    int threads, int verbose, int *bracketed);
 
 /* Write SCENARIO_OUT: `extends: BASE_REL` plus the fitted values. */
 int  calib_write(const char *path, const char *base_rel, const params *fitted,
-                 const double *x, double objective, const char *command,
+                 const double *x, double objective, int settled, const char *command,
                  char *err, size_t errlen);
 
 #endif

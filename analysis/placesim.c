@@ -2223,10 +2223,18 @@ static int cmd_validate(const char *scenario, const options *o)
     sim_record *rec = run_quietly(&l, o);
     calib_validate(stdout, rec);
     int reps = rec->n_replicates < SETTLE_REPLICATES ? rec->n_replicates : SETTLE_REPLICATES;
-    double half, drift = calib_housing_drift(&l.p[0], &l.mt[0], reps, SETTLE_YEARS, &half);
-    printf("settled start: housing users change %+.2f ± %.2f %% a year over %d years\n"
-           "  with every trend at zero (%d replicates; 0 when the starting stock is what the flows sustain)\n",
-           100 * drift, 100 * half, SETTLE_YEARS, reps);
+    double half, drift = calib_housing_drift(&l.p[0], &l.mt[0], reps, SETTLE_YEARS,
+                                             (int)o->threads, &half);
+    char hw[32];
+    if (isfinite(half)) snprintf(hw, sizeof hw, "± %.2f", 100 * half);
+    else snprintf(hw, sizeof hw, "± n/a");
+    if (isfinite(drift))
+        printf("settled start (%s): housing users change %+.2f %s %% a year over %d years\n"
+               "  with every trend at zero and no shocks (%d replicates; 0 when the starting "
+               "stock is what the flows sustain)\n",
+               l.names[0], 100 * drift, hw, SETTLE_YEARS, reps);
+    else
+        printf("settled start (%s): n/a, no housing users at the start\n", l.names[0]);
     sim_record_free(rec);
     loaded_free(&l);
     return 0;
@@ -2284,24 +2292,41 @@ static int cmd_calibrate(const char *scenario, const options *o, int argc, char 
     int verbose = isatty(2) && !o->quiet;
     int settle_reps = l.p[0].replicates < SETTLE_REPLICATES ? l.p[0].replicates
                                                             : SETTLE_REPLICATES;
-    double first = calib_settle(&l.p[0], &l.mt[0], settle_reps, SETTLE_YEARS, verbose);
+    int threads = (int)o->threads, bracketed;
+    double first = calib_settle(&l.p[0], &l.mt[0], settle_reps, SETTLE_YEARS, threads,
+                                verbose, &bracketed);
+    if (isnan(first)) {
+        fprintf(stderr, "placesim: %s: no housing users at the start, so the starting "
+                "stock's escalated share (home_support.escalated_share) cannot be "
+                "settled; nothing written\n", scenario);
+        loaded_free(&l);
+        return EXIT_BAD_INPUT;
+    }
     double x[CALIB_KNOBS];
     double f = calib_fit(&l.p[0], &l.mt[0], l.p[0].replicates, years, NULL,
                          CALIB_KNOBS, iters, verbose, x);
     params fitted = l.p[0];
     calib_apply(&fitted, x);
-    double share = calib_settle(&fitted, &l.mt[0], settle_reps, SETTLE_YEARS, verbose);
-    double half, drift = calib_housing_drift(&fitted, &l.mt[0], settle_reps, SETTLE_YEARS, &half);
+    double share = calib_settle(&fitted, &l.mt[0], settle_reps, SETTLE_YEARS, threads,
+                                verbose, &bracketed);
+    if (isnan(share)) share = fitted.home_escalated_share;   /* the fit emptied housing */
+    double half, drift = calib_housing_drift(&fitted, &l.mt[0], settle_reps, SETTLE_YEARS,
+                                             threads, &half);
     for (int i = 0; i < CALIB_KNOBS; i++)
         printf("  %-40s %.5g\n", calib_knob_name[i], x[i]);
     printf("  %-40s %.5g (%.5g before the fit)\n", "home_support.escalated_share", share, first);
-    printf("  housing users without trends: %+.3f ± %.3f %% a year over %d years\n",
-           100 * drift, 100 * half, SETTLE_YEARS);
+    printf("  housing users without trends: %+.3f ± %.3f %% a year over %d years%s\n",
+           100 * drift, 100 * half, SETTLE_YEARS,
+           bracketed ? "" : " (NOT settled: no share in 0..1 holds housing)");
+    if (!bracketed)
+        fprintf(stderr, "placesim: warning: no escalated share in 0..1 holds housing users "
+                "without trends (%+.2f %% a year at %g); the written scenario says so\n",
+                100 * drift, share);
     printf("  objective (weighted squared relative errors) %.5f\n", f);
     char rel[1100], err[1200], *cmd = join_args(argc, argv);
     relative_to(o->output, scenario, rel, sizeof rel);
     rc = output_still_free(o->output, o->force);
-    if (!rc && calib_write(o->output, rel, &fitted, x, f, cmd, err, sizeof err)) {
+    if (!rc && calib_write(o->output, rel, &fitted, x, f, bracketed, cmd, err, sizeof err)) {
         fprintf(stderr, "placesim: %s\n", err);
         rc = EXIT_RUN_FAILED;
     } else if (!rc) {

@@ -125,6 +125,17 @@ check "calibrate onto an existing file: unchanged" [ "$(cat "$T/existing.yaml")"
 check "calibrate onto an existing file: refused before fitting" [ ! -s "$T/cal.out" ]
 "$P" calibrate "$SMALL" -r 1 -y 1 -m 1 --force -o "$T/adir" >/dev/null 2>&1; rc=$?
 check "calibrate -o DIR --force: exits 2" [ "$rc" = 2 ]
+# with no housing users the starting stock's escalated share cannot be
+# settled: refused before the fit, nothing written
+{ printf 'extends: %s\noffer_types:\n  housing: { places: 0 }\ngroups:\n' "$SMALL"
+  for g in developmental autism mental_illness physical brain_injury dual_diagnosis secure; do
+      printf '  %s: { incidence_housing: 0 }\n' "$g"; done; } >"$T/nohousing.yaml"
+"$P" calibrate "$T/nohousing.yaml" -r 1 -y 1 -m 1 -t 1 -o "$T/nohousing_fit.yaml" >/dev/null 2>"$T/nohousing.err"; rc=$?
+check "calibrate without housing users: exits 2" [ "$rc" = 2 ]
+check "calibrate without housing users: says the share cannot be settled" grep -q "cannot be settled" "$T/nohousing.err"
+check "calibrate without housing users: nothing written" [ ! -e "$T/nohousing_fit.yaml" ]
+"$P" validate "$T/nohousing.yaml" -r 1 -t 1 >"$T/nohousing_val.out" 2>&1
+check "validate without housing users: settled start n/a" grep -q "settled start (takst): n/a" "$T/nohousing_val.out"
 # a scenario with variants is refused: the fit would be written where
 # variants override it
 printf 'extends: %s\nvariants:\n  a: {}\n  b: { capacity: { narrow_demand_weight: 0.9 } }\n' "$SMALL" >"$T/calvar.yaml"
