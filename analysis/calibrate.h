@@ -45,10 +45,11 @@ void calib_start(const params *p, double *x);     /* the unchanged point */
 /* Fit the first N_FREE knobs of BASE (the rest stay at the start) so that
  * R replicates of YEARS years match the targets (or TARGET_VALUES when not
  * NULL: one value per target, for tests that recover parameters from data
- * the model made).  Returns the final objective; X holds all knobs. */
+ * the model made), each trial on THREADS threads (0: all).  Returns the
+ * final objective; X holds all knobs. */
 double calib_fit(const params *base, const muni_table *mt, int replicates,
                  int years, const double *target_values, int n_free,
-                 int max_iter, int verbose, double *x);
+                 int max_iter, int threads, int verbose, double *x);
 
 /* Housing users' mean change per year over YEARS years of R replicates of
  * BASE with every incidence trend at zero and no shocks, on THREADS

@@ -2304,7 +2304,7 @@ static int cmd_calibrate(const char *scenario, const options *o, int argc, char 
     }
     double x[CALIB_KNOBS];
     double f = calib_fit(&l.p[0], &l.mt[0], l.p[0].replicates, years, NULL,
-                         CALIB_KNOBS, iters, verbose, x);
+                         CALIB_KNOBS, iters, threads, verbose, x);
     params fitted = l.p[0];
     calib_apply(&fitted, x);
     double share = calib_settle(&fitted, &l.mt[0], settle_reps, SETTLE_YEARS, threads,

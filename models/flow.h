@@ -103,6 +103,9 @@ void   offers_staff_quarter(market *m);
 void   offers_close(market *m, offer *o, int bankrupt);
 void   offers_close_accounts(market *m);
 void   offers_year_end(market *m);
+/* Segment (T, G)'s mean yearly change of demand in region R, as providers
+ * read it at the year end (residents and waiting). */
+double offers_demand_growth(const market *m, int t, int g, int r);
 void   offers_open_year(market *m);
 /* Call after any change to O's occupancy, capacity or status. */
 int    offers_room_changed(market *m, offer *o);

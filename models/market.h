@@ -320,6 +320,11 @@ typedef struct market {
         int      free_places;
     } avail[N_OFFER_TYPES][MAX_GROUPS][MAX_REGIONS][N_OWNERS];
 
+    /* Each segment's demand in each region at the last year ends (residents
+     * of its open offers there and citizens of the region waiting), newest
+     * first: providers read the segment's growth from it (offers.c). */
+    int       demand_hist[DEMAND_HISTORY][N_OFFER_TYPES][MAX_GROUPS][MAX_REGIONS];
+    int       n_demand_hist;   /* year ends recorded, up to DEMAND_HISTORY */
     int32_t  *cand_id; double *cand_d; int cand_cap;  /* a search's candidates */
     struct onset_ref *onsets; int onset_cap;         /* a meeting's cases */
     int32_t  *displaced; int n_displaced, cap_displaced;  /* by closures now */

@@ -494,12 +494,49 @@ static double segment_price(market *m, int type, int group, int private_only)
 }
 
 /*
+ * Record this year end's demand of every segment in every region: the
+ * residents of its offers there and the region's citizens waiting for it,
+ * before closures displace anyone.  The newest record goes first.
+ */
+static void record_demand(market *m)
+{
+    int n = m->n_demand_hist < DEMAND_HISTORY ? m->n_demand_hist : DEMAND_HISTORY - 1;
+    memmove(m->demand_hist[1], m->demand_hist[0], (size_t)n * sizeof m->demand_hist[0]);
+    int (*d)[MAX_GROUPS][MAX_REGIONS] = m->demand_hist[0];
+    memset(d, 0, sizeof m->demand_hist[0]);
+    for (int i = 0; i < m->n_offers; i++) {
+        const offer *o = &m->offers[i];
+        if (o->status != OFFER_CLOSED) d[o->type][o->group][o->region] += o->occupied;
+    }
+    for (int t = 0; t < N_OFFER_TYPES; t++)
+        for (int g = 0; g < m->p->n_groups; g++)
+            for (int32_t id = m->wait[t][g].head; id >= 0; id = m->cit[id].wnext)
+                d[t][g][m->mt->m[m->cit[id].home].region]++;
+    m->n_demand_hist = n + 1;
+}
+
+/* Mean yearly change of segment (T, G)'s demand in region R over the last
+ * offers.growth_window_years year ends (fewer at the start): what a provider
+ * reads as the segment's trend.  0 before two year ends are recorded. */
+double offers_demand_growth(const market *m, int t, int g, int r)
+{
+    int k = m->p->growth_window_years;
+    if (k > m->n_demand_hist - 1) k = m->n_demand_hist - 1;
+    if (k <= 0) return 0;
+    return (m->demand_hist[0][t][g][r] - m->demand_hist[k][t][g][r]) / (double)k;
+}
+
+/*
  * A new private offer enters a region's segment [A] when citizens wait there
  * beyond the free places the region's offers already have (after this year
  * end's expansions): at least offers.entry_min_waiting of them.  It expects
- * those citizens and no more (an entrant into a full segment without a
- * queue would wait for the few new cases incumbents leave it, and fail),
- * and enters when the going price at that fill covers the expected cost
+ * those citizens, and where the segment's demand in the region has grown,
+ * offers.entry_growth_years of that growth (offers_demand_growth) besides,
+ * a narrow group's weighed by capacity.narrow_demand_weight:
+ * an entrant into a full segment that neither queues nor grows would wait
+ * for the few new cases incumbents leave it, and fail; one where demand
+ * grows fills from the growth incumbents do not build for.  It enters when
+ * the going price at that fill covers the expected cost
  * plus a risk premium plus the start-up cost spread over
  * capacity.payback_years.  A narrow group's few waiting citizens promise
  * too little to carry a specialised offer's start-up [R direction].  At
@@ -541,11 +578,16 @@ static void private_entry(market *m)
                 probe.cost_factor = 1;      /* an entrant runs efficiently */
                 cost += m->level_p[t][g][l] * offer_expected_cost_day(m, &probe, l);
             }
+            /* a narrow group's growth is a thin, lumpy stream from many
+             * buyers, weighed as its queue is in expansions */
+            double growth_weight = p->group[g].narrow ? p->narrow_demand_weight : 1;
             for (int r = 0; r < m->mt->n_regions; r++) {
                 if (unmet[r] < p->entry_min_waiting || unmet[r] < 1) continue;
+                double expected = unmet[r] + p->entry_growth_years * growth_weight *
+                                  fmax(0, offers_demand_growth(m, t, g, r));
                 int size = (int)fmax(p->min_efficient_size,
-                                     fmin(unmet[r], p->type[t].mean_offer_size));
-                double fill = fmin(1.0, unmet[r] / (double)size);
+                                     fmin(floor(expected), p->type[t].mean_offer_size));
+                double fill = fmin(1.0, expected / size);
                 double startup_day = startup_cost(m, t, g, size) /
                                      (p->payback_years * DAYS_PER_YEAR * size);
                 /* per place-day: income at that fill against fixed cost,
@@ -586,6 +628,7 @@ static int closed_for_quality(market *m, const offer *o)
 void offers_year_end(market *m)
 {
     int n = m->n_offers;   /* entries below are not judged this year */
+    record_demand(m);
     int need[N_OFFER_TYPES][MAX_GROUPS][MAX_REGIONS];
     int need_home[N_OFFER_TYPES][MAX_GROUPS][MAX_MUNIS];
     for (int t = 0; t < N_OFFER_TYPES; t++)

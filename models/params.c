@@ -179,6 +179,8 @@ const cfg_key params_table[] = {
     I("offers.low_years", 2, 1, 10, "years", "A", "years of low occupancy before a cut or closure"),
     R("offers.entry_min_waiting", 5, 0, 1e5, "citizens", "A", "citizens waiting in a region and segment beyond the free places there that draw a new private offer"),
     R("offers.entry_risk_premium", 0.02, 0, 5, "share", "A", "return over cost a new private offer requires"),
+    R("offers.entry_growth_years", 2, 0, 10, "years", "A", "years of its segment's recent demand growth in the region (residents and waiting, mean yearly change over offers.growth_window_years) a new private offer counts on besides the unmet queue; 0 = the queue alone"),
+    I("offers.growth_window_years", 3, 1, 5, "years", "A", "years over which providers read a segment's demand growth"),
     R("capacity.other_demand_weight", 0.5, 0, 1, "weight", "A", "weight an owner gives other buyers' waiting citizens when it adds places (its own count in full)"),
     R("capacity.narrow_demand_weight", 0.1, 0, 1, "weight", "A", "weight an owner gives every waiting citizen of a narrow group, its own included, when it adds places for that group [R direction, VIVE 2023 ch. 2: the start-up cost and the dependence on other municipalities' demand deter any single municipality from building for a narrow group]"),
     R("capacity.startup_cost", 0.10, 0, 10, "share of a place-year", "A", "start-up cost of a new place (staff, fitting out), as a share of its full cost per year"),
@@ -652,6 +654,8 @@ int params_load(const cfg *c, params *p, cfg_error *err)
     p->low_years = (int)cfg_int(c, "offers.low_years");
     p->entry_min_waiting = cfg_real(c, "offers.entry_min_waiting");
     p->entry_risk_premium = cfg_real(c, "offers.entry_risk_premium");
+    p->entry_growth_years = cfg_real(c, "offers.entry_growth_years");
+    p->growth_window_years = (int)cfg_int(c, "offers.growth_window_years");
     p->private_initial_equity = cfg_real(c, "offers.private_initial_equity");
     p->quality_sd = cfg_real(c, "offers.quality_sd");
 

@@ -24,6 +24,7 @@
 #define MAX_REGIONS 8
 #define MAX_MUNIS   128
 #define MAX_LAG     5
+#define DEMAND_HISTORY 6   /* year ends of demand kept: growth_window_years + 1 */
 #define MAX_REGISTRY 16     /* regimes known at once (built in or registered) */
 #define REGIME_PARAMS_MAX 1024   /* bytes of parameters one regime may keep */
 
@@ -140,8 +141,9 @@ typedef struct params {
     carry_mode carry;
     double   expand_occupancy, expand_share, cut_occupancy, cut_share,
              close_occupancy, entry_min_waiting, entry_risk_premium,
-             private_initial_equity;
+             entry_growth_years, private_initial_equity;
     int      low_years;
+    int      growth_window_years;   /* <= DEMAND_HISTORY - 1 */
     /* regime: which regimes, and the parameters of each */
     char     regime[64];
     int      regime_starts;      /* years after the base year the regimes take over */

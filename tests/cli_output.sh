@@ -136,6 +136,11 @@ check "calibrate without housing users: says the share cannot be settled" grep -
 check "calibrate without housing users: nothing written" [ ! -e "$T/nohousing_fit.yaml" ]
 "$P" validate "$T/nohousing.yaml" -r 1 -t 1 >"$T/nohousing_val.out" 2>&1
 check "validate without housing users: settled start n/a" grep -q "settled start (takst): n/a" "$T/nohousing_val.out"
+# a run of two years cannot measure growth over three: not measured, not met
+"$P" validate "$SMALL" -r 1 -y 2 -t 1 >"$T/short_val.out" 2>&1
+check "validate -y 2: 3-year growth not measured" grep -q "growth over 3 years, housing .*not measured" "$T/short_val.out"
+check "validate -y 2: unmeasured targets are not counted as met" \
+    sh -c "grep 'targets within' '$T/short_val.out' | awk '{exit !(\$1 <= 27)}'"
 # a scenario with variants is refused: the fit would be written where
 # variants override it
 printf 'extends: %s\nvariants:\n  a: {}\n  b: { capacity: { narrow_demand_weight: 0.9 } }\n' "$SMALL" >"$T/calvar.yaml"

@@ -94,7 +94,7 @@ static void test_recovers_known_parameters(void **state)
     sim_record_free(g.res);
 
     double x[CALIB_KNOBS];
-    double f = calib_fit(&p, &mt, reps, years, values, 2, 120, 0, x);
+    double f = calib_fit(&p, &mt, reps, years, values, 2, 120, 0, 0, x);
     print_message("recovered: temporary x %.4f (truth %.2f), longterm x %.4f "
                   "(truth %.2f); objective %.2e\n", x[0], truth[0], x[1], truth[1], f);
     assert_true(f < 1e-3);

@@ -290,9 +290,9 @@ static void test_private_entry(void **state)
 /* The free places an entrant weighs the queue against are those a waiting
  * citizen could take: the places other municipalities' offers keep for
  * their own citizens are not.  So buffers that keep buyers out of public
- * offers leave the queue they cause to entrants: 30 % buffers draw 48
- * entrants here against 25 without, where counting the kept places as
- * free gave 30. */
+ * offers leave the queue they cause to entrants: 30 % buffers draw 67
+ * entrants here against 36 without (48 against 25 when entrants read the
+ * queue alone, where counting the kept places as free gave 30). */
 static void test_buffers_do_not_deter_entry(void **state)
 {
     fixture *f = *state;
@@ -307,6 +307,31 @@ static void test_buffers_do_not_deter_entry(void **state)
     assert_true(b >= 1.5 * a);
     sim_record_free(open);
     sim_record_free(kept);
+}
+
+/* Where a segment's demand grows, an entrant counts on some of that growth
+ * besides the queue (offers.entry_growth_years), so housing needs growing
+ * 10 % a year draw more new private offers, and private places grow more,
+ * than when entrants read the year-end queue alone. */
+static void test_growth_draws_entrants(void **state)
+{
+    fixture *f = *state;
+    params p = f->p;
+    p.incidence_growth[OT_HOUSING] = 0.10;
+    p.entry_growth_years = 0;
+    sim_record *queue = run_variant(f, &p);
+    p.entry_growth_years = 3;
+    sim_record *grow = run_variant(f, &p);
+    double a = sum_kpi(f, queue, K_offer_entries), b = sum_kpi(f, grow, K_offer_entries);
+    int last = f->p.years - 1;
+    double pa = mean_kpi(f, queue, K_places_private, last),
+           pb = mean_kpi(f, grow, K_places_private, last);
+    print_message("entries %.0f (queue alone) against %.0f (growth read); private places %.0f against %.0f\n",
+                  a, b, pa, pb);
+    assert_true(b > a);
+    assert_true(pb > pa);
+    sim_record_free(queue);
+    sim_record_free(grow);
 }
 
 /* An entrant expects only the citizens waiting beyond the free places of
@@ -604,6 +629,7 @@ int main(void)
         cmocka_unit_test(test_bankruptcy),
         cmocka_unit_test(test_private_entry),
         cmocka_unit_test(test_buffers_do_not_deter_entry),
+        cmocka_unit_test(test_growth_draws_entrants),
         cmocka_unit_test(test_entrants_do_not_fail_in_a_calm_market),
         cmocka_unit_test(test_narrow_demand_weight_keeps_a_queue),
         cmocka_unit_test(test_budgeted_occupancy_raises_price),
